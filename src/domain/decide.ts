@@ -1,0 +1,230 @@
+import {
+  assertNever,
+  type Conversation,
+  type Incident,
+  type IncidentEvent,
+  type Person,
+  type ResourceKind,
+  type RoleName,
+} from './incident';
+import { isPhase, isSeverity, LIMITS } from './vocabulary';
+
+interface Base {
+  at: string;
+  by: Person;
+}
+
+export interface DeclareIncident extends Base {
+  type: 'DeclareIncident';
+  incidentId: string;
+  number: number;
+  title: string;
+  description?: string;
+  /** Defaults to 3 when not given. */
+  severity?: number;
+  customerImpact?: boolean;
+  private?: boolean;
+  /** Defaults to the person declaring. */
+  commander?: Person;
+  origin: Conversation;
+  /** Further conversations to show the card in (e.g. the announcements channel). */
+  announceIn?: Conversation[];
+  sourceMessageUrl?: string;
+  provisioning?: ResourceKind[];
+}
+export interface ChangeSeverity extends Base {
+  type: 'ChangeSeverity';
+  severity: number;
+}
+export interface ChangePhase extends Base {
+  type: 'ChangePhase';
+  phase: number;
+}
+/** `handoff`: the current commander names the next one. `take`: someone takes command themselves. */
+export interface ChangeCommander extends Base {
+  type: 'ChangeCommander';
+  to: Person;
+  mode: 'handoff' | 'take';
+}
+export interface AssignRole extends Base {
+  type: 'AssignRole';
+  role: RoleName;
+  person: Person;
+}
+export interface AddNote extends Base {
+  type: 'AddNote';
+  kind: 'note' | 'action';
+  text: string;
+}
+export interface ResolveIncident extends Base {
+  type: 'ResolveIncident';
+  summary?: string;
+}
+export interface RecordCardPosted extends Base {
+  type: 'RecordCardPosted';
+  conversationId: string;
+  activityId: string;
+}
+
+export interface RecordResourceReady extends Base {
+  type: 'RecordResourceReady';
+  resource: ResourceKind;
+  url: string;
+  label: string;
+}
+export interface RecordResourceTrouble extends Base {
+  type: 'RecordResourceTrouble';
+  resource: ResourceKind;
+  detail: string;
+  final: boolean;
+}
+
+export type Command =
+  | DeclareIncident
+  | ChangeSeverity
+  | ChangePhase
+  | ChangeCommander
+  | AssignRole
+  | AddNote
+  | ResolveIncident
+  | RecordCardPosted
+  | RecordResourceReady
+  | RecordResourceTrouble;
+
+/** A command the rules do not allow, with the reason in plain words for the person who asked. */
+export interface Refusal {
+  refused: string;
+}
+
+export type Decision = IncidentEvent[] | Refusal;
+
+export function isRefusal(d: unknown): d is Refusal {
+  return typeof d === 'object' && d !== null && 'refused' in d;
+}
+
+const refuse = (refused: string): Refusal => ({ refused });
+
+/**
+ * Decides what a command means for an incident.
+ * An empty list means "nothing changes" (e.g. setting the severity it already has).
+ * @example decide({ type: 'ChangeSeverity', severity: 2, by, at }, incident) // [{ type: 'SeverityChanged', from: 3, to: 2, ... }]
+ */
+export function decide(command: Command, state: Incident | null): Decision {
+  if (command.type === 'DeclareIncident') return declare(command, state);
+  if (!state) return refuse('There is no incident here to change.');
+  const { at, by } = command;
+  if (state.status === 'resolved' && !isSystemFact(command)) {
+    return refuse(`Incident #${state.number} is resolved; it can't be changed any more.`);
+  }
+  switch (command.type) {
+    case 'ChangeSeverity': {
+      if (!isSeverity(command.severity)) return refuse('Severity must be 1-4 (1 is the most severe).');
+      if (command.severity === state.severity) return [];
+      return [{ type: 'SeverityChanged', from: state.severity, to: command.severity, at, by }];
+    }
+    case 'ChangePhase': {
+      if (!isPhase(command.phase)) return refuse('Phase must be 0-3.');
+      if (command.phase === state.phase) return [];
+      if (state.phase === 3) return refuse("Phase can't go back from 3 (learn and rebuild).");
+      return [{ type: 'PhaseChanged', from: state.phase, to: command.phase, at, by }];
+    }
+    case 'ChangeCommander': {
+      if (command.to.id === state.commander.id) return [];
+      if (command.mode === 'take' && command.to.id !== by.id) {
+        return refuse('"Take command" makes you the commander; to name someone else, hand off command.');
+      }
+      if (command.mode === 'handoff' && by.id !== state.commander.id) {
+        return refuse(
+          `Only the incident commander (${state.commander.name}) can hand off command. You can take command yourself.`,
+        );
+      }
+      return [{ type: 'CommanderChanged', from: state.commander, to: command.to, at, by }];
+    }
+    case 'AssignRole': {
+      const current = command.role === 'sme' ? undefined : state.roles[command.role];
+      if (current?.id === command.person.id) return [];
+      if (command.role === 'sme' && state.roles.sme.some((p) => p.id === command.person.id)) return [];
+      return [{ type: 'RoleAssigned', role: command.role, person: command.person, at, by }];
+    }
+    case 'AddNote': {
+      const text = command.text.trim();
+      if (!text) return refuse(`A ${command.kind} needs some text.`);
+      if (text.length > LIMITS.note) {
+        return refuse(`That ${command.kind} is ${text.length} characters; the limit is ${LIMITS.note}.`);
+      }
+      return [{ type: 'NoteAdded', kind: command.kind, text, at, by }];
+    }
+    case 'ResolveIncident': {
+      const events: IncidentEvent[] = [];
+      if (state.phase < 3) events.push({ type: 'PhaseChanged', from: state.phase, to: 3, at, by });
+      events.push({ type: 'IncidentResolved', summary: command.summary?.trim() || undefined, at, by });
+      return events;
+    }
+    case 'RecordCardPosted': {
+      const known = state.cards.find((c) => c.conversationId === command.conversationId);
+      if (known?.activityId === command.activityId) return [];
+      return [
+        { type: 'CardPosted', conversationId: command.conversationId, activityId: command.activityId, at, by },
+      ];
+    }
+    case 'RecordResourceReady': {
+      const known = state.resources[command.resource];
+      if (known?.status === 'ready' && known.url === command.url) return [];
+      const { resource, url, label } = command;
+      return [{ type: 'ResourceReady', resource, url, label, at, by }];
+    }
+    case 'RecordResourceTrouble': {
+      const known = state.resources[command.resource];
+      if (known?.status === 'ready') return [];
+      const status = command.final ? 'failed' : 'retrying';
+      if (known?.status === status && known.detail === command.detail) return [];
+      const { resource, detail, final } = command;
+      return [{ type: 'ResourceTrouble', resource, detail, final, at, by }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+/** Facts reported by Firebreak's own workers; they are recorded even after resolution. */
+function isSystemFact(command: Command): boolean {
+  return command.type === 'RecordCardPosted' || command.type.startsWith('RecordResource');
+}
+
+function declare(command: DeclareIncident, state: Incident | null): Decision {
+  if (state) return refuse(`Incident #${state.number} is already declared.`);
+  const title = command.title.trim().replace(/\s+/g, ' ');
+  if (!title) return refuse('An incident needs a title: what do we perceive that tells us something is wrong?');
+  if (title.length > LIMITS.title) {
+    return refuse(`The title is ${title.length} characters; keep it under ${LIMITS.title} (put detail in the description).`);
+  }
+  const description = (command.description ?? '').trim();
+  if (description.length > LIMITS.description) {
+    return refuse(`The description is ${description.length} characters; the limit is ${LIMITS.description}.`);
+  }
+  const severity = command.severity ?? 3;
+  if (!isSeverity(severity)) return refuse('Severity must be 1-4 (1 is the most severe).');
+  return [
+    {
+      type: 'IncidentDeclared',
+      incidentId: command.incidentId,
+      number: command.number,
+      title,
+      description,
+      severity,
+      customerImpact: command.customerImpact ?? false,
+      private: command.private ?? false,
+      commander: command.commander ?? command.by,
+      origin: command.origin,
+      places: uniqueById([command.origin, ...(command.announceIn ?? [])]),
+      sourceMessageUrl: command.sourceMessageUrl,
+      provisioning: command.provisioning ?? [],
+      at: command.at,
+      by: command.by,
+    },
+  ];
+}
+
+function uniqueById(conversations: Conversation[]): Conversation[] {
+  return conversations.filter((c, i) => conversations.findIndex((d) => d.id === c.id) === i);
+}

@@ -1,0 +1,250 @@
+/**
+ * The incident: its state, the events that change it, and `evolve`.
+ * Pure: no I/O, no clock, no random ids. Times are ISO-8601 strings carried on events.
+ */
+
+export type Severity = 1 | 2 | 3 | 4;
+export type Phase = 0 | 1 | 2 | 3;
+
+/** Someone who acts in an incident. `id` is stable per channel (a Teams user id, or `google:<email>`). */
+export interface Person {
+  id: string;
+  name: string;
+  aadObjectId?: string;
+  email?: string;
+}
+
+export type RoleName = 'comms' | 'customer' | 'business' | 'sme';
+
+export interface Roles {
+  comms?: Person;
+  customer?: Person;
+  business?: Person;
+  sme: Person[];
+}
+
+/** Where a conversation lives, enough for a connector to post into it later. */
+export interface Conversation {
+  id: string;
+  serviceUrl: string;
+  tenantId?: string;
+  /** A Teams channel (team) conversation rather than a chat. */
+  isChannel?: boolean;
+  teamId?: string;
+  channelId?: string;
+}
+
+/** One copy of the live incident card, so every copy can be updated in place. */
+export interface CardCopy {
+  conversationId: string;
+  activityId: string;
+}
+
+export type IncidentStatus = 'active' | 'resolved';
+
+/** The coordination resources assembled for an incident by outside systems. */
+export type ResourceKind = 'channel' | 'bridge' | 'doc';
+
+export interface ResourceState {
+  status: 'pending' | 'ready' | 'retrying' | 'failed';
+  url?: string;
+  label?: string;
+  /** Why it is retrying or failed, in plain words. */
+  detail?: string;
+}
+
+export interface Incident {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  severity: Severity;
+  phase: Phase;
+  commander: Person;
+  declaredBy: Person;
+  roles: Roles;
+  customerImpact: boolean;
+  private: boolean;
+  status: IncidentStatus;
+  declaredAt: string;
+  resolvedAt?: string;
+  /** Where it was declared. */
+  origin: Conversation;
+  /** Every conversation that shows the live card and gets follow-ups. */
+  places: Conversation[];
+  sourceMessageUrl?: string;
+  cards: CardCopy[];
+  resources: Partial<Record<ResourceKind, ResourceState>>;
+  /** Number of events applied. */
+  version: number;
+}
+
+interface Base {
+  at: string;
+  by: Person;
+}
+
+export interface IncidentDeclared extends Base {
+  type: 'IncidentDeclared';
+  incidentId: string;
+  number: number;
+  title: string;
+  description: string;
+  severity: Severity;
+  customerImpact: boolean;
+  private: boolean;
+  commander: Person;
+  origin: Conversation;
+  sourceMessageUrl?: string;
+  /** Conversations that show the card and get follow-ups (the origin, the announcements channel). */
+  places: Conversation[];
+  /** The resources being assembled, shown as "assembling" until each is ready. */
+  provisioning: ResourceKind[];
+}
+export interface SeverityChanged extends Base {
+  type: 'SeverityChanged';
+  from: Severity;
+  to: Severity;
+}
+export interface PhaseChanged extends Base {
+  type: 'PhaseChanged';
+  from: Phase;
+  to: Phase;
+}
+export interface CommanderChanged extends Base {
+  type: 'CommanderChanged';
+  from: Person;
+  to: Person;
+}
+export interface RoleAssigned extends Base {
+  type: 'RoleAssigned';
+  role: RoleName;
+  person: Person;
+}
+export interface NoteAdded extends Base {
+  type: 'NoteAdded';
+  kind: 'note' | 'action';
+  text: string;
+}
+export interface IncidentResolved extends Base {
+  type: 'IncidentResolved';
+  summary?: string;
+}
+/** A system fact: the card was posted and has this activity id. */
+export interface CardPosted extends Base {
+  type: 'CardPosted';
+  conversationId: string;
+  activityId: string;
+}
+
+/** A system fact: a channel, bridge or doc exists. */
+export interface ResourceReady extends Base {
+  type: 'ResourceReady';
+  resource: ResourceKind;
+  url: string;
+  label: string;
+}
+/** A system fact: creating a resource is failing; `final` when Firebreak has stopped trying. */
+export interface ResourceTrouble extends Base {
+  type: 'ResourceTrouble';
+  resource: ResourceKind;
+  detail: string;
+  final: boolean;
+}
+
+export type IncidentEvent =
+  | IncidentDeclared
+  | SeverityChanged
+  | PhaseChanged
+  | CommanderChanged
+  | RoleAssigned
+  | NoteAdded
+  | IncidentResolved
+  | CardPosted
+  | ResourceReady
+  | ResourceTrouble;
+
+export type EventType = IncidentEvent['type'];
+
+export function emptyRoles(): Roles {
+  return { sme: [] };
+}
+
+/** Applies one event. The first event of a stream must be `IncidentDeclared`. */
+export function evolve(state: Incident | null, event: IncidentEvent): Incident {
+  if (event.type === 'IncidentDeclared') {
+    return {
+      id: event.incidentId,
+      number: event.number,
+      title: event.title,
+      description: event.description,
+      severity: event.severity,
+      phase: 1,
+      commander: event.commander,
+      declaredBy: event.by,
+      roles: emptyRoles(),
+      customerImpact: event.customerImpact,
+      private: event.private,
+      status: 'active',
+      declaredAt: event.at,
+      origin: event.origin,
+      places: event.places,
+      sourceMessageUrl: event.sourceMessageUrl,
+      cards: [],
+      resources: Object.fromEntries(event.provisioning.map((r) => [r, { status: 'pending' }])),
+      version: 1,
+    };
+  }
+  if (!state) throw new Error(`${event.type} before IncidentDeclared`);
+  const next = { ...state, version: state.version + 1 };
+  switch (event.type) {
+    case 'SeverityChanged':
+      return { ...next, severity: event.to };
+    case 'PhaseChanged':
+      return { ...next, phase: event.to };
+    case 'CommanderChanged':
+      return { ...next, commander: event.to };
+    case 'RoleAssigned':
+      return { ...next, roles: withRole(state.roles, event.role, event.person) };
+    case 'NoteAdded':
+      return next;
+    case 'IncidentResolved':
+      return { ...next, status: 'resolved', resolvedAt: event.at };
+    case 'CardPosted':
+      return {
+        ...next,
+        cards: [
+          ...state.cards.filter((c) => c.conversationId !== event.conversationId),
+          { conversationId: event.conversationId, activityId: event.activityId },
+        ],
+      };
+    case 'ResourceReady':
+      return {
+        ...next,
+        resources: { ...state.resources, [event.resource]: { status: 'ready', url: event.url, label: event.label } },
+      };
+    case 'ResourceTrouble': {
+      const previous = state.resources[event.resource];
+      if (previous?.status === 'ready') return next;
+      const status = event.final ? 'failed' : 'retrying';
+      return { ...next, resources: { ...state.resources, [event.resource]: { status, detail: event.detail } } };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export function evolveAll(events: readonly IncidentEvent[], state: Incident | null = null): Incident | null {
+  return events.reduce<Incident | null>((s, e) => evolve(s, e), state);
+}
+
+function withRole(roles: Roles, role: RoleName, person: Person): Roles {
+  if (role === 'sme') {
+    return roles.sme.some((p) => p.id === person.id) ? roles : { ...roles, sme: [...roles.sme, person] };
+  }
+  return { ...roles, [role]: person };
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,120 @@
+import type { Incident, IncidentEvent, ResourceKind } from './incident';
+import { ROLE_LABEL } from './vocabulary';
+
+/**
+ * The texts Firebreak sends, in the shape of DOMAIN.md (seed 000):
+ *   Subject: <what we perceive>
+ *   Severity 2, phase 1. Jo is incident commander. Coordinating via <channel> and <bridge>.
+ *   <description>
+ *   Customer liaison: ... Business liaison: ... Subject-matter experts: ...
+ */
+export interface Message {
+  subject: string;
+  lines: string[];
+}
+
+export function incidentLabel(incident: Pick<Incident, 'number'>): string {
+  return `INC-${incident.number}`;
+}
+
+/** "Severity 2, phase 1. Jo is incident commander." — the three facts every message carries. */
+export function stateLine(incident: Incident): string {
+  return `Severity ${incident.severity}, phase ${incident.phase}. ${incident.commander.name} is incident commander.`;
+}
+
+const RESOURCE_NOUN: Record<ResourceKind, string> = { channel: 'channel', bridge: 'meeting bridge', doc: 'incident doc' };
+
+/** "Coordinating via #inc-1-x (https://...) and the meeting bridge (https://...)." */
+export function coordinationLine(incident: Incident): string {
+  const ready = (['channel', 'bridge'] as const)
+    .map((k) => ({ k, r: incident.resources[k] }))
+    .filter((x) => x.r?.status === 'ready' && x.r.url);
+  const pending = (Object.keys(incident.resources) as ResourceKind[]).filter(
+    (k) => incident.resources[k]?.status === 'pending' || incident.resources[k]?.status === 'retrying',
+  );
+  const places = ready.map(({ k, r }) => `${r!.label ?? RESOURCE_NOUN[k]} (${r!.url})`);
+  const where = places.length ? `Coordinating via ${joinAnd(places)}.` : 'Coordinating in this conversation.';
+  return pending.length ? `${where} Still assembling: ${pending.map((k) => RESOURCE_NOUN[k]).join(', ')}.` : where;
+}
+
+export function rolesLine(incident: Incident): string | undefined {
+  const { roles } = incident;
+  const parts: string[] = [];
+  if (roles.comms) parts.push(`${ROLE_LABEL.comms}: ${roles.comms.name}.`);
+  if (roles.customer) parts.push(`${ROLE_LABEL.customer}: ${roles.customer.name}.`);
+  if (roles.business) parts.push(`${ROLE_LABEL.business}: ${roles.business.name}.`);
+  if (roles.sme.length) parts.push(`${ROLE_LABEL.sme}: ${joinAnd(roles.sme.map((p) => p.name))}.`);
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/** Roles the practice expects but nobody fills (DOMAIN.md: business liaison from sev 2, customer liaison with impact). */
+export function missingRoles(incident: Incident): string[] {
+  const gaps: string[] = [];
+  if (incident.severity <= 2 && !incident.roles.business) {
+    gaps.push(`No business liaison yet (expected from severity 2 upward).`);
+  }
+  if (incident.customerImpact && !incident.roles.customer) {
+    gaps.push('No customer liaison yet (customers are affected).');
+  }
+  return gaps;
+}
+
+/** The declaration. A private incident announces only that it exists and who leads it (DOMAIN.md). */
+export function declaration(incident: Incident, opts: { redact?: boolean } = {}): Message {
+  if (opts.redact && incident.private) {
+    return {
+      subject: `${incidentLabel(incident)}: private incident declared`,
+      lines: [stateLine(incident), 'Details are shared with the people working on it.'],
+    };
+  }
+  const lines = [`${stateLine(incident)} ${coordinationLine(incident)}`];
+  if (incident.description) lines.push(incident.description);
+  const roles = rolesLine(incident);
+  if (roles) lines.push(roles);
+  lines.push(...missingRoles(incident));
+  return { subject: `${incidentLabel(incident)}: ${incident.title}`, lines };
+}
+
+/** One line for notifications and the text above the card: "INC-1: Title. Severity 2, phase 1. Jo is incident commander." */
+export function headline(incident: Incident, opts: { redact?: boolean } = {}): string {
+  const title = opts.redact && incident.private ? 'private incident' : incident.title;
+  const status = incident.status === 'resolved' ? 'Resolved. ' : '';
+  return `${incidentLabel(incident)}: ${title}. ${status}${stateLine(incident)}`;
+}
+
+/** What an event changed, in words, or undefined when the event deserves no follow-up. */
+export function changeLine(event: IncidentEvent): string | undefined {
+  switch (event.type) {
+    case 'SeverityChanged':
+      return `Severity ${event.to < event.from ? 'raised' : 'lowered'} from ${event.from} to ${event.to} by ${event.by.name}.`;
+    case 'PhaseChanged':
+      return `Phase moved from ${event.from} to ${event.to} by ${event.by.name}.`;
+    case 'CommanderChanged':
+      return event.by.id === event.to.id
+        ? `${event.to.name} took command from ${event.from.name}.`
+        : `${event.from.name} handed command to ${event.to.name}.`;
+    case 'IncidentResolved':
+      return `Resolved by ${event.by.name}.${event.summary ? ` ${event.summary}` : ''}`;
+    default:
+      return undefined;
+  }
+}
+
+/** A follow-up: what changed, then the current severity, phase and commander (DOMAIN.md). */
+export function followUp(incident: Incident, changes: string[], opts: { redact?: boolean } = {}): Message {
+  const lines = [...changes, stateLine(incident)];
+  if (!(opts.redact && incident.private)) {
+    lines.push(...missingRoles(incident));
+    return { subject: `Re: ${incidentLabel(incident)}: ${incident.title}`, lines };
+  }
+  return { subject: `Re: ${incidentLabel(incident)}: private incident`, lines };
+}
+
+export function joinAnd(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+export function asPlainText(message: Message): string {
+  return [message.subject, ...message.lines].join('\n');
+}

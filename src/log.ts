@@ -1,0 +1,36 @@
+/** Structured one-line JSON logs. Values under secret-looking keys are never written. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_KEY = /pass(word)?|secret|token|authorization|private.?key|credential|cookie/i;
+const BEARER = /Bearer\s+[A-Za-z0-9\-._~+/]+=*/g;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(BEARER, 'Bearer [redacted]');
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+  return out;
+}
+
+export function createLogger(
+  level: Level = 'info',
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+): Logger {
+  const emit = (l: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
+    if (ORDER[l] < ORDER[level]) return;
+    write(JSON.stringify({ t: new Date().toISOString(), level: l, msg, ...(redact(fields) as object) }));
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+export function isLevel(s: string): s is Level {
+  return s in ORDER;
+}

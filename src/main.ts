@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createIncidents } from './app/incidents';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './log';
+import { createServer } from './server';
+import { openStore } from './store/open';
+import { FirebreakBot } from './teams/bot';
+import { createTeamsEndpoint } from './teams/endpoint';
+import { createTeamsOutbox } from './teams/outbox';
+import { cardPost } from './workers/effects/card-post';
+import { cardRefresh } from './workers/effects/card-refresh';
+import { messagePost } from './workers/effects/message-post';
+import { createRunner } from './workers/runner';
+
+export interface Firebreak {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The composition root: config -> store -> adapters -> workers -> server. Nothing else wires. */
+export async function start(config: Config, log: Logger): Promise<Firebreak> {
+  if (config.mode === 'local') {
+    log.warn('local mode: no MICROSOFT_APP_ID, so inbound requests are NOT authenticated; do not expose this port', {
+      dataDir: config.dataDir,
+    });
+    mkdirSync(config.dataDir, { recursive: true });
+  }
+  const now = () => new Date();
+  const store = await openStore(config.databaseUrl);
+  let wake = () => undefined as void;
+  const incidents = createIncidents(store, () => wake());
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID });
+  const teams = createTeamsEndpoint(config.bot, bot, log);
+  const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    handlers: {
+      'card.post': cardPost({ store, incidents, teams: outbox, now }),
+      'card.refresh': cardRefresh({ store, teams: outbox }),
+      'message.post': messagePost({ teams: outbox }),
+    },
+  });
+  wake = () => runner.wake();
+
+  const server = createServer(
+    {
+      messages: (body, authorization) => teams.handle(body, authorization),
+      health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
+    },
+    log,
+  );
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  runner.start();
+  const address = server.address();
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  log.info('firebreak listening', { url, mode: config.mode, store: store.backend });
+
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runner.stop();
+      await store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await start(config, log);
+  const stop = async () => {
+    log.info('shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`firebreak failed to start: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}

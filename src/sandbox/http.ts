@@ -1,0 +1,61 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Handler = (req: http.IncomingMessage, body: string) => Promise<Reply> | Reply;
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Listening {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/** A plain node:http server for the emulators: one handler, JSON in and out, loopback only. */
+export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Promise<Listening> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', async () => {
+      let reply: Reply;
+      try {
+        reply = size > MAX_BODY ? { status: 413, body: { error: 'body too large' } } : await handler(req, Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        reply = { status: 500, body: { error: { code: 'InternalError', message: (err as Error).message } } };
+      }
+      const isJson = reply.body !== undefined && typeof reply.body !== 'string';
+      res.writeHead(reply.status, {
+        ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        ...reply.headers,
+      });
+      res.end(reply.body === undefined ? undefined : isJson ? JSON.stringify(reply.body) : (reply.body as string));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function parseJson(body: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: body ? JSON.parse(body) : undefined };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}

@@ -1,0 +1,36 @@
+import restify from 'restify';
+import type { Logger } from './log';
+import type { HttpAnswer } from './teams/endpoint';
+
+export interface Routes {
+  messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
+  health(): Promise<HttpAnswer>;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Routes only: each handler is given the parsed body and answers with a status and a body. */
+export function createServer(routes: Routes, log: Logger): restify.Server {
+  const server = restify.createServer({ name: 'firebreak', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  const send = (res: restify.Response, answer: HttpAnswer) => {
+    if (answer.body === undefined) res.send(answer.status);
+    else res.send(answer.status, answer.body);
+  };
+
+  server.post('/api/messages', async (req, res) => {
+    if (!req.is('json')) return send(res, { status: 415, body: { error: 'activities must be sent as application/json' } });
+    send(res, await routes.messages(req.body, req.header('authorization') || undefined));
+  });
+  server.get('/healthz', async (_req, res) => send(res, await routes.health()));
+
+  // Restify's own errors (bad JSON, too large, unknown route) keep their 4xx status with a reason.
+  server.on('restifyError', (req, res, err, callback) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) log.error('request failed', { path: req.path(), error: (err as Error).stack });
+    err.toJSON = () => ({ error: status >= 500 ? 'internal error' : err.message || err.name });
+    return callback();
+  });
+  return server;
+}

@@ -1,0 +1,73 @@
+import type { Sql } from './sql';
+
+/** One schema for both backends. Append new migrations; never edit a released one. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE SEQUENCE incident_number_seq;
+  CREATE TABLE incidents (
+    id          text PRIMARY KEY,
+    number      integer NOT NULL UNIQUE,
+    version     integer NOT NULL,
+    status      text NOT NULL,
+    state       jsonb NOT NULL,
+    declared_at timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL
+  );
+  CREATE TABLE events (
+    seq         bigserial PRIMARY KEY,
+    incident_id text NOT NULL REFERENCES incidents(id),
+    version     integer NOT NULL,
+    type        text NOT NULL,
+    data        jsonb NOT NULL,
+    at          timestamptz NOT NULL,
+    UNIQUE (incident_id, version)
+  );
+  CREATE TABLE effects (
+    id            bigserial PRIMARY KEY,
+    key           text NOT NULL UNIQUE,
+    kind          text NOT NULL,
+    incident_id   text,
+    payload       jsonb NOT NULL,
+    not_before    timestamptz NOT NULL,
+    attempts      integer NOT NULL DEFAULT 0,
+    last_error    text,
+    claimed_until timestamptz,
+    done_at       timestamptz,
+    outcome       text,
+    created_at    timestamptz NOT NULL
+  );
+  CREATE INDEX effects_due ON effects (not_before, id) WHERE done_at IS NULL;
+  CREATE TABLE inbound (
+    key     text PRIMARY KEY,
+    seen_at timestamptz NOT NULL
+  );
+  CREATE TABLE conversation_incidents (
+    conversation_id text NOT NULL,
+    incident_id     text NOT NULL REFERENCES incidents(id),
+    PRIMARY KEY (conversation_id, incident_id)
+  );
+  `,
+];
+
+/** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */
+export async function migrate(sql: Sql): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7242001)');
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+    const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    for (let i = 0; i < MIGRATIONS.length; i++) {
+      if (applied.has(i + 1)) continue;
+      for (const statement of splitStatements(MIGRATIONS[i])) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())', [i + 1]);
+    }
+  });
+}
+
+/** Extended-protocol queries take one statement each; the migrations hold no semicolons inside literals. */
+function splitStatements(script: string): string[] {
+  return script
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

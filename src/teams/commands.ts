@@ -1,0 +1,94 @@
+import type { RoleName } from '../domain/incident';
+
+/** What a message to the bot asks for, before people and incidents are resolved. */
+export type Intent =
+  | { kind: 'declare'; title: string; severity?: number }
+  | { kind: 'severity'; value: number }
+  | { kind: 'phase'; value: number }
+  | { kind: 'commander' }
+  | { kind: 'role'; role: RoleName }
+  | { kind: 'note'; text: string }
+  | { kind: 'action'; text: string }
+  | { kind: 'update'; text: string }
+  | { kind: 'resolve'; summary?: string }
+  | { kind: 'status' }
+  | { kind: 'help' }
+  | { kind: 'usage'; verb: string; usage: string }
+  | { kind: 'unknown'; text: string };
+
+export const USAGE = {
+  declare: 'declare [sev1-4] <what we perceive>   e.g. declare sev2 Checkout API returning 500s',
+  sev: 'sev <1-4>   (1 is the most severe)',
+  phase: 'phase <0-3>   (0 discovery, 1 stop the bleeding, 2 full resolution, 3 learn and rebuild)',
+  ic: 'ic @person   (hand off command, or name yourself to take it)',
+  role: 'role <comms|customer|business|sme> @person',
+  note: 'note <text>   (adds to the timeline)',
+  action: 'action <text>   (announce a destructive step before doing it: restart, failover, restore)',
+  update: 'update <text>   (a stakeholder update)',
+  resolve: 'resolve [summary]',
+  status: 'status',
+  help: 'help',
+} as const;
+
+const ROLE_ALIASES: Record<string, RoleName> = {
+  comms: 'comms',
+  communications: 'comms',
+  customer: 'customer',
+  business: 'business',
+  sme: 'sme',
+  expert: 'sme',
+};
+
+/**
+ * Parses the text of a message to the bot (mentions already removed).
+ * @example parseCommand('declare sev2 Checkout API returning 500s') // { kind: 'declare', severity: 2, title: 'Checkout API returning 500s' }
+ */
+export function parseCommand(text: string): Intent {
+  const trimmed = text.trim();
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  if (!match) return { kind: 'help' };
+  const verb = match[1].toLowerCase().replace(/^\//, '');
+  const rest = match[2].trim();
+  const usage = (v: keyof typeof USAGE): Intent => ({ kind: 'usage', verb: v, usage: USAGE[v] });
+
+  switch (verb) {
+    case 'declare': {
+      const sev = /^(?:sev(?:erity)?\s*|s)([0-9]+)\b\s*([\s\S]*)$/i.exec(rest);
+      const title = (sev ? sev[2] : rest).trim();
+      if (!title) return usage('declare');
+      return sev ? { kind: 'declare', title, severity: Number(sev[1]) } : { kind: 'declare', title };
+    }
+    case 'sev':
+    case 'severity':
+      return /^-?\d+$/.test(rest) ? { kind: 'severity', value: Number(rest) } : usage('sev');
+    case 'phase':
+      return /^-?\d+$/.test(rest) ? { kind: 'phase', value: Number(rest) } : usage('phase');
+    case 'ic':
+    case 'commander':
+      return { kind: 'commander' };
+    case 'role': {
+      const role = ROLE_ALIASES[(rest.split(/\s+/)[0] ?? '').toLowerCase()];
+      return role ? { kind: 'role', role } : usage('role');
+    }
+    case 'note':
+    case 'action':
+    case 'update':
+      return rest ? { kind: verb, text: rest } : usage(verb);
+    case 'resolve':
+      return rest ? { kind: 'resolve', summary: rest } : { kind: 'resolve' };
+    case 'status':
+      return { kind: 'status' };
+    case 'help':
+    case '?':
+      return { kind: 'help' };
+    default:
+      return { kind: 'unknown', text: trimmed };
+  }
+}
+
+export function helpText(): string {
+  return [
+    'Firebreak commands (mention me in a channel, or just type in a chat with me):',
+    ...Object.values(USAGE).map((u) => `• ${u}`),
+  ].join('\n');
+}

@@ -1,0 +1,74 @@
+import { CardFactory, MessageFactory, type CloudAdapter, type TurnContext } from 'botbuilder';
+import type { Conversation, Incident } from '../domain/incident';
+import { headline, type Message } from '../domain/messages';
+import { OutsideError } from '../workers/errors';
+import { referenceTo } from './activity';
+import { incidentCard } from './cards';
+
+/** What the effect workers need from Teams: post the card, update it in place, post a message. */
+export interface TeamsOutbox {
+  postCard(incident: Incident, conversation: Conversation): Promise<string>;
+  updateCard(incident: Incident, conversation: Conversation, activityId: string): Promise<void>;
+  postMessage(conversation: Conversation, message: Message): Promise<string>;
+}
+
+export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: () => Date = () => new Date()): TeamsOutbox {
+  async function within<T>(conversation: Conversation, fn: (context: TurnContext) => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    try {
+      await adapter.continueConversationAsync(botAppId, referenceTo(conversation, botAppId), async (context) => {
+        result = await fn(context);
+      });
+    } catch (err) {
+      throw classify(err);
+    }
+    return result as T;
+  }
+
+  /** The card, with its headline as text (what notifications and screen readers show). */
+  function cardActivity(incident: Incident, conversation: Conversation) {
+    const redact = conversation.id !== incident.origin.id;
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(incidentCard(incident, { now: now(), redact })));
+    activity.text = headline(incident, { redact });
+    activity.textFormat = 'plain';
+    activity.summary = activity.text;
+    return activity;
+  }
+
+  return {
+    postCard(incident, conversation) {
+      return within(conversation, async (context) => {
+        const response = await context.sendActivity(cardActivity(incident, conversation));
+        if (!response?.id) throw new OutsideError('retryable', 'the connector returned no activity id');
+        return response.id;
+      });
+    },
+    updateCard(incident, conversation, activityId) {
+      return within(conversation, async (context) => {
+        await context.updateActivity({ ...cardActivity(incident, conversation), id: activityId });
+      });
+    },
+    postMessage(conversation, message) {
+      return within(conversation, async (context) => {
+        const text = [message.subject, '', ...message.lines].join('\n');
+        const response = await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+        return response?.id ?? '';
+      });
+    },
+  };
+}
+
+/** Connector failures as the worker's vocabulary (STYLE.md 5). */
+export function classify(err: unknown): OutsideError {
+  if (err instanceof OutsideError) return err;
+  const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(n: string): string | undefined } } };
+  const status = e.statusCode;
+  const message = `Teams connector: ${status ? `HTTP ${status}` : e.code ?? 'network error'} ${e.message ?? ''}`.trim();
+  if (status === 429 || (status !== undefined && status >= 500) || status === undefined) {
+    const retryAfter = Number(e.response?.headers?.get?.('retry-after'));
+    return new OutsideError('retryable', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  }
+  if (status === 404) return new OutsideError('not-found', message);
+  if (status === 412) return new OutsideError('conflict', message);
+  return new OutsideError('permanent', message);
+}

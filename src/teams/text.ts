@@ -1,0 +1,39 @@
+/**
+ * User text goes into Adaptive Card TextBlocks and Teams messages, which render a Markdown subset.
+ * Escaping keeps "*", "[x](y)", "# " and "<at>" literal, so a title can't restyle the card,
+ * inject a link or spoof a mention.
+ */
+export function plain(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<>~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+#]|\d+\.)(?=\s)/gm, (_m, space: string, marker: string) => `${space}\\${marker}`);
+}
+
+/** Collapses whitespace and cuts to `max` characters with a visible marker. */
+export function clip(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/** The text of a Teams message with the bot's own mention and HTML removed. */
+export function commandText(text: string | undefined): string {
+  return decodeEntities(
+    (text ?? '')
+      .replace(/<at>[^<]*<\/at>/gi, ' ')
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/(p|div)>/gi, '\n')
+      .replace(/<[^>]+>/g, ''),
+  )
+    .replace(/[ \t\u00a0]+/g, ' ')
+    .trim();
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,157 @@
+import type { Logger } from '../log';
+import type { Store, StoredEffect } from '../store/store';
+import { describe, failureKind, OutsideError } from './errors';
+
+/** Carries out one kind of effect. Returns when done; throws (ideally an OutsideError) when not. */
+export type EffectHandler = (effect: StoredEffect) => Promise<void>;
+
+export interface RunnerOptions {
+  store: Store;
+  handlers: Partial<Record<StoredEffect['kind'], EffectHandler>>;
+  log: Logger;
+  now?: () => Date;
+  /** How often to look for due effects when nothing woke the runner. */
+  pollMs?: number;
+  /** How long a claimed effect stays leased to this process. */
+  leaseMs?: number;
+  batch?: number;
+  /** Backoff for the n-th failed attempt (1-based), capped. */
+  backoffMs?: (attempt: number) => number;
+  /** Give up on an effect this long after it was created. */
+  giveUpAfterMs?: number;
+  /** Told when an effect is given up, so the incident can say so. */
+  onGiveUp?: (effect: StoredEffect, reason: string) => Promise<void>;
+}
+
+export interface Runner {
+  start(): void;
+  /** Look for due effects now (called after each commit). */
+  wake(): void;
+  /** Runs until no effect is due; for tests and shutdown. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function exponentialBackoff(baseMs = 500, capMs = 60_000): (attempt: number) => number {
+  return (attempt) => {
+    const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  };
+}
+
+/**
+ * Claims due effects from the outbox and runs them concurrently, each retried on its own.
+ * Several processes can run one each: claims are leases taken with FOR UPDATE SKIP LOCKED.
+ */
+export function createRunner(opts: RunnerOptions): Runner {
+  const now = opts.now ?? (() => new Date());
+  const pollMs = opts.pollMs ?? 500;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const batch = opts.batch ?? 16;
+  const backoff = opts.backoffMs ?? exponentialBackoff();
+  const giveUpAfterMs = opts.giveUpAfterMs ?? 30 * 60_000;
+  const inFlight = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let again = false;
+  let stopped = true;
+
+  async function runOne(effect: StoredEffect): Promise<void> {
+    const handler = opts.handlers[effect.kind];
+    try {
+      if (!handler) throw new OutsideError('permanent', `no handler for effect kind ${effect.kind}`);
+      await handler(effect);
+      // Handlers that record a result commit it together with completing the effect; this is for the rest.
+      await opts.store.completeEffect(effect.id, now().toISOString());
+    } catch (err) {
+      await settleFailure(effect, err).catch((e) => opts.log.error('effect bookkeeping failed', { effect: effect.key, error: describe(e) }));
+    }
+  }
+
+  async function settleFailure(effect: StoredEffect, err: unknown): Promise<void> {
+    const kind = failureKind(err);
+    const reason = describe(err);
+    const age = now().getTime() - new Date(effect.createdAt).getTime();
+    if (kind === 'permanent' || kind === 'not-found' || age > giveUpAfterMs) {
+      opts.log.warn('effect given up', { effect: effect.key, attempts: effect.attempts, reason });
+      await opts.store.failEffect(effect.id, reason, now().toISOString());
+      await opts.onGiveUp?.(effect, reason);
+      return;
+    }
+    const waitMs =
+      kind === 'conflict'
+        ? 0
+        : Math.max(backoff(effect.attempts), err instanceof OutsideError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0);
+    opts.log.info('effect will retry', { effect: effect.key, attempts: effect.attempts, inMs: waitMs, reason });
+    await opts.store.retryEffect(effect.id, reason, new Date(now().getTime() + waitMs).toISOString());
+  }
+
+  async function tick(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        const due = await opts.store.claimEffects(now().toISOString(), batch, leaseMs);
+        for (const effect of due) {
+          const p = runOne(effect).finally(() => {
+            inFlight.delete(p);
+            if (!stopped || draining) void tick();
+          });
+          inFlight.add(p);
+        }
+      } while (again);
+    } catch (err) {
+      opts.log.error('claiming effects failed', { error: describe(err) });
+    } finally {
+      running = false;
+    }
+  }
+
+  let draining = false;
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      await tick();
+      schedule();
+    }, pollMs);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      void tick();
+      schedule();
+    },
+    wake() {
+      if (!stopped || draining) void tick();
+    },
+    async drain() {
+      draining = true;
+      try {
+        for (;;) {
+          await tick();
+          if (inFlight.size === 0) {
+            const due = (await opts.store.effects({ pending: true })).filter((e) => new Date(e.notBefore) <= now());
+            if (due.length === 0) return;
+            await new Promise((r) => setTimeout(r, 10));
+          } else {
+            await Promise.all([...inFlight]);
+          }
+        }
+      } finally {
+        draining = false;
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await Promise.all([...inFlight]);
+    },
+  };
+}
