@@ -40,7 +40,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     handlers: {
       'card.post': cardPost({ store, incidents, teams: outbox, now }),
       'card.refresh': cardRefresh({ store, teams: outbox }),
-      'message.post': messagePost({ teams: outbox }),
+      'message.post': messagePost({ store, teams: outbox }),
     },
   });
   wake = () => runner.wake();

@@ -31,6 +31,7 @@ export interface DeclareIncident extends Base {
   announceIn?: Conversation[];
   sourceMessageUrl?: string;
   provisioning?: ResourceKind[];
+  mail?: boolean;
 }
 export interface ChangeSeverity extends Base {
   type: 'ChangeSeverity';
@@ -63,7 +64,12 @@ export interface ResolveIncident extends Base {
 export interface RecordCardPosted extends Base {
   type: 'RecordCardPosted';
   conversationId: string;
+  postedIn: string;
   activityId: string;
+}
+export interface AddPlace extends Base {
+  type: 'AddPlace';
+  conversation: Conversation;
 }
 
 export interface RecordResourceReady extends Base {
@@ -89,7 +95,8 @@ export type Command =
   | ResolveIncident
   | RecordCardPosted
   | RecordResourceReady
-  | RecordResourceTrouble;
+  | RecordResourceTrouble
+  | AddPlace;
 
 /** A command the rules do not allow, with the reason in plain words for the person who asked. */
 export interface Refusal {
@@ -163,9 +170,8 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'RecordCardPosted': {
       const known = state.cards.find((c) => c.conversationId === command.conversationId);
       if (known?.activityId === command.activityId) return [];
-      return [
-        { type: 'CardPosted', conversationId: command.conversationId, activityId: command.activityId, at, by },
-      ];
+      const { conversationId, postedIn, activityId } = command;
+      return [{ type: 'CardPosted', conversationId, postedIn, activityId, at, by }];
     }
     case 'RecordResourceReady': {
       const known = state.resources[command.resource];
@@ -181,6 +187,9 @@ export function decide(command: Command, state: Incident | null): Decision {
       const { resource, detail, final } = command;
       return [{ type: 'ResourceTrouble', resource, detail, final, at, by }];
     }
+    case 'AddPlace':
+      if (state.places.some((p) => p.id === command.conversation.id)) return [];
+      return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
     default:
       return assertNever(command);
   }
@@ -188,7 +197,7 @@ export function decide(command: Command, state: Incident | null): Decision {
 
 /** Facts reported by Firebreak's own workers; they are recorded even after resolution. */
 function isSystemFact(command: Command): boolean {
-  return command.type === 'RecordCardPosted' || command.type.startsWith('RecordResource');
+  return command.type === 'RecordCardPosted' || command.type === 'AddPlace' || command.type.startsWith('RecordResource');
 }
 
 function declare(command: DeclareIncident, state: Incident | null): Decision {
@@ -219,6 +228,7 @@ function declare(command: DeclareIncident, state: Incident | null): Decision {
       places: uniqueById([command.origin, ...(command.announceIn ?? [])]),
       sourceMessageUrl: command.sourceMessageUrl,
       provisioning: command.provisioning ?? [],
+      mail: command.mail ?? false,
       at: command.at,
       by: command.by,
     },

@@ -36,7 +36,10 @@ export interface Conversation {
 
 /** One copy of the live incident card, so every copy can be updated in place. */
 export interface CardCopy {
+  /** The place (an entry of `Incident.places`) the copy belongs to. */
   conversationId: string;
+  /** Where the activity lives: the place itself, or the thread a channel post started (`<channel>;messageid=<id>`). */
+  postedIn: string;
   activityId: string;
 }
 
@@ -75,6 +78,8 @@ export interface Incident {
   sourceMessageUrl?: string;
   cards: CardCopy[];
   resources: Partial<Record<ResourceKind, ResourceState>>;
+  /** Declarations and follow-ups also go to the incidents mailing list. */
+  mail: boolean;
   /** Number of events applied. */
   version: number;
 }
@@ -100,6 +105,8 @@ export interface IncidentDeclared extends Base {
   places: Conversation[];
   /** The resources being assembled, shown as "assembling" until each is ready. */
   provisioning: ResourceKind[];
+  /** Whether declarations and follow-ups are also mailed to the incidents list. */
+  mail?: boolean;
 }
 export interface SeverityChanged extends Base {
   type: 'SeverityChanged';
@@ -134,7 +141,13 @@ export interface IncidentResolved extends Base {
 export interface CardPosted extends Base {
   type: 'CardPosted';
   conversationId: string;
+  postedIn: string;
   activityId: string;
+}
+/** A system fact: a new conversation shows the incident (its own channel); the card goes there too. */
+export interface PlaceAdded extends Base {
+  type: 'PlaceAdded';
+  conversation: Conversation;
 }
 
 /** A system fact: a channel, bridge or doc exists. */
@@ -162,7 +175,8 @@ export type IncidentEvent =
   | IncidentResolved
   | CardPosted
   | ResourceReady
-  | ResourceTrouble;
+  | ResourceTrouble
+  | PlaceAdded;
 
 export type EventType = IncidentEvent['type'];
 
@@ -192,6 +206,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       sourceMessageUrl: event.sourceMessageUrl,
       cards: [],
       resources: Object.fromEntries(event.provisioning.map((r) => [r, { status: 'pending' }])),
+      mail: event.mail ?? false,
       version: 1,
     };
   }
@@ -215,7 +230,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
         ...next,
         cards: [
           ...state.cards.filter((c) => c.conversationId !== event.conversationId),
-          { conversationId: event.conversationId, activityId: event.activityId },
+          { conversationId: event.conversationId, postedIn: event.postedIn, activityId: event.activityId },
         ],
       };
     case 'ResourceReady':
@@ -229,6 +244,10 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       const status = event.final ? 'failed' : 'retrying';
       return { ...next, resources: { ...state.resources, [event.resource]: { status, detail: event.detail } } };
     }
+    case 'PlaceAdded':
+      return state.places.some((p) => p.id === event.conversation.id)
+        ? next
+        : { ...next, places: [...state.places, event.conversation] };
     default:
       return assertNever(event);
   }

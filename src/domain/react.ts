@@ -1,11 +1,11 @@
-import { assertNever, type Conversation, type Incident, type IncidentEvent } from './incident';
+import { assertNever, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { changeLine, followUp, type Message } from './messages';
 
 /**
- * Side effects as data: what should happen in the outside world because of an event.
+ * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | SendMail | FillDoc;
 
 interface EffectBase {
   key: string;
@@ -13,7 +13,7 @@ interface EffectBase {
   /** ISO time before which the effect must not run (reminders). */
   notBefore?: string;
 }
-/** Post the live incident card into a conversation; its activity id comes back as `CardPosted`. */
+/** Post the live incident card into a place; the copy comes back as `CardPosted`. */
 export interface PostCard extends EffectBase {
   kind: 'card.post';
   payload: { conversation: Conversation };
@@ -23,30 +23,55 @@ export interface RefreshCards extends EffectBase {
   kind: 'card.refresh';
   payload: Record<string, never>;
 }
-/** Post a follow-up text into a conversation. */
+/** Post a follow-up text into a place. */
 export interface PostMessage extends EffectBase {
   kind: 'message.post';
   payload: { conversation: Conversation; message: Message };
 }
+/**
+ * Create the incident's channel (Graph), meeting bridge (Graph) or doc (Google); the result comes back as
+ * `ResourceReady` (and, for the channel, `PlaceAdded`), trouble as `ResourceTrouble`.
+ */
+export interface CreateResource extends EffectBase {
+  kind: 'channel.create' | 'bridge.create' | 'doc.create';
+  payload: Record<string, never>;
+}
+/** Mail the incidents list: the declaration, or a follow-up with what changed. Rendered when sent. */
+export interface SendMail extends EffectBase {
+  kind: 'mail.send';
+  payload: { what: 'declaration' } | { what: 'follow-up'; changes: string[] };
+}
+/** Fill doc placeholders whose values arrived after the doc was made (the bridge link). */
+export interface FillDoc extends EffectBase {
+  kind: 'doc.fill';
+  payload: Record<string, never>;
+}
 
 export type EffectKind = Effect['kind'];
+
+const CREATE: Record<ResourceKind, CreateResource['kind']> = {
+  channel: 'channel.create',
+  bridge: 'bridge.create',
+  doc: 'doc.create',
+};
 
 /** What the outside world must learn from the events one command produced (in order), given the state after them. */
 export function react(events: readonly IncidentEvent[], state: Incident): Effect[] {
   const effects: Effect[] = [];
   const changes: string[] = [];
+  const id = state.id;
   let refresh = false;
+  const postCard = (conversation: Conversation) =>
+    effects.push({ kind: 'card.post', key: `card.post:${id}:${conversation.id}`, incidentId: id, payload: { conversation } });
+
   for (const event of events) {
     switch (event.type) {
       case 'IncidentDeclared':
-        for (const conversation of state.places) {
-          effects.push({
-            kind: 'card.post',
-            key: `card.post:${state.id}:${conversation.id}`,
-            incidentId: state.id,
-            payload: { conversation },
-          });
+        state.places.forEach(postCard);
+        for (const resource of event.provisioning) {
+          effects.push({ kind: CREATE[resource], key: `${CREATE[resource]}:${id}`, incidentId: id, payload: {} });
         }
+        if (state.mail) effects.push({ kind: 'mail.send', key: `mail.send:${id}:declaration`, incidentId: id, payload: { what: 'declaration' } });
         break;
       case 'SeverityChanged':
       case 'PhaseChanged':
@@ -55,8 +80,17 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         changes.push(changeLine(event)!);
         refresh = true;
         break;
-      case 'RoleAssigned':
       case 'ResourceReady':
+        refresh = true;
+        // The doc may have been made before this link existed; fill what is known now.
+        if (event.resource === 'doc' || state.resources.doc?.status === 'ready') {
+          effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:${event.resource}`, incidentId: id, payload: {} });
+        }
+        break;
+      case 'PlaceAdded':
+        postCard(event.conversation);
+        break;
+      case 'RoleAssigned':
       case 'ResourceTrouble':
         refresh = true;
         break;
@@ -68,17 +102,20 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     }
   }
   if (refresh) {
-    effects.push({ kind: 'card.refresh', key: `card.refresh:${state.id}:${state.version}`, incidentId: state.id, payload: {} });
+    effects.push({ kind: 'card.refresh', key: `card.refresh:${id}:${state.version}`, incidentId: id, payload: {} });
   }
   if (changes.length) {
     for (const conversation of state.places) {
       const redact = conversation.id !== state.origin.id;
       effects.push({
         kind: 'message.post',
-        key: `message.post:${state.id}:${state.version}:${conversation.id}`,
-        incidentId: state.id,
+        key: `message.post:${id}:${state.version}:${conversation.id}`,
+        incidentId: id,
         payload: { conversation, message: followUp(state, changes, { redact }) },
       });
+    }
+    if (state.mail) {
+      effects.push({ kind: 'mail.send', key: `mail.send:${id}:${state.version}`, incidentId: id, payload: { what: 'follow-up', changes } });
     }
   }
   return effects;

@@ -1,5 +1,6 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type TurnContext } from 'botbuilder';
-import type { Conversation, Incident } from '../domain/incident';
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
+import type { CardCopy, Conversation, Incident } from '../domain/incident';
 import { headline, type Message } from '../domain/messages';
 import { OutsideError } from '../workers/errors';
 import { referenceTo } from './activity';
@@ -7,9 +8,15 @@ import { incidentCard } from './cards';
 
 /** What the effect workers need from Teams: post the card, update it in place, post a message. */
 export interface TeamsOutbox {
-  postCard(incident: Incident, conversation: Conversation): Promise<string>;
-  updateCard(incident: Incident, conversation: Conversation, activityId: string): Promise<void>;
+  /** Posts the card into a place; a channel root gets a new thread. */
+  postCard(incident: Incident, place: Conversation): Promise<Omit<CardCopy, 'conversationId'>>;
+  updateCard(incident: Incident, place: Conversation, copy: CardCopy): Promise<void>;
   postMessage(conversation: Conversation, message: Message): Promise<string>;
+}
+
+/** A channel itself rather than a thread in it: posting there starts a new thread. */
+export function isChannelRoot(conversation: Conversation): boolean {
+  return Boolean(conversation.isChannel) && !conversation.id.includes(';messageid=');
 }
 
 export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: () => Date = () => new Date()): TeamsOutbox {
@@ -36,16 +43,34 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
   }
 
   return {
-    postCard(incident, conversation) {
-      return within(conversation, async (context) => {
-        const response = await context.sendActivity(cardActivity(incident, conversation));
+    postCard(incident, place) {
+      return within(place, async (context) => {
+        const activity = cardActivity(incident, place);
+        if (isChannelRoot(place)) {
+          // A new thread in a channel: POST v3/conversations with channelData.channel.id; the root message id
+          // is the `;messageid=` suffix of the returned conversation id.
+          // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
+          const connector = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+          const created: { id: string; activityId?: string } = await connector.conversations.createConversation({
+            isGroup: true,
+            bot: { id: botAppId, name: 'Firebreak' },
+            members: [],
+            channelData: { channel: { id: place.channelId ?? place.id }, ...(place.tenantId ? { tenant: { id: place.tenantId } } : {}) },
+            activity: activity as Activity,
+            tenantId: place.tenantId,
+          });
+          const activityId = created.activityId || created.id.split(';messageid=')[1];
+          if (!activityId) throw new OutsideError('retryable', 'the connector returned no message id for the new thread');
+          return { postedIn: created.id, activityId };
+        }
+        const response = await context.sendActivity(activity);
         if (!response?.id) throw new OutsideError('retryable', 'the connector returned no activity id');
-        return response.id;
+        return { postedIn: place.id, activityId: response.id };
       });
     },
-    updateCard(incident, conversation, activityId) {
-      return within(conversation, async (context) => {
-        await context.updateActivity({ ...cardActivity(incident, conversation), id: activityId });
+    updateCard(incident, place, copy) {
+      return within({ ...place, id: copy.postedIn }, async (context) => {
+        await context.updateActivity({ ...cardActivity(incident, place), id: copy.activityId });
       });
     },
     postMessage(conversation, message) {

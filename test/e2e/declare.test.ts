@@ -16,7 +16,7 @@ const PASSWORD = 'not-a-real-secret-e2e';
 let channel: BotChannel;
 let firebreak: RunningFirebreak;
 let databaseDir: string;
-let firstCard: { conversationId: string; activityId: string };
+let firstCard: { conversationId: string; postedIn: string; activityId: string };
 
 beforeAll(async () => {
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
@@ -65,7 +65,7 @@ test('declare sev2 creates incident #1, stores it, and posts the card with text'
   const ack = channel.recorded.slice(before).find((r) => typeof r.activity.text === 'string' && r.activity.text.startsWith('Declared'));
   expect(ack?.activity.text).toContain('hand off with "ic @person"');
 
-  firstCard = { conversationId: activity.conversation.id, activityId: card.activityId };
+  firstCard = { conversationId: activity.conversation.id, postedIn: activity.conversation.id, activityId: card.activityId };
 });
 
 test('a duplicate delivery of the same activity does nothing the second time', async () => {

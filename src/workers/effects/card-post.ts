@@ -12,15 +12,16 @@ export function cardPost(deps: { store: Store; incidents: Incidents; teams: Team
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
     if (incident.cards.some((c) => c.conversationId === conversation.id)) return; // posted before a crash
-    const activityId = await deps.teams.postCard(incident, conversation);
+    const posted = await deps.teams.postCard(incident, conversation);
+    const copy = { conversationId: conversation.id, ...posted };
     const outcome = await deps.incidents.run(
       incident.id,
-      { type: 'RecordCardPosted', conversationId: conversation.id, activityId, at: deps.now().toISOString(), by: SYSTEM },
+      { type: 'RecordCardPosted', ...copy, at: deps.now().toISOString(), by: SYSTEM },
       { completesEffect: effect.id },
     );
     // A change committed while the card was on its way was refreshed without this copy: catch it up.
     if (outcome.kind === 'changed' && outcome.incident.version > incident.version + 1) {
-      await deps.teams.updateCard(outcome.incident, conversation, activityId);
+      await deps.teams.updateCard(outcome.incident, conversation, copy);
     }
   };
 }

@@ -11,7 +11,7 @@ export function cardRefresh(deps: { store: Store; teams: TeamsOutbox }) {
       incident.cards.map((copy) => {
         const conversation = incident.places.find((p) => p.id === copy.conversationId);
         if (!conversation) return Promise.resolve();
-        return deps.teams.updateCard(incident, conversation, copy.activityId);
+        return deps.teams.updateCard(incident, conversation, copy);
       }),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,10 +1,13 @@
 import type { PostMessage } from '../../domain/react';
-import type { StoredEffect } from '../../store/store';
+import type { Store, StoredEffect } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 
-export function messagePost(deps: { teams: TeamsOutbox }) {
+/** Posts a follow-up; in a channel it goes into the card's thread, keeping the channel tidy. */
+export function messagePost(deps: { store: Store; teams: TeamsOutbox }) {
   return async (effect: StoredEffect): Promise<void> => {
     const { conversation, message } = effect.payload as PostMessage['payload'];
-    await deps.teams.postMessage(conversation, message);
+    const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
+    const thread = incident?.cards.find((c) => c.conversationId === conversation.id)?.postedIn;
+    await deps.teams.postMessage(thread ? { ...conversation, id: thread } : conversation, message);
   };
 }
