@@ -11,6 +11,7 @@ import { createTeamsOutbox } from './teams/outbox';
 import { cardPost } from './workers/effects/card-post';
 import { cardRefresh } from './workers/effects/card-refresh';
 import { messagePost } from './workers/effects/message-post';
+import { reportGiveUp } from './workers/give-up';
 import { createRunner } from './workers/runner';
 
 export interface Firebreak {
@@ -37,6 +38,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     store,
     log,
     now,
+    onGiveUp: reportGiveUp(incidents, now),
     handlers: {
       'card.post': cardPost({ store, incidents, teams: outbox, now }),
       'card.refresh': cardRefresh({ store, teams: outbox }),

@@ -1,0 +1,31 @@
+import type { Incidents } from '../app/incidents';
+import type { ResourceKind } from '../domain/incident';
+import type { StoredEffect } from '../store/store';
+import { SYSTEM } from './effects/system';
+
+const RESOURCE_OF: Partial<Record<StoredEffect['kind'], ResourceKind>> = {
+  'channel.create': 'channel',
+  'bridge.create': 'bridge',
+  'doc.create': 'doc',
+};
+
+/** When Firebreak stops trying to create a resource, the card and the conversation say so plainly. */
+export function reportGiveUp(incidents: Incidents, now: () => Date) {
+  return async (effect: StoredEffect, reason: string): Promise<void> => {
+    const resource = RESOURCE_OF[effect.kind];
+    if (!resource || !effect.incidentId) return;
+    await incidents.run(effect.incidentId, {
+      type: 'RecordResourceTrouble',
+      resource,
+      detail: reason,
+      final: true,
+      at: now().toISOString(),
+      by: SYSTEM,
+    });
+  };
+}
+
+/** Records that creating a resource is failing and will be retried (the card shows "retrying"). */
+export async function reportRetrying(incidents: Incidents, incidentId: string, resource: ResourceKind, reason: string, now: () => Date): Promise<void> {
+  await incidents.run(incidentId, { type: 'RecordResourceTrouble', resource, detail: reason, final: false, at: now().toISOString(), by: SYSTEM });
+}
