@@ -110,6 +110,17 @@ export function followUp(incident: Incident, changes: string[], opts: { redact?:
   return { subject: `Re: ${incidentLabel(incident)}: private incident`, lines };
 }
 
+/** Said in the incident's conversation when Firebreak stops trying to create a resource. */
+export function troubleMessage(incident: Incident, resource: ResourceKind, detail: string): Message {
+  return {
+    subject: `${incidentLabel(incident)}: the ${RESOURCE_NOUN[resource]} could not be created`,
+    lines: [
+      `Firebreak gave up creating the ${RESOURCE_NOUN[resource]}: ${detail}`,
+      'Everything said here is still recorded; coordinate in this conversation meanwhile.',
+    ],
+  };
+}
+
 export function joinAnd(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

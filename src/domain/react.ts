@@ -1,5 +1,5 @@
 import { assertNever, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
-import { changeLine, followUp, type Message } from './messages';
+import { changeLine, followUp, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -90,8 +90,18 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'PlaceAdded':
         postCard(event.conversation);
         break;
-      case 'RoleAssigned':
       case 'ResourceTrouble':
+        refresh = true;
+        if (event.final) {
+          effects.push({
+            kind: 'message.post',
+            key: `message.post:${id}:${state.version}:${state.origin.id}:trouble`,
+            incidentId: id,
+            payload: { conversation: state.origin, message: troubleMessage(state, event.resource, event.detail) },
+          });
+        }
+        break;
+      case 'RoleAssigned':
         refresh = true;
         break;
       case 'NoteAdded':
