@@ -40,11 +40,11 @@ export function coordinationLine(incident: Incident): string {
 export function rolesLine(incident: Incident): string | undefined {
   const { roles } = incident;
   const parts: string[] = [];
-  if (roles.comms) parts.push(`${ROLE_LABEL.comms}: ${roles.comms.name}.`);
-  if (roles.customer) parts.push(`${ROLE_LABEL.customer}: ${roles.customer.name}.`);
-  if (roles.business) parts.push(`${ROLE_LABEL.business}: ${roles.business.name}.`);
-  if (roles.sme.length) parts.push(`${ROLE_LABEL.sme}: ${joinAnd(roles.sme.map((p) => p.name))}.`);
-  return parts.length ? parts.join(' ') : undefined;
+  if (roles.comms) parts.push(`${ROLE_LABEL.comms}: ${roles.comms.name}`);
+  if (roles.customer) parts.push(`${ROLE_LABEL.customer}: ${roles.customer.name}`);
+  if (roles.business) parts.push(`${ROLE_LABEL.business}: ${roles.business.name}`);
+  if (roles.sme.length) parts.push(`${ROLE_LABEL.sme}: ${joinAnd(roles.sme.map((p) => p.name))}`);
+  return parts.length ? parts.map(sentence).join(' ') : undefined;
 }
 
 /** Roles the practice expects but nobody fills (DOMAIN.md: business liaison from sev 2, customer liaison with impact). */
@@ -119,6 +119,11 @@ export function troubleMessage(incident: Incident, resource: ResourceKind, detai
       'Everything said here is still recorded; coordinate in this conversation meanwhile.',
     ],
   };
+}
+
+/** Ends a sentence with a full stop unless it already ends with one ("Alícia S." stays as is). */
+function sentence(s: string): string {
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
 export function joinAnd(items: string[]): string {

@@ -6,7 +6,8 @@
 export function plain(text: string): string {
   return text
     .replace(/[\\`*_[\]<>~]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+#]|\d+\.)(?=\s)/gm, (_m, space: string, marker: string) => `${space}\\${marker}`);
+    .replace(/^(\s*)([-+#])(?=\s)/gm, '$1\\$2')
+    .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.'); // only punctuation can be escaped: "1\. first"
 }
 
 /** Collapses whitespace and cuts to `max` characters with a visible marker. */

@@ -1,0 +1,82 @@
+import { asPlainText, changeLine, coordinationLine, declaration, followUp, headline, missingRoles } from '../../src/domain/messages';
+import { ana, AT, declareCommand, given, jo, sam } from './fixtures';
+
+const at = AT;
+
+describe('the declaration, in the shape of seed 000', () => {
+  test('subject = what we perceive; first line = severity, phase, commander, where; then description and roles', () => {
+    const { state } = given(
+      declareCommand({
+        description:
+          'The primary database cluster stopped responding to requests at 0:02 UTC. After thirty seconds, production failed over to the secondary database and alerted us.',
+      }),
+      { type: 'AssignRole', role: 'customer', person: sam, at, by: jo },
+      { type: 'AssignRole', role: 'business', person: ana, at, by: jo },
+      { type: 'AssignRole', role: 'sme', person: { id: 'u-dave', name: 'Dave D.' }, at, by: jo },
+      { type: 'RecordResourceReady', resource: 'channel', url: 'https://teams.example/c', label: '#inc-1-failover', at, by: jo },
+      { type: 'RecordResourceReady', resource: 'bridge', url: 'https://teams.example/m', label: 'the meeting bridge', at, by: jo },
+    );
+    expect(asPlainText(declaration(state))).toBe(
+      [
+        'INC-1: Production has failed over to secondary database',
+        'Severity 2, phase 1. Jo Park is incident commander. Coordinating via #inc-1-failover (https://teams.example/c) and the meeting bridge (https://teams.example/m).',
+        'The primary database cluster stopped responding to requests at 0:02 UTC. After thirty seconds, production failed over to the secondary database and alerted us.',
+        'Customer liaison: Sam Lee. Business liaison: Alícia S. Subject-matter experts: Dave D.',
+      ].join('\n'),
+    );
+  });
+
+  test('says what is still being assembled, and which roles the practice expects', () => {
+    const { state } = given(declareCommand({ severity: 1, customerImpact: true, provisioning: ['channel', 'bridge', 'doc'] }));
+    expect(coordinationLine(state)).toBe('Coordinating in this conversation. Still assembling: channel, meeting bridge, incident doc.');
+    expect(missingRoles(state)).toEqual([
+      'No business liaison yet (expected from severity 2 upward).',
+      'No customer liaison yet (customers are affected).',
+    ]);
+    expect(missingRoles(given(declareCommand({ severity: 3 })).state)).toEqual([]);
+  });
+
+  test('a private incident announces only that it exists and who leads it', () => {
+    const { state } = given(declareCommand({ private: true, description: 'secret details' }));
+    const text = asPlainText(declaration(state, { redact: true }));
+    expect(text).toBe('INC-1: private incident declared\nSeverity 2, phase 1. Jo Park is incident commander.\nDetails are shared with the people working on it.');
+    expect(text).not.toContain('failed over');
+    expect(asPlainText(declaration(state))).toContain('secret details');
+  });
+});
+
+describe('follow-ups carry the current severity, phase and commander, and what changed', () => {
+  test.each([
+    [{ type: 'ChangeSeverity' as const, severity: 1 }, 'Severity raised from 2 to 1 by Sam Lee.'],
+    [{ type: 'ChangeSeverity' as const, severity: 4 }, 'Severity lowered from 2 to 4 by Sam Lee.'],
+    [{ type: 'ChangePhase' as const, phase: 2 }, 'Phase moved from 1 to 2 by Sam Lee.'],
+    [{ type: 'ChangeCommander' as const, to: sam, mode: 'take' as const }, 'Sam Lee took command from Jo Park.'],
+    [{ type: 'ResolveIncident' as const, summary: 'Rolled back.' }, 'Resolved by Sam Lee. Rolled back.'],
+  ])('%j', (change, line) => {
+    const { events, state } = given(declareCommand(), { ...change, at, by: sam } as never);
+    const last = events[events.length - 1];
+    expect(changeLine(last)).toBe(line);
+    const message = followUp(state, [line]);
+    expect(message.subject).toBe('Re: INC-1: Production has failed over to secondary database');
+    expect(message.lines[0]).toBe(line);
+    expect(message.lines).toContain(`Severity ${state.severity}, phase ${state.phase}. ${state.commander.name} is incident commander.`);
+  });
+
+  test('a hand-off names both people', () => {
+    const { events } = given(declareCommand(), { type: 'ChangeCommander', to: sam, mode: 'handoff', at, by: jo });
+    expect(changeLine(events[1])).toBe('Jo Park handed command to Sam Lee.');
+  });
+
+  test('notes and system facts are not follow-ups', () => {
+    const { events } = given(declareCommand(), { type: 'AddNote', kind: 'note', text: 'x', at, by: jo });
+    expect(changeLine(events[1])).toBeUndefined();
+  });
+
+  test('headline', () => {
+    const { state } = given(declareCommand(), { type: 'ResolveIncident', at, by: jo });
+    expect(headline(state)).toBe('INC-1: Production has failed over to secondary database. Resolved. Severity 2, phase 3. Jo Park is incident commander.');
+    expect(headline(given(declareCommand({ private: true })).state, { redact: true })).toBe(
+      'INC-1: private incident. Severity 2, phase 1. Jo Park is incident commander.',
+    );
+  });
+});

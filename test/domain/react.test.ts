@@ -1,0 +1,82 @@
+import { decide, type Command } from '../../src/domain/decide';
+import { evolveAll, type IncidentEvent } from '../../src/domain/incident';
+import { react } from '../../src/domain/react';
+import { announcements, AT, declareCommand, given, here, jo, sam } from './fixtures';
+
+const at = AT;
+
+/** When `command` follows `previous`, the effects it causes. */
+function effectsOf(previous: Command[], command: Command) {
+  const { state } = previous.length ? given(...previous) : { state: null };
+  const events = decide(command, state) as IncidentEvent[];
+  return react(events, evolveAll(events, state)!);
+}
+
+test('a declaration posts the card to every place and starts each resource, plus the mail when asked', () => {
+  const effects = effectsOf([], declareCommand({ announceIn: [announcements], provisioning: ['channel', 'bridge', 'doc'], mail: true }));
+  expect(effects.map((e) => e.key)).toEqual([
+    `card.post:inc-1:${here.id}`,
+    `card.post:inc-1:${announcements.id}`,
+    'channel.create:inc-1',
+    'bridge.create:inc-1',
+    'doc.create:inc-1',
+    'mail.send:inc-1:declaration',
+  ]);
+});
+
+test('a severity change refreshes the cards and follows up in every place, redacted outside a private origin', () => {
+  const effects = effectsOf([declareCommand({ announceIn: [announcements], private: true })], { type: 'ChangeSeverity', severity: 1, at, by: sam });
+  expect(effects.map((e) => e.kind)).toEqual(['card.refresh', 'message.post', 'message.post']);
+  const [, inOrigin, inAnnouncements] = effects as { payload: { message: { subject: string } } }[];
+  expect(inOrigin.payload.message.subject).toBe('Re: INC-1: Production has failed over to secondary database');
+  expect(inAnnouncements.payload.message.subject).toBe('Re: INC-1: private incident');
+});
+
+test('resolving sends one follow-up that carries both changes', () => {
+  const effects = effectsOf([declareCommand()], { type: 'ResolveIncident', at, by: jo });
+  const posts = effects.filter((e) => e.kind === 'message.post') as { payload: { message: { lines: string[] } } }[];
+  expect(posts).toHaveLength(1);
+  expect(posts[0].payload.message.lines.slice(0, 2)).toEqual(['Phase moved from 1 to 3 by Jo Park.', 'Resolved by Jo Park.']);
+});
+
+test('a role refreshes the card without a follow-up; a note causes nothing yet', () => {
+  expect(effectsOf([declareCommand()], { type: 'AssignRole', role: 'comms', person: sam, at, by: jo }).map((e) => e.kind)).toEqual(['card.refresh']);
+  expect(effectsOf([declareCommand()], { type: 'AddNote', kind: 'note', text: 'x', at, by: jo })).toEqual([]);
+});
+
+test('a ready resource fills the doc once the doc exists; the doc itself triggers a fill', () => {
+  const declared = declareCommand({ provisioning: ['bridge', 'doc'] });
+  const bridgeFirst = effectsOf([declared], { type: 'RecordResourceReady', resource: 'bridge', url: 'u', label: 'l', at, by: jo });
+  expect(bridgeFirst.map((e) => e.kind)).toEqual(['card.refresh']);
+  const docReady = { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'd', label: 'INC-1', at, by: jo };
+  expect(effectsOf([declared], docReady).map((e) => e.key)).toEqual(['doc.fill:inc-1:doc', 'card.refresh:inc-1:2']);
+  const bridgeAfterDoc = effectsOf([declared, docReady], { type: 'RecordResourceReady', resource: 'bridge', url: 'u', label: 'l', at, by: jo });
+  expect(bridgeAfterDoc.map((e) => e.key)).toEqual(['doc.fill:inc-1:bridge', 'card.refresh:inc-1:3']);
+});
+
+test('a new place gets the card; a final failure is said in the origin conversation', () => {
+  expect(effectsOf([declareCommand()], { type: 'AddPlace', conversation: announcements, at, by: jo }).map((e) => e.key)).toEqual([
+    `card.post:inc-1:${announcements.id}`,
+  ]);
+  const failed = effectsOf([declareCommand({ provisioning: ['channel'] })], {
+    type: 'RecordResourceTrouble',
+    resource: 'channel',
+    detail: 'Graph says 403: missing application permission Channel.Create',
+    final: true,
+    at,
+    by: jo,
+  });
+  const said = failed.find((e) => e.kind === 'message.post') as { payload: { conversation: { id: string }; message: { lines: string[] } } };
+  expect(said.payload.conversation.id).toBe(here.id);
+  expect(said.payload.message.lines[0]).toBe('Firebreak gave up creating the channel: Graph says 403: missing application permission Channel.Create');
+});
+
+test('follow-ups are mailed when the incident mails', () => {
+  const effects = effectsOf([declareCommand({ mail: true })], { type: 'ChangePhase', phase: 2, at, by: jo });
+  expect(effects.find((e) => e.kind === 'mail.send')).toEqual({
+    kind: 'mail.send',
+    key: 'mail.send:inc-1:2',
+    incidentId: 'inc-1',
+    payload: { what: 'follow-up', changes: ['Phase moved from 1 to 2 by Jo Park.'] },
+  });
+});

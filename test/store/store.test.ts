@@ -1,0 +1,173 @@
+import { decide, type Command } from '../../src/domain/decide';
+import { evolveAll, type Incident, type IncidentEvent } from '../../src/domain/incident';
+import { react } from '../../src/domain/react';
+import { openStore } from '../../src/store/open';
+import type { Commit, Store } from '../../src/store/store';
+import { backends, freshPostgresUrl } from '../harness/databases';
+import { AT, declareCommand, jo, sam } from '../domain/fixtures';
+
+/** One contract, two implementations: the same suite on the embedded store and on PostgreSQL. */
+describe.each(backends())('store on $name', ({ name, available }) => {
+  if (!available) {
+    test.todo(`PostgreSQL is not available on this machine: the ${name} half is skipped`);
+    return;
+  }
+  let store: Store;
+  let counter = 0;
+
+  beforeAll(async () => {
+    store = await openStore(name === 'pglite' ? 'pglite:memory' : await freshPostgresUrl());
+  }, 60_000);
+  afterAll(async () => store?.close());
+
+  /** Builds the commit a command would make on `state`. */
+  function commitFor(command: Command, state: Incident | null, extra: Partial<Commit> = {}): Commit & { state: Incident } {
+    const events = decide(command, state) as IncidentEvent[];
+    const next = evolveAll(events, state)!;
+    return { incidentId: next.id, expectedVersion: state?.version ?? 0, events, state: next, effects: react(events, next), now: AT, ...extra };
+  }
+
+  async function declared(overrides = {}) {
+    counter += 1;
+    const number = await store.nextNumber();
+    const commit = commitFor(declareCommand({ incidentId: `${name}-${counter}`, number, ...overrides }), null);
+    expect(await store.commit(commit)).toEqual({ ok: true });
+    return commit.state;
+  }
+
+  test('numbers are allocated in order', async () => {
+    const a = await store.nextNumber();
+    const b = await store.nextNumber();
+    expect(b).toBe(a + 1);
+  });
+
+  test('a commit stores events, snapshot and effects together', async () => {
+    const incident = await declared({ provisioning: ['doc'] });
+    expect(await store.load(incident.id)).toEqual(incident);
+    expect(await store.byNumber(incident.number)).toEqual(incident);
+    expect((await store.events(incident.id)).map((e) => [e.version, e.event.type])).toEqual([[1, 'IncidentDeclared']]);
+    const effects = await store.effects({ incidentId: incident.id });
+    expect(effects.map((e) => e.kind)).toEqual(['card.post', 'doc.create']);
+    expect(effects[0]).toMatchObject({ attempts: 0, outcome: null, lastError: null, notBefore: AT });
+  });
+
+  test('optimistic concurrency: a commit on a stale version is a conflict and writes nothing', async () => {
+    const incident = await declared();
+    const first = commitFor({ type: 'ChangeSeverity', severity: 1, at: AT, by: jo }, incident);
+    const stale = commitFor({ type: 'ChangePhase', phase: 2, at: AT, by: sam }, incident);
+    expect(await store.commit(first)).toEqual({ ok: true });
+    expect(await store.commit(stale)).toEqual({ ok: false, reason: 'conflict' });
+    expect((await store.load(incident.id))!.phase).toBe(1);
+    expect((await store.events(incident.id)).map((e) => e.event.type)).toEqual(['IncidentDeclared', 'SeverityChanged']);
+    expect((await store.effects({ incidentId: incident.id })).filter((e) => e.key.includes(':2:'))).toHaveLength(1);
+  });
+
+  test('declaring the same incident id twice is a conflict', async () => {
+    const incident = await declared();
+    const again = commitFor(declareCommand({ incidentId: incident.id, number: 999_999 }), null);
+    expect(await store.commit(again)).toEqual({ ok: false, reason: 'conflict' });
+  });
+
+  test('an inbound key makes a re-delivery a duplicate, rolled back whole', async () => {
+    const incident = await declared();
+    const note = commitFor({ type: 'AddNote', kind: 'note', text: 'x', at: AT, by: jo }, incident, { inboundKey: `teams:c:${name}-a1` });
+    expect(await store.commit(note)).toEqual({ ok: true });
+    const latest = (await store.load(incident.id))!;
+    const redelivered = commitFor({ type: 'AddNote', kind: 'note', text: 'x', at: AT, by: jo }, latest, { inboundKey: `teams:c:${name}-a1` });
+    expect(await store.commit(redelivered)).toEqual({ ok: false, reason: 'duplicate' });
+    expect(await store.events(incident.id)).toHaveLength(2);
+    expect(await store.markInbound(`teams:c:${name}-a1`, AT)).toBe(false);
+    expect(await store.markInbound(`teams:c:${name}-a2`, AT)).toBe(true);
+    expect(await store.markInbound(`teams:c:${name}-a2`, AT)).toBe(false);
+  });
+
+  test('an effect key is unique: the same cause never queues twice', async () => {
+    const incident = await declared();
+    const change = commitFor({ type: 'ChangeSeverity', severity: 1, at: AT, by: jo }, incident);
+    expect(await store.commit(change)).toEqual({ ok: true });
+    const effects = await store.effects({ incidentId: incident.id });
+    expect(new Set(effects.map((e) => e.key)).size).toBe(effects.length);
+  });
+
+  test('conversation lookup finds the newest active incident, across threads of a channel', async () => {
+    const channel = `19:${name}-lookup@thread.tacv2`;
+    const origin = { id: `${channel};messageid=1`, serviceUrl: 'https://smba.example/' };
+    const older = await declared({ origin });
+    const newer = await declared({ origin: { ...origin, id: `${channel};messageid=2` } });
+    expect((await store.activeIn(`${channel};messageid=77`))?.id).toBe(newer.id);
+    const resolved = commitFor({ type: 'ResolveIncident', at: AT, by: jo }, newer);
+    expect(await store.commit(resolved)).toEqual({ ok: true });
+    expect((await store.activeIn(channel))?.id).toBe(older.id);
+    expect(await store.activeIn('19:nowhere@thread.tacv2')).toBeNull();
+    expect((await store.list({ status: 'resolved' })).map((i) => i.id)).toContain(newer.id);
+  });
+
+  describe('the outbox', () => {
+    const T0 = '2026-03-15T01:00:00.000Z';
+    const plus = (ms: number) => new Date(new Date(T0).getTime() + ms).toISOString();
+
+    test('claims due effects once, leases them, retries and completes', async () => {
+      // Drain what earlier tests queued, so this test sees only its own effects.
+      while ((await store.claimEffects(plus(0), 100, 1)).length) { /* lease everything briefly */ }
+      for (const e of await store.effects({ pending: true })) await store.completeEffect(e.id, T0);
+
+      const incident = await declared();
+      const [effect] = await store.claimEffects(plus(1), 10, 60_000);
+      expect(effect).toMatchObject({ kind: 'card.post', incidentId: incident.id, attempts: 1 });
+      expect(await store.claimEffects(plus(2), 10, 60_000)).toEqual([]); // leased
+
+      await store.retryEffect(effect.id, 'HTTP 503', plus(5_000));
+      expect(await store.claimEffects(plus(4_000), 10, 60_000)).toEqual([]); // not due yet
+      const [again] = await store.claimEffects(plus(5_000), 10, 60_000);
+      expect(again).toMatchObject({ id: effect.id, attempts: 2, lastError: 'HTTP 503' });
+
+      await store.completeEffect(again.id, plus(5_001));
+      expect(await store.claimEffects(plus(999_999), 10, 60_000)).toEqual([]);
+      expect((await store.effects({ incidentId: incident.id }))[0]).toMatchObject({ outcome: 'done' });
+    });
+
+    test('an expired lease (a crashed worker) makes the effect claimable again', async () => {
+      const incident = await declared();
+      const [effect] = (await store.claimEffects(plus(10_000), 10, 1_000)).filter((e) => e.incidentId === incident.id);
+      expect(effect).toBeDefined();
+      const reclaimed = await store.claimEffects(plus(11_000), 10, 1_000);
+      expect(reclaimed.map((e) => e.id)).toContain(effect.id);
+    });
+
+    test('a failed effect is done, with its reason', async () => {
+      const incident = await declared();
+      const [effect] = (await store.claimEffects(plus(20_000), 10, 1_000)).filter((e) => e.incidentId === incident.id);
+      await store.failEffect(effect.id, 'missing permission', plus(20_001));
+      expect((await store.effects({ incidentId: incident.id }))[0]).toMatchObject({ outcome: 'failed', lastError: 'missing permission' });
+      expect(await store.effects({ incidentId: incident.id, pending: true })).toEqual([]);
+    });
+
+    test('a commit can complete the effect whose result it records', async () => {
+      const incident = await declared();
+      const [effect] = (await store.claimEffects(plus(30_000), 10, 60_000)).filter((e) => e.incidentId === incident.id);
+      const posted = commitFor(
+        { type: 'RecordCardPosted', conversationId: incident.origin.id, postedIn: incident.origin.id, activityId: 'act-1', at: AT, by: jo },
+        incident,
+        { completesEffect: effect.id },
+      );
+      expect(await store.commit(posted)).toEqual({ ok: true });
+      expect((await store.effects({ incidentId: incident.id }))[0].outcome).toBe('done');
+    });
+
+    test('two workers claiming at once never get the same effect', async () => {
+      for (let i = 0; i < 6; i++) await declared();
+      const [a, b] = await Promise.all([store.claimEffects(plus(40_000), 3, 60_000), store.claimEffects(plus(40_000), 3, 60_000)]);
+      const ids = [...a, ...b].map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBeGreaterThanOrEqual(6);
+    });
+  });
+
+  test('concurrent commits on one incident: exactly one wins each version', async () => {
+    const incident = await declared();
+    const attempts = [1, 3, 4].map((severity) => commitFor({ type: 'ChangeSeverity', severity, at: AT, by: jo }, incident));
+    const results = await Promise.all(attempts.map((c) => store.commit(c)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await store.events(incident.id)).toHaveLength(2);
+  });
+});

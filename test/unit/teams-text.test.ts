@@ -1,0 +1,45 @@
+import { parseCommand } from '../../src/teams/commands';
+import { clip, commandText, plain } from '../../src/teams/text';
+
+describe('parseCommand', () => {
+  test.each([
+    ['declare sev2 Checkout API returning 500s', { kind: 'declare', severity: 2, title: 'Checkout API returning 500s' }],
+    ['declare sev 1 DB down', { kind: 'declare', severity: 1, title: 'DB down' }],
+    ['DECLARE s4 minor thing', { kind: 'declare', severity: 4, title: 'minor thing' }],
+    ['declare Search is slow', { kind: 'declare', title: 'Search is slow' }],
+    ['declare severe weather alerts broken', { kind: 'declare', title: 'severe weather alerts broken' }],
+    ['declare sev2', { kind: 'usage', verb: 'declare', usage: expect.stringContaining('declare [sev1-4]') }],
+    ['declare', { kind: 'usage', verb: 'declare', usage: expect.any(String) }],
+    ['sev 1', { kind: 'severity', value: 1 }],
+    ['sev high', { kind: 'usage', verb: 'sev', usage: expect.any(String) }],
+    ['phase 2', { kind: 'phase', value: 2 }],
+    ['role comms', { kind: 'role', role: 'comms' }],
+    ['role janitor', { kind: 'usage', verb: 'role', usage: expect.any(String) }],
+    ['note restarted web-3\nline two', { kind: 'note', text: 'restarted web-3\nline two' }],
+    ['action failover to eu-west', { kind: 'action', text: 'failover to eu-west' }],
+    ['note', { kind: 'usage', verb: 'note', usage: expect.any(String) }],
+    ['resolve', { kind: 'resolve' }],
+    ['resolve rolled back', { kind: 'resolve', summary: 'rolled back' }],
+    ['/status', { kind: 'status' }],
+    ['help', { kind: 'help' }],
+    ['', { kind: 'help' }],
+    ['what is going on', { kind: 'unknown', text: 'what is going on' }],
+  ])('%j', (text, intent) => {
+    expect(parseCommand(text)).toEqual(intent);
+  });
+});
+
+test('commandText removes mentions and HTML, keeps line breaks', () => {
+  expect(commandText('<at>Firebreak</at>&nbsp;note <b>db</b> &lt;slow&gt;<br>second')).toBe('note db <slow>\nsecond');
+});
+
+test('plain keeps Markdown and mentions literal', () => {
+  expect(plain('**bold** [x](http://evil) <at>CEO</at> _i_')).toBe('\\*\\*bold\\*\\* \\[x\\](http://evil) \\<at\\>CEO\\</at\\> \\_i\\_');
+  expect(plain('# heading\n- item\n1. first')).toBe('\\# heading\n\\- item\n1\\. first');
+  expect(plain('v1.2 - ok')).toBe('v1.2 - ok');
+});
+
+test('clip cuts with a visible marker', () => {
+  expect(clip('a  b\nc', 10)).toBe('a b c');
+  expect(clip('abcdefghij', 5)).toBe('abcd…');
+});

@@ -1,0 +1,114 @@
+import { createIncidents } from '../../src/app/incidents';
+import { createLogger } from '../../src/log';
+import { openStore } from '../../src/store/open';
+import type { Store, StoredEffect } from '../../src/store/store';
+import { OutsideError } from '../../src/workers/errors';
+import { reportGiveUp } from '../../src/workers/give-up';
+import { createRunner, type EffectHandler } from '../../src/workers/runner';
+import { declareCommand } from '../domain/fixtures';
+
+let store: Store;
+const log = createLogger('error', () => undefined);
+let clock = new Date('2026-03-15T00:00:00.000Z');
+const now = () => clock;
+
+beforeAll(async () => {
+  store = await openStore('pglite:memory');
+}, 60_000);
+afterAll(async () => store.close());
+
+async function declare(id: string, provisioning: ('channel' | 'doc')[] = []) {
+  const incidents = createIncidents(store);
+  const { number, ...cmd } = declareCommand({ incidentId: id, provisioning, at: clock.toISOString() });
+  void number;
+  const outcome = await incidents.declare(cmd);
+  expect(outcome.kind).toBe('changed');
+  return incidents;
+}
+
+test('effects run, a retryable failure is retried after its backoff (honouring Retry-After), then done', async () => {
+  await declare('r-1');
+  const calls: string[] = [];
+  let failures = 1;
+  const handler: EffectHandler = async (effect) => {
+    calls.push(effect.kind);
+    if (failures-- > 0) throw new OutsideError('retryable', 'HTTP 429', 30);
+  };
+  const runner = createRunner({ store, log, now, handlers: { 'card.post': handler }, backoffMs: () => 10 });
+  await runner.drain();
+  expect(calls).toEqual(['card.post']);
+  const [pending] = await store.effects({ incidentId: 'r-1', pending: true });
+  expect(pending).toMatchObject({ lastError: 'HTTP 429', attempts: 1 });
+  expect(new Date(pending.notBefore).getTime() - clock.getTime()).toBe(30_000); // Retry-After wins over a 10 ms backoff
+
+  clock = new Date(clock.getTime() + 30_000);
+  await runner.drain();
+  expect(calls).toEqual(['card.post', 'card.post']);
+  expect(await store.effects({ incidentId: 'r-1', pending: true })).toEqual([]);
+});
+
+test('a permanent failure gives up at once and the incident says so', async () => {
+  const incidents = await declare('r-2', ['channel']);
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    handlers: {
+      'card.post': async () => undefined,
+      'channel.create': async () => {
+        throw new OutsideError('permanent', 'Graph 403: the app lacks the application permission Channel.Create');
+      },
+      'card.refresh': async () => undefined,
+      'message.post': async () => undefined,
+    },
+    onGiveUp: reportGiveUp(incidents, now),
+  });
+  await runner.drain();
+  const incident = await store.load('r-2');
+  expect(incident!.resources.channel).toEqual({ status: 'failed', detail: 'Graph 403: the app lacks the application permission Channel.Create' });
+  const effects = await store.effects({ incidentId: 'r-2' });
+  expect(effects.find((e) => e.kind === 'channel.create')).toMatchObject({ outcome: 'failed', attempts: 1 });
+  expect(effects.filter((e) => e.kind === 'message.post')).toHaveLength(1); // "Firebreak gave up creating the channel: ..."
+});
+
+test('an effect still failing after the give-up time is given up', async () => {
+  await declare('r-3');
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    handlers: { 'card.post': async () => Promise.reject(new Error('socket hang up')) },
+    backoffMs: () => 1,
+    giveUpAfterMs: 60_000,
+  });
+  await runner.drain();
+  let [effect] = await store.effects({ incidentId: 'r-3' });
+  expect(effect.outcome).toBeNull(); // unclassified errors are retried
+  clock = new Date(clock.getTime() + 61_000);
+  await runner.drain();
+  [effect] = await store.effects({ incidentId: 'r-3' });
+  expect(effect).toMatchObject({ outcome: 'failed', lastError: 'socket hang up' });
+});
+
+test('effects of one event run concurrently, each on its own', async () => {
+  await declare('r-4', ['channel', 'doc']);
+  let active = 0;
+  let peak = 0;
+  const slow: EffectHandler = async () => {
+    active++;
+    peak = Math.max(peak, active);
+    await new Promise((r) => setTimeout(r, 50));
+    active--;
+  };
+  const seen: StoredEffect['kind'][] = [];
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    handlers: { 'card.post': slow, 'channel.create': slow, 'doc.create': async (e) => void seen.push(e.kind) },
+  });
+  await runner.drain();
+  expect(peak).toBe(2);
+  expect(seen).toEqual(['doc.create']);
+  expect(await store.effects({ incidentId: 'r-4', pending: true })).toEqual([]);
+});
