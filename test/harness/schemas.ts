@@ -3,8 +3,9 @@ import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { schemaPath } from '../../src/schemas';
 
-const SCHEMAS = path.resolve(__dirname, '../../../shared/schemas');
+const SCHEMAS = path.dirname(schemaPath('README.md'));
 const load = (name: string) => JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8'));
 
 let adaptive: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
