@@ -18,6 +18,8 @@ export interface Config {
   databaseUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bot: BotConfig;
+  /** Where every incident is announced: a channel of the organisation's announcements team. */
+  announcements?: { channelId: string; serviceUrl?: string };
 }
 
 export interface BotConfig {
@@ -96,6 +98,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const host = str('HOST', mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`);
 
+  const channelId = str('ANNOUNCEMENTS_CHANNEL_ID');
+  if (channelId && !/^19:.+@thread\.(tacv2|skype)$/.test(channelId)) {
+    problems.push(`ANNOUNCEMENTS_CHANNEL_ID must be a Teams channel id like 19:abc...@thread.tacv2 (got "${channelId}")`);
+  }
+  const announcementsServiceUrl = str('ANNOUNCEMENTS_SERVICE_URL') ? url('ANNOUNCEMENTS_SERVICE_URL', '') : undefined;
+  const announcements = channelId ? { channelId, ...(announcementsServiceUrl ? { serviceUrl: announcementsServiceUrl } : {}) } : undefined;
+
   if (problems.length) throw new ConfigError(problems);
-  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot };
+  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, ...(announcements ? { announcements } : {}) };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
 import { ConfigError, loadConfig, type Config } from './config';
+import type { Conversation } from './domain/incident';
 import { createLogger, type Logger } from './log';
 import { createServer } from './server';
 import { openStore } from './store/open';
@@ -31,7 +32,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const store = await openStore(config.databaseUrl);
   let wake = () => undefined as void;
   const incidents = createIncidents(store, () => wake());
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID });
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, announceIn: announcementsFor(config) });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -68,6 +69,24 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       await store.close();
     },
   };
+}
+
+/**
+ * The announcements channel gets every card (ANNOUNCEMENTS_CHANNEL_ID); in local mode, and when it is not configured,
+ * the conversation where the incident was declared is where it is announced.
+ */
+function announcementsFor(config: Config): ((origin: Conversation) => Conversation[]) | undefined {
+  const channel = config.announcements;
+  if (!channel) return undefined;
+  return (origin) => [
+    {
+      id: channel.channelId,
+      serviceUrl: channel.serviceUrl ?? origin.serviceUrl,
+      isChannel: true,
+      channelId: channel.channelId,
+      ...(origin.tenantId ? { tenantId: origin.tenantId } : {}),
+    },
+  ];
 }
 
 async function main(): Promise<void> {

@@ -85,6 +85,28 @@ export interface RecordResourceTrouble extends Base {
   final: boolean;
 }
 
+export interface PostStakeholderUpdate extends Base {
+  type: 'PostStakeholderUpdate';
+  text: string;
+}
+export interface RecordMessage extends Base {
+  type: 'RecordMessage';
+  messageId: string;
+  text: string;
+  author: Person;
+  sentAt: string;
+  link?: string;
+}
+export interface EditRecordedMessage extends Base {
+  type: 'EditRecordedMessage';
+  messageId: string;
+  text: string;
+}
+export interface DeleteRecordedMessage extends Base {
+  type: 'DeleteRecordedMessage';
+  messageId: string;
+}
+
 export type Command =
   | DeclareIncident
   | ChangeSeverity
@@ -96,7 +118,18 @@ export type Command =
   | RecordCardPosted
   | RecordResourceReady
   | RecordResourceTrouble
-  | AddPlace;
+  | AddPlace
+  | PostStakeholderUpdate
+  | RecordMessage
+  | EditRecordedMessage
+  | DeleteRecordedMessage;
+
+/** A change to an existing incident, before its author and time are stamped on it. */
+export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C
+  ? C extends Command
+    ? Omit<C, 'at' | 'by'>
+    : never
+  : never;
 
 /** A command the rules do not allow, with the reason in plain words for the person who asked. */
 export interface Refusal {
@@ -120,7 +153,7 @@ export function decide(command: Command, state: Incident | null): Decision {
   if (command.type === 'DeclareIncident') return declare(command, state);
   if (!state) return refuse('There is no incident here to change.');
   const { at, by } = command;
-  if (state.status === 'resolved' && !isSystemFact(command)) {
+  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command)) {
     return refuse(`Incident #${state.number} is resolved; it can't be changed any more.`);
   }
   switch (command.type) {
@@ -187,12 +220,47 @@ export function decide(command: Command, state: Incident | null): Decision {
       const { resource, detail, final } = command;
       return [{ type: 'ResourceTrouble', resource, detail, final, at, by }];
     }
+    case 'PostStakeholderUpdate': {
+      const text = command.text.trim();
+      if (!text) return refuse('A stakeholder update needs some text: what do they need to know?');
+      if (text.length > LIMITS.update) {
+        return refuse(`That update is ${text.length} characters; keep it under ${LIMITS.update}: stakeholders need it short.`);
+      }
+      return [{ type: 'StakeholderUpdatePosted', text, at, by }];
+    }
+    case 'RecordMessage': {
+      if (state.recorded[command.messageId]) return [];
+      const text = command.text.trim();
+      if (!text) return refuse('That message has no text to put on the timeline.');
+      const { messageId, author, sentAt, link } = command;
+      return [{ type: 'MessageRecorded', messageId, text: clipText(text, LIMITS.note), author, sentAt, ...(link ? { link } : {}), at, by }];
+    }
+    case 'EditRecordedMessage': {
+      const known = state.recorded[command.messageId];
+      if (!known || known.deleted) return [];
+      return [{ type: 'RecordedMessageEdited', messageId: command.messageId, text: clipText(command.text.trim(), LIMITS.note), at, by }];
+    }
+    case 'DeleteRecordedMessage': {
+      const known = state.recorded[command.messageId];
+      if (!known || known.deleted) return [];
+      return [{ type: 'RecordedMessageDeleted', messageId: command.messageId, at, by }];
+    }
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
     default:
       return assertNever(command);
   }
+}
+
+/** The timeline keeps growing after resolution (phase 3 notes, late edits): nothing said is turned away. */
+function isRecord(command: Command): boolean {
+  return ['AddNote', 'RecordMessage', 'EditRecordedMessage', 'DeleteRecordedMessage'].includes(command.type);
+}
+
+/** Keeps what fits and marks the cut; the full text stays in the chat it came from. */
+function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Facts reported by Firebreak's own workers; they are recorded even after resolution. */

@@ -80,6 +80,10 @@ export interface Incident {
   resources: Partial<Record<ResourceKind, ResourceState>>;
   /** Declarations and follow-ups also go to the incidents mailing list. */
   mail: boolean;
+  /** When the last stakeholder update went out (the declaration counts as the first). */
+  lastUpdateAt: string;
+  /** Teams messages recorded on the timeline ("Add to timeline"), by message id. */
+  recorded: Record<string, { deleted: boolean }>;
   /** Number of events applied. */
   version: number;
 }
@@ -165,6 +169,31 @@ export interface ResourceTrouble extends Base {
   final: boolean;
 }
 
+/** A stakeholder update: what the audiences outside the core team are told, with when the next will come. */
+export interface StakeholderUpdatePosted extends Base {
+  type: 'StakeholderUpdatePosted';
+  text: string;
+}
+/** A chat message put on the timeline as it was said. */
+export interface MessageRecorded extends Base {
+  type: 'MessageRecorded';
+  messageId: string;
+  text: string;
+  author: Person;
+  sentAt: string;
+  link?: string;
+}
+export interface RecordedMessageEdited extends Base {
+  type: 'RecordedMessageEdited';
+  messageId: string;
+  text: string;
+}
+/** The message was deleted in chat; its entry stays, marked deleted, so nothing is silently lost. */
+export interface RecordedMessageDeleted extends Base {
+  type: 'RecordedMessageDeleted';
+  messageId: string;
+}
+
 export type IncidentEvent =
   | IncidentDeclared
   | SeverityChanged
@@ -176,7 +205,11 @@ export type IncidentEvent =
   | CardPosted
   | ResourceReady
   | ResourceTrouble
-  | PlaceAdded;
+  | PlaceAdded
+  | StakeholderUpdatePosted
+  | MessageRecorded
+  | RecordedMessageEdited
+  | RecordedMessageDeleted;
 
 export type EventType = IncidentEvent['type'];
 
@@ -207,6 +240,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       cards: [],
       resources: Object.fromEntries(event.provisioning.map((r) => [r, { status: 'pending' }])),
       mail: event.mail ?? false,
+      lastUpdateAt: event.at,
+      recorded: {},
       version: 1,
     };
   }
@@ -244,6 +279,14 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       const status = event.final ? 'failed' : 'retrying';
       return { ...next, resources: { ...state.resources, [event.resource]: { status, detail: event.detail } } };
     }
+    case 'StakeholderUpdatePosted':
+      return { ...next, lastUpdateAt: event.at };
+    case 'MessageRecorded':
+      return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: false } } };
+    case 'RecordedMessageEdited':
+      return next;
+    case 'RecordedMessageDeleted':
+      return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: true } } };
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next

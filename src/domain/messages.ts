@@ -1,4 +1,5 @@
 import type { Incident, IncidentEvent, ResourceKind } from './incident';
+import { nextUpdateDue } from './cadence';
 import { ROLE_LABEL } from './vocabulary';
 
 /**
@@ -108,6 +109,27 @@ export function followUp(incident: Incident, changes: string[], opts: { redact?:
     return { subject: `Re: ${incidentLabel(incident)}: ${incident.title}`, lines };
   }
   return { subject: `Re: ${incidentLabel(incident)}: private incident`, lines };
+}
+
+/** "14:30 UTC" (with the date when it is not the same day as `from`). */
+export function utcTime(iso: string, from?: string): string {
+  const sameDay = from && from.slice(0, 10) === iso.slice(0, 10);
+  return `${sameDay || !from ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
+}
+
+/** "Next update by 14:30 UTC." — every update says when the next one comes (seed 003). */
+export function nextUpdateLine(incident: Incident): string | undefined {
+  const due = nextUpdateDue(incident);
+  return due ? `Next update by ${utcTime(due, incident.lastUpdateAt)}.` : undefined;
+}
+
+/** A stakeholder update, for audiences outside the core team: their words first, then where things stand. */
+export function stakeholderUpdate(incident: Incident, text: string, opts: { redact?: boolean } = {}): Message {
+  const redact = opts.redact && incident.private;
+  const lines = [...(redact ? [] : [text]), stateLine(incident)];
+  const next = nextUpdateLine(incident);
+  if (next) lines.push(next);
+  return { subject: `Update: ${incidentLabel(incident)}: ${redact ? 'private incident' : incident.title}`, lines };
 }
 
 /** Said in the incident's conversation when Firebreak stops trying to create a resource. */

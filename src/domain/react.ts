@@ -1,5 +1,5 @@
 import { assertNever, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
-import { changeLine, followUp, troubleMessage, type Message } from './messages';
+import { changeLine, followUp, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -39,7 +39,7 @@ export interface CreateResource extends EffectBase {
 /** Mail the incidents list: the declaration, or a follow-up with what changed. Rendered when sent. */
 export interface SendMail extends EffectBase {
   kind: 'mail.send';
-  payload: { what: 'declaration' } | { what: 'follow-up'; changes: string[] };
+  payload: { what: 'declaration' } | { what: 'follow-up'; changes: string[] } | { what: 'update'; text: string };
 }
 /** Fill doc placeholders whose values arrived after the doc was made (the bridge link). */
 export interface FillDoc extends EffectBase {
@@ -104,8 +104,26 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'RoleAssigned':
         refresh = true;
         break;
+      case 'StakeholderUpdatePosted':
+        refresh = true;
+        for (const conversation of state.places) {
+          const redact = conversation.id !== state.origin.id;
+          effects.push({
+            kind: 'message.post',
+            key: `message.post:${id}:${state.version}:${conversation.id}:update`,
+            incidentId: id,
+            payload: { conversation, message: stakeholderUpdate(state, event.text, { redact }) },
+          });
+        }
+        if (state.mail) {
+          effects.push({ kind: 'mail.send', key: `mail.send:${id}:${state.version}:update`, incidentId: id, payload: { what: 'update', text: event.text } });
+        }
+        break;
       case 'NoteAdded':
       case 'CardPosted':
+      case 'MessageRecorded':
+      case 'RecordedMessageEdited':
+      case 'RecordedMessageDeleted':
         break;
       default:
         assertNever(event);

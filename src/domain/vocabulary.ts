@@ -36,4 +36,5 @@ export const LIMITS = {
   title: 200,
   description: 4000,
   note: 2000,
+  update: 1500,
 } as const;

@@ -120,6 +120,9 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
       return { status: 201, body: { id: conversationId, activityId, serviceUrl: `${base}/` } };
     }
     const [, , conversationId, collection, itemId] = parts;
+    if (collection === 'pagedmembers' && req.method === 'GET') {
+      return { status: 200, body: { members: members.get(conversationId.split(';')[0]) ?? [] } };
+    }
     if (collection === 'members' && req.method === 'GET') {
       const list = members.get(conversationId.split(';')[0]) ?? [];
       if (!itemId) return { status: 200, body: list };

@@ -1,168 +1,69 @@
-import { TeamsActivityHandler, type Activity, type Mention, type TurnContext } from 'botbuilder';
-import type { Incidents, Outcome } from '../app/incidents';
-import type { Command, DeclareIncident } from '../domain/decide';
-import type { Incident, Person } from '../domain/incident';
-import { coordinationLine, headline, missingRoles, rolesLine } from '../domain/messages';
-import type { Logger } from '../log';
-import type { Store } from '../store/store';
-import { conversationOf, inboundKey, personOf } from './activity';
-import { helpText, parseCommand, USAGE, type Intent } from './commands';
+import {
+  TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type TurnContext,
+} from 'botbuilder';
+import { inboundKey, personOf } from './activity';
+import { CardActions } from './card-actions';
+import { ChatCommands } from './chat';
+import type { BotDeps } from './deps';
+import { MessageExtension } from './extension';
 import { commandText } from './text';
 
-export interface BotDeps {
-  incidents: Incidents;
-  store: Store;
-  log: Logger;
-  now: () => Date;
-  newId: () => string;
-  /** Extra places every new incident's card goes to (the announcements channel). */
-  announceIn?: () => DeclareIncident['announceIn'];
-  /** Resources the adapters will assemble for a new incident (shown as "assembling"). */
-  provisioning?: DeclareIncident['provisioning'];
-}
+export type { BotDeps } from './deps';
 
-type Change = Exclude<Command, DeclareIncident>;
-/** A change command before the author and time are stamped on it. */
-type ChangeRequest = Change extends infer C ? (C extends Change ? Omit<C, 'at' | 'by'> : never) : never;
-
-/** The Teams face of Firebreak: commands typed to the bot in a channel or chat. */
+/** The Teams face of Firebreak: routes each kind of activity to the part that handles it. */
 export class FirebreakBot extends TeamsActivityHandler {
+  private readonly chat: ChatCommands;
+  private readonly cards: CardActions;
+  private readonly extension: MessageExtension;
+
   constructor(private readonly deps: BotDeps) {
     super();
+    this.chat = new ChatCommands(deps);
+    this.cards = new CardActions(deps);
+    this.extension = new MessageExtension(deps);
     this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
+      await this.chat.handle(context);
+      await next();
+    });
+    this.onTeamsMessageEditEvent(async (context, next) => {
+      await this.recordedMessageChanged(context, 'edit');
+      await next();
+    });
+    this.onTeamsMessageSoftDeleteEvent(async (context, next) => {
+      await this.recordedMessageChanged(context, 'delete');
       await next();
     });
   }
 
-  private async handleMessage(context: TurnContext): Promise<void> {
+  protected override onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    return this.cards.handle(context, value);
+  }
+
+  protected override handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    return this.extension.fetchTask(context, action);
+  }
+
+  protected override handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    return this.extension.submit(context, action);
+  }
+
+  /** An edited message updates its timeline entry; a deleted one is marked deleted, never dropped. */
+  private async recordedMessageChanged(context: TurnContext, change: 'edit' | 'delete'): Promise<void> {
     const activity = context.activity;
-    const text = commandText(activity.text);
-    if (!text) return; // an attachment-only message, or a bare mention: nothing was asked
-    const intent = parseCommand(text);
-    const by = personOf(activity.from);
+    if (!activity.id) return;
+    const incident = await this.deps.store.activeIn(activity.conversation.id);
+    if (!incident?.recorded[activity.id]) return;
     const at = this.deps.now().toISOString();
-    const key = inboundKey(activity);
-
-    if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
-
-    const change = this.changeFor(intent, activity);
-    if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
-    if (change) {
-      const incident = await this.deps.store.activeIn(activity.conversation.id);
-      if (!incident) return this.replyOnce(context, key, noIncidentHere());
-      const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
-      return this.acknowledge(context, key, outcome);
-    }
-    return this.replyOnce(context, key, await this.answer(intent, activity));
+    const by = personOf(activity.from);
+    const command =
+      change === 'edit'
+        ? ({ type: 'EditRecordedMessage', messageId: activity.id, text: commandText(activity.text), at, by } as const)
+        : ({ type: 'DeleteRecordedMessage', messageId: activity.id, at, by } as const);
+    await this.deps.incidents.run(incident.id, command, { inboundKey: inboundKey(activity, `:${change}:${activity.timestamp ?? ''}`) });
   }
-
-  private async declare(
-    context: TurnContext,
-    intent: Extract<Intent, { kind: 'declare' }>,
-    by: Person,
-    at: string,
-    key: string | undefined,
-  ): Promise<void> {
-    const outcome = await this.deps.incidents.declare(
-      {
-        type: 'DeclareIncident',
-        incidentId: this.deps.newId(),
-        title: intent.title,
-        severity: intent.severity,
-        origin: conversationOf(context.activity),
-        announceIn: this.deps.announceIn?.(),
-        provisioning: this.deps.provisioning,
-        at,
-        by,
-      },
-      { inboundKey: key },
-    );
-    if (outcome.kind === 'refused') return void (await context.sendActivity(outcome.reason));
-    if (outcome.kind !== 'changed') return;
-    const hints: string[] = [];
-    if (intent.severity === undefined) hints.push(`severity 3 is the default: change it with "${USAGE.sev}"`);
-    hints.push('you are incident commander: hand off with "ic @person"');
-    await context.sendActivity(`Declared ${headline(outcome.incident)}\nNote: ${hints.join('; ')}.`);
-  }
-
-  /** The command an intent asks for, a refusal in words, or undefined when it changes nothing. */
-  private changeFor(intent: Intent, activity: Activity): ChangeRequest | { refused: string } | undefined {
-    switch (intent.kind) {
-      case 'severity':
-        return { type: 'ChangeSeverity', severity: intent.value };
-      case 'phase':
-        return { type: 'ChangePhase', phase: intent.value };
-      case 'note':
-      case 'action':
-        return { type: 'AddNote', kind: intent.kind, text: intent.text };
-      case 'resolve':
-        return { type: 'ResolveIncident', summary: intent.summary };
-      case 'commander': {
-        const [to] = mentioned(activity);
-        if (!to) return { refused: `Mention the new commander: ${USAGE.ic}` };
-        return { type: 'ChangeCommander', to, mode: to.id === activity.from.id ? 'take' : 'handoff' };
-      }
-      case 'role': {
-        const [person] = mentioned(activity);
-        if (!person) return { refused: `Mention who takes the role: ${USAGE.role}` };
-        return { type: 'AssignRole', role: intent.role, person };
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  private async answer(intent: Intent, activity: Activity): Promise<string> {
-    switch (intent.kind) {
-      case 'help':
-        return helpText();
-      case 'usage':
-        return `Usage: ${intent.usage}`;
-      case 'status': {
-        const incident = await this.deps.store.activeIn(activity.conversation.id);
-        return incident ? statusText(incident) : noIncidentHere();
-      }
-      case 'update':
-        return 'Stakeholder updates are not available yet; use "note <text>" to record it in the timeline.';
-      case 'unknown':
-        return `I didn't understand "${intent.text.slice(0, 80)}".\n${helpText()}`;
-      default:
-        return helpText();
-    }
-  }
-
-  private async acknowledge(context: TurnContext, key: string | undefined, outcome: Outcome): Promise<void> {
-    if (outcome.kind === 'refused') return this.replyOnce(context, key, outcome.reason);
-    if (outcome.kind === 'unchanged') return this.replyOnce(context, key, 'Nothing to change: it is already so.');
-    // Changes answer through the card and the follow-up; a note is confirmed quietly.
-    if (outcome.kind === 'changed' && outcome.events.some((e) => e.type === 'NoteAdded')) {
-      await context.sendActivity(`Added to the timeline of INC-${outcome.incident.number}.`);
-    }
-  }
-
-  /** Replies unless this activity was answered before (a re-delivery). */
-  private async replyOnce(context: TurnContext, key: string | undefined, text: string): Promise<void> {
-    if (key && !(await this.deps.store.markInbound(key, this.deps.now().toISOString()))) return;
-    await context.sendActivity(text);
-  }
-}
-
-/** People mentioned in the message, except the bot itself. */
-function mentioned(activity: Activity): Person[] {
-  return (activity.entities ?? [])
-    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
-    .map((m) => m.mentioned)
-    .filter((account) => account && account.id !== activity.recipient?.id)
-    .map(personOf);
-}
-
-function noIncidentHere(): string {
-  return `There is no active incident in this conversation. Declare one with: ${USAGE.declare}`;
-}
-
-function statusText(incident: Incident): string {
-  return [headline(incident), coordinationLine(incident), rolesLine(incident), ...missingRoles(incident)]
-    .filter(Boolean)
-    .join('\n');
 }

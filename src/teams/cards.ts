@@ -1,6 +1,7 @@
 import type { Incident, ResourceKind, ResourceState } from '../domain/incident';
-import { incidentLabel, missingRoles } from '../domain/messages';
-import { PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
+import { nextUpdateDue } from '../domain/cadence';
+import { incidentLabel, missingRoles, utcTime } from '../domain/messages';
+import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
 import { plain } from './text';
 
 /** An Adaptive Card (schema 1.5) as plain JSON. */
@@ -15,6 +16,8 @@ export interface CardOptions {
   now: Date;
   /** A copy shown outside the incident's own conversation: private incidents show only who leads. */
   redact?: boolean;
+  /** A plain-words answer shown at the top, for the person who pressed a button (a refusal, a confirmation). */
+  notice?: { text: string; tone: 'good' | 'attention' };
 }
 
 /** The live incident card: everything someone needs to know at a glance, updated in place. */
@@ -37,11 +40,20 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     facts.push({ title: 'Customer impact', value: incident.customerImpact ? 'Yes' : 'No' });
   }
   facts.push({ title: 'Started', value: `${utc(incident.declaredAt)} (${elapsed(incident.declaredAt, opts.now)} ago)` });
+  const due = nextUpdateDue(incident);
+  if (due) {
+    const late = new Date(due).getTime() < opts.now.getTime();
+    facts.push({ title: 'Next update due', value: `${utcTime(due, opts.now.toISOString())}${late ? ' (overdue)' : ''}` });
+  }
   if (incident.status === 'resolved' && incident.resolvedAt) {
     facts.push({ title: 'Resolved', value: `${utc(incident.resolvedAt)} (after ${elapsed(incident.declaredAt, new Date(incident.resolvedAt))})` });
   }
 
-  const body: unknown[] = [
+  const body: unknown[] = [];
+  if (opts.notice) {
+    body.push({ type: 'TextBlock', text: plain(opts.notice.text), wrap: true, weight: 'Bolder', color: opts.notice.tone === 'good' ? 'Good' : 'Attention' });
+  }
+  body.push(
     {
       type: 'Container',
       style: incident.status === 'resolved' ? 'good' : SEVERITY_STYLE[incident.severity],
@@ -59,7 +71,7 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
       ],
     },
     { type: 'FactSet', facts },
-  ];
+  );
   if (!redacted) {
     const places = coordination(incident);
     if (places.length) body.push({ type: 'TextBlock', text: 'Coordination', weight: 'Bolder', spacing: 'Medium' }, ...places);
@@ -72,13 +84,78 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
       }
     }
   }
+  const data = { incidentId: incident.id };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body,
+    ...(incident.status === 'active' && !redacted ? { actions: incidentActions(incident) } : {}),
+    // Re-fetched when the card is viewed, so elapsed time and state are current for the people running it.
+    refresh: { action: { type: 'Action.Execute', verb: 'refresh', data }, userIds: refreshUsers(incident) },
     msteams: { width: 'Full' },
   };
+}
+
+/** Automatic refresh is limited to 60 users per card; the people with a role in the incident matter most. */
+function refreshUsers(incident: Incident): string[] {
+  const people = [incident.commander, incident.declaredBy, incident.roles.comms, incident.roles.customer, incident.roles.business, ...incident.roles.sme];
+  return [...new Set(people.filter((p) => p && !p.id.startsWith('google:')).map((p) => p!.id))].slice(0, 60);
+}
+
+const execute = (title: string, verb: string, incident: Incident, extra: Record<string, unknown> = {}) => ({
+  type: 'Action.Execute',
+  title,
+  verb,
+  data: { incidentId: incident.id, ...extra },
+});
+
+const showCard = (title: string, body: unknown[], actions: unknown[]) => ({
+  type: 'Action.ShowCard',
+  title,
+  card: { type: 'AdaptiveCard', body, actions },
+});
+
+/** Six buttons (Teams shows at most six); each opens the smallest form that does its job. */
+export function incidentActions(incident: Incident): unknown[] {
+  const choices = <T extends number>(values: Record<T, string>) =>
+    Object.entries(values).map(([value, meaning]) => ({ title: `${value}: ${meaning as string}`, value }));
+  return [
+    showCard(
+      'Severity',
+      [{ type: 'Input.ChoiceSet', id: 'severity', label: 'New severity', value: String(incident.severity), choices: choices(SEVERITY_MEANING), isRequired: true, errorMessage: 'Pick a severity' }],
+      [execute('Change severity', 'setSeverity', incident)],
+    ),
+    showCard(
+      'Phase',
+      [{ type: 'Input.ChoiceSet', id: 'phase', label: 'New phase', value: String(incident.phase), choices: choices(PHASE_MEANING), isRequired: true, errorMessage: 'Pick a phase' }],
+      [execute('Change phase', 'setPhase', incident)],
+    ),
+    showCard(
+      'Command',
+      [{ type: 'TextBlock', text: `${plain(incident.commander.name)} is incident commander.`, wrap: true }],
+      [execute('Take command', 'takeCommand', incident), execute('Hand off command…', 'handoffForm', incident)],
+    ),
+    execute('Assign a role…', 'roleForm', incident),
+    showCard(
+      'Add to timeline',
+      [
+        { type: 'Input.Text', id: 'note', label: 'What happened, or what you are about to do', isMultiline: true, maxLength: LIMITS.note, isRequired: true, errorMessage: 'Write the entry' },
+        { type: 'Input.Toggle', id: 'destructive', title: 'This announces a destructive action (restart, failover, restore) before it is done', value: 'false' },
+      ],
+      [execute('Add', 'note', incident)],
+    ),
+    showCard(
+      'Update / resolve',
+      [
+        { type: 'Input.Text', id: 'update', label: 'Stakeholder update (plain words, for people outside the team)', isMultiline: true, maxLength: LIMITS.update },
+        { type: 'ActionSet', actions: [execute('Post update', 'update', incident)] },
+        { type: 'Input.Text', id: 'summary', label: 'Resolution summary (optional)', isMultiline: true, maxLength: LIMITS.note, separator: true },
+        { type: 'ActionSet', actions: [execute('Resolve incident', 'resolve', incident)] },
+      ],
+      [],
+    ),
+  ];
 }
 
 function coordination(incident: Incident): unknown[] {

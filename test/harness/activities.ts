@@ -56,3 +56,23 @@ function safeJson(text: string): unknown {
     return text;
   }
 }
+
+/** An invoke activity (message extension, card action) from a person in the ops channel. */
+export function invoke(name: string, value: unknown, opts: { serviceUrl: string; from?: typeof ALICE; thread?: string; id?: string }) {
+  const base = channelMessage('', { serviceUrl: opts.serviceUrl, from: opts.from, thread: opts.thread ?? 'root', id: opts.id });
+  const { text: _text, entities: _entities, textFormat: _format, ...rest } = base;
+  return { ...rest, type: 'invoke', name, value };
+}
+
+/** A Teams edit or soft-delete event for a message in the ops channel. */
+export function messageEvent(kind: 'edit' | 'delete', messageId: string, text: string, opts: { serviceUrl: string; thread: string }) {
+  const base = channelMessage('', { serviceUrl: opts.serviceUrl, thread: opts.thread, id: messageId });
+  return {
+    ...base,
+    type: kind === 'edit' ? 'messageUpdate' : 'messageDelete',
+    text,
+    entities: [],
+    timestamp: new Date().toISOString(),
+    channelData: { ...base.channelData, eventType: kind === 'edit' ? 'editMessage' : 'softDeleteMessage' },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Activity, Mention, TurnContext } from 'botbuilder';
+import type { Outcome } from '../app/incidents';
+import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
+import type { Incident, Person } from '../domain/incident';
+import { coordinationLine, headline, missingRoles, nextUpdateLine, rolesLine } from '../domain/messages';
+import { conversationOf, inboundKey, personOf } from './activity';
+import { helpText, parseCommand, USAGE, type Intent } from './commands';
+import type { BotDeps } from './deps';
+import { member } from './people';
+import { commandText } from './text';
+
+type Change = Exclude<Command, DeclareIncident>;
+
+/** Commands typed to the bot in a channel or chat: `declare`, `sev 1`, `ic @person`, `note ...`. */
+export class ChatCommands {
+  constructor(private readonly deps: BotDeps) {}
+
+  async handle(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const text = commandText(activity.text);
+    if (!text) return; // an attachment-only message, or a bare mention: nothing was asked
+    const intent = parseCommand(text);
+    const by = personOf(activity.from);
+    const at = this.deps.now().toISOString();
+    const key = inboundKey(activity);
+
+    if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
+
+    const change = await this.changeFor(intent, context);
+    if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
+    if (change) {
+      const incident = await this.deps.store.activeIn(activity.conversation.id);
+      if (!incident) return this.replyOnce(context, key, noIncidentHere());
+      const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
+      return this.acknowledge(context, key, outcome);
+    }
+    return this.replyOnce(context, key, await this.answer(intent, activity));
+  }
+
+  private async declare(
+    context: TurnContext,
+    intent: Extract<Intent, { kind: 'declare' }>,
+    by: Person,
+    at: string,
+    key: string | undefined,
+  ): Promise<void> {
+    const outcome = await this.deps.incidents.declare(
+      {
+        type: 'DeclareIncident',
+        incidentId: this.deps.newId(),
+        title: intent.title,
+        severity: intent.severity,
+        origin: conversationOf(context.activity),
+        announceIn: this.deps.announceIn?.(conversationOf(context.activity)),
+        provisioning: this.deps.provisioning,
+        mail: this.deps.mail,
+        at,
+        by,
+      },
+      { inboundKey: key },
+    );
+    if (outcome.kind === 'refused') return void (await context.sendActivity(outcome.reason));
+    if (outcome.kind !== 'changed') return;
+    const hints: string[] = [];
+    if (intent.severity === undefined) hints.push(`severity 3 is the default: change it with "${USAGE.sev}"`);
+    hints.push('you are incident commander: hand off with "ic @person"');
+    await context.sendActivity(`Declared ${headline(outcome.incident)}\nNote: ${hints.join('; ')}.`);
+  }
+
+  /** The command an intent asks for, a refusal in words, or undefined when it changes nothing. */
+  private async changeFor(intent: Intent, context: TurnContext): Promise<ChangeRequest | { refused: string } | undefined> {
+    const activity = context.activity;
+    switch (intent.kind) {
+      case 'severity':
+        return { type: 'ChangeSeverity', severity: intent.value };
+      case 'phase':
+        return { type: 'ChangePhase', phase: intent.value };
+      case 'note':
+      case 'action':
+        return { type: 'AddNote', kind: intent.kind, text: intent.text };
+      case 'resolve':
+        return { type: 'ResolveIncident', summary: intent.summary };
+      case 'update':
+        return { type: 'PostStakeholderUpdate', text: intent.text };
+      case 'commander': {
+        const [named] = mentioned(activity);
+        if (!named) return { refused: `Mention the new commander: ${USAGE.ic}` };
+        const to = await member(context, named.id);
+        if (!to) return { refused: `${named.name} is not in this team, so can't be incident commander here.` };
+        return { type: 'ChangeCommander', to, mode: to.id === activity.from.id ? 'take' : 'handoff' };
+      }
+      case 'role': {
+        const [named] = mentioned(activity);
+        if (!named) return { refused: `Mention who takes the role: ${USAGE.role}` };
+        const person = await member(context, named.id);
+        if (!person) return { refused: `${named.name} is not in this team, so can't take a role here.` };
+        return { type: 'AssignRole', role: intent.role, person };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private async answer(intent: Intent, activity: Activity): Promise<string> {
+    switch (intent.kind) {
+      case 'help':
+        return helpText();
+      case 'usage':
+        return `Usage: ${intent.usage}`;
+      case 'status': {
+        const incident = await this.deps.store.activeIn(activity.conversation.id);
+        return incident ? statusText(incident) : noIncidentHere();
+      }
+      case 'unknown':
+        return `I didn't understand "${intent.text.slice(0, 80)}".\n${helpText()}`;
+      default:
+        return helpText();
+    }
+  }
+
+  private async acknowledge(context: TurnContext, key: string | undefined, outcome: Outcome): Promise<void> {
+    if (outcome.kind === 'refused') return this.replyOnce(context, key, outcome.reason);
+    if (outcome.kind === 'unchanged') return this.replyOnce(context, key, 'Nothing to change: it is already so.');
+    // Changes answer through the card and the follow-up; a note is confirmed quietly.
+    if (outcome.kind === 'changed' && outcome.events.some((e) => e.type === 'NoteAdded')) {
+      const kind = outcome.events.some((e) => e.type === 'NoteAdded' && e.kind === 'action') ? 'Announced and added' : 'Added';
+      await context.sendActivity(`${kind} to the timeline of INC-${outcome.incident.number}.`);
+    }
+  }
+
+  /** Replies unless this activity was answered before (a re-delivery). */
+  private async replyOnce(context: TurnContext, key: string | undefined, text: string): Promise<void> {
+    if (key && !(await this.deps.store.markInbound(key, this.deps.now().toISOString()))) return;
+    await context.sendActivity(text);
+  }
+}
+
+/** People mentioned in the message, except the bot itself. */
+function mentioned(activity: Activity): Person[] {
+  return (activity.entities ?? [])
+    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
+    .map((m) => m.mentioned)
+    .filter((account) => account && account.id !== activity.recipient?.id)
+    .map(personOf);
+}
+
+function noIncidentHere(): string {
+  return `There is no active incident in this conversation. Declare one with: ${USAGE.declare}`;
+}
+
+function statusText(incident: Incident): string {
+  return [headline(incident), coordinationLine(incident), rolesLine(incident), nextUpdateLine(incident), ...missingRoles(incident)]
+    .filter(Boolean)
+    .join('\n');
+}

@@ -1,0 +1,18 @@
+import type { Incidents } from '../app/incidents';
+import type { Conversation, ResourceKind } from '../domain/incident';
+import type { Logger } from '../log';
+import type { Store } from '../store/store';
+
+export interface BotDeps {
+  incidents: Incidents;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  newId: () => string;
+  /** Where every new incident's card also goes (the announcements channel); none in local mode. */
+  announceIn?: (origin: Conversation) => Conversation[];
+  /** Resources the adapters will assemble for a new incident (shown as "assembling"). */
+  provisioning?: ResourceKind[];
+  /** Whether declarations and follow-ups are mailed to the incidents list. */
+  mail?: boolean;
+}
