@@ -112,9 +112,12 @@ test('a refused declaration keeps the form and says why', async () => {
   expectValidCard(form);
 });
 
-/** Presses a button on the card, as Teams sends it. */
+/** Presses a button on the card, as Teams sends it, and delivers that invoke a second time (a retry). */
 async function press(verb: string, inputs: Record<string, string> = {}, from = ALICE) {
-  const body = await send(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb, data: { incidentId: flow.incidentId, ...inputs } }, trigger: 'manual' }, { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1], from }));
+  const activity = invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb, data: { incidentId: flow.incidentId, ...inputs } }, trigger: 'manual' }, { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1], from });
+  const body = await send(activity);
+  const again = await send(activity);
+  expect(again.statusCode).toBe(200);
   expect(body.statusCode).toBe(200);
   expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
   expectValidCard(body.value);
@@ -156,9 +159,12 @@ test('each button does its job, and refusals come back on the card in plain word
 });
 
 test('commands in the incident conversation', async () => {
+  // Each message is delivered twice: the store check at the end shows each changed the incident once.
   const say = async (text: string, opts: { mentions?: (typeof ALICE)[]; from?: typeof ALICE } = {}) => {
     const before = channel.recorded.length;
-    await send(channelMessage(text, { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1], ...opts }));
+    const activity = channelMessage(text, { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1], ...opts });
+    await send(activity);
+    await send(activity);
     return before;
   };
   const reply = async (before: number, what: string) =>
@@ -202,6 +208,11 @@ test('resolving', async () => {
   expect(JSON.stringify(card)).toContain('Resolved');
   await eventually(() => textsIn(flow.thread).find((t) => t.includes('Resolved by Alice Adams. Rolled back; payments recovered.')), 'resolution follow-up');
   expect((await press('setSeverity', { severity: '2' })).body[0].text).toBe("Incident #1 is resolved; it can't be changed any more.");
+});
+
+test('a second delivery got no second answer in the conversation', () => {
+  const answers = textsIn(flow.thread).filter((t) => t === 'Severity must be 1-4 (1 is the most severe).' || t.startsWith('Announced and added'));
+  expect(answers).toHaveLength(2);
 });
 
 test('the store holds every change once, attributed', async () => {

@@ -1,0 +1,18 @@
+import { submitLatency } from './submit-latency';
+
+/** `npm run bench`: prints figures. Nothing here passes or fails on time; the machines are shared and noisy. */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const benches: Record<string, () => Promise<void>> = {
+    'submit-latency': () => submitLatency(),
+  };
+  for (const [name, run] of Object.entries(benches)) {
+    if (only && only !== name) continue;
+    await run();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
