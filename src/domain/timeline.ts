@@ -1,0 +1,91 @@
+import type { IncidentEvent } from './incident';
+import { changeLine } from './messages';
+import { ROLE_LABEL } from './vocabulary';
+
+/**
+ * The incident's timeline: the view of its event log that people read (the doc's table, the add-on, the postmortem).
+ * One entry per timeline-worthy event, keyed by the event's id so every copy of it can be found again.
+ */
+export interface TimelineEntry {
+  /** `<incidentId>:<version>` of the event that made the entry. */
+  id: string;
+  /** When it happened (for a recorded message, when it was said). */
+  at: string;
+  who: string;
+  text: string;
+  /** Back to the Teams message, where there is one. */
+  link?: string;
+  /** The message was deleted in chat: the entry stays, struck through. */
+  deleted?: boolean;
+  edited?: boolean;
+}
+
+export interface VersionedEvent {
+  version: number;
+  event: IncidentEvent;
+}
+
+export function entryId(incidentId: string, version: number): string {
+  return `${incidentId}:${version}`;
+}
+
+/** Builds the timeline from the log, in event order; edits and deletions change the entry they refer to. */
+export function timeline(incidentId: string, events: readonly VersionedEvent[]): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  const byMessage = new Map<string, TimelineEntry>();
+  for (const { version, event } of events) {
+    const id = entryId(incidentId, version);
+    const entry = (text: string, extra: Partial<TimelineEntry> = {}) => entries.push({ id, at: event.at, who: event.by.name, text, ...extra });
+    switch (event.type) {
+      case 'IncidentDeclared':
+        entry(`Declared: ${event.title} (severity ${event.severity}). ${event.commander.name} is incident commander.`);
+        break;
+      case 'SeverityChanged':
+      case 'PhaseChanged':
+      case 'CommanderChanged':
+        entry(changeLine(event)!);
+        break;
+      case 'IncidentResolved':
+        entry(`Resolved.${event.summary ? ` ${event.summary}` : ''}`);
+        break;
+      case 'RoleAssigned':
+        entry(`${event.person.name} is ${event.role === 'sme' ? 'a subject-matter expert' : ROLE_LABEL[event.role].toLowerCase()}.`);
+        break;
+      case 'NoteAdded':
+        entry(event.kind === 'action' ? `ACTION (announced before doing it): ${event.text}` : event.text);
+        break;
+      case 'StakeholderUpdatePosted':
+        entry(`Stakeholder update: ${event.text}`);
+        break;
+      case 'MessageRecorded': {
+        const e: TimelineEntry = { id, at: event.sentAt, who: event.author.name, text: event.text, ...(event.link ? { link: event.link } : {}) };
+        entries.push(e);
+        byMessage.set(event.messageId, e);
+        break;
+      }
+      case 'RecordedMessageEdited': {
+        const e = byMessage.get(event.messageId);
+        if (e) Object.assign(e, { text: event.text, edited: true });
+        break;
+      }
+      case 'RecordedMessageDeleted': {
+        const e = byMessage.get(event.messageId);
+        if (e) e.deleted = true;
+        break;
+      }
+      case 'ResourceReady':
+        if (event.resource === 'channel') entry(`Channel ${event.label} created: ${event.url}`);
+        if (event.resource === 'bridge') entry(`Meeting bridge opened: ${event.url}`);
+        break;
+      case 'CardPosted':
+      case 'ResourceTrouble':
+      case 'PlaceAdded':
+        break;
+      default: {
+        const never: never = event;
+        throw new Error(`unhandled ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return entries;
+}
