@@ -12,6 +12,7 @@ import { createTeamsOutbox } from './teams/outbox';
 import { cardPost } from './workers/effects/card-post';
 import { cardRefresh } from './workers/effects/card-refresh';
 import { messagePost } from './workers/effects/message-post';
+import { updateReminder } from './workers/effects/update-reminder';
 import { reportGiveUp } from './workers/give-up';
 import { createRunner } from './workers/runner';
 
@@ -44,6 +45,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.post': cardPost({ store, incidents, teams: outbox, now }),
       'card.refresh': cardRefresh({ store, teams: outbox }),
       'message.post': messagePost({ store, teams: outbox }),
+      'reminder.update': updateReminder({ store, teams: outbox, now }),
     },
   });
   wake = () => runner.wake();

@@ -132,6 +132,18 @@ export function stakeholderUpdate(incident: Incident, text: string, opts: { reda
   return { subject: `Update: ${incidentLabel(incident)}: ${redact ? 'private incident' : incident.title}`, lines };
 }
 
+/** The cadence reminder, to the people running the incident (seeds 001, 003: "no news yet" is still an update). */
+export function updateDueMessage(incident: Incident): Message {
+  const who = incident.roles.comms ? `${incident.roles.comms.name} (communications lead)` : `${incident.commander.name} (incident commander)`;
+  return {
+    subject: `${incidentLabel(incident)}: a stakeholder update is due now`,
+    lines: [
+      `${who}: stakeholders were promised an update by now. "No news yet" is still an update.`,
+      'Post one with "update <text>" or the card\'s Update button; it will say when the next one comes.',
+    ],
+  };
+}
+
 /** Said in the incident's conversation when Firebreak stops trying to create a resource. */
 export function troubleMessage(incident: Incident, resource: ResourceKind, detail: string): Message {
   return {

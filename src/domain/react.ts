@@ -1,11 +1,12 @@
 import { assertNever, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
+import { nextUpdateDue } from './cadence';
 import { changeLine, followUp, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | SendMail | FillDoc;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | SendMail | FillDoc | RemindUpdate;
 
 interface EffectBase {
   key: string;
@@ -45,6 +46,12 @@ export interface SendMail extends EffectBase {
 export interface FillDoc extends EffectBase {
   kind: 'doc.fill';
   payload: Record<string, never>;
+}
+
+/** At the time the next stakeholder update is due: remind the incident's conversation if none went out. */
+export interface RemindUpdate extends EffectBase {
+  kind: 'reminder.update';
+  payload: { due: string };
 }
 
 export type EffectKind = Effect['kind'];
@@ -128,6 +135,11 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       default:
         assertNever(event);
     }
+  }
+  // The update cadence: whenever the due time may have moved, a reminder is set for it (an unchanged time keeps its key).
+  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'SeverityChanged'].includes(e.type))) {
+    const due = nextUpdateDue(state);
+    if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
   if (refresh) {
     effects.push({ kind: 'card.refresh', key: `card.refresh:${id}:${state.version}`, incidentId: id, payload: {} });

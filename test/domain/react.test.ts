@@ -21,13 +21,15 @@ test('a declaration posts the card to every place and starts each resource, plus
     'bridge.create:inc-1',
     'doc.create:inc-1',
     'mail.send:inc-1:declaration',
+    'reminder.update:inc-1:2026-03-15T01:02:00.000Z', // severity 2: an update within 60 minutes
   ]);
 });
 
 test('a severity change refreshes the cards and follows up in every place, redacted outside a private origin', () => {
   const effects = effectsOf([declareCommand({ announceIn: [announcements], private: true })], { type: 'ChangeSeverity', severity: 1, at, by: sam });
-  expect(effects.map((e) => e.kind)).toEqual(['card.refresh', 'message.post', 'message.post']);
-  const [, inOrigin, inAnnouncements] = effects as { payload: { message: { subject: string } } }[];
+  expect(effects.map((e) => e.kind)).toEqual(['reminder.update', 'card.refresh', 'message.post', 'message.post']);
+  expect(effects[0]).toMatchObject({ notBefore: '2026-03-15T00:32:00.000Z' }); // severity 1: every 30 minutes
+  const [, , inOrigin, inAnnouncements] = effects as { payload: { message: { subject: string } } }[];
   expect(inOrigin.payload.message.subject).toBe('Re: INC-1: Production has failed over to secondary database');
   expect(inAnnouncements.payload.message.subject).toBe('Re: INC-1: private incident');
 });
@@ -78,5 +80,20 @@ test('follow-ups are mailed when the incident mails', () => {
     key: 'mail.send:inc-1:2',
     incidentId: 'inc-1',
     payload: { what: 'follow-up', changes: ['Phase moved from 1 to 2 by Jo Park.'] },
+  });
+});
+
+test('a stakeholder update posts everywhere and moves the reminder; a same-time reminder keeps its key', () => {
+  const effects = effectsOf([declareCommand({ announceIn: [announcements] })], { type: 'PostStakeholderUpdate', text: 'Recovering', at: '2026-03-15T00:20:00.000Z', by: sam });
+  expect(effects.map((e) => e.key)).toEqual([
+    `message.post:inc-1:2:${here.id}:update`,
+    `message.post:inc-1:2:${announcements.id}:update`,
+    'reminder.update:inc-1:2026-03-15T01:20:00.000Z',
+    'card.refresh:inc-1:2',
+  ]);
+  const post = effects[0] as { payload: { message: { subject: string; lines: string[] } } };
+  expect(post.payload.message).toEqual({
+    subject: 'Update: INC-1: Production has failed over to secondary database',
+    lines: ['Recovering', 'Severity 2, phase 1. Jo Park is incident commander.', 'Next update by 01:20 UTC.'],
   });
 });

@@ -174,7 +174,8 @@ test('the store holds what was said, once, and nothing that was refused', async 
     const titles = (await store.list()).map((i) => i.title);
     expect(titles.filter((t) => t === 'Search is slow')).toHaveLength(1);
     expect(titles).not.toContain('should never be stored');
-    expect(await store.effects({ pending: true })).toEqual([]);
+    // Everything due has run; only reminders set for later are still waiting.
+    expect((await store.effects({ pending: true })).filter((e) => e.kind !== 'reminder.update')).toEqual([]);
   } finally {
     await store.close();
   }

@@ -1,0 +1,16 @@
+import { nextUpdateDue } from '../../domain/cadence';
+import { updateDueMessage } from '../../domain/messages';
+import type { RemindUpdate } from '../../domain/react';
+import type { Store, StoredEffect } from '../../store/store';
+import type { TeamsOutbox } from '../../teams/outbox';
+
+/** Reminds the incident's conversation that an update is due, unless one went out (or the due time moved) since. */
+export function updateReminder(deps: { store: Store; teams: TeamsOutbox; now: () => Date }) {
+  return async (effect: StoredEffect): Promise<void> => {
+    const { due } = effect.payload as RemindUpdate['payload'];
+    const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
+    if (!incident || nextUpdateDue(incident) !== due || new Date(due) > deps.now()) return;
+    const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
+    await deps.teams.postMessage({ ...incident.origin, id: thread }, updateDueMessage(incident));
+  };
+}

@@ -1,0 +1,69 @@
+import { CloudAdapter } from 'botbuilder';
+import { createIncidents } from '../../src/app/incidents';
+import { createLogger } from '../../src/log';
+import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
+import { openStore } from '../../src/store/open';
+import type { Store } from '../../src/store/store';
+import { createBotAuthentication } from '../../src/teams/auth';
+import { createTeamsOutbox } from '../../src/teams/outbox';
+import { cardPost } from '../../src/workers/effects/card-post';
+import { messagePost } from '../../src/workers/effects/message-post';
+import { updateReminder } from '../../src/workers/effects/update-reminder';
+import { createRunner } from '../../src/workers/runner';
+import { declareCommand, jo } from '../domain/fixtures';
+
+/** The cadence over a simulated hour: the real outbox posts to a local Bot Connector; only the clock is ours. */
+let store: Store;
+let channel: BotChannel;
+let clock = new Date('2026-03-15T00:02:00.000Z');
+const now = () => clock;
+
+beforeAll(async () => {
+  store = await openStore('pglite:memory');
+  channel = await startBotChannel({ requireAuth: false });
+}, 60_000);
+afterAll(async () => {
+  await store.close();
+  await channel.close();
+});
+
+test('a reminder goes out when an update is due and none was posted; a posted update moves it', async () => {
+  const incidents = createIncidents(store);
+  const bot = { appId: '', appPassword: '', tenantId: '', openIdMetadataUrl: 'https://x', tokenIssuer: 'x', loginUrl: 'https://x', oauthScope: 'x' };
+  const teams = createTeamsOutbox(new CloudAdapter(createBotAuthentication(bot)), '', now);
+  const runner = createRunner({
+    store,
+    log: createLogger('error', () => undefined),
+    now,
+    handlers: {
+      'card.post': cardPost({ store, incidents, teams, now }),
+      'card.refresh': async () => undefined,
+      'message.post': messagePost({ store, teams }),
+      'reminder.update': updateReminder({ store, teams, now }),
+    },
+  });
+  const origin = { id: '19:ops@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl };
+  const { number, ...declare } = declareCommand({ incidentId: 'cad-1', origin, at: clock.toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await runner.drain();
+  const reminders = () => channel.recorded.filter((r) => /a stakeholder update is due now/.test(r.activity.text ?? ''));
+
+  clock = new Date('2026-03-15T01:01:00.000Z'); // a minute before the severity-2 hour is up
+  await runner.drain();
+  expect(reminders()).toHaveLength(0);
+
+  clock = new Date('2026-03-15T01:02:00.000Z');
+  await runner.drain();
+  expect(reminders().map((r) => r.activity.text)).toEqual([
+    'INC-1: a stakeholder update is due now\n\nJo Park (incident commander): stakeholders were promised an update by now. "No news yet" is still an update.\nPost one with "update <text>" or the card\'s Update button; it will say when the next one comes.',
+  ]);
+
+  await incidents.run('cad-1', { type: 'PostStakeholderUpdate', text: 'Still investigating', at: '2026-03-15T01:10:00.000Z', by: jo });
+  clock = new Date('2026-03-15T02:09:00.000Z');
+  await runner.drain();
+  expect(reminders()).toHaveLength(1); // the next is due at 02:10
+  clock = new Date('2026-03-15T02:10:00.000Z');
+  await runner.drain();
+  expect(reminders()).toHaveLength(2);
+});
