@@ -19,6 +19,8 @@ export interface BotDeps {
   announceIn?: () => DeclareIncident['announceIn'];
   /** Resources the adapters will assemble for a new incident (shown as "assembling"). */
   provisioning?: DeclareIncident['provisioning'];
+  /** Whether declarations and follow-ups are also mailed to the incidents list. */
+  mail?: boolean;
 }
 
 type Change = Exclude<Command, DeclareIncident>;
@@ -73,6 +75,7 @@ export class FirebreakBot extends TeamsActivityHandler {
         origin: conversationOf(context.activity),
         announceIn: this.deps.announceIn?.(),
         provisioning: this.deps.provisioning,
+        mail: this.deps.mail,
         at,
         by,
       },
