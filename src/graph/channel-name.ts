@@ -11,10 +11,12 @@ export const MAX_CHANNEL_NAME = 50;
 export function channelName(number: number, title: string, suffix = ''): string {
   const prefix = `inc-${number}`;
   const slug = title
+    // Accents come off Latin letters only (é -> e); marks are part of the letter in other scripts (が, हि).
     .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
   const budget = MAX_CHANNEL_NAME - prefix.length - suffix.length - 1;
   let cut = slug;
