@@ -18,7 +18,8 @@ const SEND: Operation = {
 
 /**
  * `POST /users/{sender}/sendMail`, plain text, answered 202 Accepted with no body (user-sendmail).
- * sendMail has no idempotency key: a crash between the 202 and recording it sends the mail twice.
+ * sendMail has no idempotency key, so an outcome Firebreak cannot know is retried and may send twice:
+ * a crash between the 202 and recording it, a 202 lost with the connection, a 504 from a gateway.
  */
 export async function sendMail(client: Client, req: MailRequest): Promise<void> {
   await call(SEND, () =>

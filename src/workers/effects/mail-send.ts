@@ -22,9 +22,10 @@ export interface MailSendDeps {
  * perceive; "Severity N, phase N. <IC> is incident commander. Coordinating via <channel> and <bridge>.").
  * A private incident's mail says only that it exists and who leads it.
  *
- * At most once per effect key, except one window: a crash after Graph's 202 and before the runner marks
- * the effect done sends the mail again (sendMail has no idempotency key). The window is kept to the one
- * commit after the call; the X-Firebreak-Key header lets a reader or a mail rule spot such a repeat.
+ * At most once per effect key, except where the outcome cannot be known (sendMail has no idempotency key):
+ * a crash after Graph's 202 and before the runner marks the effect done, or a 202 lost on the way back,
+ * sends the mail again. Nothing but that one commit follows the call; the X-Firebreak-Key header lets a
+ * reader or a mail rule spot such a repeat.
  */
 export function mailSend(deps: MailSendDeps) {
   return async (effect: StoredEffect): Promise<void> => {

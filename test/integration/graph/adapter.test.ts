@@ -150,11 +150,11 @@ describe('announcement email', () => {
 
 describe('when Graph misbehaves', () => {
   test('a short 429 storm is ridden out inside the call, waiting the Retry-After Graph asked for', async () => {
-    emulator.fault({ status: 429, retryAfter: 1, times: 2 });
+    emulator.fault({ status: 429, retryAfter: 1, times: 1 });
     const started = Date.now();
     await graphFor(emulator).ensureChannel(channelRequest());
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-    expect(graphCalls(emulator)).toEqual([`GET ${CHANNELS_PATH} 429`, `GET ${CHANNELS_PATH} 429`, `GET ${CHANNELS_PATH} 200`, `POST ${CHANNELS_PATH} 201`]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(graphCalls(emulator)).toEqual([`GET ${CHANNELS_PATH} 429`, `GET ${CHANNELS_PATH} 200`, `POST ${CHANNELS_PATH} 201`]);
   });
 
   test('a storm longer than the retries goes back to the outbox as retryable, carrying Retry-After', async () => {
@@ -175,7 +175,7 @@ describe('when Graph misbehaves', () => {
   });
 
   test('a 503 is retried inside the call; a 500 goes back to the outbox as retryable', async () => {
-    emulator.fault({ status: 503, times: 1 });
+    emulator.fault({ status: 503, retryAfter: 0, times: 1 });
     await graphFor(emulator).sendMail({ sender: SENDER, to: ['a@contoso.test'], subject: 's', text: 't', key: 'k1' });
     expect(emulator.mailbox()).toHaveLength(1);
 
