@@ -42,7 +42,3 @@ export function missingRoles(required: readonly string[], present: readonly stri
 /** Exchange (mail, calendar) does not name the permission; real Graph answers exactly this. */
 export const accessDenied = () => graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 
-/** Fields of `body` outside `allowed`, so strict routes can refuse them by name. */
-export function unknownFields(body: Record<string, unknown>, allowed: readonly string[]): string[] {
-  return Object.keys(body).filter((k) => !allowed.includes(k));
-}

@@ -30,14 +30,12 @@ const CODES: Record<number, [string, string]> = {
 
 export function createFaults() {
   let current: GraphFault | undefined;
-  let injected = 0;
 
   /** Runs `handle` for one request with the current fault applied. */
   async function apply(route: string, handle: () => Promise<HttpsReply>): Promise<HttpsReply> {
     const fault = current;
     if (!fault || !(fault.match ?? /^\w+ \/v1\.0\//).test(route)) return handle();
     if (fault.times !== undefined && --fault.times <= 0) current = undefined;
-    injected++;
     if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault.drop === 'before') return { drop: true };
     if (fault.drop === 'after') {
@@ -52,10 +50,6 @@ export function createFaults() {
     apply,
     set(fault: GraphFault | undefined) {
       current = fault ? { ...fault } : undefined;
-    },
-    /** How many requests a fault has touched so far. */
-    get injected() {
-      return injected;
     },
   };
 }

@@ -12,7 +12,7 @@ export interface MailSendDeps {
   to: string[];
   /** How long a declaration waits for the channel and bridge links (then goes with what exists). */
   waitForLinksMs: number;
-  /** How often to look again while waiting (1 s; tests go faster). */
+  /** The shortest wait before looking again (250 ms); the runner's backoff spaces later looks out. */
   waitPollMs?: number;
   now: () => Date;
 }
@@ -36,7 +36,7 @@ export function mailSend(deps: MailSendDeps) {
       const assembling = stillAssembling(incident);
       const waited = deps.now().getTime() - new Date(effect.createdAt).getTime();
       if (assembling.length && waited < deps.waitForLinksMs) {
-        throw new OutsideError('retryable', `waiting for the ${assembling.join(' and ')} link before mailing the declaration`, (deps.waitPollMs ?? 1000) / 1000);
+        throw new OutsideError('retryable', `waiting for the ${assembling.join(' and ')} link before mailing the declaration`, (deps.waitPollMs ?? 250) / 1000);
       }
     }
     const message = render(incident, payload);
