@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
@@ -21,6 +21,8 @@ const ORGANIZER = '33333333-4444-4555-8666-777777777777';
 let channel: BotChannel;
 let graph: GraphEmulator;
 let firebreak: RunningFirebreak;
+const caFile = path.join(tmpdir(), `firebreak-graph-ca-${randomUUID()}.pem`);
+const databaseDir = path.join(tmpdir(), `firebreak-graph-e2e-${randomUUID()}`);
 
 beforeAll(async () => {
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
@@ -35,7 +37,6 @@ beforeAll(async () => {
     teams: [{ id: TEAM, displayName: 'Incidents' }],
     accessPolicies: [{ appIds: [APP_ID], users: [ORGANIZER] }],
   });
-  const caFile = path.join(tmpdir(), `firebreak-graph-ca-${randomUUID()}.pem`);
   writeFileSync(caFile, graph.ca);
   firebreak = await startFirebreak({
     MICROSOFT_APP_ID: APP_ID,
@@ -43,7 +44,7 @@ beforeAll(async () => {
     MICROSOFT_APP_TENANT_ID: TENANT_ID,
     BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
     BOT_LOGIN_URL: channel.loginUrl,
-    DATABASE_URL: `pglite:${path.join(tmpdir(), `firebreak-graph-e2e-${randomUUID()}`)}`,
+    DATABASE_URL: `pglite:${databaseDir}`,
     GRAPH_BASE_URL: graph.url,
     GRAPH_AUTHORITY_HOST: graph.url,
     GRAPH_INCIDENT_TEAM_ID: TEAM,
@@ -60,6 +61,8 @@ afterAll(async () => {
   await firebreak?.stop();
   await channel?.close();
   await graph?.close();
+  rmSync(caFile, { force: true });
+  rmSync(databaseDir, { recursive: true, force: true });
 });
 
 const cardText = (activity: Record<string, any>) => JSON.stringify(activity.attachments?.[0]?.content ?? {});
