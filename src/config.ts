@@ -20,6 +20,8 @@ export interface Config {
   bot: BotConfig;
   /** Where every incident is announced: a channel of the organisation's announcements team. */
   announcements?: { channelId: string; serviceUrl?: string };
+  graph: GraphConfig;
+  workers: WorkerConfig;
 }
 
 export interface BotConfig {
@@ -35,6 +37,42 @@ export interface BotConfig {
   loginUrl: string;
   /** The scope of outbound tokens (`ToChannelFromBotOAuthScope`). */
   oauthScope: string;
+}
+
+/**
+ * Microsoft Graph: the incident channel, the meeting bridge and the announcement email. Each is on when its
+ * ids are given. Credentials default to the bot's own app registration. In local mode without
+ * GRAPH_CLIENT_ID, Graph is emulated in-process and main.ts fills the ids from the emulator.
+ */
+export interface GraphConfig {
+  emulate: boolean;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** `https://graph.microsoft.com`; must be https (the Graph client only sends tokens to https hosts). */
+  baseUrl: string;
+  /** Where tokens come from, `https://login.microsoftonline.com`. */
+  authorityHost: string;
+  /** GRAPH_INCIDENT_TEAM_ID: the Entra group id of the team incident channels are made in. */
+  teamId: string;
+  /** GRAPH_MEETING_ORGANIZER_ID: the object id of the service user who organizes meeting bridges. */
+  organizerId: string;
+  bridgeFallback: 'none' | 'calendar';
+  /** GRAPH_MAIL_SENDER: the mailbox announcements are sent from (user id or UPN). */
+  mailSender: string;
+  /** INCIDENT_MAIL_TO: the incidents list (comma-separated addresses). */
+  mailTo: string[];
+  /** Retries inside one attempt by the Graph SDK's RetryHandler (429/503/504, honouring Retry-After). */
+  maxRetries: number;
+}
+
+/** The effect workers' retry schedule. */
+export interface WorkerConfig {
+  retryBaseMs: number;
+  retryCapMs: number;
+  giveUpAfterMs: number;
+  /** How long a declaration mail waits for the channel and bridge links before going without them. */
+  mailWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('DATABASE_URL must start with postgres://, postgresql:// or pglite:');
   }
 
+  const graph = graphConfig(env, mode, bot, problems, str, url);
+  const workers = workerConfig(env, problems);
+
   const host = str('HOST', mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`);
 
@@ -106,5 +147,85 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const announcements = channelId ? { channelId, ...(announcementsServiceUrl ? { serviceUrl: announcementsServiceUrl } : {}) } : undefined;
 
   if (problems.length) throw new ConfigError(problems);
-  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, ...(announcements ? { announcements } : {}) };
+  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, graph, workers, ...(announcements ? { announcements } : {}) };
+}
+
+const EMAIL = /^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$/;
+
+function graphConfig(
+  env: NodeJS.ProcessEnv,
+  mode: Config['mode'],
+  bot: BotConfig,
+  problems: string[],
+  str: (name: string, fallback?: string) => string,
+  url: (name: string, fallback: string) => string,
+): GraphConfig {
+  const emulate = mode === 'local' && !str('GRAPH_CLIENT_ID');
+  const https = (name: string, fallback: string) => {
+    const value = url(name, fallback);
+    if (value.startsWith('http:')) problems.push(`${name} must be https: the Graph client sends tokens to https hosts only (got "${value}")`);
+    return value;
+  };
+  const config: GraphConfig = {
+    emulate,
+    tenantId: str('GRAPH_TENANT_ID', bot.tenantId),
+    clientId: str('GRAPH_CLIENT_ID', bot.appId),
+    clientSecret: str('GRAPH_CLIENT_SECRET', bot.appPassword),
+    baseUrl: https('GRAPH_BASE_URL', 'https://graph.microsoft.com'),
+    authorityHost: https('GRAPH_AUTHORITY_HOST', 'https://login.microsoftonline.com'),
+    teamId: str('GRAPH_INCIDENT_TEAM_ID'),
+    organizerId: str('GRAPH_MEETING_ORGANIZER_ID'),
+    bridgeFallback: str('GRAPH_BRIDGE_FALLBACK', 'none') as GraphConfig['bridgeFallback'],
+    mailSender: str('GRAPH_MAIL_SENDER'),
+    mailTo: str('INCIDENT_MAIL_TO').split(',').map((a) => a.trim()).filter(Boolean),
+    maxRetries: int(env, 'GRAPH_MAX_RETRIES', 3, 0, 10, problems),
+  };
+  if (config.bridgeFallback !== 'none' && config.bridgeFallback !== 'calendar') {
+    problems.push(`GRAPH_BRIDGE_FALLBACK must be none or calendar (got "${config.bridgeFallback}")`);
+  }
+  if (config.teamId.startsWith('19:')) {
+    problems.push(`GRAPH_INCIDENT_TEAM_ID must be the team's Entra group id (channelData.team.aadGroupId, a GUID), not its thread id "${config.teamId}"`);
+  } else if (config.teamId && !GUID.test(config.teamId)) {
+    problems.push(`GRAPH_INCIDENT_TEAM_ID must be the team's Entra group id, a GUID (got "${config.teamId}")`);
+  }
+  if (config.organizerId && !GUID.test(config.organizerId)) {
+    problems.push(`GRAPH_MEETING_ORGANIZER_ID must be the organizer's Entra object id, a GUID (got "${config.organizerId}")`);
+  }
+  if (config.bridgeFallback === 'calendar' && !config.organizerId && !emulate) problems.push('GRAPH_BRIDGE_FALLBACK=calendar needs GRAPH_MEETING_ORGANIZER_ID');
+  const badAddress = config.mailTo.find((a) => !EMAIL.test(a));
+  if (badAddress) problems.push(`INCIDENT_MAIL_TO must be comma-separated email addresses (got "${badAddress}")`);
+  if (config.mailTo.length && !config.mailSender && !emulate) problems.push('INCIDENT_MAIL_TO needs GRAPH_MAIL_SENDER, the mailbox announcements are sent from');
+  if (config.mailSender && !config.mailTo.length) problems.push('GRAPH_MAIL_SENDER is set but INCIDENT_MAIL_TO is empty: who should the announcements go to?');
+  const used = config.teamId || config.organizerId || config.mailSender;
+  if (emulate && used) {
+    problems.push('GRAPH_INCIDENT_TEAM_ID, GRAPH_MEETING_ORGANIZER_ID and GRAPH_MAIL_SENDER need GRAPH_CLIENT_ID in local mode (without it, Graph is emulated in-process)');
+  } else if (used) {
+    if (!GUID.test(config.tenantId)) problems.push(`GRAPH_TENANT_ID (or MICROSOFT_APP_TENANT_ID) must be the tenant's GUID for Graph (got "${config.tenantId}")`);
+    if (!GUID.test(config.clientId)) problems.push(`GRAPH_CLIENT_ID (or MICROSOFT_APP_ID) must be an Entra app id, a GUID (got "${config.clientId}")`);
+    if (!config.clientSecret) problems.push('GRAPH_CLIENT_SECRET (or MICROSOFT_APP_PASSWORD) is required to call Graph');
+  }
+  return config;
+}
+
+function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {
+  const retryBaseMs = int(env, 'EFFECT_RETRY_BASE_MS', 500, 1, 3_600_000, problems);
+  const retryCapMs = int(env, 'EFFECT_RETRY_CAP_MS', 60_000, 1, 24 * 3_600_000, problems);
+  if (retryCapMs < retryBaseMs) problems.push('EFFECT_RETRY_CAP_MS must not be below EFFECT_RETRY_BASE_MS');
+  return {
+    retryBaseMs,
+    retryCapMs,
+    giveUpAfterMs: int(env, 'EFFECT_GIVE_UP_AFTER_SECONDS', 1800, 1, 7 * 24 * 3600, problems) * 1000,
+    mailWaitMs: int(env, 'MAIL_WAIT_FOR_LINKS_SECONDS', 60, 0, 3600, problems) * 1000,
+  };
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const text = (env[name] ?? '').trim();
+  if (!text) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number ${min}-${max} (got "${text}")`);
+    return fallback;
+  }
+  return n;
 }

@@ -3,18 +3,23 @@ import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Conversation } from './domain/incident';
+import { createGraph } from './graph/graph';
 import { createLogger, type Logger } from './log';
+import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
 import { openStore } from './store/open';
 import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
 import { createTeamsOutbox } from './teams/outbox';
 import { cardPost } from './workers/effects/card-post';
+import { bridgeCreate } from './workers/effects/bridge-create';
 import { cardRefresh } from './workers/effects/card-refresh';
+import { channelCreate } from './workers/effects/channel-create';
+import { mailSend } from './workers/effects/mail-send';
 import { messagePost } from './workers/effects/message-post';
 import { updateReminder } from './workers/effects/update-reminder';
 import { reportGiveUp } from './workers/give-up';
-import { createRunner } from './workers/runner';
+import { createRunner, exponentialBackoff } from './workers/runner';
 
 export interface Firebreak {
   url: string;
@@ -33,7 +38,16 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const store = await openStore(config.databaseUrl);
   let wake = () => undefined as void;
   const incidents = createIncidents(store, () => wake());
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, announceIn: announcementsFor(config) });
+
+  // Microsoft Graph: the tenant's when configured; in local mode, the emulator in this process.
+  const localGraph = config.graph.emulate ? await startLocalGraph(config.graph) : undefined;
+  if (localGraph) log.info('local Graph emulator', { url: localGraph.emulator.url, state: `${localGraph.emulator.url}/_emulator/state` });
+  const graphConfig = localGraph?.config ?? config.graph;
+  const graphUsed = Boolean(graphConfig.teamId || graphConfig.organizerId || graphConfig.mailTo.length);
+  const graph = graphUsed ? createGraph({ ...graphConfig, ca: localGraph?.ca }) : undefined;
+  const provisioning = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
+
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config) });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -41,11 +55,18 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     log,
     now,
     onGiveUp: reportGiveUp(incidents, now),
+    backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
+    giveUpAfterMs: config.workers.giveUpAfterMs,
     handlers: {
       'card.post': cardPost({ store, incidents, teams: outbox, now }),
       'card.refresh': cardRefresh({ store, teams: outbox }),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
+      ...(graph && {
+        'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
+        'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
+        'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, now }),
+      }),
     },
   });
   wake = () => runner.wake();
@@ -69,6 +90,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.stop();
       await store.close();
+      await localGraph?.emulator.close();
     },
   };
 }

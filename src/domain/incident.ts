@@ -75,6 +75,8 @@ export interface Incident {
   origin: Conversation;
   /** Every conversation that shows the live card and gets follow-ups. */
   places: Conversation[];
+  /** The places that are announcement channels (outside the incident): a private incident shows only who leads there. */
+  announcedIn: string[];
   sourceMessageUrl?: string;
   cards: CardCopy[];
   resources: Partial<Record<ResourceKind, ResourceState>>;
@@ -213,6 +215,12 @@ export type IncidentEvent =
 
 export type EventType = IncidentEvent['type'];
 
+/** Whether a conversation (or a thread of it) is an announcement place, where private incidents are redacted. */
+export function isAnnouncement(incident: Pick<Incident, 'announcedIn'>, conversationId: string): boolean {
+  const base = conversationId.split(';messageid=')[0];
+  return incident.announcedIn.some((id) => id.split(';messageid=')[0] === base);
+}
+
 export function emptyRoles(): Roles {
   return { sme: [] };
 }
@@ -236,6 +244,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       declaredAt: event.at,
       origin: event.origin,
       places: event.places,
+      announcedIn: event.places.filter((p) => p.id !== event.origin.id).map((p) => p.id),
       sourceMessageUrl: event.sourceMessageUrl,
       cards: [],
       resources: Object.fromEntries(event.provisioning.map((r) => [r, { status: 'pending' }])),

@@ -84,7 +84,7 @@ export function headline(incident: Incident, opts: { redact?: boolean } = {}): s
 }
 
 /** What an event changed, in words, or undefined when the event deserves no follow-up. */
-export function changeLine(event: IncidentEvent): string | undefined {
+export function changeLine(event: IncidentEvent, opts: { redact?: boolean } = {}): string | undefined {
   switch (event.type) {
     case 'SeverityChanged':
       return `Severity ${event.to < event.from ? 'raised' : 'lowered'} from ${event.from} to ${event.to} by ${event.by.name}.`;
@@ -95,7 +95,7 @@ export function changeLine(event: IncidentEvent): string | undefined {
         ? `${event.to.name} took command from ${event.from.name}.`
         : `${event.from.name} handed command to ${event.to.name}.`;
     case 'IncidentResolved':
-      return `Resolved by ${event.by.name}.${event.summary ? ` ${event.summary}` : ''}`;
+      return `Resolved by ${event.by.name}.${event.summary && !opts.redact ? ` ${event.summary}` : ''}`;
     default:
       return undefined;
   }

@@ -1,4 +1,4 @@
-import { assertNever, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
+import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
 import { changeLine, followUp, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
@@ -66,6 +66,8 @@ const CREATE: Record<ResourceKind, CreateResource['kind']> = {
 export function react(events: readonly IncidentEvent[], state: Incident): Effect[] {
   const effects: Effect[] = [];
   const changes: string[] = [];
+  /** The same changes, fit for announcement places when the incident is private (no resolution summary). */
+  const privateChanges: string[] = [];
   const id = state.id;
   let refresh = false;
   const postCard = (conversation: Conversation) =>
@@ -85,6 +87,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'CommanderChanged':
       case 'IncidentResolved':
         changes.push(changeLine(event)!);
+        privateChanges.push(changeLine(event, { redact: true })!);
         refresh = true;
         break;
       case 'ResourceReady':
@@ -114,7 +117,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'StakeholderUpdatePosted':
         refresh = true;
         for (const conversation of state.places) {
-          const redact = conversation.id !== state.origin.id;
+          const redact = isAnnouncement(state, conversation.id);
           effects.push({
             kind: 'message.post',
             key: `message.post:${id}:${state.version}:${conversation.id}:update`,
@@ -146,16 +149,16 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   }
   if (changes.length) {
     for (const conversation of state.places) {
-      const redact = conversation.id !== state.origin.id;
+      const redact = isAnnouncement(state, conversation.id);
       effects.push({
         kind: 'message.post',
         key: `message.post:${id}:${state.version}:${conversation.id}`,
         incidentId: id,
-        payload: { conversation, message: followUp(state, changes, { redact }) },
+        payload: { conversation, message: followUp(state, redact && state.private ? privateChanges : changes, { redact }) },
       });
     }
     if (state.mail) {
-      effects.push({ kind: 'mail.send', key: `mail.send:${id}:${state.version}`, incidentId: id, payload: { what: 'follow-up', changes } });
+      effects.push({ kind: 'mail.send', key: `mail.send:${id}:${state.version}`, incidentId: id, payload: { what: 'follow-up', changes: state.private ? privateChanges : changes } });
     }
   }
   return effects;

@@ -1,14 +1,13 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
-import type { Incident, RoleName } from '../domain/incident';
+import { isAnnouncement, type Incident, type RoleName } from '../domain/incident';
 import { ROLE_LABEL, ROLE_NAMES } from '../domain/vocabulary';
 import { conversationOf, inboundKey, personOf } from './activity';
 import { ADAPTIVE_CARD_CONTENT_TYPE, incidentCard, type AdaptiveCard, type CardOptions } from './cards';
 import type { BotDeps } from './deps';
 import { personForm } from './forms';
 import { member, roster } from './people';
-import { baseConversationId } from '../store/store';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -84,8 +83,8 @@ export class CardActions {
   }
 
   private card(incident: Incident, conversationId: string, notice?: CardOptions['notice']): AdaptiveCardInvokeResponse {
-    // Outside the conversation it was declared in, a private incident shows only who leads it.
-    const redact = baseConversationId(conversationId) !== baseConversationId(incident.origin.id);
+    // In an announcement channel, a private incident shows only who leads it.
+    const redact = isAnnouncement(incident, conversationId);
     return respond(incidentCard(incident, { now: this.deps.now(), redact, notice }));
   }
 }

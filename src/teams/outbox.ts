@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { CardCopy, Conversation, Incident } from '../domain/incident';
+import { isAnnouncement, type CardCopy, type Conversation, type Incident } from '../domain/incident';
 import { headline, type Message } from '../domain/messages';
 import { OutsideError } from '../workers/errors';
 import { referenceTo } from './activity';
@@ -34,7 +34,7 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
 
   /** The card, with its headline as text (what notifications and screen readers show). */
   function cardActivity(incident: Incident, conversation: Conversation) {
-    const redact = conversation.id !== incident.origin.id;
+    const redact = isAnnouncement(incident, conversation.id);
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(incidentCard(incident, { now: now(), redact })));
     activity.text = headline(incident, { redact });
     activity.textFormat = 'plain';

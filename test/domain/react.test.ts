@@ -97,3 +97,10 @@ test('a stakeholder update posts everywhere and moves the reminder; a same-time 
     lines: ['Recovering', 'Severity 2, phase 1. Jo Park is incident commander.', 'Next update by 01:20 UTC.'],
   });
 });
+
+test('a private incident: announcement places and the mail get no resolution summary; its own places get all of it', () => {
+  const effects = effectsOf([declareCommand({ announceIn: [announcements], private: true, mail: true })], { type: 'ResolveIncident', summary: 'customer X data restored', at, by: jo });
+  const texts = effects.filter((e) => e.kind === 'message.post' || e.kind === 'mail.send').map((e) => JSON.stringify(e.payload));
+  expect(texts.filter((t) => t.includes('customer X'))).toHaveLength(1);
+  expect(texts.find((t) => t.includes('customer X'))).toContain(here.id);
+});

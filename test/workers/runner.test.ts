@@ -42,7 +42,7 @@ test('effects run, a retryable failure is retried after its backoff (honouring R
   const runner = createRunner({ store, log, now, handlers: { 'card.post': handler }, backoffMs: () => 10 });
   await runner.drain();
   expect(calls).toEqual(['card.post']);
-  const [pending] = await due('r-1').then(() => store.effects({ incidentId: 'r-1', pending: true }));
+  const pending = (await store.effects({ incidentId: 'r-1', pending: true })).find((e) => e.kind === 'card.post')!;
   expect(pending).toMatchObject({ lastError: 'HTTP 429', attempts: 1 });
   expect(new Date(pending.notBefore).getTime() - clock.getTime()).toBe(30_000); // Retry-After wins over a 10 ms backoff
 

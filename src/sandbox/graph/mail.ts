@@ -1,0 +1,85 @@
+import type { Reply } from '../http';
+import { accessDenied, badRequest, graphError, unknownProperty } from './errors';
+import { hasRole, isObject, type RouteContext } from './route';
+import { findUser, type SentMail } from './state';
+
+const MAIL_ROLES = ['Mail.Send'];
+const SEND_FIELDS = ['message', 'saveToSentItems'];
+const MESSAGE_FIELDS = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'internetMessageHeaders', 'importance', 'from'];
+
+/**
+ * POST /users/{id | userPrincipalName}/sendMail (JSON form): 202 Accepted with no body (user-sendmail, v1.0).
+ * The message lands in the emulator's mailbox, which tests and the sandbox page read.
+ */
+export function sendMailRoute(ctx: RouteContext): Reply | undefined {
+  const [users, userId, action, ...rest] = ctx.segments;
+  if (users !== 'users' || action !== 'sendMail' || rest.length) return undefined;
+  if (ctx.method !== 'POST') return graphError(405, 'MethodNotAllowed', `${ctx.method} is not allowed on sendMail.`);
+  if (!hasRole(ctx.caller, MAIL_ROLES)) return accessDenied();
+  const sender = findUser(ctx.tenant, userId);
+  if (!sender) return graphError(404, 'ErrorInvalidUser', `The requested user '${userId}' is invalid.`);
+  const body = ctx.body;
+  if (!isObject(body)) return badRequest('Empty or invalid request body.', 'ErrorInvalidRequest');
+  const unknown = Object.keys(body).find((k) => !SEND_FIELDS.includes(k));
+  if (unknown) return unknownProperty(unknown, 'microsoft.graph.sendMail');
+  const message = body.message;
+  if (!isObject(message)) return badRequest('message is required.', 'ErrorInvalidRequest');
+  const unknownInMessage = Object.keys(message).find((k) => !MESSAGE_FIELDS.includes(k));
+  if (unknownInMessage) return unknownProperty(unknownInMessage, 'microsoft.graph.message');
+
+  const to = addresses(message.toRecipients);
+  const cc = addresses(message.ccRecipients);
+  const bcc = addresses(message.bccRecipients);
+  if (to === null || cc === null || bcc === null) {
+    return badRequest("At least one recipient isn't valid., Recipients must be emailAddress objects with an address.", 'ErrorInvalidRecipients');
+  }
+  if (to.length + cc.length + bcc.length === 0) {
+    return badRequest("At least one recipient isn't valid., A message can't be sent because it contains no recipients.", 'ErrorInvalidRecipients');
+  }
+  const content = isObject(message.body) ? message.body : { contentType: 'text', content: '' };
+  const contentType = String(content.contentType ?? 'text').toLowerCase();
+  if (contentType !== 'text' && contentType !== 'html') return badRequest(`Invalid contentType '${content.contentType}'.`, 'ErrorInvalidRequest');
+  const headers = customHeaders(message.internetMessageHeaders);
+  if ('status' in headers) return headers;
+
+  const mail: SentMail = {
+    from: sender.mail ?? sender.userPrincipalName,
+    to,
+    cc,
+    subject: typeof message.subject === 'string' ? message.subject : '',
+    contentType,
+    body: String(content.content ?? ''),
+    headers: headers.map,
+    savedToSentItems: body.saveToSentItems !== false && body.saveToSentItems !== 'false',
+    sentAt: new Date().toISOString(),
+  };
+  ctx.state.mailbox.push(mail);
+  return { status: 202 };
+}
+
+function addresses(list: unknown): string[] | null {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return null;
+  const out: string[] = [];
+  for (const r of list) {
+    const address = isObject(r) && isObject(r.emailAddress) ? r.emailAddress.address : undefined;
+    if (typeof address !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(address)) return null;
+    out.push(address);
+  }
+  return out;
+}
+
+/** Only custom headers may be set, and their names must start with x- (message resource, internetMessageHeaders). */
+function customHeaders(list: unknown): { map: Record<string, string> } | Reply {
+  const map: Record<string, string> = {};
+  if (list === undefined) return { map };
+  if (!Array.isArray(list)) return badRequest('internetMessageHeaders must be a list.', 'ErrorInvalidRequest');
+  for (const h of list) {
+    const name = isObject(h) ? String(h.name ?? '') : '';
+    if (!/^x-/i.test(name)) {
+      return badRequest(`The internet message header name '${name}' should start with 'x-' or 'X-'.`, 'InvalidInternetMessageHeader');
+    }
+    map[name.toLowerCase()] = String((h as Record<string, unknown>).value ?? '');
+  }
+  return { map };
+}

@@ -1,0 +1,113 @@
+import type { IncomingMessage } from 'node:http';
+import { parseJson, type Reply } from '../http';
+import { channelsRoute } from './channels';
+import { createEntra } from './entra';
+import { badRequest, graphError } from './errors';
+import { createFaults, type GraphFault } from './faults';
+import { sendMailRoute } from './mail';
+import { createOrGetRoute, eventsRoute } from './meetings';
+import type { Route } from './route';
+import { emptyState, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
+import { listenHttps, type HttpsReply } from './tls';
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  status: number | 'dropped';
+  at: string;
+}
+
+/** A local Microsoft Graph (and the Entra token endpoint in front of it) over HTTPS. */
+export interface GraphEmulator {
+  /** `https://127.0.0.1:<port>`: Graph's base URL and the authority host for @azure/identity. */
+  url: string;
+  /** The self-signed certificate (PEM) to trust. */
+  ca: string;
+  tenant: GraphTenant;
+  fault(f: GraphFault | undefined): void;
+  /** Every request, in order, with the status it got. */
+  requests: RequestRecord[];
+  channels(teamId?: string): ChannelRecord[];
+  meetings(): MeetingRecord[];
+  events(): EventRecord[];
+  mailbox(): SentMail[];
+  /** As if a channel of this name had been deleted: Teams keeps the name reserved. */
+  reserveChannelName(teamId: string, name: string): void;
+  close(): Promise<void>;
+}
+
+const ROUTES: Route[] = [channelsRoute, createOrGetRoute, eventsRoute, sendMailRoute];
+
+/**
+ * Starts the emulator. Routes: the Entra endpoints MSAL needs (entra.ts), and under /v1.0 exactly
+ * POST/GET /teams/{id}/channels, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events and
+ * POST /users/{id}/sendMail. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
+ * it holds for the sandbox page. Differences from the real service: DEVIATIONS.md.
+ */
+export async function startGraphEmulator(tenant: GraphTenant, port = 0): Promise<GraphEmulator> {
+  const state: GraphState = emptyState();
+  const entra = createEntra(tenant.tenantId, () => tenant.apps);
+  const faults = createFaults();
+  const requests: RequestRecord[] = [];
+  let base = '';
+
+  async function handle(req: IncomingMessage, body: string): Promise<HttpsReply> {
+    const url = new URL(req.url ?? '/', base);
+    const method = req.method ?? 'GET';
+    const entraPath = url.pathname.split('/').filter(Boolean);
+    if (entraPath[0] === tenant.tenantId) {
+      const rest = entraPath.slice(1).join('/');
+      if (method === 'GET' && rest === 'v2.0/.well-known/openid-configuration') return entra.openIdConfiguration(base);
+      if (method === 'POST' && rest === 'oauth2/v2.0/token') return entra.token(body);
+      if (method === 'GET' && rest === 'discovery/v2.0/keys') return entra.keys();
+    }
+    if (method === 'GET' && url.pathname === '/_emulator/state') return { status: 200, body: state };
+    if (!url.pathname.startsWith('/v1.0/')) {
+      return { status: 404, body: { error: 'not_found', error_description: `The emulator has no ${method} ${url.pathname}.` } };
+    }
+    return faults.apply(`${method} ${url.pathname}`, async () => graph(req, url, method, body));
+  }
+
+  function graph(req: IncomingMessage, url: URL, method: string, raw: string): Reply {
+    const caller = entra.authenticate(req);
+    if ('status' in caller) return caller;
+    let body: unknown;
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
+      if (!/^application\/json/i.test(req.headers['content-type'] ?? '')) {
+        return graphError(415, 'UnsupportedMediaType', `Content-Type '${req.headers['content-type'] ?? ''}' is not emulated; send application/json.`);
+      }
+      const parsed = parseJson(raw);
+      if (!parsed.ok) return badRequest(`Unable to read JSON request payload: ${parsed.error}`);
+      body = parsed.value;
+    }
+    const segments = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+    const ctx = { tenant, state, caller, base, method, segments, query: url.searchParams, body };
+    for (const route of ROUTES) {
+      const reply = route(ctx);
+      if (reply) return reply;
+    }
+    return graphError(501, 'NotImplemented', `The Graph emulator does not implement ${method} ${url.pathname}.`);
+  }
+
+  const server = await listenHttps(async (req, body) => {
+    const reply = await handle(req, body);
+    requests.push({ method: req.method ?? '', path: req.url ?? '', status: 'drop' in reply ? 'dropped' : reply.status, at: new Date().toISOString() });
+    return reply;
+  }, port);
+  base = server.url;
+
+  return {
+    url: server.url,
+    ca: server.ca,
+    tenant,
+    fault: (f) => faults.set(f),
+    requests,
+    channels: (teamId) => state.channels.filter((c) => !teamId || c.teamId === teamId),
+    meetings: () => state.meetings,
+    events: () => state.events,
+    mailbox: () => state.mailbox,
+    reserveChannelName: (teamId, name) => void state.deletedChannelNames.push({ teamId, name }),
+    close: () => server.close(),
+  };
+}

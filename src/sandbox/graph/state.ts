@@ -1,0 +1,88 @@
+import type { EmulatedApp } from './entra';
+
+/** The tenant the emulator pretends to be: its directory, teams and policies. */
+export interface GraphTenant {
+  tenantId: string;
+  apps: EmulatedApp[];
+  users: EmulatedUser[];
+  teams: { id: string; displayName: string }[];
+  /**
+   * Teams application access policies (New-CsApplicationAccessPolicy + Grant-CsApplicationAccessPolicy):
+   * which apps may act for which users on online meetings. `users: 'global'` is a tenant-wide grant.
+   */
+  accessPolicies?: { appIds: string[]; users: string[] | 'global' }[];
+}
+
+export interface EmulatedUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail?: string;
+}
+
+export interface ChannelRecord {
+  teamId: string;
+  id: string;
+  displayName: string;
+  description?: string;
+  membershipType: 'standard' | 'private';
+  webUrl: string;
+  createdDateTime: string;
+  members: { userId: string; roles: string[] }[];
+  createdBy: string;
+}
+
+export interface MeetingRecord {
+  organizerId: string;
+  id: string;
+  externalId: string;
+  subject: string;
+  joinWebUrl: string;
+  startDateTime: string;
+  endDateTime: string;
+  creationDateTime: string;
+}
+
+export interface EventRecord {
+  organizerId: string;
+  id: string;
+  subject: string;
+  transactionId?: string;
+  joinUrl: string;
+  webLink: string;
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+}
+
+export interface SentMail {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  contentType: 'text' | 'html';
+  body: string;
+  /** Custom `x-` headers the sender added (Firebreak sends its effect key as one). */
+  headers: Record<string, string>;
+  savedToSentItems: boolean;
+  sentAt: string;
+}
+
+/** Everything the emulator holds, readable by tests and the sandbox page. */
+export interface GraphState {
+  channels: ChannelRecord[];
+  /** Names of deleted channels: Teams keeps them reserved, so creating one again is a conflict. */
+  deletedChannelNames: { teamId: string; name: string }[];
+  meetings: MeetingRecord[];
+  events: EventRecord[];
+  mailbox: SentMail[];
+}
+
+export function emptyState(): GraphState {
+  return { channels: [], deletedChannelNames: [], meetings: [], events: [], mailbox: [] };
+}
+
+/** `/users/{id | userPrincipalName}`: Graph accepts either. */
+export function findUser(tenant: GraphTenant, idOrUpn: string): EmulatedUser | undefined {
+  const key = idOrUpn.toLowerCase();
+  return tenant.users.find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key);
+}

@@ -1,0 +1,64 @@
+import type { Incident } from '../../domain/incident';
+import { declaration, followUp, stakeholderUpdate, type Message } from '../../domain/messages';
+import type { SendMail } from '../../domain/react';
+import type { Graph } from '../../graph/graph';
+import type { Store, StoredEffect } from '../../store/store';
+import { OutsideError } from '../errors';
+
+export interface MailSendDeps {
+  store: Store;
+  graph: Graph;
+  sender: string;
+  to: string[];
+  /** How long a declaration waits for the channel and bridge links (then goes with what exists). */
+  waitForLinksMs: number;
+  /** The shortest wait before looking again (250 ms); the runner's backoff spaces later looks out. */
+  waitPollMs?: number;
+  now: () => Date;
+}
+
+/**
+ * Mails the incidents list, rendered now from the current state (DOMAIN.md shape: subject = what we
+ * perceive; "Severity N, phase N. <IC> is incident commander. Coordinating via <channel> and <bridge>.").
+ * A private incident's mail says only that it exists and who leads it.
+ *
+ * At most once per effect key, except where the outcome cannot be known (sendMail has no idempotency key):
+ * a crash after Graph's 202 and before the runner marks the effect done, or a 202 lost on the way back,
+ * sends the mail again. Nothing but that one commit follows the call; the X-Firebreak-Key header lets a
+ * reader or a mail rule spot such a repeat.
+ */
+export function mailSend(deps: MailSendDeps) {
+  return async (effect: StoredEffect): Promise<void> => {
+    const incident = await deps.store.load(effect.incidentId!);
+    if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
+    const payload = effect.payload as SendMail['payload'];
+    if (payload.what === 'declaration' && !incident.private) {
+      const assembling = stillAssembling(incident);
+      const waited = deps.now().getTime() - new Date(effect.createdAt).getTime();
+      if (assembling.length && waited < deps.waitForLinksMs) {
+        throw new OutsideError('retryable', `waiting for the ${assembling.join(' and ')} link before mailing the declaration`, (deps.waitPollMs ?? 250) / 1000);
+      }
+    }
+    const message = render(incident, payload);
+    await deps.graph.sendMail({ sender: deps.sender, to: deps.to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key });
+  };
+}
+
+function render(incident: Incident, payload: SendMail['payload']): Message {
+  const redact = incident.private;
+  switch (payload.what) {
+    case 'declaration':
+      return declaration(incident, { redact });
+    case 'follow-up':
+      return followUp(incident, payload.changes, { redact });
+    case 'update':
+      return stakeholderUpdate(incident, payload.text, { redact });
+  }
+}
+
+function stillAssembling(incident: Incident): string[] {
+  return (['channel', 'bridge'] as const).filter((k) => {
+    const status = incident.resources[k]?.status;
+    return status === 'pending' || status === 'retrying';
+  });
+}
