@@ -32,13 +32,14 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
     return result as T;
   }
 
-  /** The card, with its headline as text (what notifications and screen readers show). */
+  /**
+   * The card, with its headline as `summary` (what notifications and screen readers show). No `text` beside the card:
+   * a message with both is split in two by the Agents Playground, which then can't update it in place.
+   */
   function cardActivity(incident: Incident, conversation: Conversation) {
     const redact = isAnnouncement(incident, conversation.id);
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(incidentCard(incident, { now: now(), redact })));
-    activity.text = headline(incident, { redact });
-    activity.textFormat = 'plain';
-    activity.summary = activity.text;
+    activity.summary = headline(incident, { redact });
     return activity;
   }
 
@@ -64,7 +65,8 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
           return { postedIn: created.id, activityId };
         }
         const response = await context.sendActivity(activity);
-        if (!response?.id) throw new OutsideError('retryable', 'the connector returned no activity id');
+        // Posting again would make a second card nobody can update: stop and say so instead.
+        if (!response?.id) throw new OutsideError('permanent', 'the connector accepted the card but returned no activity id');
         return { postedIn: place.id, activityId: response.id };
       });
     },

@@ -50,7 +50,7 @@ test('declare sev2 creates incident #1, stores it, and posts the card with text'
     'the incident card',
   );
   expect(card.conversationId).toBe(activity.conversation.id);
-  expect(card.activity.text).toBe('INC-1: Checkout API returning 500s. Severity 2, phase 1. Alice Adams is incident commander.');
+  expect(card.activity.summary).toBe('INC-1: Checkout API returning 500s. Severity 2, phase 1. Alice Adams is incident commander.');
   const content = card.activity.attachments[0].content;
   expect(adaptiveCardErrors(content)).toEqual([]);
   expect(JSON.stringify(content)).toContain('Checkout API returning 500s');
@@ -105,7 +105,7 @@ test('a severity change updates the card in place and posts a follow-up', async 
     () => channel.recorded.find((r) => r.op === 'update' && r.activityId === card.activityId),
     'the card update',
   );
-  expect(update.activity.text).toMatch(/Severity 1, phase 1/);
+  expect(update.activity.summary).toMatch(/Severity 1, phase 1/);
   expect(adaptiveCardErrors(update.activity.attachments[0].content)).toEqual([]);
   const followUp = await eventually(
     () => sentTo(declare.conversation.id).find((r) => r.op !== 'update' && /^Re: INC-\d+/.test(r.activity.text ?? '')),

@@ -27,6 +27,6 @@ test('answers a declare activity (no token) with the incident card, posted witho
   const activity = channelMessage('declare sev1 Payments failing', { serviceUrl: channel.serviceUrl });
   expect((await post(firebreak.url, activity)).status).toBe(200);
   const card = await eventually(() => channel.recorded.find((r) => r.activity.attachments), 'the card');
-  expect(card.activity.text).toBe('INC-1: Payments failing. Severity 1, phase 1. Alice Adams is incident commander.');
+  expect(card.activity.summary).toBe('INC-1: Payments failing. Severity 1, phase 1. Alice Adams is incident commander.');
   expect(adaptiveCardErrors(card.activity.attachments[0].content)).toEqual([]);
 });

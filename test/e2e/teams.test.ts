@@ -131,7 +131,7 @@ test('the severity button changes it; every copy is updated in place and a follo
   expect(card.body[0].text).toBe('Done. Everyone sees the change.');
   expect(JSON.stringify(card)).toContain('1: Critical');
   for (const copy of [flow.originCard!, flow.announcementCard!]) {
-    const update = await eventually(() => updatesOf(copy).find((u) => /Severity 1/.test(u.activity.text)), `update of ${copy.conversationId}`);
+    const update = await eventually(() => updatesOf(copy).find((u) => /Severity 1/.test(u.activity.summary)), `update of ${copy.conversationId}`);
     expectValidCard(update.activity.attachments[0].content);
   }
   await eventually(() => textsIn(flow.thread).find((t) => t.includes('Severity raised from 2 to 1 by Alice Adams.')), 'follow-up in the incident thread');
