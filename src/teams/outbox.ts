@@ -5,6 +5,7 @@ import { headline, type Message } from '../domain/messages';
 import { OutsideError } from '../workers/errors';
 import { referenceTo } from './activity';
 import { incidentCard } from './cards';
+import { markdownLine } from './text';
 
 /** What the effect workers need from Teams: post the card, update it in place, post a message. */
 export interface TeamsOutbox {
@@ -77,8 +78,7 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
     },
     postMessage(conversation, message) {
       return within(conversation, async (context) => {
-        const text = [message.subject, '', ...message.lines].join('\n');
-        const response = await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+        const response = await context.sendActivity({ type: 'message', text: messageMarkdown(message), textFormat: 'markdown' });
         return response?.id ?? '';
       });
     },
@@ -98,4 +98,9 @@ export function classify(err: unknown): OutsideError {
   if (status === 404) return new OutsideError('not-found', message);
   if (status === 412) return new OutsideError('conflict', message);
   return new OutsideError('permanent', message);
+}
+
+/** Subject in bold, one paragraph per line; user text escaped so it can't format, link or mention. */
+export function messageMarkdown(message: Message): string {
+  return [`**${markdownLine(message.subject)}**`, ...message.lines.map(markdownLine)].join('\n\n');
 }

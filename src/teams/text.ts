@@ -10,6 +10,14 @@ export function plain(text: string): string {
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.'); // only punctuation can be escaped: "1\. first"
 }
 
+/** Escapes a line of text for Markdown but leaves its http(s) links intact, so Teams still makes them clickable. */
+export function markdownLine(line: string): string {
+  return line
+    .split(/(https?:\/\/[^\s)]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : plain(part)))
+    .join('');
+}
+
 /** Collapses whitespace and cuts to `max` characters with a visible marker. */
 export function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();

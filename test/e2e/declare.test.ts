@@ -108,7 +108,7 @@ test('a severity change updates the card in place and posts a follow-up', async 
   expect(update.activity.summary).toMatch(/Severity 1, phase 1/);
   expect(adaptiveCardErrors(update.activity.attachments[0].content)).toEqual([]);
   const followUp = await eventually(
-    () => sentTo(declare.conversation.id).find((r) => r.op !== 'update' && /^Re: INC-\d+/.test(r.activity.text ?? '')),
+    () => sentTo(declare.conversation.id).find((r) => r.op !== 'update' && /^\*\*Re: INC-\d+/.test(r.activity.text ?? '')),
     'the follow-up',
   );
   expect(followUp.activity.text).toContain('Severity raised from 3 to 1 by Alice Adams.');

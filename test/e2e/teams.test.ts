@@ -152,7 +152,7 @@ test('each button does its job, and refusals come back on the card in plain word
   expect((await press('note', { note: 'Rolled back deploy 4411', destructive: 'false' })).body[0].text).toBe('Done. Everyone sees the change.');
   expect((await press('note', { note: '   ' })).body[0].text).toBe('A note needs some text.');
   expect((await press('update', { update: 'Checkout is recovering; card payments may fail for some customers.' })).body[0].text).toBe('Done. Everyone sees the change.');
-  await eventually(() => textsIn(ANNOUNCEMENTS).find((t) => t.startsWith('Update: INC-') && t.includes('Next update by')), 'the stakeholder update in the announcements channel');
+  await eventually(() => textsIn(ANNOUNCEMENTS).find((t) => t.startsWith('**Update: INC-') && t.includes('Next update by')), 'the stakeholder update in the announcements channel');
   expect((await press('launchMissiles')).body[0].text).toMatch(/is not one Firebreak knows/);
   const refreshed = await press('refresh');
   expect(refreshed.body[0].type).toBe('Container'); // no notice on a plain refresh

@@ -1,5 +1,5 @@
 import { parseCommand } from '../../src/teams/commands';
-import { clip, commandText, plain } from '../../src/teams/text';
+import { clip, commandText, markdownLine, plain } from '../../src/teams/text';
 
 describe('parseCommand', () => {
   test.each([
@@ -42,4 +42,10 @@ test('plain keeps Markdown and mentions literal', () => {
 test('clip cuts with a visible marker', () => {
   expect(clip('a  b\nc', 10)).toBe('a b c');
   expect(clip('abcdefghij', 5)).toBe('abcd…');
+});
+
+test('markdownLine escapes text but keeps links clickable', () => {
+  expect(markdownLine('Coordinating via #inc_1 (https://teams.example/l/a_b*c) and *more*')).toBe(
+    'Coordinating via #inc\\_1 (https://teams.example/l/a_b*c) and \\*more\\*',
+  );
 });

@@ -56,7 +56,7 @@ test('a reminder goes out when an update is due and none was posted; a posted up
   clock = new Date('2026-03-15T01:02:00.000Z');
   await runner.drain();
   expect(reminders().map((r) => r.activity.text)).toEqual([
-    'INC-1: a stakeholder update is due now\n\nJo Park (incident commander): stakeholders were promised an update by now. "No news yet" is still an update.\nPost one with "update <text>" or the card\'s Update button; it will say when the next one comes.',
+    '**INC-1: a stakeholder update is due now**\n\nJo Park (incident commander): stakeholders were promised an update by now. "No news yet" is still an update.\n\nPost one with "update \\<text\\>" or the card\'s Update button; it will say when the next one comes.',
   ]);
 
   await incidents.run('cad-1', { type: 'PostStakeholderUpdate', text: 'Still investigating', at: '2026-03-15T01:10:00.000Z', by: jo });
