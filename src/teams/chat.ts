@@ -7,7 +7,7 @@ import { conversationOf, inboundKey, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { member } from './people';
-import { commandText } from './text';
+import { commandText, markdownLine } from './text';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -59,12 +59,12 @@ export class ChatCommands {
       },
       { inboundKey: key },
     );
-    if (outcome.kind === 'refused') return void (await context.sendActivity(outcome.reason));
+    if (outcome.kind === 'refused') return void (await context.sendActivity(markdown(outcome.reason)));
     if (outcome.kind !== 'changed') return;
     const hints: string[] = [];
     if (intent.severity === undefined) hints.push(`severity 3 is the default: change it with "${USAGE.sev}"`);
     hints.push('you are incident commander: hand off with "ic @person"');
-    await context.sendActivity(`Declared ${headline(outcome.incident)}\nNote: ${hints.join('; ')}.`);
+    await context.sendActivity(markdown(`Declared ${headline(outcome.incident)}\nNote: ${hints.join('; ')}.`));
   }
 
   /** The command an intent asks for, a refusal in words, or undefined when it changes nothing. */
@@ -124,14 +124,14 @@ export class ChatCommands {
     // Changes answer through the card and the follow-up; a note is confirmed quietly.
     if (outcome.kind === 'changed' && outcome.events.some((e) => e.type === 'NoteAdded')) {
       const kind = outcome.events.some((e) => e.type === 'NoteAdded' && e.kind === 'action') ? 'Announced and added' : 'Added';
-      await context.sendActivity(`${kind} to the timeline of INC-${outcome.incident.number}.`);
+      await context.sendActivity(markdown(`${kind} to the timeline of INC-${outcome.incident.number}.`));
     }
   }
 
   /** Replies unless this activity was answered before (a re-delivery). */
   private async replyOnce(context: TurnContext, key: string | undefined, text: string): Promise<void> {
     if (key && !(await this.deps.store.markInbound(key, this.deps.now().toISOString()))) return;
-    await context.sendActivity(text);
+    await context.sendActivity(markdown(text));
   }
 }
 
@@ -152,4 +152,9 @@ function statusText(incident: Incident): string {
   return [headline(incident), coordinationLine(incident), rolesLine(incident), nextUpdateLine(incident), ...missingRoles(incident)]
     .filter(Boolean)
     .join('\n');
+}
+
+/** A reply as Markdown: one paragraph per line (Teams collapses single newlines), user text escaped. */
+function markdown(text: string): Partial<Activity> {
+  return { type: 'message', text: text.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' };
 }

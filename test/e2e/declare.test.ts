@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/store/open';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
-import { ALICE, BOT, channelMessage, post } from '../harness/activities';
+import { ALICE, BOT, channelMessage, post, readable } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
 
@@ -89,7 +89,7 @@ test('a bare declare, an unknown command and help each get a plain answer', asyn
     const activity = channelMessage(text, { serviceUrl: channel.serviceUrl });
     expect((await send(activity)).status).toBe(200);
     const reply = await eventually(() => sentTo(activity.conversation.id).find((r) => r.activity.text), `answer to "${text}"`);
-    expect(reply.activity.text).toMatch(answer);
+    expect(readable(reply.activity.text)).toMatch(answer);
   }
 });
 

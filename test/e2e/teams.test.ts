@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
 import { openStore } from '../../src/store/open';
-import { ALICE, BOB, channelMessage, invoke, messageEvent, post } from '../harness/activities';
+import { ALICE, BOB, channelMessage, invoke, messageEvent, post, readable } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
 
@@ -45,7 +45,7 @@ const send = async (activity: object) => {
   return res.body as any;
 };
 const cards = (records: Recorded[]) => records.filter((r) => r.activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive');
-const textsIn = (prefix: string) => channel.recorded.filter((r) => r.conversationId.startsWith(prefix) && typeof r.activity.text === 'string' && !r.activity.attachments).map((r) => r.activity.text as string);
+const textsIn = (prefix: string) => channel.recorded.filter((r) => r.conversationId.startsWith(prefix) && typeof r.activity.text === 'string' && !r.activity.attachments).map((r) => readable(r.activity.text) as string);
 const expectValidCard = (card: unknown) => expect(adaptiveCardErrors(card)).toEqual([]);
 
 /** State shared by the tests below, which follow one incident from declaration to resolution. */
@@ -152,7 +152,7 @@ test('each button does its job, and refusals come back on the card in plain word
   expect((await press('note', { note: 'Rolled back deploy 4411', destructive: 'false' })).body[0].text).toBe('Done. Everyone sees the change.');
   expect((await press('note', { note: '   ' })).body[0].text).toBe('A note needs some text.');
   expect((await press('update', { update: 'Checkout is recovering; card payments may fail for some customers.' })).body[0].text).toBe('Done. Everyone sees the change.');
-  await eventually(() => textsIn(ANNOUNCEMENTS).find((t) => t.startsWith('**Update: INC-') && t.includes('Next update by')), 'the stakeholder update in the announcements channel');
+  await eventually(() => textsIn(ANNOUNCEMENTS).find((t) => t.startsWith('Update: INC-') && t.includes('Next update by')), 'the stakeholder update in the announcements channel');
   expect((await press('launchMissiles')).body[0].text).toMatch(/is not one Firebreak knows/);
   const refreshed = await press('refresh');
   expect(refreshed.body[0].type).toBe('Container'); // no notice on a plain refresh
@@ -167,8 +167,9 @@ test('commands in the incident conversation', async () => {
     await send(activity);
     return before;
   };
-  const reply = async (before: number, what: string) =>
+  const rawReply = async (before: number, what: string) =>
     (await eventually(() => channel.recorded.slice(before).find((r) => r.op !== 'update' && !r.activity.attachments && r.conversationId === flow.thread), what)).activity.text as string;
+  const reply = async (before: number, what: string) => readable(await rawReply(before, what)) as string;
 
   expect(await reply(await say('ic', { mentions: [CAROL] }), 'refusal')).toBe('Carol Outsider is not in this team, so can\'t be incident commander here.');
   const before = await say('ic', { mentions: [BOB] });

@@ -76,3 +76,9 @@ export function messageEvent(kind: 'edit' | 'delete', messageId: string, text: s
     channelData: { ...base.channelData, eventType: kind === 'edit' ? 'editMessage' : 'softDeleteMessage' },
   };
 }
+
+/** What a person reads from a Markdown message: escapes and bold markers gone, paragraphs as lines. */
+export function readable(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return text.replace(/\*\*/g, '').replace(/\\([\\`*_[\]<>~#+\-.!|])/g, '$1').replace(/\n\n/g, '\n');
+}
