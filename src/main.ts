@@ -113,10 +113,10 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
   ];
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+/** Reads the configuration or exits with status 2 naming every problem. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   try {
-    config = loadConfig();
+    return loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -124,15 +124,24 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
-  const app = await start(config, log);
+}
+
+/** Stops everything on Ctrl+C or SIGTERM, then exits. */
+export function stopOnSignal(log: Logger, ...parts: { close?(): Promise<void>; stop?(): Promise<void> }[]): void {
   const stop = async () => {
     log.info('shutting down');
-    await app.close();
+    for (const part of parts) await (part.stop ?? part.close)?.call(part);
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** `npm run serve`: the service alone (production, tests). */
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.logLevel);
+  stopOnSignal(log, await start(config, log));
 }
 
 if (require.main === module) {
