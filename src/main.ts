@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
 import { ConfigError, loadConfig, type Config } from './config';
+import type { ResourceKind } from './domain/incident';
+import { googleClients, SCOPES } from './google/clients';
+import { createIncidentDocs, type IncidentDocs } from './google/incident-docs';
+import { ensureTemplate } from './google/template';
 import { createLogger, type Logger } from './log';
 import { createServer } from './server';
+import { startLocalGoogle } from './sandbox/google/local';
 import { openStore } from './store/open';
 import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
 import { createTeamsOutbox } from './teams/outbox';
 import { cardPost } from './workers/effects/card-post';
 import { cardRefresh } from './workers/effects/card-refresh';
+import { docCreate } from './workers/effects/doc-create';
+import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { reportGiveUp } from './workers/give-up';
 import { createRunner } from './workers/runner';
@@ -31,7 +38,11 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const store = await openStore(config.databaseUrl);
   let wake = () => undefined as void;
   const incidents = createIncidents(store, () => wake());
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID });
+  // Each outside system adds the resources it assembles for a new incident.
+  const provisioning: ResourceKind[] = [];
+  const google = await startGoogle(config, log);
+  if (google) provisioning.push('doc');
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -43,6 +54,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.post': cardPost({ store, incidents, teams: outbox, now }),
       'card.refresh': cardRefresh({ store, teams: outbox }),
       'message.post': messagePost({ store, teams: outbox }),
+      ...(google && {
+        'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
+        'doc.fill': docFill({ store, docs: google.docs }),
+      }),
     },
   });
   wake = () => runner.wake();
@@ -66,8 +81,29 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.stop();
       await store.close();
+      await google?.close();
     },
   };
+}
+
+/**
+ * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
+ * in-process, with a template made from templates/incident-doc.md on first start.
+ */
+async function startGoogle(config: Config, log: Logger): Promise<{ docs: IncidentDocs; close(): Promise<void> } | undefined> {
+  const g = config.google;
+  if (g.mode === 'off') return undefined;
+  const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
+  if (g.mode === 'google') {
+    const clients = googleClients(g.serviceAccount!, g.subject, g);
+    return { docs: createIncidentDocs({ clients, ...options }), close: async () => undefined };
+  }
+  const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
+  const { url, tokenUrl } = local.sandbox;
+  const clients = googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl });
+  const templateId = await ensureTemplate(clients);
+  log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
+  return { docs: createIncidentDocs({ clients, ...options, templateId }), close: () => local.sandbox.close() };
 }
 
 async function main(): Promise<void> {
