@@ -40,7 +40,9 @@ test('create copies the template into the shared drive, fills every placeholder 
 });
 
 test('the bridge link is filled when it arrives; people\'s edits to the summary are kept; nothing is rewritten twice', async () => {
-  const declared = incident(43);
+  // Astral and right-to-left characters before the fields: every index after them counts UTF-16 units.
+  const title = { title: 'Checkout 🔥 down — الدفع متوقف 👩‍🚒' };
+  const declared = incident(43, [], title);
   const { id } = await world.docs.create(declared);
 
   // Someone rewrites the summary in the doc.
@@ -56,7 +58,7 @@ test('the bridge link is filled when it arrives; people\'s edits to the summary 
     { type: 'ResourceReady', resource: 'bridge', url: bridge, label: 'Bridge' },
     { type: 'SeverityChanged', from: 2, to: 1 },
     { type: 'CommanderChanged', from: ALICE, to: BOB },
-  ] as any, { incidentId: declared.id });
+  ] as any, { ...title, incidentId: declared.id });
   await world.docs.fill(later);
 
   const filled = world.sandbox.document(id);
