@@ -37,9 +37,8 @@ export async function route(deps: RouterDeps, req: IncomingMessage, url: URL, bo
   let reply: Reply;
   try {
     const fault = await deps.faults.take(method);
-    if (fault?.drop === 'before') return { status: 0, drop: true };
     if (fault?.status) throw deps.faults.error(api, fault);
-    reply = await handle(deps, api, req, url, body, matched);
+    reply = fault?.drop === 'before' ? { status: 0, drop: true } : await handle(deps, api, req, url, body, matched);
     if (fault?.drop === 'after') reply = { status: 0, drop: true };
   } catch (err) {
     if (!(err instanceof SandboxError)) throw err;
