@@ -127,7 +127,8 @@ export interface GoogleConfig {
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const DRIVE_ID = /^[A-Za-z0-9_-]+$/;
 
-function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Config['mode'], port: number, problems: string[], cwd: string): GoogleConfig {
+/** Exported for `npm run template:create`, which runs before there is a template (`requireTemplate: false`). */
+export function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Config['mode'], port: number, problems: string[], cwd: string, requireTemplate = true): GoogleConfig {
   const str = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
   const url = (name: string, fallback: string): string => {
     const value = str(name, fallback);
@@ -146,7 +147,7 @@ function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Config['mode'], port: nu
   const folderId = str('GOOGLE_FOLDER_ID') || undefined;
   if (googleMode === 'google') {
     if (!EMAIL.test(subject)) problems.push(`GOOGLE_SUBJECT must be the email of the Workspace user Firebreak acts as (got "${subject}"); service accounts own no Drive storage`);
-    if (!DRIVE_ID.test(templateId)) problems.push(`GOOGLE_TEMPLATE_ID must be the template doc's id, from \`npm run template:create\` (got "${templateId}")`);
+    if (requireTemplate && !DRIVE_ID.test(templateId)) problems.push(`GOOGLE_TEMPLATE_ID must be the template doc's id, from \`npm run template:create\` (got "${templateId}")`);
   } else if (googleMode === 'off') {
     for (const name of ['GOOGLE_SUBJECT', 'GOOGLE_TEMPLATE_ID', 'GOOGLE_FOLDER_ID']) {
       if (str(name)) problems.push(`${name} is set but no service account key is (GOOGLE_SERVICE_ACCOUNT_KEY_FILE or GOOGLE_SERVICE_ACCOUNT_KEY)`);
