@@ -57,7 +57,7 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
 
   async function matching(incidentId: string) {
     const res = await clients.drive.files.list({
-      q: `appProperties has { key='${INCIDENT}' and value='${incidentId}' } and trashed = false`,
+      q: `appProperties has { key='${INCIDENT}' and value='${quoted(incidentId)}' } and trashed = false`,
       corpora: 'allDrives',
       includeItemsFromAllDrives: true,
       supportsAllDrives: true,
@@ -147,6 +147,11 @@ export function shareTargets(incident: Incident, share: ShareConfig): { type: st
     ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
     ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
   ];
+}
+
+/** A value inside a Drive query string literal. */
+function quoted(value: string): string {
+  return value.replace(/['\\]/g, '\\$&');
 }
 
 /** Drive's webViewLink carries `?usp=drivesdk`; the link people share is the plain edit URL. */

@@ -119,7 +119,3 @@ function sortKeys(value: unknown): unknown {
       .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
   );
 }
-
-export function sameStyle(a: Unit, b: Unit): boolean {
-  return styleKey(a) === styleKey(b);
-}

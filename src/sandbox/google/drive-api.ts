@@ -58,8 +58,9 @@ export const driveHandlers: Record<string, (call: DriveCall) => Answer> = {
     if (name !== undefined) file.name = name;
     if (description !== undefined) file.description = description;
     if (trashed !== undefined) file.trashed = Boolean(trashed);
-    for (const [key, into] of [[appProperties, file.appProperties], [properties, file.properties]] as const) {
-      for (const [k, v] of Object.entries(key ?? {})) {
+    // appProperties and properties are merged key by key; a null value removes the key.
+    for (const [changes, into] of [[appProperties, file.appProperties], [properties, file.properties]] as const) {
+      for (const [k, v] of Object.entries(changes ?? {})) {
         if (v === null) delete into[k];
         else into[k] = String(v);
       }

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PLACEHOLDERS } from '../../../src/google/placeholders';
-import { parseTemplate, TEMPLATE_FILE } from '../../../src/google/template';
+import { createTemplate, parseTemplate, TEMPLATE_FILE } from '../../../src/google/template';
 import { findTimeline } from '../../../src/google/timeline';
-import { googleWorld, SERVICE_ACCOUNT, SUBJECT, type GoogleWorld } from './setup';
+import { FAST, googleWorld, SERVICE_ACCOUNT, SUBJECT, tableRows, type GoogleWorld } from './setup';
 
 /** The default template: its description, the doc built from it, the script, and the README's placeholder table. */
 let world: GoogleWorld;
@@ -52,6 +52,31 @@ test('the built doc has the headings in order, styled, and a timeline table foun
   // The Timeline heading is followed by the empty paragraph insertTable always adds, then the table itself.
   const i = doc.body.content.findIndex((el: any) => el.table);
   expect(doc.body.content[i - 2].paragraph.elements[0].textRun.content).toBe('Timeline\n');
+});
+
+test('an organisation\'s own template: several tables, astral text, the timeline found wherever it is', async () => {
+  const own = [
+    '# Vorfall {{incident}} 🚨',
+    '## Kontakte',
+    '| Rolle | Person |',
+    '|---|---|',
+    '| Leitung | {{commander}} |',
+    '| Kommunikation 📣 | {{comms_lead}} |',
+    '## Verlauf',
+    '| Time (UTC) | Who | Entry |',
+    '| --- | --- | --- |',
+    '| 00:00 | 🤖 | Vorlage |',
+    'Ende.',
+  ].join('\n');
+  const { id } = await createTemplate(world.clients, { folderId: world.driveId, markdown: own, retry: FAST });
+  const doc = world.sandbox.document(id);
+  expect(tableRows(doc, doc.body.content.find((el: any) => el.table).startIndex)).toEqual([
+    ['Rolle', 'Person'],
+    ['Leitung', '{{commander}}'],
+    ['Kommunikation 📣', '{{comms_lead}}'],
+  ]);
+  expect(findTimeline(doc)?.rows.map((r) => r.cells)).toEqual([['Time (UTC)', 'Who', 'Entry'], ['00:00', '🤖', 'Vorlage']]);
+  expect(doc.body.content.at(-2).paragraph.elements[0].textRun.content).toBe('Ende.\n');
 });
 
 /** The script as npm runs it; async, since the sandbox it talks to lives in this process. */
