@@ -160,7 +160,7 @@ export function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Config['mode'], p
   for (const g of groups) if (!EMAIL.test(g)) problems.push(`GOOGLE_SHARE_GROUPS must be group emails separated by commas (got "${g}")`);
   const role = str('GOOGLE_SHARE_ROLE', 'writer');
   if (role !== 'writer' && role !== 'commenter') problems.push(`GOOGLE_SHARE_ROLE must be writer or commenter (got "${role}")`);
-  const sandboxPortText = str('GOOGLE_SANDBOX_PORT', port ? String(port + 1) : '0');
+  const sandboxPortText = str('GOOGLE_SANDBOX_PORT', port && port < 65535 ? String(port + 1) : '0');
   const sandboxPort = Number(sandboxPortText);
   if (!Number.isInteger(sandboxPort) || sandboxPort < 0 || sandboxPort > 65535) problems.push(`GOOGLE_SANDBOX_PORT must be a port number 0-65535 (got "${sandboxPortText}")`);
 

@@ -81,7 +81,9 @@ export async function withRetry<T>(what: string, call: () => Promise<T>, policy:
       return await call();
     } catch (err) {
       const failure = classify(err, what);
-      if (!failure.transient || attempt >= policy.attempts) throw toOutsideError(failure);
+      // A long Retry-After is the effect runner's to wait out (it reschedules), not this call's (it holds a lease).
+      const tooLong = (failure.retryAfterSeconds ?? 0) * 1000 > policy.capMs;
+      if (!failure.transient || attempt >= policy.attempts || tooLong) throw toOutsideError(failure);
       const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
       const wait = Math.max(Math.random() * ceiling, (failure.retryAfterSeconds ?? 0) * 1000);
       await new Promise((r) => setTimeout(r, wait));

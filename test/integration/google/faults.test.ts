@@ -38,6 +38,12 @@ test('a storm longer than the backoff is handed to the effect runner as retryabl
   expect(err).toMatchObject({ kind: 'retryable', message: 'creating the incident doc: Google is rate limiting Firebreak (429)' });
   expect(Date.now() - started).toBeLessThan(2000);
 
+  // A Retry-After longer than the backoff's cap goes straight to the runner, which reschedules the effect.
+  const since = world.sandbox.calls.length;
+  world.sandbox.fault({ match: 'drive.files.list', status: 429, retryAfter: 120 });
+  await expect(world.docs.create(incident(71))).rejects.toMatchObject({ kind: 'retryable', retryAfterSeconds: 120 });
+  expect(statuses('drive.files.list', since)).toEqual([429]);
+
   world.sandbox.fault({ match: 'docs.documents.get', status: 500 });
   const inc = incident(72);
   await expect(world.docs.create(inc)).rejects.toMatchObject({ kind: 'retryable', message: expect.stringMatching(/^filling the incident doc: Google answered 500/) });
