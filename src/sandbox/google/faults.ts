@@ -42,9 +42,11 @@ export function createFaults(): Faults {
       const headers = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : undefined;
       if (status === 429) return api === 'docs' ? quotaError(60, headers) : new SandboxError(429, 'Rate Limit Exceeded', { reason: f.reason ?? 'rateLimitExceeded', domain: 'usageLimits', headers });
       if (status === 403) {
-        return api === 'drive'
-          ? new SandboxError(403, 'User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.', { reason: f.reason ?? 'userRateLimitExceeded', domain: 'usageLimits', headers })
-          : new SandboxError(403, 'The caller does not have permission', { headers });
+        const reason = f.reason ?? 'userRateLimitExceeded';
+        if (api === 'docs') return new SandboxError(403, 'The caller does not have permission', { headers });
+        return /RateLimitExceeded$/i.test(reason)
+          ? new SandboxError(403, 'User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.', { reason, domain: 'usageLimits', headers })
+          : new SandboxError(403, `Forbidden (${reason}).`, { reason, headers });
       }
       if (status >= 500) {
         const message = status === 500 ? 'Internal error encountered.' : 'The service is currently unavailable.';
