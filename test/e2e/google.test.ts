@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { googleClients, SCOPES } from '../../src/google/clients';
@@ -24,6 +24,7 @@ let channel: BotChannel;
 let google: GoogleSandbox;
 let firebreak: RunningFirebreak;
 let driveId: string;
+let keyFile: string;
 
 beforeAll(async () => {
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
@@ -33,7 +34,7 @@ beforeAll(async () => {
   driveId = google.createSharedDrive('Incidents', { [SUBJECT]: 'organizer' });
   const endpoints = { docsUrl: google.url, driveUrl: google.url, tokenUrl: google.tokenUrl };
   const template = await createTemplate(googleClients({ clientEmail: SERVICE_ACCOUNT, privateKey: pem }, SUBJECT, endpoints), { folderId: driveId });
-  const keyFile = path.join(tmpdir(), `firebreak-sa-${randomUUID()}.json`);
+  keyFile = path.join(tmpdir(), `firebreak-sa-${randomUUID()}.json`);
   writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: SERVICE_ACCOUNT, private_key: pem, private_key_id: 'e2e' }));
   firebreak = await startFirebreak({
     MICROSOFT_APP_ID: APP_ID,
@@ -57,6 +58,7 @@ afterAll(async () => {
   await firebreak?.stop();
   await channel?.close();
   await google?.close();
+  if (keyFile) rmSync(keyFile, { force: true });
 });
 
 const declare = (title: string) => {
