@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
 import { ConfigError, loadConfig, type Config } from './config';
-import type { Conversation } from './domain/incident';
+import type { Conversation, ResourceKind } from './domain/incident';
 import { createGraph } from './graph/graph';
+import { googleClients, SCOPES } from './google/clients';
+import { createIncidentDocs, type IncidentDocs } from './google/incident-docs';
+import { ensureTemplate } from './google/template';
 import { createLogger, type Logger } from './log';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
+import { startLocalGoogle } from './sandbox/google/local';
 import { openStore } from './store/open';
 import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
@@ -16,6 +20,8 @@ import { bridgeCreate } from './workers/effects/bridge-create';
 import { cardRefresh } from './workers/effects/card-refresh';
 import { channelCreate } from './workers/effects/channel-create';
 import { mailSend } from './workers/effects/mail-send';
+import { docCreate } from './workers/effects/doc-create';
+import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { updateReminder } from './workers/effects/update-reminder';
 import { reportGiveUp } from './workers/give-up';
@@ -45,7 +51,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const graphConfig = localGraph?.config ?? config.graph;
   const graphUsed = Boolean(graphConfig.teamId || graphConfig.organizerId || graphConfig.mailTo.length);
   const graph = graphUsed ? createGraph({ ...graphConfig, ca: localGraph?.ca }) : undefined;
-  const provisioning = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
+  // Each outside system adds the resources it assembles for a new incident.
+  const provisioning: ResourceKind[] = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
+  const google = await startGoogle(config, log);
+  if (google) provisioning.push('doc');
 
   const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config) });
   const teams = createTeamsEndpoint(config.bot, bot, log);
@@ -66,6 +75,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
         'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, now }),
+      }),
+      ...(google && {
+        'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
+        'doc.fill': docFill({ store, docs: google.docs }),
       }),
     },
   });
@@ -91,6 +104,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       await runner.stop();
       await store.close();
       await localGraph?.emulator.close();
+      await google?.close();
     },
   };
 }
@@ -111,6 +125,26 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
       ...(origin.tenantId ? { tenantId: origin.tenantId } : {}),
     },
   ];
+}
+
+/**
+ * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
+ * in-process, with a template made from templates/incident-doc.md on first start.
+ */
+async function startGoogle(config: Config, log: Logger): Promise<{ docs: IncidentDocs; close(): Promise<void> } | undefined> {
+  const g = config.google;
+  if (g.mode === 'off') return undefined;
+  const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
+  if (g.mode === 'google') {
+    const clients = googleClients(g.serviceAccount!, g.subject, g);
+    return { docs: createIncidentDocs({ clients, ...options }), close: async () => undefined };
+  }
+  const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
+  const { url, tokenUrl } = local.sandbox;
+  const clients = googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl });
+  const templateId = await ensureTemplate(clients);
+  log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
+  return { docs: createIncidentDocs({ clients, ...options, templateId }), close: () => local.sandbox.close() };
 }
 
 /** Reads the configuration or exits with status 2 naming every problem. */

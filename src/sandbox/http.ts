@@ -7,6 +7,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Destroy the connection instead of answering (a fault switch: the client sees a dropped connection). */
+  drop?: boolean;
 }
 
 export interface Listening {
@@ -32,6 +34,7 @@ export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Pr
       } catch (err) {
         reply = { status: 500, body: { error: { code: 'InternalError', message: (err as Error).message } } };
       }
+      if (reply.drop) return void req.socket.destroy();
       const isJson = reply.body !== undefined && typeof reply.body !== 'string';
       res.writeHead(reply.status, {
         ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
@@ -40,7 +43,13 @@ export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Pr
       res.end(reply.body === undefined ? undefined : isJson ? JSON.stringify(reply.body) : (reply.body as string));
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. EADDRINUSE, so a caller can pick another port
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${actual}`,

@@ -1,0 +1,50 @@
+import { auth as googleAuth, docs, type docs_v1 } from '@googleapis/docs';
+import { drive, type drive_v3 } from '@googleapis/drive';
+
+/**
+ * The Docs and Drive clients, authenticated as a service account with domain-wide delegation: `subject` is the
+ * Workspace user Firebreak acts as. Service accounts own no Drive storage, so files are made as that user
+ * (https://developers.google.com/identity/protocols/oauth2/service-account#delegatingauthority).
+ */
+export const SCOPES = ['https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/drive'];
+
+/** google-auth-library posts the JWT grant to this fixed URL (and signs it as the audience). */
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+export interface ServiceAccountKey {
+  clientEmail: string;
+  privateKey: string;
+  privateKeyId?: string;
+}
+
+export interface Endpoints {
+  docsUrl: string;
+  driveUrl: string;
+  tokenUrl: string;
+}
+
+export interface GoogleClients {
+  docs: docs_v1.Docs;
+  drive: drive_v3.Drive;
+}
+
+export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints): GoogleClients {
+  // The JWT class of the clients' own google-auth-library (googleapis-common pins its copy).
+  const auth = new googleAuth.JWT({ email: key.clientEmail, key: key.privateKey, keyId: key.privateKeyId, scopes: SCOPES, subject });
+  if (endpoints.tokenUrl !== GOOGLE_TOKEN_URL) {
+    // The token URL is not configurable in google-auth-library; redirect the grant to the configured endpoint
+    // (a sandbox), leaving the signed assertion, audience included, exactly as Google would receive it.
+    const tokenUrl = new URL(endpoints.tokenUrl);
+    auth.transporter.interceptors.request.add({
+      resolved: async (config) => (String(config.url) === GOOGLE_TOKEN_URL ? { ...config, url: tokenUrl } : config),
+    });
+  }
+  // retry: false - withRetry (retry.ts) decides, for POSTs and 403 rate limits too.
+  const common = { auth, retry: false } as const;
+  return {
+    docs: docs({ version: 'v1', ...common, rootUrl: withSlash(endpoints.docsUrl) }),
+    drive: drive({ version: 'v3', ...common, rootUrl: withSlash(endpoints.driveUrl) }),
+  };
+}
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

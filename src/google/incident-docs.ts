@@ -1,0 +1,160 @@
+import type { Incident, Person } from '../domain/incident';
+import { incidentLabel } from '../domain/messages';
+import { OutsideError } from '../workers/errors';
+import type { GoogleClients } from './clients';
+import { planFill } from './fill';
+import { lockedWrite } from './locked-write';
+import { placeholderValues } from './placeholders';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+import { KIND } from './template';
+import { findTimeline, missingRows, planRows, type TimelineRow } from './timeline';
+
+/**
+ * The incident doc in Google Docs: what the effect workers need, nothing more.
+ * @example
+ *   const doc = await docs.create(incident);       // copy of the template, filled, shared: { id, url }
+ *   await docs.fill(laterIncident);                 // the bridge link arrived: its placeholder gets filled
+ *   await docs.appendTimeline(doc.id, [{ key: 'e7', time: '00:02', who: 'Jo', entry: 'Rolled back' }]);
+ */
+export interface IncidentDocs {
+  /** Finds the incident's doc or copies the template (never twice), then fills and shares it. */
+  create(incident: Incident): Promise<DocLink>;
+  find(incidentId: string): Promise<DocLink | undefined>;
+  /** Brings the doc's placeholders up to date with the incident; undefined when it has no doc. */
+  fill(incident: Incident): Promise<DocLink | undefined>;
+  /** Appends the rows not yet in the timeline table, in one revision-locked write. */
+  appendTimeline(docId: string, rows: TimelineRow[]): Promise<{ written: number }>;
+}
+
+export interface DocLink {
+  id: string;
+  url: string;
+}
+
+export interface ShareConfig {
+  /** Everyone in this Workspace domain who has the link (not searchable). */
+  domain?: string;
+  groups: string[];
+  role: 'writer' | 'commenter';
+}
+
+export interface IncidentDocsOptions {
+  clients: GoogleClients;
+  templateId: string;
+  /** A folder or shared drive id; the acting user's My Drive when unset. */
+  folderId?: string;
+  share: ShareConfig;
+  retry?: RetryPolicy;
+}
+
+/** appProperties key carrying the incident id: the create effect's idempotency key, searchable with `q`. */
+export const INCIDENT = 'firebreakIncident';
+
+export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
+  const { clients } = opts;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const files = 'files(id,webViewLink,createdTime)';
+
+  async function matching(incidentId: string) {
+    const res = await clients.drive.files.list({
+      q: `appProperties has { key='${INCIDENT}' and value='${quoted(incidentId)}' } and trashed = false`,
+      corpora: 'allDrives',
+      includeItemsFromAllDrives: true,
+      supportsAllDrives: true,
+      orderBy: 'createdTime',
+      fields: files,
+    });
+    return (res.data.files ?? []).map((f) => ({ id: f.id!, url: docUrl(f.id!, f.webViewLink) }));
+  }
+
+  async function copy(incident: Incident): Promise<DocLink> {
+    const res = await clients.drive.files.copy({
+      fileId: opts.templateId,
+      supportsAllDrives: true,
+      fields: 'id,webViewLink',
+      requestBody: {
+        name: `${incidentLabel(incident)} ${incident.title}`,
+        ...(opts.folderId ? { parents: [opts.folderId] } : {}),
+        appProperties: { [KIND]: 'incident-doc', [INCIDENT]: incident.id },
+      },
+    });
+    return { id: res.data.id!, url: docUrl(res.data.id!, res.data.webViewLink) };
+  }
+
+  async function share(docId: string, incident: Incident): Promise<void> {
+    for (const requestBody of shareTargets(incident, opts.share)) {
+      await withRetry(
+        'sharing the incident doc',
+        () => clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, sendNotificationEmail: false, requestBody }),
+        retry,
+      );
+    }
+  }
+
+  const api: IncidentDocs = {
+    async create(incident) {
+      // The unit of retry is "find, else copy": after a lost answer or a crash, the copy made earlier is found.
+      const made = await withRetry('creating the incident doc', async () => (await matching(incident.id))[0] ?? (await copy(incident)), retry);
+      const doc = await settle(incident.id, made);
+      await fillDoc(doc.id, incident);
+      await share(doc.id, incident);
+      return doc;
+    },
+    async find(incidentId) {
+      return (await withRetry('finding the incident doc', () => matching(incidentId), retry))[0];
+    },
+    async fill(incident) {
+      const doc = await api.find(incident.id);
+      if (doc) await fillDoc(doc.id, incident);
+      return doc;
+    },
+    async appendTimeline(docId, rows) {
+      return lockedWrite(clients, 'writing the timeline', docId, (doc) => {
+        const table = findTimeline(doc);
+        if (!table) throw new OutsideError('permanent', 'the incident doc has no timeline table (a table whose header row is "Time (UTC) | Who | Entry")');
+        const missing = missingRows(doc, rows);
+        return { requests: missing.length ? planRows(table, missing) : [], result: { written: missing.length } };
+      }, retry);
+    },
+  };
+
+  function fillDoc(docId: string, incident: Incident): Promise<void> {
+    const values = placeholderValues(incident);
+    return lockedWrite(clients, 'filling the incident doc', docId, (doc) => ({ requests: planFill(doc, values), result: undefined }), retry);
+  }
+
+  /** Two workers racing past an expired lease could each copy: all settle on the first copy; the rest go to the bin. */
+  async function settle(incidentId: string, made: DocLink): Promise<DocLink> {
+    const all = await withRetry('checking for duplicate docs', () => matching(incidentId), retry);
+    const first = all[0] ?? made;
+    for (const extra of all.slice(1)) {
+      await withRetry('trashing a duplicate doc', () => clients.drive.files.update({ fileId: extra.id, supportsAllDrives: true, requestBody: { trashed: true } }), retry);
+    }
+    return first;
+  }
+
+  return api;
+}
+
+/** Who the doc is shared with: the domain and groups; for a private incident only its people (DOMAIN.md). */
+export function shareTargets(incident: Incident, share: ShareConfig): { type: string; role: string; domain?: string; emailAddress?: string; allowFileDiscovery?: boolean }[] {
+  if (incident.private) {
+    const people: (Person | undefined)[] = [incident.commander, incident.declaredBy, incident.roles.comms, incident.roles.customer, incident.roles.business, ...incident.roles.sme];
+    const emails = [...new Set(people.map((p) => p?.email).filter((e): e is string => Boolean(e)))];
+    return emails.map((emailAddress) => ({ type: 'user', role: share.role, emailAddress }));
+  }
+  return [
+    ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
+    ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
+  ];
+}
+
+/** A value inside a Drive query string literal. */
+function quoted(value: string): string {
+  return value.replace(/['\\]/g, '\\$&');
+}
+
+/** Drive's webViewLink carries `?usp=drivesdk`; the link people share is the plain edit URL. */
+function docUrl(id: string, webViewLink: string | null | undefined): string {
+  return webViewLink ? webViewLink.split('?')[0] : `https://docs.google.com/document/d/${id}/edit`;
+}

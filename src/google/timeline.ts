@@ -1,0 +1,94 @@
+import type { docs_v1 } from '@googleapis/docs';
+import { cellText, docsSafe, namedRanges } from './doc-text';
+
+/**
+ * The doc's timeline table: found by its header row `Time (UTC) | Who | Entry`, never by the heading above it
+ * (people rename headings), and then remembered by the named range `firebreak.timeline` so that renaming the
+ * header cells later cannot lose it either. A named range over a table grows with rows inserted inside it.
+ */
+export const TIMELINE = 'firebreak.timeline';
+export const ROW = 'firebreak.row.';
+export const TIMELINE_HEADER = ['Time (UTC)', 'Who', 'Entry'];
+
+export interface TimelineTable {
+  start: number;
+  end: number;
+  columns: number;
+  rows: { start: number; end: number; cells: string[] }[];
+  /** Unset when the table was found by its header and still needs its named range. */
+  namedRangeId?: string;
+}
+
+export interface TimelineRow {
+  /** Stable per row (an event id): a row is written once, whatever retries happen. */
+  key: string;
+  time: string;
+  who: string;
+  entry: string;
+  /** Links the entry (e.g. back to the Teams message). */
+  link?: string;
+}
+
+export function findTimeline(doc: docs_v1.Schema$Document): TimelineTable | undefined {
+  const tables = (doc.body?.content ?? []).filter((el) => el.table);
+  const named = namedRanges(doc, TIMELINE)[0];
+  const byName = named && tables.find((el) => el.startIndex === named.start);
+  if (byName) return layout(byName, named.id);
+  const byHeader = tables.find((el) => isTimelineHeader(el.table!.tableRows?.[0]));
+  return byHeader && layout(byHeader);
+}
+
+function isTimelineHeader(row: docs_v1.Schema$TableRow | undefined): boolean {
+  const cells = (row?.tableCells ?? []).map((c) => normalize(cellText(c)));
+  return TIMELINE_HEADER.every((h, i) => cells[i] === normalize(h));
+}
+
+const normalize = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+function layout(el: docs_v1.Schema$StructuralElement, namedRangeId?: string): TimelineTable {
+  const table = el.table!;
+  return {
+    start: el.startIndex ?? 0,
+    end: el.endIndex ?? 0,
+    columns: table.columns ?? 0,
+    rows: (table.tableRows ?? []).map((r) => ({ start: r.startIndex ?? 0, end: r.endIndex ?? 0, cells: (r.tableCells ?? []).map(cellText) })),
+    namedRangeId,
+  };
+}
+
+/**
+ * Requests appending `rows` below the table's last row, each tagged `firebreak.row.<key>`. A new row at index R
+ * holds a row marker, then per cell a cell marker and an empty paragraph: cell c's paragraph is at R + 2 + 2c
+ * before any text goes in. Cells are filled last to first so earlier cells' indices hold.
+ */
+export function planRows(table: TimelineTable, rows: TimelineRow[]): docs_v1.Schema$Request[] {
+  const requests: docs_v1.Schema$Request[] = [];
+  if (!table.namedRangeId) requests.push({ createNamedRange: { name: TIMELINE, range: { startIndex: table.start, endIndex: table.end } } });
+  let rowStart = table.end - 1; // the table's end marker: where a row inserted below the last one begins
+  let rowIndex = table.rows.length - 1;
+  for (const row of rows) {
+    const texts = [row.time, row.who, row.entry].map(docsSafe);
+    while (texts.length < table.columns) texts.push('');
+    requests.push({ insertTableRow: { tableCellLocation: { tableStartLocation: { index: table.start }, rowIndex, columnIndex: 0 }, insertBelow: true } });
+    for (let c = table.columns - 1; c >= 0; c--) {
+      if (texts[c]) requests.push({ insertText: { location: { index: rowStart + 2 + 2 * c }, text: texts[c] } });
+    }
+    let at = rowStart + 2;
+    texts.forEach((t, c) => {
+      // A row inserted below the header may inherit its bold: state the style rather than rely on inheritance.
+      const link = c === 2 && row.link ? { link: { url: row.link } } : {};
+      if (t) requests.push({ updateTextStyle: { range: { startIndex: at, endIndex: at + t.length }, textStyle: { bold: false, ...link }, fields: 'bold,link' } });
+      at += t.length + 2;
+    });
+    const rowLength = 1 + 2 * table.columns + texts.reduce((n, t) => n + t.length, 0);
+    requests.push({ createNamedRange: { name: ROW + row.key, range: { startIndex: rowStart, endIndex: rowStart + rowLength } } });
+    rowStart += rowLength;
+    rowIndex++;
+  }
+  return requests;
+}
+
+/** Rows not yet in the doc (no named range carries their key). */
+export function missingRows(doc: docs_v1.Schema$Document, rows: TimelineRow[]): TimelineRow[] {
+  return rows.filter((r) => namedRanges(doc, ROW + r.key).length === 0);
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { listen, type Reply } from '../http';
+import { applyRequests } from './batch-update';
+import { documentJson } from './document-json';
+import { loadApi } from './discovery';
+import { FOLDER_MIME, newId, type DriveData, type DriveFile, type Role } from './drive-state';
+import { createFaults, type GoogleFault } from './faults';
+import { createTokenIssuer, type ServiceAccountRegistration } from './oauth';
+import { createWriteQuota } from './quota';
+import { renderDoc, renderIndex } from './render';
+import { route } from './router';
+
+/**
+ * A local Google Docs v1 + Drive v3 + OAuth token endpoint over real HTTP on 127.0.0.1, for the real
+ * @googleapis clients (point `rootUrl` at `url`, the token URL at `tokenUrl`). Routes, parameters and bodies
+ * are checked against Google's discovery documents; what differs from Google is in DEVIATIONS.md.
+ */
+export interface GoogleSandboxOptions {
+  /** The Workspace domain whose users service accounts may impersonate. */
+  domain?: string;
+  serviceAccounts?: ServiceAccountRegistration[];
+  writesPerMinute?: number;
+  now?: () => number;
+  /** Keep the sandbox's Drive in this JSON file across restarts (local mode). */
+  stateFile?: string;
+  port?: number;
+}
+
+export interface GoogleCall {
+  method: string;
+  status: number;
+  at: number;
+}
+
+export interface GoogleSandbox {
+  url: string;
+  tokenUrl: string;
+  domain: string;
+  registerServiceAccount(account: ServiceAccountRegistration): void;
+  /** A shared drive with these members; returns its id (usable as a parent). */
+  createSharedDrive(name: string, members: Record<string, Role>): string;
+  /** A folder owned by `owner` (or inside a shared drive); returns its id. */
+  createFolder(owner: string, name: string, opts?: { parent?: string }): string;
+  fault(fault: GoogleFault | undefined): void;
+  /** Every API call by discovery method id, with the status answered (0: connection dropped). */
+  calls: GoogleCall[];
+  /** A document as documents.get returns it to its owner, for assertions. */
+  document(id: string): Record<string, any>;
+  /** Edits a document the way a person in the Docs editor would: no API call, no quota, a new revision. */
+  edit(id: string, requests: Record<string, unknown>[]): void;
+  files(): DriveFile[];
+  writesUsed(user: string): number;
+  close(): Promise<void>;
+}
+
+export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promise<GoogleSandbox> {
+  const domain = opts.domain ?? 'example.com';
+  const now = opts.now ?? Date.now;
+  const data: DriveData = opts.stateFile && existsSync(opts.stateFile) ? JSON.parse(readFileSync(opts.stateFile, 'utf8')) : { files: {}, drives: {}, docs: {} };
+  const issuer = createTokenIssuer({ serviceAccounts: opts.serviceAccounts ?? [], domain, now });
+  const faults = createFaults();
+  const quota = createWriteQuota(opts.writesPerMinute ?? 60, now);
+  const apis = { docs: loadApi('docs'), drive: loadApi('drive') };
+  const calls: GoogleCall[] = [];
+  let base = '';
+  let saveTimer: NodeJS.Timeout | undefined;
+
+  const save = () => {
+    if (!opts.stateFile) return;
+    const tmp = `${opts.stateFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, opts.stateFile);
+  };
+  const scheduleSave = () => {
+    if (!opts.stateFile || saveTimer) return;
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      save();
+    }, 100);
+  };
+  const newRevision = () => `ALm37B${randomBytes(18).toString('base64url')}`;
+  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c) };
+
+  const server = await listen(async (req, body): Promise<Reply> => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (req.method === 'POST' && url.pathname === '/token') return issuer.token(body);
+    if (req.method === 'GET' && url.pathname === '/sandbox/docs') return html(renderIndex(data));
+    const view = /^\/sandbox\/docs\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && view) {
+      const id = decodeURIComponent(view[1]);
+      const file = data.files[id];
+      return file && data.docs[id] ? html(renderDoc(file.name, data.docs[id])) : { status: 404, body: 'No such document in the sandbox.' };
+    }
+    return route(deps, req, url, body);
+  }, opts.port ?? 0);
+  base = server.url;
+
+  const addFile = (file: Omit<DriveFile, 'id' | 'appProperties' | 'properties' | 'trashed' | 'createdTime' | 'modifiedTime' | 'permissions'>) => {
+    const at = new Date(now()).toISOString();
+    const full: DriveFile = { id: newId(), appProperties: {}, properties: {}, trashed: false, createdTime: at, modifiedTime: at, permissions: [], ...file };
+    data.files[full.id] = full;
+    scheduleSave();
+    return full.id;
+  };
+
+  return {
+    url: base,
+    tokenUrl: `${base}/token`,
+    domain,
+    registerServiceAccount: (account) => issuer.register(account),
+    createSharedDrive(name, members) {
+      const id = `0A${randomBytes(12).toString('base64url')}`;
+      data.drives[id] = { id, name, members };
+      scheduleSave();
+      return id;
+    },
+    createFolder(owner, name, o = {}) {
+      const driveId = o.parent && data.drives[o.parent] ? o.parent : o.parent ? data.files[o.parent]?.driveId : undefined;
+      return addFile({ name, mimeType: FOLDER_MIME, parents: [o.parent ?? `root:${owner}`], ...(driveId ? { driveId } : { owner }) });
+    },
+    fault: (f) => faults.set(f),
+    calls,
+    document(id) {
+      return documentJson(data.docs[id], id, data.files[id]?.name ?? '');
+    },
+    edit(id, requests) {
+      const working = structuredClone(data.docs[id]);
+      applyRequests(working, requests);
+      data.docs[id] = { ...working, revision: newRevision() };
+      scheduleSave();
+    },
+    files: () => Object.values(data.files),
+    writesUsed: (user) => quota.used(user),
+    async close() {
+      if (saveTimer) clearTimeout(saveTimer);
+      save();
+      await server.close();
+    },
+  };
+}
+
+const html = (text: string): Reply => ({ status: 200, body: text, headers: { 'content-type': 'text/html; charset=utf-8' } });
+
+export type { GoogleFault } from './faults';
+export type { ServiceAccountRegistration } from './oauth';

@@ -1,0 +1,107 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { googleClients, SCOPES } from '../../src/google/clients';
+import { createTemplate } from '../../src/google/template';
+import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
+import { startGoogleSandbox, type GoogleSandbox } from '../../src/sandbox/google';
+import { channelMessage, post } from '../harness/activities';
+import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
+
+/**
+ * The incident doc end to end: the real server process in production mode, configured like a real deployment
+ * (a service account key file, domain-wide delegation, a template in a shared drive), talking to the local
+ * Bot Framework channel and the Google sandbox over HTTP. The card gains its doc link.
+ */
+const APP_ID = '9d6c3f1e-1111-4222-8333-944444444444';
+const TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const PASSWORD = 'not-a-real-secret-e2e-google';
+const SUBJECT = 'incidents@example.com';
+const SERVICE_ACCOUNT = 'firebreak@e2e.iam.gserviceaccount.com';
+
+let channel: BotChannel;
+let google: GoogleSandbox;
+let firebreak: RunningFirebreak;
+let driveId: string;
+let keyFile: string;
+
+beforeAll(async () => {
+  channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  google = await startGoogleSandbox({ domain: 'example.com', serviceAccounts: [{ clientEmail: SERVICE_ACCOUNT, publicKey, delegatedScopes: SCOPES }] });
+  driveId = google.createSharedDrive('Incidents', { [SUBJECT]: 'organizer' });
+  const endpoints = { docsUrl: google.url, driveUrl: google.url, tokenUrl: google.tokenUrl };
+  const template = await createTemplate(googleClients({ clientEmail: SERVICE_ACCOUNT, privateKey: pem }, SUBJECT, endpoints), { folderId: driveId });
+  keyFile = path.join(tmpdir(), `firebreak-sa-${randomUUID()}.json`);
+  writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: SERVICE_ACCOUNT, private_key: pem, private_key_id: 'e2e' }));
+  firebreak = await startFirebreak({
+    MICROSOFT_APP_ID: APP_ID,
+    MICROSOFT_APP_PASSWORD: PASSWORD,
+    MICROSOFT_APP_TENANT_ID: TENANT_ID,
+    BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
+    BOT_LOGIN_URL: channel.loginUrl,
+    DATABASE_URL: `pglite:${path.join(tmpdir(), `firebreak-e2e-google-${randomUUID()}`)}`,
+    GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile,
+    GOOGLE_SUBJECT: SUBJECT,
+    GOOGLE_TEMPLATE_ID: template.id,
+    GOOGLE_FOLDER_ID: driveId,
+    GOOGLE_SHARE_GROUPS: 'oncall@example.com',
+    GOOGLE_DOCS_API_URL: google.url,
+    GOOGLE_DRIVE_API_URL: google.url,
+    GOOGLE_TOKEN_URL: google.tokenUrl,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await firebreak?.stop();
+  await channel?.close();
+  await google?.close();
+  if (keyFile) rmSync(keyFile, { force: true });
+});
+
+const declare = (title: string) => {
+  const activity = channelMessage(`declare sev2 ${title}`, { serviceUrl: channel.serviceUrl });
+  return { activity, sent: post(firebreak.url, activity, channel.signInbound({ serviceUrl: channel.serviceUrl })) };
+};
+const cardTexts = (conversationId: string) =>
+  channel.recorded.filter((r) => r.conversationId === conversationId && r.activity.attachments).map((r) => JSON.stringify(r.activity.attachments[0].content));
+
+test('declaring an incident makes its doc, filled and shared, and the card gains the link', async () => {
+  const { activity, sent } = declare('Checkout API returning 500s');
+  expect((await sent).status).toBe(200);
+  await eventually(() => cardTexts(activity.conversation.id).find((t) => t.includes('Incident doc: assembling')), 'the card saying the doc is on its way');
+
+  const link = await eventually(
+    () => cardTexts(activity.conversation.id).map((t) => /Incident doc: \[INC-(\d+) Checkout API returning 500s\]\(([^)]+)\)/.exec(t)).find((m) => m !== null),
+    'the card with the doc link',
+  );
+  const file = google.files().find((f) => f.name === `INC-${link[1]} Checkout API returning 500s`)!;
+  expect(link[2]).toBe(`${google.url}/sandbox/docs/${file.id}`);
+  expect(file).toMatchObject({ driveId, appProperties: { firebreakKind: 'incident-doc' } });
+  expect(file.permissions.map((p) => [p.type, p.domain ?? p.emailAddress, p.role])).toEqual([
+    ['domain', 'example.com', 'writer'],
+    ['group', 'oncall@example.com', 'writer'],
+  ]);
+  const html = await (await fetch(link[2])).text();
+  expect(html).toContain(`INC-${link[1]}: Checkout API returning 500s`);
+  expect(html).toContain('Incident commander: Alice Adams');
+  expect(html).not.toContain('{{');
+});
+
+test('while Google fails the card says the doc is retrying, and the link arrives once Google is back', async () => {
+  google.fault({ match: 'drive.files.copy', status: 503 });
+  const { activity, sent } = declare('Search is slow');
+  expect((await sent).status).toBe(200);
+  await eventually(() => cardTexts(activity.conversation.id).find((t) => t.includes('Incident doc: retrying (creating the incident doc: Google answered 503')), 'the retrying card', 20_000);
+  google.fault(undefined);
+  await eventually(() => cardTexts(activity.conversation.id).find((t) => /Incident doc: \[INC-\d+ Search is slow\]/.test(t)), 'the doc link after the outage', 20_000);
+  expect(google.files().filter((f) => f.name.endsWith(' Search is slow'))).toHaveLength(1);
+}, 45_000);
+
+test('no secret of the service account reaches the logs', () => {
+  const logs = firebreak.logs.join('\n');
+  expect(logs).not.toContain('PRIVATE KEY');
+  expect(logs).not.toMatch(/ya29\.[A-Za-z0-9._-]{10,}/);
+});
