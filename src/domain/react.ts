@@ -144,6 +144,11 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     const due = nextUpdateDue(state);
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
+  // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
+  const docFields = ['SeverityChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved'];
+  if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {
+    effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:v${state.version}`, incidentId: id, payload: {} });
+  }
   if (refresh) {
     effects.push({ kind: 'card.refresh', key: `card.refresh:${id}:${state.version}`, incidentId: id, payload: {} });
   }

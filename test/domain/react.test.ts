@@ -104,3 +104,10 @@ test('a private incident: announcement places and the mail get no resolution sum
   expect(texts.filter((t) => t.includes('customer X'))).toHaveLength(1);
   expect(texts.find((t) => t.includes('customer X'))).toContain(here.id);
 });
+
+test('once the doc exists, changes to its live fields refill it', () => {
+  const declared = declareCommand({ provisioning: ['doc'] });
+  const docReady = { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'd', label: 'INC-1', at, by: jo };
+  expect(effectsOf([declared, docReady], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.key)).toContain('doc.fill:inc-1:v3');
+  expect(effectsOf([declared], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.kind)).not.toContain('doc.fill');
+});
