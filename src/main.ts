@@ -10,6 +10,7 @@ import { ensureTemplate } from './google/template';
 import { createLogger, type Logger } from './log';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
+import { sandboxPage, sandboxState } from './web/sandbox';
 import { startLocalGoogle } from './sandbox/google/local';
 import { openStore } from './store/open';
 import { FirebreakBot } from './teams/bot';
@@ -88,6 +89,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     {
       messages: (body, authorization) => teams.handle(body, authorization),
       health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
+      ...(config.mode === 'local' && {
+        sandbox: { page: () => sandboxPage(process.env.PLAYGROUND_URL), state: () => sandboxState({ store, graph: localGraph?.emulator }) },
+      }),
     },
     log,
   );

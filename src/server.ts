@@ -5,6 +5,8 @@ import type { HttpAnswer } from './teams/endpoint';
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
   health(): Promise<HttpAnswer>;
+  /** Local mode only: the sandbox page and its state. */
+  sandbox?: { page(): string; state(): Promise<unknown> };
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -24,6 +26,14 @@ export function createServer(routes: Routes, log: Logger): restify.Server {
     send(res, await routes.messages(req.body, req.header('authorization') || undefined));
   });
   server.get('/healthz', async (_req, res) => send(res, await routes.health()));
+  const sandbox = routes.sandbox;
+  if (sandbox) {
+    server.get('/sandbox', async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(sandbox.page());
+    });
+    server.get('/sandbox/state', async (_req, res) => send(res, { status: 200, body: await sandbox.state() }));
+  }
 
   // Restify's own errors (bad JSON, too large, unknown route) keep their 4xx status with a reason.
   server.on('restifyError', (req, res, err, callback) => {

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     port: Number(process.env.PLAYGROUND_PORT ?? 56150),
     dataDir: config.dataDir,
   });
+  process.env.PLAYGROUND_URL = playground.url; // linked from the sandbox page
   stopOnSignal(log, playground, app);
   process.stdout.write(
     [

@@ -17,6 +17,9 @@ export class ChatCommands {
 
   async handle(context: TurnContext): Promise<void> {
     const activity = context.activity;
+    // In channels and group chats people talk to each other; with resource-specific consent Teams delivers every
+    // message, so only those that mention the bot are commands. In a 1:1 chat everything is meant for the bot.
+    if (activity.conversation.conversationType !== 'personal' && activity.conversation.conversationType && !mentionsBot(activity)) return;
     const text = commandText(activity.text);
     if (!text) return; // an attachment-only message, or a bare mention: nothing was asked
     const intent = parseCommand(text);
@@ -133,6 +136,10 @@ export class ChatCommands {
     if (key && !(await this.deps.store.markInbound(key, this.deps.now().toISOString()))) return;
     await context.sendActivity(markdown(text));
   }
+}
+
+function mentionsBot(activity: Activity): boolean {
+  return (activity.entities ?? []).some((e) => e.type === 'mention' && (e as Mention).mentioned?.id === activity.recipient?.id);
 }
 
 /** People mentioned in the message, except the bot itself. */

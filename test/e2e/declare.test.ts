@@ -163,6 +163,14 @@ test('no secret reaches the logs', () => {
   expect(ALICE.name).toBeTruthy();
 });
 
+test('in a channel, a message that does not mention the bot is people talking: no answer, nothing stored', async () => {
+  const activity = channelMessage('declare sev1 this is just chatter', { serviceUrl: channel.serviceUrl });
+  const unmentioned = { ...activity, text: 'declare sev1 this is just chatter', entities: [] };
+  expect((await send(unmentioned)).status).toBe(200);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(sentTo(activity.conversation.id)).toHaveLength(0);
+});
+
 test('the store holds what was said, once, and nothing that was refused', async () => {
   await firebreak.stop(); // PGlite allows one process per data directory
   const store = await openStore(`pglite:${databaseDir}`);
