@@ -4,7 +4,10 @@ import { createIncidents } from './app/incidents';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Conversation } from './domain/incident';
 import { createGraph } from './graph/graph';
+import { createAddonEndpoint } from './google/addon/endpoint';
+import { createVerifier } from './google/addon/verify';
 import { createLogger, type Logger } from './log';
+import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
 import { openStore } from './store/open';
@@ -23,6 +26,8 @@ import { createRunner, exponentialBackoff } from './workers/runner';
 
 export interface Firebreak {
   url: string;
+  /** Local mode: the add-on's token issuer, to sign sidebar requests to this process (the sandbox doc view). */
+  localAddon?: LocalAddon;
   close(): Promise<void>;
 }
 
@@ -71,9 +76,29 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   });
   wake = () => runner.wake();
 
+  // The Docs sidebar: Google's keys when configured; in local mode, the local issuer in this process.
+  const localAddon = config.addon.mode === 'local' ? await startLocalAddon(config.addon) : undefined;
+  const addonConfig = localAddon?.config ?? config.addon;
+  const addon =
+    addonConfig.mode === 'off'
+      ? undefined
+      : createAddonEndpoint({
+          store,
+          incidents,
+          log,
+          now,
+          url: addonConfig.url,
+          allowedDomains: addonConfig.allowedDomains,
+          declareUrl: addonConfig.declareUrl,
+          verifier: createVerifier({ audience: addonConfig.url, serviceAccountEmail: addonConfig.serviceAccountEmail, oauthClientId: addonConfig.oauthClientId, certsUrl: addonConfig.certsUrl }),
+        });
+  if (localAddon) log.info('local add-on token issuer', { certs: localAddon.issuer.certsUrl, endpoint: addonConfig.url });
+
   const server = createServer(
     {
       messages: (body, authorization) => teams.handle(body, authorization),
+      addon: async (body, authorization) =>
+        addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
     },
     log,
@@ -86,11 +111,13 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
 
   return {
     url,
+    ...(localAddon ? { localAddon } : {}),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.stop();
       await store.close();
       await localGraph?.emulator.close();
+      await localAddon?.close();
     },
   };
 }
