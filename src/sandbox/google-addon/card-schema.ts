@@ -4,7 +4,7 @@ import { schemaPath } from '../../schemas';
 
 /**
  * What the add-on host accepts from an HTTP add-on, checked the way Google's renderer would: the card against the
- * `GoogleAppsCardV1*` schemas of the vendored Chat discovery document (the same card model serves Chat and add-ons),
+ * `GoogleAppsCardV1Card` schema (and those it refers to) of the vendored Chat discovery document (the same card model serves Chat and add-ons),
  * the envelope (`renderActions` / `action` / `hostAppAction`) against the shape in the add-ons endpoint reference
  * (https://developers.google.com/workspace/add-ons/reference/callback-contract), which no discovery document carries.
  * Discovery documents are not JSON Schema, so each `GoogleAppsCardV1*` schema is converted: `$ref` by name, enums,
@@ -57,14 +57,27 @@ const renderActions = {
   minProperties: 1,
 };
 
+/** The card schema and every schema it refers to (a few live outside the GoogleAppsCardV1 prefix, like Color). */
+function reachable(schemas: Record<string, Discovery>, root: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(root)) return seen;
+  seen.add(root);
+  const visit = (s: Discovery | undefined): void => {
+    if (!s) return;
+    if (s.$ref) reachable(schemas, s.$ref, seen);
+    Object.values(s.properties ?? {}).forEach(visit);
+    visit(s.items);
+    visit(s.additionalProperties);
+  };
+  visit(schemas[root]);
+  return seen;
+}
+
 let compiled: { response: ValidateFunction; card: ValidateFunction } | undefined;
 
 function validators() {
   if (compiled) return compiled;
   const discovery = JSON.parse(readFileSync(schemaPath('google-chat-v1.discovery.json'), 'utf8')) as { schemas: Record<string, Discovery> };
-  const definitions = Object.fromEntries(
-    Object.entries(discovery.schemas).filter(([name]) => name.startsWith('GoogleAppsCardV1')).map(([name, s]) => [name, convert(s)]),
-  );
+  const definitions = Object.fromEntries([...reachable(discovery.schemas, CARD)].map((name) => [name, convert(discovery.schemas[name])]));
   const ajv = new Ajv({ allErrors: true, strict: false });
   compiled = {
     response: ajv.compile({ definitions, anyOf: [closed({ renderActions }, ['renderActions']), renderActions] }),
