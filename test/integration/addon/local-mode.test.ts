@@ -29,5 +29,6 @@ test('a sidebar request signed by the local issuer is answered with a card that 
   expect(res.body.action.navigations[0].pushCard.header.subtitle).toBe('This is not an incident doc');
   const { url, init } = app.localAddon!.request({ target, user: { email: 'ana@firebreak.test' }, doc: { id: 'x', hasFileScope: false } });
   expect(url).toBe(target);
-  expect((await (await fetch(url, init)).json()).action.navigations[0].pushCard.header.subtitle).toBe('Is this an incident doc?');
+  const body = (await (await fetch(url, init)).json()) as any;
+  expect(body.action.navigations[0].pushCard.header.subtitle).toBe('Is this an incident doc?');
 });
