@@ -62,7 +62,13 @@ export function createAddonEndpoint(deps: AddonDeps) {
       }
       throw err;
     }
-    return { status: 200, body: await route(event, user, inboundKey(authorization, body)) };
+    try {
+      return { status: 200, body: await route(event, user, inboundKey(authorization, body)) };
+    } catch (err) {
+      // The store or the database failed: Google shows its own error and the person can try again.
+      deps.log.error('add-on request failed', { action: event.parameters.action ?? 'home', error: (err as Error).stack ?? String(err) });
+      return { status: 500, body: { error: 'internal error; the request can be retried' } };
+    }
   }
 
   async function route(event: AddonEvent, user: GoogleUser, key: string): Promise<AddonResponse> {

@@ -56,7 +56,9 @@ export function parseEvent(body: unknown): Parsed {
     if (addonHasFileScopePermission !== undefined && typeof addonHasFileScopePermission !== 'boolean') {
       return fail('docs.addonHasFileScopePermission must be a boolean');
     }
-    doc = { ...(id ? { id } : {}), ...(title ? { title } : {}), hasFileScope: addonHasFileScopePermission === true };
+    // Google sends the flag every time; should it ever be missing, a doc id given is access enough.
+    const hasFileScope = addonHasFileScopePermission ?? Boolean(id);
+    doc = { ...(id ? { id } : {}), ...(title ? { title } : {}), hasFileScope };
   }
   const zone = isObject(common.timeZone) && typeof common.timeZone.id === 'string' ? common.timeZone.id : undefined;
 

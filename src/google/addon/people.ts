@@ -12,8 +12,15 @@ export function personFor(user: GoogleUser, incident: Incident, events: readonly
 
 function knownPeople(incident: Incident, events: readonly IncidentEvent[]): Person[] {
   const { roles } = incident;
-  const fromEvents = events.flatMap((e) => [e.by, ...('person' in e ? [e.person] : []), ...('to' in e && typeof e.to === 'object' ? [e.to] : []), ...('author' in e ? [e.author] : [])]);
-  return [incident.commander, roles.comms, roles.customer, roles.business, ...roles.sme, incident.declaredBy, ...fromEvents].filter((p): p is Person => Boolean(p));
+  const fromEvents = events.flatMap((e) => PERSON_FIELDS.map((f) => (e as unknown as Record<string, unknown>)[f]).filter(isPerson));
+  return [incident.commander, roles.comms, roles.customer, roles.business, ...roles.sme, incident.declaredBy, ...fromEvents].filter(isPerson);
+}
+
+/** Where events name people: who acted, who was given a role or command, whose message was recorded. */
+const PERSON_FIELDS = ['by', 'person', 'commander', 'from', 'to', 'author'] as const;
+
+function isPerson(v: unknown): v is Person {
+  return typeof v === 'object' && v !== null && typeof (v as Person).id === 'string' && typeof (v as Person).name === 'string';
 }
 
 /**

@@ -101,3 +101,15 @@ test('a "back" button from an error card shows the incident again', async () => 
   expect(cardOf(res.body).header.title).toBe('INC-1: Checkout API returning 500s');
   expect(res.body.renderActions.action.navigations[0].updateCard).toBeDefined();
 });
+
+test('a failing store is a 500 that says nothing of the failure', async () => {
+  const broken = await startHarness();
+  await broken.store.close();
+  try {
+    const res = await broken.call({ user: alice, doc: { id: DOC_ID } });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'internal error; the request can be retried' });
+  } finally {
+    await broken.close().catch(() => undefined);
+  }
+});
