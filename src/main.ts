@@ -7,7 +7,10 @@ import { createGraph } from './graph/graph';
 import { googleClients, SCOPES } from './google/clients';
 import { createIncidentDocs, type IncidentDocs } from './google/incident-docs';
 import { ensureTemplate } from './google/template';
+import { createAddonEndpoint } from './google/addon/endpoint';
+import { createVerifier } from './google/addon/verify';
 import { createLogger, type Logger } from './log';
+import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
 import { sandboxPage, sandboxState } from './web/sandbox';
@@ -30,6 +33,8 @@ import { createRunner, exponentialBackoff } from './workers/runner';
 
 export interface Firebreak {
   url: string;
+  /** Local mode: the add-on's token issuer, to sign sidebar requests to this process (the sandbox doc view). */
+  localAddon?: LocalAddon;
   close(): Promise<void>;
 }
 
@@ -85,9 +90,29 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   });
   wake = () => runner.wake();
 
+  // The Docs sidebar: Google's keys when configured; in local mode, the local issuer in this process.
+  const localAddon = config.addon.mode === 'local' ? await startLocalAddon(config.addon) : undefined;
+  const addonConfig = localAddon?.config ?? config.addon;
+  const addon =
+    addonConfig.mode === 'off'
+      ? undefined
+      : createAddonEndpoint({
+          store,
+          incidents,
+          log,
+          now,
+          url: addonConfig.url,
+          allowedDomains: addonConfig.allowedDomains,
+          declareUrl: addonConfig.declareUrl,
+          verifier: createVerifier({ audience: addonConfig.url, serviceAccountEmail: addonConfig.serviceAccountEmail, oauthClientId: addonConfig.oauthClientId, certsUrl: addonConfig.certsUrl }),
+        });
+  if (localAddon) log.info('local add-on token issuer', { certs: localAddon.issuer.certsUrl, endpoint: addonConfig.url });
+
   const server = createServer(
     {
       messages: (body, authorization) => teams.handle(body, authorization),
+      addon: async (body, authorization) =>
+        addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
       ...(config.mode === 'local' && {
         sandbox: { page: () => sandboxPage(process.env.PLAYGROUND_URL), state: () => sandboxState({ store, graph: localGraph?.emulator }) },
@@ -103,12 +128,14 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
 
   return {
     url,
+    ...(localAddon ? { localAddon } : {}),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.stop();
       await store.close();
       await localGraph?.emulator.close();
       await google?.close();
+      await localAddon?.close();
     },
   };
 }

@@ -4,6 +4,8 @@ import type { HttpAnswer } from './teams/endpoint';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
+  /** The Google Workspace add-on (Docs sidebar). */
+  addon(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
   health(): Promise<HttpAnswer>;
   /** Local mode only: the sandbox page and its state. */
   sandbox?: { page(): string; state(): Promise<unknown> };
@@ -24,6 +26,10 @@ export function createServer(routes: Routes, log: Logger): restify.Server {
   server.post('/api/messages', async (req, res) => {
     if (!req.is('json')) return send(res, { status: 415, body: { error: 'activities must be sent as application/json' } });
     send(res, await routes.messages(req.body, req.header('authorization') || undefined));
+  });
+  server.post('/api/addon', async (req, res) => {
+    if (!req.is('json')) return send(res, { status: 415, body: { error: 'add-on events must be sent as application/json' } });
+    send(res, await routes.addon(req.body, req.header('authorization') || undefined));
   });
   server.get('/healthz', async (_req, res) => send(res, await routes.health()));
   const sandbox = routes.sandbox;

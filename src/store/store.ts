@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent } from '../domain/incident';
+import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
 import type { Effect, EffectKind } from '../domain/react';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
@@ -47,6 +47,8 @@ export interface Store {
   /** The most recently declared active incident shown in a conversation (thread suffixes ignored). */
   activeIn(conversationId: string): Promise<Incident | null>;
   list(opts?: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
+  /** Incidents whose resource of this kind has a URL containing `fragment` (a doc id), most recent first. */
+  withResourceUrl(kind: ResourceKind, fragment: string): Promise<Incident[]>;
   events(incidentId: string): Promise<RecordedEvent[]>;
   nextNumber(): Promise<number>;
   commit(commit: Commit): Promise<CommitResult>;
@@ -96,6 +98,14 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
       const rows = await sql.query<{ state: Incident }>(
         `SELECT state FROM incidents WHERE ($1::text IS NULL OR status = $1) ORDER BY number DESC LIMIT $2`,
         [opts.status ?? null, opts.limit ?? 100],
+      );
+      return rows.map((r) => r.state);
+    },
+    async withResourceUrl(kind, fragment) {
+      // strpos, not LIKE: ids carry `_`, a LIKE wildcard. A scan of one jsonb path per incident, done in the database.
+      const rows = await sql.query<{ state: Incident }>(
+        `SELECT state FROM incidents WHERE strpos(state->'resources'->$1->>'url', $2) > 0 ORDER BY number DESC`,
+        [kind, fragment],
       );
       return rows.map((r) => r.state);
     },

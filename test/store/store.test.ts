@@ -104,6 +104,17 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     expect((await store.list({ status: 'resolved' })).map((i) => i.id)).toContain(newer.id);
   });
 
+  test('resource lookup finds incidents by a fragment of a resource URL, exactly as given', async () => {
+    const docId = `1a_${name}-Doc_id`;
+    const plain = await declared();
+    const withDoc = commitFor({ type: 'RecordResourceReady', resource: 'doc', url: `https://docs.google.com/document/d/${docId}/edit`, label: 'doc', at: AT, by: jo }, plain);
+    expect(await store.commit(withDoc)).toEqual({ ok: true });
+    expect((await store.withResourceUrl('doc', docId)).map((i) => i.id)).toEqual([plain.id]);
+    // `_` is not a wildcard, and the kind matters.
+    expect(await store.withResourceUrl('doc', docId.replace(/_/g, 'x'))).toEqual([]);
+    expect(await store.withResourceUrl('channel', docId)).toEqual([]);
+  });
+
   describe('the outbox', () => {
     const T0 = '2026-03-15T01:00:00.000Z';
     const plus = (ms: number) => new Date(new Date(T0).getTime() + ms).toISOString();
