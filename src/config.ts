@@ -247,7 +247,7 @@ function addonConfig(
 ): AddonConfig {
   const serviceAccountEmail = str('ADDON_SERVICE_ACCOUNT_EMAIL');
   const addonMode: AddonConfig['mode'] = serviceAccountEmail ? 'google' : mode === 'local' ? 'local' : 'off';
-  const allowedDomains = str('ADDON_ALLOWED_DOMAINS', addonMode === 'local' ? 'firebreak.test' : '')
+  const allowedDomains = str('ADDON_ALLOWED_DOMAINS', addonMode === 'local' ? 'firebreak.test,example.com' : '') // example.com: the Playground's people
     .split(',')
     .map((d) => d.trim().toLowerCase())
     .filter(Boolean);

@@ -13,7 +13,7 @@ import { createLogger, type Logger } from './log';
 import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
-import { sandboxPage, sandboxState } from './web/sandbox';
+import { sandboxPage, sandboxState, sidebarAnswer, type SidebarCall } from './web/sandbox';
 import { startLocalGoogle } from './sandbox/google/local';
 import { openStore } from './store/open';
 import { FirebreakBot } from './teams/bot';
@@ -115,7 +115,11 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
       ...(config.mode === 'local' && {
-        sandbox: { page: () => sandboxPage(process.env.PLAYGROUND_URL), state: () => sandboxState({ store, graph: localGraph?.emulator }) },
+        sandbox: {
+          page: () => sandboxPage(process.env.PLAYGROUND_URL),
+          state: () => sandboxState({ store, graph: localGraph?.emulator }),
+          addon: (body) => (localAddon ? sidebarAnswer(sandboxSidebar(localAddon, () => url), body) : Promise.resolve({ status: 404, body: { error: 'the add-on is off' } })),
+        },
       }),
     },
     log,
@@ -176,6 +180,12 @@ async function startGoogle(config: Config, log: Logger): Promise<{ docs: Inciden
   const templateId = await ensureTemplate(clients);
   log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
   return { docs: createIncidentDocs({ clients, ...options, templateId }), close: () => local.sandbox.close() };
+}
+
+/** The sandbox's sidebar acts as the Playground's current user (Alex Wilber, src/local/playground.yml). */
+function sandboxSidebar(addon: LocalAddon, firebreakUrl: () => string): SidebarCall {
+  return (docId, action) =>
+    addon.call({ target: `${firebreakUrl()}/api/addon`, user: { email: 'alexw@example.com', name: 'Alex Wilber' }, doc: { id: docId, hasFileScope: true }, ...action });
 }
 
 /** Reads the configuration or exits with status 2 naming every problem. */

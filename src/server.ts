@@ -8,7 +8,7 @@ export interface Routes {
   addon(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
   health(): Promise<HttpAnswer>;
   /** Local mode only: the sandbox page and its state. */
-  sandbox?: { page(): string; state(): Promise<unknown> };
+  sandbox?: { page(): string; state(): Promise<unknown>; addon(body: unknown): Promise<HttpAnswer> };
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -39,6 +39,7 @@ export function createServer(routes: Routes, log: Logger): restify.Server {
       res.end(sandbox.page());
     });
     server.get('/sandbox/state', async (_req, res) => send(res, { status: 200, body: await sandbox.state() }));
+    server.post('/sandbox/addon', async (req, res) => send(res, await sandbox.addon(req.body)));
   }
 
   // Restify's own errors (bad JSON, too large, unknown route) keep their 4xx status with a reason.

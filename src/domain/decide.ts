@@ -56,6 +56,8 @@ export interface AddNote extends Base {
   type: 'AddNote';
   kind: 'note' | 'action';
   text: string;
+  /** Where it was written when not in the incident's conversation (so the chat is told). */
+  via?: 'sidebar';
 }
 export interface ResolveIncident extends Base {
   type: 'ResolveIncident';
@@ -192,7 +194,7 @@ export function decide(command: Command, state: Incident | null): Decision {
       if (text.length > LIMITS.note) {
         return refuse(`That ${command.kind} is ${text.length} characters; the limit is ${LIMITS.note}.`);
       }
-      return [{ type: 'NoteAdded', kind: command.kind, text, at, by }];
+      return [{ type: 'NoteAdded', kind: command.kind, text, ...(command.via ? { via: command.via } : {}), at, by }];
     }
     case 'ResolveIncident': {
       const events: IncidentEvent[] = [];

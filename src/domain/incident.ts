@@ -138,6 +138,7 @@ export interface NoteAdded extends Base {
   type: 'NoteAdded';
   kind: 'note' | 'action';
   text: string;
+  via?: 'sidebar';
 }
 export interface IncidentResolved extends Base {
   type: 'IncidentResolved';

@@ -144,6 +144,12 @@ export function updateDueMessage(incident: Incident): Message {
   };
 }
 
+/** A timeline entry written in the doc's sidebar, told to the incident's conversation. */
+export function sidebarNote(incident: Incident, note: { kind: 'note' | 'action'; text: string; by: { name: string } }): Message {
+  const what = note.kind === 'action' ? 'announced a destructive action' : 'added to the timeline';
+  return { subject: `${incidentLabel(incident)}: ${note.by.name} ${what} from the incident doc`, lines: [note.text] };
+}
+
 /** Said in the incident's conversation when Firebreak stops trying to create a resource. */
 export function troubleMessage(incident: Incident, resource: ResourceKind, detail: string): Message {
   return {

@@ -74,8 +74,8 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         break;
       }
       case 'ResourceReady':
-        if (event.resource === 'channel') entry(`Channel ${event.label} created: ${event.url}`);
-        if (event.resource === 'bridge') entry(`Meeting bridge opened: ${event.url}`);
+        if (event.resource === 'channel') entry(`Channel ${event.label} created.`, { link: event.url });
+        if (event.resource === 'bridge') entry('Meeting bridge opened.', { link: event.url });
         break;
       case 'CardPosted':
       case 'ResourceTrouble':

@@ -111,3 +111,9 @@ test('once the doc exists, changes to its live fields refill it', () => {
   expect(effectsOf([declared, docReady], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.key)).toContain('doc.fill:inc-1:v3');
   expect(effectsOf([declared], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.kind)).not.toContain('doc.fill');
 });
+
+test('a note written in the doc sidebar is told to the incident conversation, not the announcements', () => {
+  const effects = effectsOf([declareCommand({ announceIn: [announcements] })], { type: 'AddNote', kind: 'note', text: 'db-2 is back', via: 'sidebar', at, by: sam });
+  expect(effects.map((e) => e.key)).toEqual([`message.post:inc-1:2:${here.id}:note`]);
+  expect((effects[0] as { payload: { message: unknown } }).payload.message).toEqual({ subject: 'INC-1: Sam Lee added to the timeline from the incident doc', lines: ['db-2 is back'] });
+});

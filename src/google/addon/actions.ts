@@ -18,7 +18,7 @@ export function changeFor(action: SidebarAction, inputs: Record<string, string>)
     case 'setPhase':
       return { type: 'ChangePhase', phase: Number(inputs.phase ?? Number.NaN) };
     case 'addEntry':
-      return { type: 'AddNote', kind: inputs.destructive === 'true' ? 'action' : 'note', text: inputs.entry ?? '' };
+      return { type: 'AddNote', kind: inputs.destructive === 'true' ? 'action' : 'note', text: inputs.entry ?? '', via: 'sidebar' };
     case 'postUpdate':
       return { type: 'PostStakeholderUpdate', text: inputs.update ?? '' };
     default: {

@@ -21,14 +21,14 @@ const problems = (env: Record<string, string>): string[] => {
   }
 };
 
-test('local mode runs the add-on against the local issuer, for people at firebreak.test', () => {
+test('local mode runs the add-on against the local issuer, for people at firebreak.test and the Playground\'s example.com', () => {
   expect(loadConfig({}).addon).toEqual({
     mode: 'local',
     url: 'http://localhost:3978/api/addon',
     serviceAccountEmail: '',
     oauthClientId: '',
     certsUrl: 'https://www.googleapis.com/oauth2/v1/certs',
-    allowedDomains: ['firebreak.test'],
+    allowedDomains: ['firebreak.test', 'example.com'],
   });
 });
 
