@@ -77,8 +77,9 @@ export class MessageExtension {
     );
     if (outcome.kind === 'refused') return again(outcome.reason);
     if (formId) this.forms.delete(formId);
-    // Closing the dialog is the answer; the card appears in the conversation as soon as the outbox posts it.
-    return {};
+    // The answer confirms at once; the card appears in the conversation as soon as the outbox posts it.
+    const declared = outcome.kind === 'changed' ? outcome.incident : undefined;
+    return message(declared ? `Declared INC-${declared.number}: ${declared.title}. Its card is being posted here; the channel, bridge and doc are being assembled.` : 'This form was already submitted; the incident is declared.');
   }
 
   private async addToTimeline(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {

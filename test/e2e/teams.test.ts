@@ -82,9 +82,9 @@ test('submitting declares once, closes at once, and posts the card here and in t
   const data = { formId, title: 'Checkout API returning 500s', description: 'since 14:02', severity: '2', customerImpact: 'true', commander: BOB.id, private: 'false', sourceUrl: 'https://teams.microsoft.com/l/message/19:ops/msg-100' };
   const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data }, { serviceUrl: channel.serviceUrl, thread: 'decl-thread' });
   const before = channel.recorded.length;
-  expect(await send(submit)).toEqual({});
+  expect(await send(submit)).toEqual({ task: { type: 'message', value: expect.stringMatching(/^Declared INC-1: Checkout API returning 500s\. Its card is being posted here/) } });
   // A double click sends the same form again as a new invoke: still one incident.
-  await send({ ...submit, id: randomUUID() });
+  expect(await send({ ...submit, id: randomUUID() })).toEqual({ task: { type: 'message', value: 'This form was already submitted; the incident is declared.' } });
 
   const here = await eventually(() => cards(channel.recorded.slice(before)).find((r) => r.conversationId === submit.conversation.id), 'the card in the declaring thread');
   const announced = await eventually(() => cards(channel.recorded.slice(before)).find((r) => r.op === 'create'), 'the card in the announcements channel');

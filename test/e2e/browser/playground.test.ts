@@ -37,10 +37,15 @@ run('the local loop in the Agents Playground', () => {
 
   step('declare with the message extension on a message, and see the card', async () => {
     await page.goto(stack.playgroundUrl, { waitUntil: 'networkidle' });
-    await page.getByRole('treeitem', { name: /General/ }).first().click();
+    // The Playground finishes wiring its conversations after load: click until the channel's post box is there.
+    const postButton = page.getByRole('button', { name: 'Post', exact: true });
+    for (let i = 0; i < 10 && !(await postButton.isVisible()); i++) {
+      await page.getByRole('treeitem', { name: /General/ }).first().click();
+      await postButton.waitFor({ timeout: 2000 }).catch(() => undefined);
+    }
     await page.getByRole('textbox').last().click();
     await page.keyboard.type('Checkout is throwing 500s since 14:02');
-    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await postButton.click();
 
     const message = page.getByText('Checkout is throwing 500s since 14:02', { exact: true }).last();
     await message.waitFor();
@@ -57,12 +62,15 @@ run('the local loop in the Agents Playground', () => {
     expect(await dialog.getByRole('textbox').nth(1).inputValue()).toBe('Checkout is throwing 500s since 14:02');
     await dialog.getByRole('textbox').first().fill('Checkout API returning 500s');
     await dialog.getByRole('button', { name: 'Declare incident' }).click();
-    await page.keyboard.press('Escape'); // the Playground leaves the closed task module open and blank
+    // The answer comes at once (the Playground shows a message answer as an empty dialog): close it.
+    await dialog.getByRole('button', { name: 'Declare incident' }).waitFor({ state: 'detached' });
+    await page.locator('[role="dialog"]').last().getByRole('button').last().click();
+    await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
 
     await incidentCards().first().waitFor({ timeout: 20_000 });
     await containsText(incidentCards().first(), 'Checkout API returning 500s');
     await containsText(incidentCards().first(), 'Severity 3');
-    await page.waitForTimeout(1500); // the channel and bridge links arrive within a moment
+    await incidentCards().first().filter({ hasText: 'Channel: #inc-1' }).waitFor(); // the links arrive within a moment
     if (process.env.UPDATE_SCREENSHOTS) {
       await incidentCards().first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-card.png') });
@@ -80,6 +88,23 @@ run('the local loop in the Agents Playground', () => {
     expect(await page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-1 · Severity 3' }).count()).toBe(0);
     expect(await incidentCards().count()).toBe(before); // updated in place, not posted again
     await page.getByText('Severity raised from 3 to 1').first().waitFor();
+  });
+
+  step('add a row through the sidebar card on the sandbox page, and see it arrive in the Playground conversation', async () => {
+    const sandbox = await localPage(browser);
+    try {
+      await sandbox.goto(stack.sandboxUrl);
+      const sidebar = sandbox.locator('#inc-1 .sidebar');
+      await sidebar.getByRole('button', { name: 'Add to timeline' }).waitFor({ timeout: 20_000 });
+      await sidebar.locator('textarea[name="entry"]').fill('Rolled back deploy 4411 from the doc');
+      await sidebar.getByRole('button', { name: 'Add to timeline' }).click();
+      await sidebar.getByText('Rolled back deploy 4411 from the doc').first().waitFor(); // in its "latest five"
+      if (process.env.UPDATE_SCREENSHOTS) await sandbox.screenshot({ path: path.join(SCREENSHOTS, 'sandbox-doc.png') });
+    } finally {
+      await sandbox.close();
+    }
+    await page.getByText('Rolled back deploy 4411 from the doc').first().waitFor({ timeout: 15_000 });
+    await page.getByText('added to the timeline from the incident doc').first().waitFor();
   });
 });
 
