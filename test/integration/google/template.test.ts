@@ -16,12 +16,16 @@ afterAll(() => world?.close());
 const ROOT = path.resolve(__dirname, '../../..');
 const markdown = readFileSync(TEMPLATE_FILE, 'utf8');
 const setupDoc = readFileSync(path.join(ROOT, 'docs/google-setup.md'), 'utf8');
+const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
-test('the template uses only known placeholders, and the setup guide documents every one of them', () => {
+test.each([
+  ['the setup guide', setupDoc],
+  ['the README', readme],
+])('the template uses only known placeholders, and %s documents every one of them', (_name, doc) => {
   const used = [...markdown.replace(/<!--[\s\S]*?-->/g, '').matchAll(/\{\{([a-z_]+)\}\}/g)].map((m) => m[1]);
   const known = PLACEHOLDERS.map((p) => p.name);
   expect(used.filter((u) => !known.includes(u))).toEqual([]);
-  const rows = [...setupDoc.matchAll(/^\| `\{\{([a-z_]+)\}\}` \| (.+) \| (filled once|refreshed) \|$/gm)];
+  const rows = [...doc.matchAll(/^\| `\{\{([a-z_]+)\}\}` \| (.+) \| (filled once|refreshed) \|$/gm)];
   expect(rows.map((r) => r[1]).sort()).toEqual([...known].sort());
   for (const [, name, , kept] of rows) expect([name, kept]).toEqual([name, PLACEHOLDERS.find((p) => p.name === name)!.live ? 'refreshed' : 'filled once']);
 });
