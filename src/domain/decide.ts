@@ -109,6 +109,11 @@ export interface DeleteRecordedMessage extends Base {
   messageId: string;
 }
 
+export interface RecordMailFailed extends Base {
+  type: 'RecordMailFailed';
+  detail: string;
+}
+
 export type Command =
   | DeclareIncident
   | ChangeSeverity
@@ -124,7 +129,8 @@ export type Command =
   | PostStakeholderUpdate
   | RecordMessage
   | EditRecordedMessage
-  | DeleteRecordedMessage;
+  | DeleteRecordedMessage
+  | RecordMailFailed;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C
@@ -247,6 +253,8 @@ export function decide(command: Command, state: Incident | null): Decision {
       if (!known || known.deleted) return [];
       return [{ type: 'RecordedMessageDeleted', messageId: command.messageId, at, by }];
     }
+    case 'RecordMailFailed':
+      return [{ type: 'MailFailed', detail: command.detail, at, by }];
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
@@ -267,7 +275,7 @@ function clipText(text: string, max: number): string {
 
 /** Facts reported by Firebreak's own workers; they are recorded even after resolution. */
 function isSystemFact(command: Command): boolean {
-  return command.type === 'RecordCardPosted' || command.type === 'AddPlace' || command.type.startsWith('RecordResource');
+  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed'].includes(command.type) || command.type.startsWith('RecordResource');
 }
 
 function declare(command: DeclareIncident, state: Incident | null): Decision {

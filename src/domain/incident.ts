@@ -197,6 +197,12 @@ export interface RecordedMessageDeleted extends Base {
   messageId: string;
 }
 
+/** A system fact: Firebreak gave up sending a mail to the incidents list. */
+export interface MailFailed extends Base {
+  type: 'MailFailed';
+  detail: string;
+}
+
 export type IncidentEvent =
   | IncidentDeclared
   | SeverityChanged
@@ -212,7 +218,8 @@ export type IncidentEvent =
   | StakeholderUpdatePosted
   | MessageRecorded
   | RecordedMessageEdited
-  | RecordedMessageDeleted;
+  | RecordedMessageDeleted
+  | MailFailed;
 
 export type EventType = IncidentEvent['type'];
 
@@ -297,6 +304,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return next;
     case 'RecordedMessageDeleted':
       return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: true } } };
+    case 'MailFailed':
+      return next;
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next

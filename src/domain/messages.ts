@@ -34,7 +34,11 @@ export function coordinationLine(incident: Incident): string {
     (k) => incident.resources[k]?.status === 'pending' || incident.resources[k]?.status === 'retrying',
   );
   const places = ready.map(({ k, r }) => `${r!.label ?? RESOURCE_NOUN[k]} (${r!.url})`);
-  const where = places.length ? `Coordinating via ${joinAnd(places)}.` : 'Coordinating in this conversation.';
+  const doc = incident.resources.doc;
+  const where = [
+    places.length ? `Coordinating via ${joinAnd(places)}.` : 'Coordinating in this conversation.',
+    ...(doc?.status === 'ready' && doc.url ? [`Incident doc: ${doc.url}`] : []),
+  ].join(' ');
   return pending.length ? `${where} Still assembling: ${pending.map((k) => RESOURCE_NOUN[k]).join(', ')}.` : where;
 }
 

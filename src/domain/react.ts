@@ -1,6 +1,6 @@
 import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
-import { changeLine, followUp, sidebarNote, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { changeLine, followUp, incidentLabel, sidebarNote, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -141,6 +141,17 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
             });
           }
         }
+        break;
+      case 'MailFailed':
+        effects.push({
+          kind: 'message.post',
+          key: `message.post:${id}:${state.version}:${state.origin.id}:mail`,
+          incidentId: id,
+          payload: {
+            conversation: state.origin,
+            message: { subject: `${incidentLabel(state)}: an email to the incidents list could not be sent`, lines: [event.detail, 'The people on the list have not heard of this change from Firebreak; tell them another way if they must know.'] },
+          },
+        });
         break;
       case 'CardPosted':
       case 'MessageRecorded':

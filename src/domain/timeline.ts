@@ -78,6 +78,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         if (event.resource === 'bridge') entry('Meeting bridge opened.', { link: event.url });
         break;
       case 'CardPosted':
+      case 'MailFailed':
       case 'ResourceTrouble':
       case 'PlaceAdded':
         break;

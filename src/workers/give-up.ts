@@ -12,8 +12,13 @@ const RESOURCE_OF: Partial<Record<StoredEffect['kind'], ResourceKind>> = {
 /** When Firebreak stops trying to create a resource, the card and the conversation say so plainly. */
 export function reportGiveUp(incidents: Incidents, now: () => Date) {
   return async (effect: StoredEffect, reason: string): Promise<void> => {
+    if (!effect.incidentId) return;
+    if (effect.kind === 'mail.send') {
+      await incidents.run(effect.incidentId, { type: 'RecordMailFailed', detail: reason, at: now().toISOString(), by: SYSTEM });
+      return;
+    }
     const resource = RESOURCE_OF[effect.kind];
-    if (!resource || !effect.incidentId) return;
+    if (!resource) return;
     await incidents.run(effect.incidentId, {
       type: 'RecordResourceTrouble',
       resource,

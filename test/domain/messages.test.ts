@@ -80,3 +80,8 @@ describe('follow-ups carry the current severity, phase and commander, and what c
     );
   });
 });
+
+test('the coordination line names the doc once it exists', () => {
+  const { state } = given(declareCommand({ provisioning: ['doc', 'bridge'] }), { type: 'RecordResourceReady', resource: 'doc', url: 'https://docs.google.com/document/d/abc/edit', label: 'INC-1 x', at, by: jo });
+  expect(coordinationLine(state)).toBe('Coordinating in this conversation. Incident doc: https://docs.google.com/document/d/abc/edit Still assembling: meeting bridge.');
+});

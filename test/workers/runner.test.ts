@@ -22,9 +22,9 @@ async function due(incidentId: string) {
   return (await store.effects({ incidentId, pending: true })).filter((e) => new Date(e.notBefore) <= clock);
 }
 
-async function declare(id: string, provisioning: ('channel' | 'doc')[] = []) {
+async function declare(id: string, provisioning: ('channel' | 'doc')[] = [], mail = false) {
   const incidents = createIncidents(store);
-  const { number, ...cmd } = declareCommand({ incidentId: id, provisioning, at: clock.toISOString() });
+  const { number, ...cmd } = declareCommand({ incidentId: id, provisioning, mail, at: clock.toISOString() });
   void number;
   const outcome = await incidents.declare(cmd);
   expect(outcome.kind).toBe('changed');
@@ -117,4 +117,27 @@ test('effects of one event run concurrently, each on its own', async () => {
   expect(peak).toBe(2);
   expect(seen).toEqual(['doc.create']);
   expect(await due('r-4')).toEqual([]);
+});
+
+test('a mail given up is said in the incident conversation', async () => {
+  const incidents = await declare('r-5', [], true);
+  const said: string[] = [];
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    handlers: {
+      'card.post': async () => undefined,
+      'message.post': async (e) => void said.push(JSON.stringify(e.payload)),
+      'mail.send': async () => {
+        throw new OutsideError('permanent', 'Graph 403: the app lacks the application permission Mail.Send');
+      },
+    },
+    onGiveUp: reportGiveUp(incidents, now),
+  });
+  await runner.drain();
+  expect((await store.events('r-5')).map((e) => e.event.type)).toContain('MailFailed');
+  expect(said).toHaveLength(1);
+  expect(said[0]).toContain('an email to the incidents list could not be sent');
+  expect(said[0]).toContain('Mail.Send');
 });
