@@ -205,7 +205,7 @@ test('given up after the configured time, the card and the conversation say so p
   const incident = await world.settled(await world.declare());
   expect(incident.resources.bridge).toEqual({ status: 'failed', detail: 'Microsoft Graph is unavailable: HTTP 503 ServiceUnavailable' });
   expect(incident.resources.channel?.status).toBe('ready');
-  const said = world.posted.find((p) => p.conversation.id === ORIGIN.id);
+  const said = world.posted.find((p) => p.conversation.id === ORIGIN.id && p.message.lines[0].includes('meeting bridge'));
   expect(said?.message.lines[0]).toBe('Firebreak gave up creating the meeting bridge: Microsoft Graph is unavailable: HTTP 503 ServiceUnavailable');
 });
 
