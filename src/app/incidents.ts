@@ -22,13 +22,29 @@ export interface Incidents {
   run(incidentId: string, command: Exclude<Command, DeclareIncident>, opts?: RunOptions): Promise<Outcome>;
 }
 
-const MAX_CONFLICT_RETRIES = 5;
+/** Across processes a conflict is retried with a growing, jittered wait; within one, commands queue per incident. */
+const MAX_CONFLICT_RETRIES = 12;
+const conflictWaitMs = (attempt: number) => Math.round(Math.random() * Math.min(500, 10 * 2 ** attempt));
 
 /**
  * The application service: load, decide, evolve, react, commit — retried on a version conflict.
  * `onCommitted` wakes the effect workers.
  */
 export function createIncidents(store: Store, onCommitted: () => void = () => undefined): Incidents {
+  // Commands for one incident run one at a time in this process, so concurrent clicks and notes never lose to each
+  // other; the version check still guards against other processes.
+  const queues = new Map<string, Promise<unknown>>();
+  function serially<T>(incidentId: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(incidentId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    queues.set(incidentId, tail);
+    void tail.then(() => {
+      if (queues.get(incidentId) === tail) queues.delete(incidentId);
+    });
+    return run;
+  }
+
   async function commit(
     incident: Incident | null,
     command: Command,
@@ -66,14 +82,17 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
       if (outcome === 'conflict') throw new Error(`incident id ${command.incidentId} already exists`);
       return outcome;
     },
-    async run(incidentId, command, opts = {}) {
-      for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-        const incident = await store.load(incidentId);
-        if (!incident) return { kind: 'refused', reason: 'That incident does not exist.' };
-        const outcome = await commit(incident, command, opts);
-        if (outcome !== 'conflict') return outcome;
-      }
-      throw new Error(`incident ${incidentId}: gave up after ${MAX_CONFLICT_RETRIES} version conflicts`);
+    run(incidentId, command, opts = {}) {
+      return serially(incidentId, async () => {
+        for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, conflictWaitMs(attempt)));
+          const incident = await store.load(incidentId);
+          if (!incident) return { kind: 'refused', reason: 'That incident does not exist.' } as const;
+          const outcome = await commit(incident, command, opts);
+          if (outcome !== 'conflict') return outcome;
+        }
+        throw new Error(`incident ${incidentId}: gave up after ${MAX_CONFLICT_RETRIES} version conflicts`);
+      });
     },
   };
 }

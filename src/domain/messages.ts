@@ -137,10 +137,12 @@ export function stakeholderUpdate(incident: Incident, text: string, opts: { reda
 }
 
 /** The cadence reminder, to the people running the incident (seeds 001, 003: "no news yet" is still an update). */
-export function updateDueMessage(incident: Incident): Message {
+export function updateDueMessage(incident: Incident, now?: Date): Message {
   const who = incident.roles.comms ? `${incident.roles.comms.name} (communications lead)` : `${incident.commander.name} (incident commander)`;
+  const due = nextUpdateDue(incident);
+  const late = due && now ? Math.floor((now.getTime() - new Date(due).getTime()) / 60_000) : 0;
   return {
-    subject: `${incidentLabel(incident)}: a stakeholder update is due now`,
+    subject: late >= 1 ? `${incidentLabel(incident)}: a stakeholder update is overdue by ${late} min` : `${incidentLabel(incident)}: a stakeholder update is due now`,
     lines: [
       `${who}: stakeholders were promised an update by now. "No news yet" is still an update.`,
       'Post one with "update <text>" or the card\'s Update button; it will say when the next one comes.',

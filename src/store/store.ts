@@ -44,8 +44,8 @@ export interface Store {
   readonly backend: 'pglite' | 'postgres';
   load(incidentId: string): Promise<Incident | null>;
   byNumber(number: number): Promise<Incident | null>;
-  /** The most recently declared active incident shown in a conversation (thread suffixes ignored). */
-  activeIn(conversationId: string): Promise<Incident | null>;
+  /** The active incidents shown in a conversation (thread suffixes ignored), newest first. */
+  activeIn(conversationId: string): Promise<Incident[]>;
   list(opts?: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
   /** Incidents whose resource of this kind has a URL containing `fragment` (a doc id), most recent first. */
   withResourceUrl(kind: ResourceKind, fragment: string): Promise<Incident[]>;
@@ -89,10 +89,10 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     async activeIn(conversationId) {
       const rows = await sql.query<{ state: Incident }>(
         `SELECT i.state FROM conversation_incidents c JOIN incidents i ON i.id = c.incident_id
-         WHERE c.conversation_id = $1 AND i.status = 'active' ORDER BY i.number DESC LIMIT 1`,
+         WHERE c.conversation_id = $1 AND i.status = 'active' ORDER BY i.number DESC`,
         [baseConversationId(conversationId)],
       );
-      return stateOf(rows);
+      return rows.map((r) => r.state);
     },
     async list(opts = {}) {
       const rows = await sql.query<{ state: Incident }>(

@@ -56,8 +56,8 @@ export class FirebreakBot extends TeamsActivityHandler {
   private async recordedMessageChanged(context: TurnContext, change: 'edit' | 'delete'): Promise<void> {
     const activity = context.activity;
     if (!activity.id) return;
-    const incident = await this.deps.store.activeIn(activity.conversation.id);
-    if (!incident?.recorded[activity.id]) return;
+    const incident = (await this.deps.store.activeIn(activity.conversation.id)).find((i) => i.recorded[activity.id!]);
+    if (!incident) return;
     const at = this.deps.now().toISOString();
     const by = personOf(activity.from);
     const command =

@@ -1,13 +1,14 @@
 import type { Activity, Mention, TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
-import type { Incident, Person } from '../domain/incident';
+import { isAnnouncement, type Incident, type Person } from '../domain/incident';
 import { coordinationLine, headline, missingRoles, nextUpdateLine, rolesLine } from '../domain/messages';
 import { conversationOf, inboundKey, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { member } from './people';
 import { commandText, markdownLine } from './text';
+import { incidentHere } from './where';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -32,8 +33,9 @@ export class ChatCommands {
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
     if (change) {
-      const incident = await this.deps.store.activeIn(activity.conversation.id);
-      if (!incident) return this.replyOnce(context, key, noIncidentHere());
+      const here = incidentHere(await this.deps.store.activeIn(activity.conversation.id), activity.conversation.id);
+      if (!here || 'none' in here) return this.replyOnce(context, key, here ? here.none : noIncidentHere());
+      const incident = here.incident;
       const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
       return this.acknowledge(context, key, outcome);
     }
@@ -111,8 +113,9 @@ export class ChatCommands {
       case 'usage':
         return `Usage: ${intent.usage}`;
       case 'status': {
-        const incident = await this.deps.store.activeIn(activity.conversation.id);
-        return incident ? statusText(incident) : noIncidentHere();
+        const here = incidentHere(await this.deps.store.activeIn(activity.conversation.id), activity.conversation.id);
+        if (!here) return noIncidentHere();
+        return 'none' in here ? here.none : statusText(here.incident, { redact: isAnnouncement(here.incident, activity.conversation.id) });
       }
       case 'unknown':
         return `I didn't understand "${intent.text.slice(0, 80)}".\n${helpText()}`;
@@ -155,7 +158,9 @@ function noIncidentHere(): string {
   return `There is no active incident in this conversation. Declare one with: ${USAGE.declare}`;
 }
 
-function statusText(incident: Incident): string {
+/** Where the incident stands; in an announcements channel a private incident says only that it exists and who leads. */
+function statusText(incident: Incident, opts: { redact: boolean }): string {
+  if (opts.redact && incident.private) return [headline(incident, opts), `${incident.commander.name} is incident commander.`, nextUpdateLine(incident)].filter(Boolean).join('\n');
   return [headline(incident), coordinationLine(incident), rolesLine(incident), nextUpdateLine(incident), ...missingRoles(incident)]
     .filter(Boolean)
     .join('\n');

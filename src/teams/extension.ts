@@ -5,6 +5,7 @@ import type { BotDeps } from './deps';
 import { declareForm } from './forms';
 import { member, roster } from './people';
 import { commandText } from './text';
+import { incidentHere } from './where';
 
 /** A form's roster, kept between its fetch and its submit so the submit needs no call to Teams (5 s limit). */
 interface OpenForm {
@@ -83,8 +84,10 @@ export class MessageExtension {
   }
 
   private async addToTimeline(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    const incident = await this.deps.store.activeIn(context.activity.conversation.id);
-    if (!incident) return message('There is no active incident in this conversation, so there is no timeline to add to.');
+    const here = incidentHere(await this.deps.store.activeIn(context.activity.conversation.id), context.activity.conversation.id);
+    if (!here) return message('There is no active incident in this conversation, so there is no timeline to add to.');
+    if ('none' in here) return message(here.none);
+    const incident = here.incident;
     const payload = action.messagePayload;
     const text = commandText(payload?.body?.content ?? '');
     if (!payload?.id || !text) return message('That message has no text to put on the timeline.');

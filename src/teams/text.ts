@@ -10,10 +10,14 @@ export function plain(text: string): string {
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.'); // only punctuation can be escaped: "1\. first"
 }
 
-/** Escapes a line of text for Markdown but leaves its http(s) links intact, so Teams still makes them clickable. */
+/**
+ * Escapes a line of text for Markdown but leaves its http(s) links intact, so Teams still makes them clickable. A link
+ * ends at a character that could start markup (`<at>` mentions, `[text](url)` links, code) and sheds the sentence
+ * punctuation after it; what follows is escaped like any text.
+ */
 export function markdownLine(line: string): string {
   return line
-    .split(/(https?:\/\/[^\s)]+)/)
+    .split(/(https?:\/\/[^\s()<>"'`[\]\\]*[^\s()<>"'`[\]\\.,;:!?])/)
     .map((part, i) => (i % 2 === 1 ? part : plain(part)))
     .join('');
 }

@@ -2,8 +2,11 @@ import type { Logger } from '../log';
 import type { Store, StoredEffect } from '../store/store';
 import { describe, failureKind, OutsideError } from './errors';
 
-/** Carries out one kind of effect. Returns when done; throws (ideally an OutsideError) when not. */
-export type EffectHandler = (effect: StoredEffect) => Promise<void>;
+/**
+ * Carries out one kind of effect. Returns when done; throws (ideally an OutsideError) when not. A handler whose work
+ * recurs (a reminder nagging until the update goes out) returns the time it should run again instead.
+ */
+export type EffectHandler = (effect: StoredEffect) => Promise<void | { runAgainAt: string }>;
 
 export interface RunnerOptions {
   store: Store;
@@ -15,9 +18,13 @@ export interface RunnerOptions {
   /** How long a claimed effect stays leased to this process. */
   leaseMs?: number;
   batch?: number;
+  /** At most this many effects run at once in this process (claims take only what fits). */
+  concurrency?: number;
+  /** A single attempt taking longer than this is abandoned and retried (its lease would run out anyway). */
+  attemptTimeoutMs?: number;
   /** Backoff for the n-th failed attempt (1-based), capped. */
   backoffMs?: (attempt: number) => number;
-  /** Give up on an effect this long after it was created. */
+  /** Give up on an effect this long after it first became due. */
   giveUpAfterMs?: number;
   /** Told when an effect is given up, so the incident can say so. */
   onGiveUp?: (effect: StoredEffect, reason: string) => Promise<void>;
@@ -48,6 +55,9 @@ export function createRunner(opts: RunnerOptions): Runner {
   const pollMs = opts.pollMs ?? 500;
   const leaseMs = opts.leaseMs ?? 60_000;
   const batch = opts.batch ?? 16;
+  const concurrency = Math.max(1, opts.concurrency ?? batch);
+  // An attempt must end before its lease does, or a second worker could claim it while it still runs.
+  const attemptTimeoutMs = Math.min(opts.attemptTimeoutMs ?? leaseMs - 5_000, leaseMs - 1_000);
   const backoff = opts.backoffMs ?? exponentialBackoff();
   const giveUpAfterMs = opts.giveUpAfterMs ?? 30 * 60_000;
   const inFlight = new Set<Promise<void>>();
@@ -60,7 +70,11 @@ export function createRunner(opts: RunnerOptions): Runner {
     const handler = opts.handlers[effect.kind];
     try {
       if (!handler) throw new OutsideError('permanent', `no handler for effect kind ${effect.kind}`);
-      await handler(effect);
+      const result = await withTimeout(handler(effect), attemptTimeoutMs, effect.kind);
+      if (result && 'runAgainAt' in result) {
+        await opts.store.retryEffect(effect.id, '', result.runAgainAt);
+        return;
+      }
       // Handlers that record a result commit it together with completing the effect; this is for the rest.
       await opts.store.completeEffect(effect.id, now().toISOString());
     } catch (err) {
@@ -71,16 +85,18 @@ export function createRunner(opts: RunnerOptions): Runner {
   async function settleFailure(effect: StoredEffect, err: unknown): Promise<void> {
     const kind = failureKind(err);
     const reason = describe(err);
-    const age = now().getTime() - new Date(effect.createdAt).getTime();
+    const age = now().getTime() - firstDue(effect);
     if (kind === 'permanent' || kind === 'not-found' || age > giveUpAfterMs) {
       opts.log.warn('effect given up', { effect: effect.key, attempts: effect.attempts, reason });
       await opts.store.failEffect(effect.id, reason, now().toISOString());
       await opts.onGiveUp?.(effect, reason);
       return;
     }
+    // A conflict (someone else changed the same thing first) is retried soon, but never at once: an immediate retry
+    // of a losing writer can spin against the winner and starve the process.
     const waitMs =
       kind === 'conflict'
-        ? 0
+        ? 20 + Math.round(Math.random() * 180)
         : Math.max(backoff(effect.attempts), err instanceof OutsideError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0);
     opts.log.info('effect will retry', { effect: effect.key, attempts: effect.attempts, inMs: waitMs, reason });
     await opts.store.retryEffect(effect.id, reason, new Date(now().getTime() + waitMs).toISOString());
@@ -95,11 +111,16 @@ export function createRunner(opts: RunnerOptions): Runner {
     try {
       do {
         again = false;
-        const due = await opts.store.claimEffects(now().toISOString(), batch, leaseMs);
+        const room = Math.min(batch, concurrency - inFlight.size);
+        if (room <= 0) break; // a finishing effect ticks again
+        const due = await opts.store.claimEffects(now().toISOString(), room, leaseMs);
         for (const effect of due) {
           const p = runOne(effect).finally(() => {
             inFlight.delete(p);
-            if (!stopped || draining) void tick();
+            // On the next turn, and only if still wanted then: a drain that has returned must leave nothing running.
+            setImmediate(() => {
+              if (!stopped || draining) void tick();
+            });
           });
           inFlight.add(p);
         }
@@ -154,4 +175,26 @@ export function createRunner(opts: RunnerOptions): Runner {
       await Promise.all([...inFlight]);
     },
   };
+}
+
+/**
+ * When an effect first became due: its creation, or for one set for later (a reminder) the time it was set for.
+ * Giving up is measured from here, so an effect set an hour ahead is not given up the moment it runs.
+ */
+function firstDue(effect: StoredEffect): number {
+  const created = new Date(effect.createdAt).getTime();
+  const due = Date.parse(String((effect.payload as { due?: unknown } | null)?.due ?? ''));
+  return Number.isNaN(due) ? created : Math.max(created, due);
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OutsideError('retryable', `${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

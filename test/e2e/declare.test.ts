@@ -83,7 +83,7 @@ test('a bare declare, an unknown command and help each get a plain answer', asyn
     ['declare', /^Usage: declare \[sev1-4\]/],
     ['frobnicate the thing', /^I didn't understand "frobnicate the thing"/],
     ['help', /^Firebreak commands/],
-    ['sev 9', /There is no active incident|Severity must be 1-4/],
+    ['sev 9', /There is no active incident|Several incidents are active here|Severity must be 1-4/],
   ];
   for (const [text, answer] of cases) {
     const activity = channelMessage(text, { serviceUrl: channel.serviceUrl });

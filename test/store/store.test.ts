@@ -91,16 +91,16 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     expect(new Set(effects.map((e) => e.key)).size).toBe(effects.length);
   });
 
-  test('conversation lookup finds the newest active incident, across threads of a channel', async () => {
+  test('conversation lookup finds the active incidents, newest first, across threads of a channel', async () => {
     const channel = `19:${name}-lookup@thread.tacv2`;
     const origin = { id: `${channel};messageid=1`, serviceUrl: 'https://smba.example/' };
     const older = await declared({ origin });
     const newer = await declared({ origin: { ...origin, id: `${channel};messageid=2` } });
-    expect((await store.activeIn(`${channel};messageid=77`))?.id).toBe(newer.id);
+    expect((await store.activeIn(`${channel};messageid=77`)).map((i) => i.id)).toEqual([newer.id, older.id]);
     const resolved = commitFor({ type: 'ResolveIncident', at: AT, by: jo }, newer);
     expect(await store.commit(resolved)).toEqual({ ok: true });
-    expect((await store.activeIn(channel))?.id).toBe(older.id);
-    expect(await store.activeIn('19:nowhere@thread.tacv2')).toBeNull();
+    expect((await store.activeIn(channel)).map((i) => i.id)).toEqual([older.id]);
+    expect(await store.activeIn('19:nowhere@thread.tacv2')).toEqual([]);
     expect((await store.list({ status: 'resolved' })).map((i) => i.id)).toContain(newer.id);
   });
 

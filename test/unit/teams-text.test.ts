@@ -48,4 +48,8 @@ test('markdownLine escapes text but keeps links clickable', () => {
   expect(markdownLine('Coordinating via #inc_1 (https://teams.example/l/a_b*c) and *more*')).toBe(
     'Coordinating via #inc\\_1 (https://teams.example/l/a_b*c) and \\*more\\*',
   );
+  // A link can't carry a mention or a second link in with it, and the full stop after it stays outside.
+  expect(markdownLine('see https://x.example/a<at>CEO</at> and https://x.example/[y](https://evil.example).')).toBe(
+    'see https://x.example/a\\<at\\>CEO\\</at\\> and https://x.example/\\[y\\](https://evil.example).',
+  );
 });

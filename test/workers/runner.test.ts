@@ -141,3 +141,71 @@ test('a mail given up is said in the incident conversation', async () => {
   expect(said[0]).toContain('an email to the incidents list could not be sent');
   expect(said[0]).toContain('Mail.Send');
 });
+
+test('at most `concurrency` effects run at once; the rest wait their turn', async () => {
+  await declare('r-6', ['channel', 'doc']);
+  let inFlight = 0;
+  let peak = 0;
+  const ran: string[] = [];
+  const slow: EffectHandler = async (e) => {
+    peak = Math.max(peak, ++inFlight);
+    await new Promise((r) => setTimeout(r, 30));
+    inFlight--;
+    if (e.incidentId === 'r-6') ran.push(e.kind);
+  };
+  const runner = createRunner({ store, log, now, concurrency: 1, handlers: { 'card.post': slow, 'channel.create': slow, 'doc.create': slow } });
+  await runner.drain();
+  expect(peak).toBe(1);
+  expect(ran.sort()).toEqual(['card.post', 'channel.create', 'doc.create']);
+});
+
+test('a conflict is retried soon but not at once, so a losing writer never spins', async () => {
+  await declare('r-7');
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    handlers: {
+      'card.post': async () => {
+        throw new OutsideError('conflict', 'someone else changed it first');
+      },
+    },
+  });
+  runner.start(); // running, not draining: the effect is not due again until its wait is over
+  await new Promise((r) => setTimeout(r, 100));
+  await runner.stop();
+  const pending = (await store.effects({ incidentId: 'r-7', pending: true })).find((e) => e.kind === 'card.post')!;
+  const wait = new Date(pending.notBefore).getTime() - clock.getTime();
+  expect(pending.attempts).toBe(1);
+  expect(wait).toBeGreaterThanOrEqual(20);
+  expect(wait).toBeLessThanOrEqual(200);
+});
+
+test('a reminder given up is measured from when it was due, not from when it was set', async () => {
+  await declare('r-8');
+  const reminder = (await store.effects({ incidentId: 'r-8', pending: true })).find((e) => e.kind === 'reminder.update')!;
+  const dueAt = new Date((reminder.payload as { due: string }).due);
+  const saved = clock;
+  clock = new Date(dueAt.getTime() + 60_000); // due a minute ago, set an hour before: past a 30 min give-up if measured from creation
+  let calls = 0;
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    giveUpAfterMs: 30 * 60_000,
+    backoffMs: () => 60_000,
+    handlers: {
+      'card.post': async () => undefined,
+      'reminder.update': async (e) => {
+        if (e.incidentId !== 'r-8') return;
+        calls++;
+        throw new OutsideError('retryable', 'HTTP 503');
+      },
+    },
+  });
+  await runner.drain();
+  clock = saved;
+  expect(calls).toBe(1);
+  const after = (await store.effects({ incidentId: 'r-8' })).find((e) => e.id === reminder.id)!;
+  expect(after.outcome ?? null).toBeNull(); // still pending, to be retried
+});

@@ -27,6 +27,24 @@ afterAll(async () => {
   await channel.close();
 });
 
+function makeRunner() {
+  const incidents = createIncidents(store);
+  const bot = { appId: '', appPassword: '', tenantId: '', openIdMetadataUrl: 'https://x', tokenIssuer: 'x', loginUrl: 'https://x', oauthScope: 'x' };
+  const teams = createTeamsOutbox(new CloudAdapter(createBotAuthentication(bot)), '', now);
+  const runner = createRunner({
+    store,
+    log: createLogger('error', () => undefined),
+    now,
+    handlers: {
+      'card.post': cardPost({ store, incidents, teams, now }),
+      'card.refresh': async () => undefined,
+      'message.post': messagePost({ store, teams }),
+      'reminder.update': updateReminder({ store, teams, now }),
+    },
+  });
+  return { incidents, runner };
+}
+
 test('a reminder goes out when an update is due and none was posted; a posted update moves it', async () => {
   const incidents = createIncidents(store);
   const bot = { appId: '', appPassword: '', tenantId: '', openIdMetadataUrl: 'https://x', tokenIssuer: 'x', loginUrl: 'https://x', oauthScope: 'x' };
@@ -66,4 +84,34 @@ test('a reminder goes out when an update is due and none was posted; a posted up
   clock = new Date('2026-03-15T02:10:00.000Z');
   await runner.drain();
   expect(reminders()).toHaveLength(2);
+});
+
+test('an overdue update is reminded again every quarter hour until one goes out or the incident is resolved', async () => {
+  clock = new Date('2026-03-16T00:00:00.000Z');
+  const { incidents, runner } = makeRunner();
+  const origin = { id: '19:ops2@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl };
+  const { number, ...declare } = declareCommand({ incidentId: 'cad-2', origin, at: clock.toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await runner.drain();
+  const texts = () =>
+    channel.recorded
+      .filter((r) => r.conversationId.startsWith('19:ops2') && /stakeholder update is (due|overdue)/.test(r.activity.text ?? ''))
+      .map((r) => r.activity.text!.split('\n')[0]);
+
+  for (const at of ['01:00', '01:14', '01:15', '01:29', '01:30']) {
+    clock = new Date(`2026-03-16T${at}:00.000Z`);
+    await runner.drain();
+  }
+  expect(texts()).toEqual([
+    '**INC-2: a stakeholder update is due now**',
+    '**INC-2: a stakeholder update is overdue by 15 min**',
+    '**INC-2: a stakeholder update is overdue by 30 min**',
+  ]);
+
+  await incidents.run('cad-2', { type: 'ResolveIncident', at: '2026-03-16T01:31:00.000Z', by: declare.by });
+  clock = new Date('2026-03-16T02:00:00.000Z');
+  await runner.drain();
+  expect(texts()).toHaveLength(3);
+  expect((await store.effects({ incidentId: 'cad-2', pending: true })).filter((e) => e.kind === 'reminder.update')).toEqual([]);
 });

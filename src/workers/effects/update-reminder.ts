@@ -4,13 +4,20 @@ import type { RemindUpdate } from '../../domain/react';
 import type { Store, StoredEffect } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 
-/** Reminds the incident's conversation that an update is due, unless one went out (or the due time moved) since. */
+/** While an update stays overdue, the reminder comes back this often: a missed update is the one that matters most. */
+export const REMIND_AGAIN_MINUTES = 15;
+
+/**
+ * Reminds the incident's conversation that an update is due, unless one went out (or the due time moved) since; and
+ * again every quarter hour while it stays overdue. A posted update moves the due time, which retires this reminder.
+ */
 export function updateReminder(deps: { store: Store; teams: TeamsOutbox; now: () => Date }) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: StoredEffect): Promise<void | { runAgainAt: string }> => {
     const { due } = effect.payload as RemindUpdate['payload'];
     const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
     if (!incident || nextUpdateDue(incident) !== due || new Date(due) > deps.now()) return;
     const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
-    await deps.teams.postMessage({ ...incident.origin, id: thread }, updateDueMessage(incident));
+    await deps.teams.postMessage({ ...incident.origin, id: thread }, updateDueMessage(incident, deps.now()));
+    return { runAgainAt: new Date(deps.now().getTime() + REMIND_AGAIN_MINUTES * 60_000).toISOString() };
   };
 }

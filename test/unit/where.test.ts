@@ -1,0 +1,31 @@
+import type { Incident } from '../../src/domain/incident';
+import { incidentHere } from '../../src/teams/where';
+import { announcements, declareCommand, given } from '../domain/fixtures';
+
+/** Two incidents declared in one ops channel (each in its own thread), both announced in the announcements channel. */
+function incident(n: number, thread: string, extra: { private?: boolean } = {}): Incident {
+  const origin = { id: `19:ops@thread.tacv2;messageid=${thread}`, serviceUrl: 'https://smba.example/' };
+  const { state } = given(declareCommand({ incidentId: `inc-${n}`, number: n, origin, announceIn: [announcements], ...extra }));
+  // The card's copy in the announcements channel opened a thread there.
+  return { ...state, cards: [{ conversationId: announcements.id, postedIn: `${announcements.id};messageid=${100 + n}`, activityId: `${100 + n}` }] };
+}
+
+const older = incident(1, '1');
+const newer = incident(2, '2');
+const active = [newer, older]; // newest first, as the store gives them
+
+test('a command in an incident thread is about that incident, whichever is newest', () => {
+  expect(incidentHere(active, '19:ops@thread.tacv2;messageid=1')).toEqual({ incident: older });
+  expect(incidentHere(active, `${announcements.id};messageid=102`)).toEqual({ incident: newer });
+});
+
+test('with several incidents in a place and no thread to tell them apart, the answer says where to ask', () => {
+  const answer = incidentHere(active, '19:ops@thread.tacv2;messageid=55');
+  expect(answer).toEqual({ none: expect.stringContaining('Several incidents are active here (INC-2, INC-1)') });
+  expect(incidentHere([older], '19:ops@thread.tacv2;messageid=55')).toEqual({ incident: older });
+});
+
+test('at the root of an announcements channel no incident is assumed, even when only one is announced there', () => {
+  expect(incidentHere([older], `${announcements.id};messageid=7`)).toEqual({ none: expect.stringContaining('announcements of INC-1') });
+  expect(incidentHere([], '19:elsewhere@thread.tacv2')).toBeNull();
+});
