@@ -68,6 +68,8 @@ export interface RecordCardPosted extends Base {
   conversationId: string;
   postedIn: string;
   activityId: string;
+  /** The incident version the posted card showed. */
+  renderedVersion?: number;
 }
 export interface AddPlace extends Base {
   type: 'AddPlace';
@@ -211,8 +213,8 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'RecordCardPosted': {
       const known = state.cards.find((c) => c.conversationId === command.conversationId);
       if (known?.activityId === command.activityId) return [];
-      const { conversationId, postedIn, activityId } = command;
-      return [{ type: 'CardPosted', conversationId, postedIn, activityId, at, by }];
+      const { conversationId, postedIn, activityId, renderedVersion } = command;
+      return [{ type: 'CardPosted', conversationId, postedIn, activityId, ...(renderedVersion !== undefined && { renderedVersion }), at, by }];
     }
     case 'RecordResourceReady': {
       const known = state.resources[command.resource];

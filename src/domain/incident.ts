@@ -150,6 +150,8 @@ export interface CardPosted extends Base {
   conversationId: string;
   postedIn: string;
   activityId: string;
+  /** The incident version the posted card showed: older than the one before this event means it missed a change. */
+  renderedVersion?: number;
 }
 /** A system fact: a new conversation shows the incident (its own channel); the card goes there too. */
 export interface PlaceAdded extends Base {

@@ -154,6 +154,9 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         });
         break;
       case 'CardPosted':
+        // A change committed while this copy was on its way was refreshed without it: bring every copy up to date.
+        if (event.renderedVersion !== undefined && event.renderedVersion < state.version - 1) refresh = true;
+        break;
       case 'MessageRecorded':
       case 'RecordedMessageEdited':
       case 'RecordedMessageDeleted':

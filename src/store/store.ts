@@ -59,6 +59,8 @@ export interface Store {
   completeEffect(id: string, now: string): Promise<void>;
   retryEffect(id: string, error: string, notBefore: string): Promise<void>;
   failEffect(id: string, error: string, now: string): Promise<void>;
+  /** Keeps what an effect has done outside so far (merged into its payload), so a retry doesn't do it again. */
+  noteEffectProgress(id: string, progress: Record<string, unknown>): Promise<void>;
   effects(opts?: { incidentId?: string; pending?: boolean }): Promise<StoredEffect[]>;
   close(): Promise<void>;
 }
@@ -163,6 +165,9 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
         `UPDATE effects SET last_error = $2, done_at = $3, outcome = 'failed', claimed_until = NULL WHERE id = $1`,
         [id, error, now],
       );
+    },
+    async noteEffectProgress(id, progress) {
+      await sql.query('UPDATE effects SET payload = payload || $2::jsonb WHERE id = $1', [id, JSON.stringify(progress)]);
     },
     async effects(opts = {}) {
       const rows = await sql.query<EffectRow>(

@@ -117,3 +117,10 @@ test('a note written in the doc sidebar is told to the incident conversation, no
   expect(effects.map((e) => e.key)).toEqual([`message.post:inc-1:2:${here.id}:note`]);
   expect((effects[0] as { payload: { message: unknown } }).payload.message).toEqual({ subject: 'INC-1: Sam Lee added to the timeline from the incident doc', lines: ['db-2 is back'] });
 });
+
+test('a card copy recorded after a change it did not show is refreshed; one that showed the latest is not', () => {
+  const posted = (renderedVersion: number) => ({ type: 'RecordCardPosted' as const, conversationId: here.id, postedIn: here.id, activityId: 'a1', renderedVersion, at, by: jo });
+  // Declared (v1), then the severity changed (v2) while the card rendered at v1 was on its way.
+  expect(effectsOf([declareCommand(), { type: 'ChangeSeverity', severity: 1, at, by: jo }], posted(1)).map((e) => e.key)).toEqual(['card.refresh:inc-1:3']);
+  expect(effectsOf([declareCommand(), { type: 'ChangeSeverity', severity: 1, at, by: jo }], posted(2))).toEqual([]);
+});
