@@ -123,6 +123,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       }),
     },
     log,
+    { allowedHosts: localHosts(config) },
   );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   runner.start();
@@ -224,4 +225,10 @@ if (require.main === module) {
     process.stderr.write(`firebreak failed to start: ${(err as Error).stack ?? err}\n`);
     process.exit(1);
   });
+}
+
+/** Local mode on loopback answers only to loopback names (and the configured public one). */
+function localHosts(config: Config): string[] | undefined {
+  if (config.mode !== 'local' || !['127.0.0.1', 'localhost', '::1'].includes(config.host)) return undefined;
+  return ['localhost', '127.0.0.1', '::1', new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')];
 }

@@ -13,9 +13,26 @@ export interface Routes {
 
 const MAX_BODY_BYTES = 256 * 1024;
 
+export interface ServerOptions {
+  /**
+   * Host names this server answers to; others get 421. Local mode serves unauthenticated endpoints on loopback: a
+   * web page that rebinds its own name to 127.0.0.1 could otherwise drive them from the browser.
+   */
+  allowedHosts?: readonly string[];
+}
+
 /** Routes only: each handler is given the parsed body and answers with a status and a body. */
-export function createServer(routes: Routes, log: Logger): restify.Server {
+export function createServer(routes: Routes, log: Logger, opts: ServerOptions = {}): restify.Server {
   const server = restify.createServer({ name: 'firebreak', handleUncaughtExceptions: false });
+  const allowed = opts.allowedHosts && new Set(opts.allowedHosts.map((h) => h.toLowerCase()));
+  if (allowed) {
+    server.pre((req, res, next) => {
+      const host = hostName(req.headers.host ?? '');
+      if (allowed.has(host)) return next();
+      res.send(421, { error: `this local Firebreak answers only to ${[...allowed].join(', ')}, not "${host}"` });
+      return next(false);
+    });
+  }
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   const send = (res: restify.Response, answer: HttpAnswer) => {
@@ -39,7 +56,11 @@ export function createServer(routes: Routes, log: Logger): restify.Server {
       res.end(sandbox.page());
     });
     server.get('/sandbox/state', async (_req, res) => send(res, { status: 200, body: await sandbox.state() }));
-    server.post('/sandbox/addon', async (req, res) => send(res, await sandbox.addon(req.body)));
+    server.post('/sandbox/addon', async (req, res) => {
+      // JSON only: a form posted from another site can't be JSON without asking (CORS), and this acts as a user.
+      if (!req.is('json')) return send(res, { status: 415, body: { error: 'sidebar calls must be sent as application/json' } });
+      send(res, await sandbox.addon(req.body));
+    });
   }
 
   // Restify's own errors (bad JSON, too large, unknown route) keep their 4xx status with a reason.
@@ -50,4 +71,11 @@ export function createServer(routes: Routes, log: Logger): restify.Server {
     return callback();
   });
   return server;
+}
+
+/** `localhost:3978` -> `localhost`; `[::1]:3978` -> `::1`. */
+function hostName(header: string): string {
+  const h = header.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']'));
+  return h.split(':')[0];
 }

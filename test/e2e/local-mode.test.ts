@@ -30,3 +30,23 @@ test('answers a declare activity (no token) with the incident card, posted witho
   expect(card.activity.summary).toBe('INC-1: Payments failing. Severity 1, phase 1. Alice Adams is incident commander.');
   expect(adaptiveCardErrors(card.activity.attachments[0].content)).toEqual([]);
 });
+
+test('local mode answers only to loopback host names, and the sandbox sidebar only to JSON', async () => {
+  const { request } = await import('node:http');
+  const { port } = new URL(firebreak.url);
+  // fetch won't let a test set Host; a page that rebinds its own name to 127.0.0.1 sends its own name there.
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/healthz', headers: { host: `rebind.example:${port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(status).toBe(421);
+  expect((await fetch(`${firebreak.url}/healthz`)).status).toBe(200);
+  expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
+
+  const form = await fetch(`${firebreak.url}/sandbox/addon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"docId":"x"}' });
+  expect(form.status).toBe(415);
+});
