@@ -11,6 +11,8 @@ export interface CardContext {
   endpoint: string;
   now: Date;
   timeZone?: string;
+  /** New for each card shown: its buttons carry it, so a double click on one card counts once. */
+  nonce?: string;
 }
 
 const LINK_TITLE: Partial<Record<ResourceKind, string>> = { channel: 'Open the channel', bridge: 'Join the bridge' };
@@ -38,7 +40,7 @@ export function incidentCard(incident: Incident, recent: TimelineEntry[], ctx: C
   if (incident.resolvedAt) facts.push(fact('Resolved', escape(localTime(incident.resolvedAt, ctx.timeZone, ctx.now))));
 
   const sections: Section[] = [{ widgets: facts }, coordination(incident), timelineSection(recent, ctx)];
-  const act = (text: string, action: string, filled = false) => ({ text, endpoint: ctx.endpoint, parameters: { action, incidentId: incident.id }, filled });
+  const act = (text: string, action: string, filled = false) => ({ text, endpoint: ctx.endpoint, parameters: { action, incidentId: incident.id, ...(ctx.nonce && { nonce: ctx.nonce }) }, filled });
   if (incident.status === 'active') {
     const choices = <T extends number>(meanings: Record<T, string>, current: number) =>
       Object.entries(meanings).map(([value, meaning]) => ({ text: `${value}: ${meaning as string}`, value, selected: Number(value) === current }));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Incidents } from '../../app/incidents';
 import type { Command, DeclareIncident } from '../../domain/decide';
 import { incidentLabel } from '../../domain/messages';
@@ -33,7 +33,7 @@ export interface AddonDeps {
 }
 
 /** The parameters Firebreak's own buttons carry; anything else did not come from a Firebreak card. */
-const PARAMETERS = new Set(['action', 'incidentId']);
+const PARAMETERS = new Set(['action', 'incidentId', 'nonce']);
 
 /**
  * POST /api/addon: every trigger and button of the Docs sidebar arrives here and is routed on
@@ -63,7 +63,7 @@ export function createAddonEndpoint(deps: AddonDeps) {
       throw err;
     }
     try {
-      return { status: 200, body: await route(event, user, inboundKey(authorization, body)) };
+      return { status: 200, body: await route(event, user, inboundKey(event, user, authorization, body)) };
     } catch (err) {
       // The store or the database failed: Google shows its own error and the person can try again.
       deps.log.error('add-on request failed', { action: event.parameters.action ?? 'home', error: (err as Error).stack ?? String(err) });
@@ -109,7 +109,7 @@ export function createAddonEndpoint(deps: AddonDeps) {
   }
 
   async function card(incident: Incident, event: AddonEvent): Promise<Card> {
-    const ctx: CardContext = { endpoint: deps.url, now: deps.now(), timeZone: event.timeZone };
+    const ctx: CardContext = { endpoint: deps.url, now: deps.now(), timeZone: event.timeZone, nonce: randomUUID() };
     const recent = timeline(incident.id, await deps.store.events(incident.id)).slice(-5);
     return incidentCard(incident, recent, ctx);
   }
@@ -118,10 +118,14 @@ export function createAddonEndpoint(deps: AddonDeps) {
 }
 
 /**
- * Google gives an add-on event no id. A request identical byte for byte (same tokens, same inputs) is a re-delivery
- * or a double submit, so that is the key. Should Google reuse its tokens across requests, the same text sent twice
- * within their lifetime counts once, which for a double submit is what people mean.
+ * Google gives an add-on event no id, and each request carries fresh tokens. Every card Firebreak shows gives its
+ * buttons a new nonce, so the same button of the same card pressed twice by the same person with the same inputs (a
+ * double click, a re-delivery) is one request. Without a nonce only a byte-identical request counts as the same.
  */
-function inboundKey(authorization: string | undefined, body: unknown): string {
-  return `addon:${createHash('sha256').update(authorization ?? '').update('\n').update(JSON.stringify(body)).digest('base64url')}`;
+function inboundKey(event: AddonEvent, user: GoogleUser, authorization: string | undefined, body: unknown): string {
+  const hash = createHash('sha256');
+  const nonce = event.parameters.nonce;
+  if (nonce) hash.update(JSON.stringify([user.email, nonce, event.parameters.action, event.inputs]));
+  else hash.update(authorization ?? '').update('\n').update(JSON.stringify(body));
+  return `addon:${hash.digest('base64url')}`;
 }

@@ -87,6 +87,20 @@ test('the same request delivered twice adds one entry', async () => {
   expect(entries).toHaveLength(1);
 });
 
+test("a double click on one card's button counts once, though each request carries fresh tokens", async () => {
+  const shown = cardOf((await act(alice, 'addEntry', { entry: 'warming the cache' })).body);
+  const nonce = JSON.stringify(shown).match(/"key":"nonce","value":"([^"]+)"/)?.[1];
+  expect(nonce).toBeDefined();
+  const press = () => h.call({ user: alice, doc: { id: DOC_ID }, parameters: { action: 'addEntry', incidentId: ID, nonce: nonce! }, formInputs: { entry: 'cache warm' } });
+  const [first, second] = [await press(), await press()];
+  expect([notificationOf(first.body), notificationOf(second.body)]).toEqual(['Added to the timeline.', 'Already done.']);
+  // The answer is a new card whose buttons carry a new nonce: the next press is a new request.
+  expect(JSON.stringify(cardOf(first.body))).not.toContain(nonce!);
+  const third = await h.call({ user: alice, doc: { id: DOC_ID }, parameters: { action: 'addEntry', incidentId: ID, nonce: 'another-card' }, formInputs: { entry: 'cache warm' } });
+  expect(notificationOf(third.body)).toBe('Added to the timeline.');
+  expect((await h.store.events(ID)).filter((e) => e.event.type === 'NoteAdded' && e.event.text === 'cache warm')).toHaveLength(2);
+});
+
 test('a resolved incident says so on changes, and still takes timeline entries', async () => {
   await h.incidents.run(ID, { type: 'ResolveIncident', summary: 'Rolled back.', at: h.now.toISOString(), by: ALICE });
   expect(notificationOf((await act(alice, 'setSeverity', { severity: '3' })).body)).toBe("Incident #1 is resolved; it can't be changed any more.");

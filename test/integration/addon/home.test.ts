@@ -50,10 +50,10 @@ test('an incident doc opens on the incident: state, people, links, cadence, the 
   ]);
   const buttons = card.sections.flatMap((s: any) => s.widgets).filter((w: any) => w.buttonList).flatMap((w: any) => w.buttonList.buttons).filter((b: any) => b.onClick.action);
   expect(buttons.map((b: any) => [b.text, b.onClick.action.function, Object.fromEntries(b.onClick.action.parameters.map((p: any) => [p.key, p.value]))])).toEqual([
-    ['Change severity', h.endpoint, { action: 'setSeverity', incidentId }],
-    ['Change phase', h.endpoint, { action: 'setPhase', incidentId }],
-    ['Add to timeline', h.endpoint, { action: 'addEntry', incidentId }],
-    ['Post update', h.endpoint, { action: 'postUpdate', incidentId }],
+    ['Change severity', h.endpoint, { action: 'setSeverity', incidentId, nonce: expect.any(String) }],
+    ['Change phase', h.endpoint, { action: 'setPhase', incidentId, nonce: expect.any(String) }],
+    ['Add to timeline', h.endpoint, { action: 'addEntry', incidentId, nonce: expect.any(String) }],
+    ['Post update', h.endpoint, { action: 'postUpdate', incidentId, nonce: expect.any(String) }],
   ]);
 });
 
