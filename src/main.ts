@@ -30,6 +30,7 @@ import { messagePost } from './workers/effects/message-post';
 import { updateReminder } from './workers/effects/update-reminder';
 import { reportGiveUp } from './workers/give-up';
 import { createRunner, exponentialBackoff } from './workers/runner';
+import { onePerIncident } from './workers/serial';
 
 export interface Firebreak {
   url: string;
@@ -74,7 +75,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     giveUpAfterMs: config.workers.giveUpAfterMs,
     handlers: {
       'card.post': cardPost({ store, incidents, teams: outbox, now }),
-      'card.refresh': cardRefresh({ store, teams: outbox }),
+      'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(graph && {
@@ -84,7 +85,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
-        'doc.fill': docFill({ store, docs: google.docs }),
+        'doc.fill': onePerIncident(docFill({ store, docs: google.docs })),
       }),
     },
   });

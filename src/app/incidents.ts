@@ -1,6 +1,7 @@
 import { decide, isRefusal, type Command, type DeclareIncident } from '../domain/decide';
 import { evolveAll, type Incident, type IncidentEvent } from '../domain/incident';
 import { react } from '../domain/react';
+import { keyedQueue } from '../serial';
 import type { Store } from '../store/store';
 
 export type Outcome =
@@ -33,17 +34,7 @@ const conflictWaitMs = (attempt: number) => Math.round(Math.random() * Math.min(
 export function createIncidents(store: Store, onCommitted: () => void = () => undefined): Incidents {
   // Commands for one incident run one at a time in this process, so concurrent clicks and notes never lose to each
   // other; the version check still guards against other processes.
-  const queues = new Map<string, Promise<unknown>>();
-  function serially<T>(incidentId: string, work: () => Promise<T>): Promise<T> {
-    const previous = queues.get(incidentId) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    queues.set(incidentId, tail);
-    void tail.then(() => {
-      if (queues.get(incidentId) === tail) queues.delete(incidentId);
-    });
-    return run;
-  }
+  const serially = keyedQueue();
 
   async function commit(
     incident: Incident | null,
