@@ -57,14 +57,20 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
 
   async function matching(incidentId: string) {
     const res = await clients.drive.files.list({
-      q: `appProperties has { key='${INCIDENT}' and value='${quoted(incidentId)}' } and trashed = false`,
+      // Within the configured folder when there is one: a search of all drives may be cut short in a large domain.
+      q: `appProperties has { key='${INCIDENT}' and value='${quoted(incidentId)}' } and trashed = false${opts.folderId ? ` and '${quoted(opts.folderId)}' in parents` : ''}`,
       corpora: 'allDrives',
       includeItemsFromAllDrives: true,
       supportsAllDrives: true,
       orderBy: 'createdTime',
-      fields: files,
+      fields: `incompleteSearch,${files}`,
     });
-    return (res.data.files ?? []).map((f) => ({ id: f.id!, url: docUrl(f.id!, f.webViewLink) }));
+    const found = (res.data.files ?? []).map((f) => ({ id: f.id!, url: docUrl(f.id!, f.webViewLink) }));
+    // "incompleteSearch: Whether the search process was incomplete. If true, then some search results might be
+    // missing, since all documents were not searched." (Drive v3 files.list) Nothing found in an incomplete search
+    // does not mean there is no doc: making one now could make a second. Try again later instead.
+    if (!found.length && res.data.incompleteSearch) throw new OutsideError('retryable', 'Drive could not search every drive for the incident doc; will look again');
+    return found;
   }
 
   async function copy(incident: Incident): Promise<DocLink> {
@@ -106,6 +112,8 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
     async fill(incident) {
       const doc = await api.find(incident.id);
       if (doc) await fillDoc(doc.id, incident);
+      // A private doc is shared person by person: a new commander or role holder gets it when they get the role.
+      if (doc && incident.private) await share(doc.id, incident);
       return doc;
     },
     async appendTimeline(docId, rows) {

@@ -47,9 +47,11 @@ export class MessageExtension {
   async submit(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     if (action.commandId !== 'declareIncident') return message(`Firebreak has no command "${action.commandId}".`);
     const data = (action.data ?? {}) as Record<string, string>;
-    const by = personOf(context.activity.from);
+    const from = personOf(context.activity.from);
     const formId = typeof data.formId === 'string' ? data.formId : undefined;
-    const people = (formId && this.forms.get(formId)?.people) || [by];
+    const people = (formId && this.forms.get(formId)?.people) || [from];
+    // The roster knows the declarer's email (the activity doesn't): a private incident's doc is shared by email.
+    const by = people.find((p) => p.id === from.id) ?? from;
     const commander = data.commander && data.commander !== by.id ? await this.person(context, people, data.commander) : by;
     const again = (problem: string) => taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl: data.sourceUrl }));
     if (!commander) return again('The commander you chose is not in this team; choose someone from the list.');
