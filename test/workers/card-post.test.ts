@@ -1,14 +1,12 @@
-import { CloudAdapter } from 'botbuilder';
 import { createIncidents } from '../../src/app/incidents';
 import { createLogger } from '../../src/log';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { createBotAuthentication } from '../../src/teams/auth';
-import { createTeamsOutbox } from '../../src/teams/outbox';
 import { cardPost } from '../../src/workers/effects/card-post';
 import { createRunner } from '../../src/workers/runner';
 import { declareCommand } from '../domain/fixtures';
+import { unauthenticatedOutbox } from '../harness/outbox';
 
 /** The real outbox posting to a local Bot Connector; the store's first recording of the card fails (a database blip). */
 let store: Store;
@@ -35,8 +33,7 @@ test('a card whose recording failed is recorded on the retry, not posted a secon
     },
   });
   const incidents = createIncidents(flaky);
-  const bot = { appId: '', appPassword: '', tenantId: '', openIdMetadataUrl: 'https://x', tokenIssuer: 'x', loginUrl: 'https://x', oauthScope: 'x' };
-  const teams = createTeamsOutbox(new CloudAdapter(createBotAuthentication(bot)), '', now);
+  const teams = unauthenticatedOutbox(now);
   const runner = createRunner({
     store: flaky,
     log: createLogger('error', () => undefined),

@@ -1,16 +1,14 @@
-import { CloudAdapter } from 'botbuilder';
 import { createIncidents } from '../../src/app/incidents';
 import { createLogger } from '../../src/log';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { createBotAuthentication } from '../../src/teams/auth';
-import { createTeamsOutbox } from '../../src/teams/outbox';
 import { cardPost } from '../../src/workers/effects/card-post';
 import { messagePost } from '../../src/workers/effects/message-post';
 import { updateReminder } from '../../src/workers/effects/update-reminder';
 import { createRunner } from '../../src/workers/runner';
 import { declareCommand, jo } from '../domain/fixtures';
+import { unauthenticatedOutbox } from '../harness/outbox';
 
 /** The cadence over a simulated hour: the real outbox posts to a local Bot Connector; only the clock is ours. */
 let store: Store;
@@ -29,8 +27,7 @@ afterAll(async () => {
 
 function makeRunner() {
   const incidents = createIncidents(store);
-  const bot = { appId: '', appPassword: '', tenantId: '', openIdMetadataUrl: 'https://x', tokenIssuer: 'x', loginUrl: 'https://x', oauthScope: 'x' };
-  const teams = createTeamsOutbox(new CloudAdapter(createBotAuthentication(bot)), '', now);
+  const teams = unauthenticatedOutbox(now);
   const runner = createRunner({
     store,
     log: createLogger('error', () => undefined),
@@ -46,20 +43,7 @@ function makeRunner() {
 }
 
 test('a reminder goes out when an update is due and none was posted; a posted update moves it', async () => {
-  const incidents = createIncidents(store);
-  const bot = { appId: '', appPassword: '', tenantId: '', openIdMetadataUrl: 'https://x', tokenIssuer: 'x', loginUrl: 'https://x', oauthScope: 'x' };
-  const teams = createTeamsOutbox(new CloudAdapter(createBotAuthentication(bot)), '', now);
-  const runner = createRunner({
-    store,
-    log: createLogger('error', () => undefined),
-    now,
-    handlers: {
-      'card.post': cardPost({ store, incidents, teams, now }),
-      'card.refresh': async () => undefined,
-      'message.post': messagePost({ store, teams }),
-      'reminder.update': updateReminder({ store, teams, now }),
-    },
-  });
+  const { incidents, runner } = makeRunner();
   const origin = { id: '19:ops@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl };
   const { number, ...declare } = declareCommand({ incidentId: 'cad-1', origin, at: clock.toISOString() });
   void number;
