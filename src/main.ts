@@ -70,7 +70,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     store,
     log,
     now,
-    onGiveUp: reportGiveUp(incidents, now),
+    onGiveUp: reportGiveUp(incidents, now, { store, teams: outbox }),
     backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
     giveUpAfterMs: config.workers.giveUpAfterMs,
     handlers: {

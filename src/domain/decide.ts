@@ -57,7 +57,7 @@ export interface AddNote extends Base {
   kind: 'note' | 'action';
   text: string;
   /** Where it was written when not in the incident's conversation (so the chat is told). */
-  via?: 'sidebar';
+  via?: 'sidebar' | 'card';
 }
 export interface ResolveIncident extends Base {
   type: 'ResolveIncident';
@@ -205,9 +205,13 @@ export function decide(command: Command, state: Incident | null): Decision {
       return [{ type: 'NoteAdded', kind: command.kind, text, ...(command.via ? { via: command.via } : {}), at, by }];
     }
     case 'ResolveIncident': {
+      const summary = command.summary?.trim();
+      if (summary && summary.length > LIMITS.update) {
+        return refuse(`That summary is ${summary.length} characters; keep it under ${LIMITS.update} and put the rest in the doc.`);
+      }
       const events: IncidentEvent[] = [];
       if (state.phase < 3) events.push({ type: 'PhaseChanged', from: state.phase, to: 3, at, by });
-      events.push({ type: 'IncidentResolved', summary: command.summary?.trim() || undefined, at, by });
+      events.push({ type: 'IncidentResolved', summary: summary || undefined, at, by });
       return events;
     }
     case 'RecordCardPosted': {

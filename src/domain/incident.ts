@@ -138,7 +138,8 @@ export interface NoteAdded extends Base {
   type: 'NoteAdded';
   kind: 'note' | 'action';
   text: string;
-  via?: 'sidebar';
+  /** Written outside the chat (the doc's sidebar, a card button): the conversation is told. Typed notes are not. */
+  via?: 'sidebar' | 'card';
 }
 export interface IncidentResolved extends Base {
   type: 'IncidentResolved';

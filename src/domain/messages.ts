@@ -36,7 +36,7 @@ export function coordinationLine(incident: Incident): string {
   const places = ready.map(({ k, r }) => `${r!.label ?? RESOURCE_NOUN[k]} (${r!.url})`);
   const doc = incident.resources.doc;
   const where = [
-    places.length ? `Coordinating via ${joinAnd(places)}.` : 'Coordinating in this conversation.',
+    places.length ? `Coordinating via ${joinAnd(places)}.` : 'Coordinating in the Teams conversation where it was declared.',
     ...(doc?.status === 'ready' && doc.url ? [`Incident doc: ${doc.url}`] : []),
   ].join(' ');
   return pending.length ? `${where} Still assembling: ${pending.map((k) => RESOURCE_NOUN[k]).join(', ')}.` : where;
@@ -69,14 +69,14 @@ export function declaration(incident: Incident, opts: { redact?: boolean } = {})
   if (opts.redact && incident.private) {
     return {
       subject: `${incidentLabel(incident)}: private incident declared`,
-      lines: [stateLine(incident), 'Details are shared with the people working on it.'],
+      lines: [stateLine(incident), 'Details are shared with the people working on it.', ...optional(nextUpdateLine(incident))],
     };
   }
   const lines = [`${stateLine(incident)} ${coordinationLine(incident)}`];
   if (incident.description) lines.push(incident.description);
   const roles = rolesLine(incident);
   if (roles) lines.push(roles);
-  lines.push(...missingRoles(incident));
+  lines.push(...missingRoles(incident), ...optional(nextUpdateLine(incident)));
   return { subject: `${incidentLabel(incident)}: ${incident.title}`, lines };
 }
 
@@ -105,15 +105,21 @@ export function changeLine(event: IncidentEvent, opts: { redact?: boolean } = {}
   }
 }
 
-/** A follow-up: what changed, then the current severity, phase and commander (DOMAIN.md). */
+/**
+ * A follow-up: what changed, then the current severity, phase and commander, where people coordinate (so a reader
+ * who missed the declaration can join) and when the next update comes (DOMAIN.md).
+ */
 export function followUp(incident: Incident, changes: string[], opts: { redact?: boolean } = {}): Message {
-  const lines = [...changes, stateLine(incident)];
+  const next = optional(nextUpdateLine(incident));
   if (!(opts.redact && incident.private)) {
-    lines.push(...missingRoles(incident));
+    const linked = Object.values(incident.resources).some((r) => r?.status === 'ready');
+    const lines = [...changes, linked ? `${stateLine(incident)} ${coordinationLine(incident)}` : stateLine(incident), ...missingRoles(incident), ...next];
     return { subject: `Re: ${incidentLabel(incident)}: ${incident.title}`, lines };
   }
-  return { subject: `Re: ${incidentLabel(incident)}: private incident`, lines };
+  return { subject: `Re: ${incidentLabel(incident)}: private incident`, lines: [...changes, stateLine(incident), ...next] };
 }
+
+const optional = (line: string | undefined): string[] => (line ? [line] : []);
 
 /** "14:30 UTC" (with the date when it is not the same day as `from`). */
 export function utcTime(iso: string, from?: string): string {
@@ -150,10 +156,11 @@ export function updateDueMessage(incident: Incident, now?: Date): Message {
   };
 }
 
-/** A timeline entry written in the doc's sidebar, told to the incident's conversation. */
-export function sidebarNote(incident: Incident, note: { kind: 'note' | 'action'; text: string; by: { name: string } }): Message {
+/** A timeline entry written outside the chat (the doc's sidebar, a card button), told to the incident's conversation. */
+export function noteFromOutside(incident: Incident, note: { kind: 'note' | 'action'; text: string; by: { name: string }; via?: 'sidebar' | 'card' }): Message {
   const what = note.kind === 'action' ? 'announced a destructive action' : 'added to the timeline';
-  return { subject: `${incidentLabel(incident)}: ${note.by.name} ${what} from the incident doc`, lines: [note.text] };
+  const where = note.via === 'card' ? '' : ' from the incident doc';
+  return { subject: `${incidentLabel(incident)}: ${note.by.name} ${what}${where}`, lines: [note.text] };
 }
 
 /** Said in the incident's conversation when Firebreak stops trying to create a resource. */

@@ -1,6 +1,6 @@
 import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
-import { changeLine, followUp, incidentLabel, sidebarNote, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { changeLine, followUp, incidentLabel, noteFromOutside, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -130,14 +130,15 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         }
         break;
       case 'NoteAdded':
-        // Written in the doc's sidebar: the people in the incident's conversation hear of it there.
-        if (event.via === 'sidebar') {
+        // Written in the doc's sidebar or through a card button: the people in the incident's conversation hear of
+        // it there (a destructive step above all: it is announced before it is done).
+        if (event.via) {
           for (const conversation of state.places.filter((p) => !isAnnouncement(state, p.id))) {
             effects.push({
               kind: 'message.post',
               key: `message.post:${id}:${state.version}:${conversation.id}:note`,
               incidentId: id,
-              payload: { conversation, message: sidebarNote(state, event) },
+              payload: { conversation, message: noteFromOutside(state, event) },
             });
           }
         }

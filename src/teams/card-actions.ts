@@ -59,7 +59,7 @@ export class CardActions {
         return { type: 'AssignRole', role, person };
       }
       case 'note':
-        return { type: 'AddNote', kind: text('destructive') === 'true' ? 'action' : 'note', text: text('note') };
+        return { type: 'AddNote', kind: text('destructive') === 'true' ? 'action' : 'note', text: text('note'), via: 'card' };
       case 'update':
         return { type: 'PostStakeholderUpdate', text: text('update') };
       case 'resolve':
@@ -77,8 +77,11 @@ export class CardActions {
         return this.card(outcome.incident, here, { text: 'Nothing to change: it is already so.', tone: 'good' });
       case 'duplicate':
         return this.card((await this.deps.store.load(before.id)) ?? before, here);
-      case 'changed':
-        return this.card(outcome.incident, here, { text: 'Done. Everyone sees the change.', tone: 'good' });
+      case 'changed': {
+        const noted = outcome.events.find((e) => e.type === 'NoteAdded');
+        const text = noted ? (noted.kind === 'action' ? 'Announced in the incident conversation and added to the timeline.' : 'Added to the timeline.') : 'Done. Everyone sees the change.';
+        return this.card(outcome.incident, here, { text, tone: 'good' });
+      }
     }
   }
 

@@ -78,6 +78,9 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     if (incident.description) {
       body.push({ type: 'TextBlock', text: plain(incident.description), wrap: true, spacing: 'Medium', maxLines: 8 });
     }
+    if (incident.sourceMessageUrl) {
+      body.push({ type: 'TextBlock', text: `Declared from [this message](${incident.sourceMessageUrl.replace(/[()\s]/g, encodeURIComponent)})`, wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
+    }
     if (incident.status === 'active') {
       for (const gap of missingRoles(incident)) {
         body.push({ type: 'TextBlock', text: `⚠ ${gap}`, color: 'Attention', wrap: true, spacing: 'Small' });

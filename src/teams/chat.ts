@@ -64,7 +64,7 @@ export class ChatCommands {
       },
       { inboundKey: key },
     );
-    if (outcome.kind === 'refused') return void (await context.sendActivity(markdown(outcome.reason)));
+    if (outcome.kind === 'refused') return this.replyOnce(context, key, outcome.reason);
     if (outcome.kind !== 'changed') return;
     const hints: string[] = [];
     if (intent.severity === undefined) hints.push(`severity 3 is the default: change it with "${USAGE.sev}"`);

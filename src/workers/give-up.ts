@@ -1,6 +1,8 @@
 import type { Incidents } from '../app/incidents';
-import type { ResourceKind } from '../domain/incident';
-import type { StoredEffect } from '../store/store';
+import { isAnnouncement, type Conversation, type Incident, type ResourceKind } from '../domain/incident';
+import { incidentLabel } from '../domain/messages';
+import { baseConversationId, type Store, type StoredEffect } from '../store/store';
+import type { TeamsOutbox } from '../teams/outbox';
 import { SYSTEM } from './effects/system';
 
 const RESOURCE_OF: Partial<Record<StoredEffect['kind'], ResourceKind>> = {
@@ -9,10 +11,29 @@ const RESOURCE_OF: Partial<Record<StoredEffect['kind'], ResourceKind>> = {
   'doc.create': 'doc',
 };
 
-/** When Firebreak stops trying to create a resource, the card and the conversation say so plainly. */
-export function reportGiveUp(incidents: Incidents, now: () => Date) {
+const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
+  'card.post': 'the incident card',
+  'card.refresh': 'the latest state of the incident card',
+  'message.post': 'a message',
+  'reminder.update': 'the reminder that a stakeholder update is due',
+};
+
+/** To tell the responders when something could not reach Teams (the place that failed can't be told itself). */
+export interface DeliveryReport {
+  store: Store;
+  teams: TeamsOutbox;
+}
+
+/**
+ * When Firebreak stops trying, the people running the incident hear of it in plain words: a resource that could
+ * not be created on the card and in the conversation, a mail that could not go out in the conversation, and a card
+ * or message that could not reach a place in another place that still works. Nothing is dropped without a word.
+ */
+export function reportGiveUp(incidents: Incidents, now: () => Date, delivery?: DeliveryReport) {
   return async (effect: StoredEffect, reason: string): Promise<void> => {
     if (!effect.incidentId) return;
+    const what = UNDELIVERED[effect.kind];
+    if (what && delivery) return reportUndelivered(delivery, effect, what, reason);
     if (effect.kind === 'mail.send') {
       await incidents.run(effect.incidentId, { type: 'RecordMailFailed', detail: reason, at: now().toISOString(), by: SYSTEM });
       return;
@@ -33,4 +54,27 @@ export function reportGiveUp(incidents: Incidents, now: () => Date) {
 /** Records that creating a resource is failing and will be retried (the card shows "retrying"). */
 export async function reportRetrying(incidents: Incidents, incidentId: string, resource: ResourceKind, reason: string, now: () => Date): Promise<void> {
   await incidents.run(incidentId, { type: 'RecordResourceTrouble', resource, detail: reason, final: false, at: now().toISOString(), by: SYSTEM });
+}
+
+async function reportUndelivered(delivery: DeliveryReport, effect: StoredEffect, what: string, reason: string): Promise<void> {
+  const incident = await delivery.store.load(effect.incidentId!);
+  if (!incident) return;
+  const failed = (effect.payload as { conversation?: Conversation }).conversation;
+  const tell = placeToTell(incident, failed);
+  if (!tell) return; // the only place to tell is the one that failed; the log has it
+  const where = failed ? (isAnnouncement(incident, failed.id) ? 'the announcements channel' : 'a conversation of the incident') : 'some of the places it is shown';
+  await delivery.teams.postMessage(tell, {
+    subject: `${incidentLabel(incident)}: Firebreak could not deliver ${what} to ${where}`,
+    lines: [reason, 'People there may not have seen it; tell them another way if they must know.'],
+  });
+}
+
+/** The incident's own conversation (its card's thread), unless that is the place that failed: then its other places. */
+function placeToTell(incident: Incident, failed: Conversation | undefined): Conversation | undefined {
+  const same = (a: string, b: string) => baseConversationId(a) === baseConversationId(b);
+  const candidates = [incident.origin, ...incident.places.filter((p) => !isAnnouncement(incident, p.id))];
+  const place = candidates.find((p) => !failed || !same(p.id, failed.id));
+  if (!place) return undefined;
+  const thread = incident.cards.find((c) => same(c.conversationId, place.id))?.postedIn;
+  return { ...place, id: thread ?? place.id };
 }

@@ -72,6 +72,8 @@ export function createRunner(opts: RunnerOptions): Runner {
       if (!handler) throw new OutsideError('permanent', `no handler for effect kind ${effect.kind}`);
       const result = await withTimeout(handler(effect), attemptTimeoutMs, effect.kind);
       if (result && 'runAgainAt' in result) {
+        // Each run is due afresh: giving up is measured from the next run, not from the first.
+        await opts.store.noteEffectProgress(effect.id, { runFrom: result.runAgainAt });
         await opts.store.retryEffect(effect.id, '', result.runAgainAt);
         return;
       }
@@ -178,13 +180,13 @@ export function createRunner(opts: RunnerOptions): Runner {
 }
 
 /**
- * When an effect first became due: its creation, or for one set for later (a reminder) the time it was set for.
- * Giving up is measured from here, so an effect set an hour ahead is not given up the moment it runs.
+ * When an effect became due: its creation, or for one set for later (a reminder, or its next run) the time it was
+ * set for. Giving up is measured from here, so an effect set an hour ahead is not given up the moment it runs.
  */
 function firstDue(effect: StoredEffect): number {
-  const created = new Date(effect.createdAt).getTime();
-  const due = Date.parse(String((effect.payload as { due?: unknown } | null)?.due ?? ''));
-  return Number.isNaN(due) ? created : Math.max(created, due);
+  const payload = (effect.payload ?? {}) as { due?: unknown; runFrom?: unknown };
+  const times = [effect.createdAt, payload.due, payload.runFrom].map((t) => (typeof t === 'string' ? Date.parse(t) : NaN));
+  return Math.max(...times.filter((t) => !Number.isNaN(t)));
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -148,6 +148,22 @@ describe('resolving', () => {
     const posted = decide({ type: 'RecordCardPosted', conversationId: here.id, postedIn: here.id, activityId: 'a1', at, by: jo }, state);
     expect(posted).toHaveLength(1);
   });
+
+  test('refuses a summary too long for a follow-up', () => {
+    expect(refusalOf({ type: 'ResolveIncident', summary: 'y'.repeat(LIMITS.update + 1), at, by: jo })).toBe(
+      `That summary is ${LIMITS.update + 1} characters; keep it under ${LIMITS.update} and put the rest in the doc.`,
+    );
+  });
+});
+
+describe('stakeholder updates and recorded messages', () => {
+  test('refuses an empty or oversize update, and a message with no text', () => {
+    expect(refusalOf({ type: 'PostStakeholderUpdate', text: ' ', at, by: jo })).toBe('A stakeholder update needs some text: what do they need to know?');
+    expect(refusalOf({ type: 'PostStakeholderUpdate', text: 'u'.repeat(LIMITS.update + 1), at, by: jo })).toBe(
+      `That update is ${LIMITS.update + 1} characters; keep it under ${LIMITS.update}: stakeholders need it short.`,
+    );
+    expect(refusalOf({ type: 'RecordMessage', messageId: 'm1', text: '  ', author: sam, sentAt: at, at, by: jo })).toBe('That message has no text to put on the timeline.');
+  });
 });
 
 describe('system facts', () => {

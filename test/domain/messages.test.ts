@@ -22,13 +22,14 @@ describe('the declaration, in the shape of seed 000', () => {
         'Severity 2, phase 1. Jo Park is incident commander. Coordinating via #inc-1-failover (https://teams.example/c) and the meeting bridge (https://teams.example/m).',
         'The primary database cluster stopped responding to requests at 0:02 UTC. After thirty seconds, production failed over to the secondary database and alerted us.',
         'Customer liaison: Sam Lee. Business liaison: Alícia S. Subject-matter experts: Dave D.',
+        'Next update by 01:02 UTC.',
       ].join('\n'),
     );
   });
 
   test('says what is still being assembled, and which roles the practice expects', () => {
     const { state } = given(declareCommand({ severity: 1, customerImpact: true, provisioning: ['channel', 'bridge', 'doc'] }));
-    expect(coordinationLine(state)).toBe('Coordinating in this conversation. Still assembling: channel, meeting bridge, incident doc.');
+    expect(coordinationLine(state)).toBe('Coordinating in the Teams conversation where it was declared. Still assembling: channel, meeting bridge, incident doc.');
     expect(missingRoles(state)).toEqual([
       'No business liaison yet (expected from severity 2 upward).',
       'No customer liaison yet (customers are affected).',
@@ -39,7 +40,7 @@ describe('the declaration, in the shape of seed 000', () => {
   test('a private incident announces only that it exists and who leads it', () => {
     const { state } = given(declareCommand({ private: true, description: 'secret details' }));
     const text = asPlainText(declaration(state, { redact: true }));
-    expect(text).toBe('INC-1: private incident declared\nSeverity 2, phase 1. Jo Park is incident commander.\nDetails are shared with the people working on it.');
+    expect(text).toBe('INC-1: private incident declared\nSeverity 2, phase 1. Jo Park is incident commander.\nDetails are shared with the people working on it.\nNext update by 01:02 UTC.');
     expect(text).not.toContain('failed over');
     expect(asPlainText(declaration(state))).toContain('secret details');
   });
@@ -83,5 +84,26 @@ describe('follow-ups carry the current severity, phase and commander, and what c
 
 test('the coordination line names the doc once it exists', () => {
   const { state } = given(declareCommand({ provisioning: ['doc', 'bridge'] }), { type: 'RecordResourceReady', resource: 'doc', url: 'https://docs.google.com/document/d/abc/edit', label: 'INC-1 x', at, by: jo });
-  expect(coordinationLine(state)).toBe('Coordinating in this conversation. Incident doc: https://docs.google.com/document/d/abc/edit Still assembling: meeting bridge.');
+  expect(coordinationLine(state)).toBe('Coordinating in the Teams conversation where it was declared. Incident doc: https://docs.google.com/document/d/abc/edit Still assembling: meeting bridge.');
+});
+
+test('a follow-up says where people coordinate once a link exists, and when the next update comes', () => {
+  const { state } = given(
+    declareCommand({ provisioning: ['bridge'] }),
+    { type: 'RecordResourceReady', resource: 'bridge', url: 'https://teams.example/m', label: 'the meeting bridge', at, by: jo },
+    { type: 'ChangeSeverity', severity: 1, at, by: sam },
+  );
+  expect(followUp(state, ['Severity raised from 2 to 1 by Sam Lee.']).lines).toEqual([
+    'Severity raised from 2 to 1 by Sam Lee.',
+    'Severity 1, phase 1. Jo Park is incident commander. Coordinating via the meeting bridge (https://teams.example/m).',
+    'No business liaison yet (expected from severity 2 upward).',
+    'Next update by 00:32 UTC.',
+  ]);
+  // A private incident's follow-up outside its conversation: no links, still the cadence.
+  const secret = { ...state, private: true };
+  expect(followUp(secret, ['Severity raised from 2 to 1 by Sam Lee.'], { redact: true }).lines).toEqual([
+    'Severity raised from 2 to 1 by Sam Lee.',
+    'Severity 1, phase 1. Jo Park is incident commander.',
+    'Next update by 00:32 UTC.',
+  ]);
 });

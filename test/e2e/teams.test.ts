@@ -95,6 +95,7 @@ test('submitting declares once, closes at once, and posts the card here and in t
   expect(content).toContain('Bob Brown');
   expect(content).toContain('No customer liaison yet');
   expect(content).toContain('No business liaison yet');
+  expect(content).toContain('Declared from [this message](https://teams.microsoft.com/l/message/19:ops/msg-100)');
   expect(here.activity.attachments[0].content.refresh).toEqual({
     action: { type: 'Action.Execute', verb: 'refresh', data: { incidentId: expect.any(String) } },
     userIds: [BOB.id, ALICE.id],
@@ -149,7 +150,12 @@ test('each button does its job, and refusals come back on the card in plain word
   expect(roleForm.body.find((e: any) => e.id === 'role').choices).toHaveLength(4);
   expect(JSON.stringify(await press('assignRole', { role: 'customer', person: BOB.id }))).toContain('"title":"Customer liaison","value":"Bob Brown"');
   expect((await press('assignRole', { role: 'business', person: CAROL.id })).body[0].text).toBe('That person is not in this team; choose someone from the list.');
-  expect((await press('note', { note: 'Rolled back deploy 4411', destructive: 'false' })).body[0].text).toBe('Done. Everyone sees the change.');
+  expect((await press('note', { note: 'Rolled back deploy 4411', destructive: 'false' })).body[0].text).toBe('Added to the timeline.');
+  // A button leaves no trace in the chat, so the incident's conversation is told (once, though pressed twice).
+  const toldNote = () => textsIn(flow.thread.split(';')[0]).filter((t) => t.includes('added to the timeline'));
+  await eventually(() => (toldNote().length ? toldNote() : undefined), 'the note told in the conversation');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(toldNote()).toEqual([expect.stringMatching(/^INC-\d+: Alice Adams added to the timeline\s+Rolled back deploy 4411$/)]);
   expect((await press('note', { note: '   ' })).body[0].text).toBe('A note needs some text.');
   expect((await press('update', { update: 'Checkout is recovering; card payments may fail for some customers.' })).body[0].text).toBe('Done. Everyone sees the change.');
   await eventually(() => textsIn(ANNOUNCEMENTS).find((t) => t.startsWith('Update: INC-') && t.includes('Next update by')), 'the stakeholder update in the announcements channel');

@@ -209,3 +209,34 @@ test('a reminder given up is measured from when it was due, not from when it was
   const after = (await store.effects({ incidentId: 'r-8' })).find((e) => e.id === reminder.id)!;
   expect(after.outcome ?? null).toBeNull(); // still pending, to be retried
 });
+
+test('an effect that runs again is measured for giving up from its latest run, not its first', async () => {
+  await declare('r-9');
+  const reminder = (await store.effects({ incidentId: 'r-9', pending: true })).find((e) => e.kind === 'reminder.update')!;
+  const dueAt = new Date((reminder.payload as { due: string }).due).getTime();
+  const saved = clock;
+  let runs = 0;
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    giveUpAfterMs: 30 * 60_000,
+    backoffMs: () => 60_000,
+    handlers: {
+      'card.post': async () => undefined,
+      'reminder.update': async (e) => {
+        if (e.incidentId !== 'r-9') return;
+        if (++runs < 3) return { runAgainAt: new Date(clock.getTime() + 20 * 60_000).toISOString() };
+        throw new OutsideError('retryable', 'HTTP 503'); // 40 minutes after it was first due
+      },
+    },
+  });
+  for (const minutes of [0, 20, 40]) {
+    clock = new Date(dueAt + minutes * 60_000);
+    await runner.drain();
+  }
+  clock = saved;
+  expect(runs).toBe(3);
+  const after = (await store.effects({ incidentId: 'r-9' })).find((e) => e.id === reminder.id)!;
+  expect(after.outcome ?? null).toBeNull(); // a passing failure, to be retried, not given up
+});

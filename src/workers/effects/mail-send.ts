@@ -10,7 +10,7 @@ export interface MailSendDeps {
   graph: Graph;
   sender: string;
   to: string[];
-  /** How long a declaration waits for the channel and bridge links (then goes with what exists). */
+  /** How long a declaration waits for the channel, bridge and doc links (then goes with what exists). */
   waitForLinksMs: number;
   /** The shortest wait before looking again (250 ms); the runner's backoff spaces later looks out. */
   waitPollMs?: number;
@@ -57,7 +57,7 @@ function render(incident: Incident, payload: SendMail['payload']): Message {
 }
 
 function stillAssembling(incident: Incident): string[] {
-  return (['channel', 'bridge'] as const).filter((k) => {
+  return (['channel', 'bridge', 'doc'] as const).filter((k) => {
     const status = incident.resources[k]?.status;
     return status === 'pending' || status === 'retrying';
   });

@@ -137,6 +137,7 @@ test('a declaration gets its channel, its bridge, the channel as a place, and on
     `Severity 2, phase 1. Bob Brown is incident commander. Coordinating via #inc-${incident.number}-checkout-api-returning-500s (${channel.webUrl}) and Meeting bridge (${meeting.joinWebUrl}).`,
     'p99 errors on /checkout since 10:02 UTC.',
     'No business liaison yet (expected from severity 2 upward).',
+    expect.stringMatching(/^Next update by \d\d:\d\d UTC\.$/),
   ]);
   expect(mails[0].to).toEqual(['incidents@contoso.test']);
 });
@@ -162,7 +163,7 @@ test('a private incident: private channel owned by commander and declarer; the m
   expect(incident.resources.channel?.status).toBe('ready');
   const [mail] = world.emulator.mailbox();
   expect(mail.subject).toBe(`INC-${incident.number}: private incident declared`);
-  expect(mail.body).toBe('Severity 2, phase 1. Bob Brown is incident commander.\n\nDetails are shared with the people working on it.');
+  expect(mail.body).toMatch(/^Severity 2, phase 1\. Bob Brown is incident commander\.\n\nDetails are shared with the people working on it\.\n\nNext update by \d\d:\d\d UTC\.$/);
   expect(`${mail.subject} ${mail.body}`).not.toMatch(/credential|teams\.microsoft\.com/);
 });
 
@@ -227,12 +228,17 @@ test('in local mode the channel gets made and linked but does not become a place
   expect(incident.places.map((p) => p.id)).toEqual([ORIGIN.id]);
 });
 
-test('a severity change mails a follow-up carrying severity, phase and commander', async () => {
+test('a severity change mails a follow-up carrying severity, phase, commander and the links to join', async () => {
   world = await start();
   const incident = await world.settled(await world.declare());
   await world.incidents.run(incident.id, { type: 'ChangeSeverity', severity: 1, at: new Date().toISOString(), by: ALICE });
   const followUp = await eventually(() => world.emulator.mailbox().find((m) => m.subject.startsWith('Re:')), 'the follow-up mail');
   expect(followUp.subject).toBe(`Re: INC-${incident.number}: Checkout API returning 500s`);
-  expect(followUp.body.split('\n\n').slice(0, 2)).toEqual(['Severity raised from 2 to 1 by Alice Adams.', 'Severity 1, phase 1. Bob Brown is incident commander.']);
+  const [channel] = world.emulator.channels(TEAM);
+  const [meeting] = world.emulator.meetings().filter((m) => m.externalId === incident.id);
+  expect(followUp.body.split('\n\n').slice(0, 2)).toEqual([
+    'Severity raised from 2 to 1 by Alice Adams.',
+    `Severity 1, phase 1. Bob Brown is incident commander. Coordinating via #inc-${incident.number}-checkout-api-returning-500s (${channel.webUrl}) and Meeting bridge (${meeting.joinWebUrl}).`,
+  ]);
   expect(followUp.headers['x-firebreak-key']).toMatch(/^mail\.send:/);
 });
