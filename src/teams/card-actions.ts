@@ -27,6 +27,10 @@ export class CardActions {
     const here = conversationOf(context.activity).id;
 
     if (verb === 'refresh') return this.card(incident, here);
+    if (isAnnouncement(incident, here)) {
+      // An older copy may still show buttons: the announcements channel reads, the incident's conversation steers.
+      return this.card(incident, here, { text: "This copy is for reading; change the incident from its own conversation.", tone: 'attention' });
+    }
     if (verb === 'handoffForm' || verb === 'roleForm') {
       const people = await roster(context).catch(() => [personOf(context.activity.from)]);
       return respond(personForm(incident, verb === 'handoffForm' ? 'handoff' : 'role', people));

@@ -14,7 +14,7 @@ const RESOURCE_TITLE: Record<ResourceKind, string> = { channel: 'Channel', bridg
 
 export interface CardOptions {
   now: Date;
-  /** A copy shown outside the incident's own conversation: private incidents show only who leads. */
+  /** A copy in an announcements channel: read-only, and a private incident shows only who leads. */
   redact?: boolean;
   /** A plain-words answer shown at the top, for the person who pressed a button (a refusal, a confirmation). */
   notice?: { text: string; tone: 'good' | 'attention' };
@@ -87,13 +87,17 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
       }
     }
   }
+  if (opts.redact && incident.status === 'active') {
+    body.push({ type: 'TextBlock', text: 'The responders steer this incident from its own conversation; this copy follows every change.', wrap: true, isSubtle: true, size: 'Small', spacing: 'Medium' });
+  }
   const data = { incidentId: incident.id };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body,
-    ...(incident.status === 'active' && !redacted ? { actions: incidentActions(incident) } : {}),
+    // The announcement copy is for reading: its readers are the organisation, not the responders.
+    ...(incident.status === 'active' && !opts.redact ? { actions: incidentActions(incident) } : {}),
     // Re-fetched when the card is viewed, so elapsed time and state are current for the people running it.
     refresh: { action: { type: 'Action.Execute', verb: 'refresh', data }, userIds: refreshUsers(incident) },
     msteams: { width: 'Full' },

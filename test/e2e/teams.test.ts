@@ -90,6 +90,9 @@ test('submitting declares once, closes at once, and posts the card here and in t
   const announced = await eventually(() => cards(channel.recorded.slice(before)).find((r) => r.op === 'create'), 'the card in the announcements channel');
   expect(announced.conversationId).toBe(`${ANNOUNCEMENTS};messageid=${announced.activityId}`);
   for (const card of [here, announced]) expectValidCard(card.activity.attachments[0].content);
+  // The announcements copy is for reading; the responders' copy has the buttons.
+  expect(announced.activity.attachments[0].content.actions).toBeUndefined();
+  expect(here.activity.attachments[0].content.actions.length).toBeGreaterThan(0);
   const content = JSON.stringify(here.activity.attachments[0].content);
   expect(content).toContain('Checkout API returning 500s');
   expect(content).toContain('Bob Brown');
@@ -137,6 +140,15 @@ test('the severity button changes it; every copy is updated in place and a follo
   }
   await eventually(() => textsIn(flow.thread).find((t) => t.includes('Severity raised from 2 to 1 by Alice Adams.')), 'follow-up in the incident thread');
   await eventually(() => textsIn(ANNOUNCEMENTS).find((t) => t.includes('Severity raised from 2 to 1')), 'follow-up in the announcements thread');
+});
+
+test('a button pressed on the announcements copy changes nothing and says where to steer from', async () => {
+  const activity = invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'resolve', data: { incidentId: flow.incidentId } }, trigger: 'manual' }, { serviceUrl: channel.serviceUrl });
+  activity.conversation = { ...activity.conversation, id: flow.announcementCard!.conversationId };
+  const body = await send(activity);
+  expect(body.value.body[0].text).toBe('This copy is for reading; change the incident from its own conversation.');
+  expect(body.value.actions).toBeUndefined();
+  expect(JSON.stringify(body.value)).not.toContain('Resolved'); // and the store check at the end finds no resolution
 });
 
 test('each button does its job, and refusals come back on the card in plain words', async () => {
