@@ -68,6 +68,8 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
       // Check the declaration before spending a number on it.
       const probe = decide({ ...command, type: 'DeclareIncident', number: 0 }, null);
       if (isRefusal(probe)) return { kind: 'refused', reason: probe.refused };
+      // A re-delivery (a double click on the form) must not spend a number: people ask where INC-2 went.
+      if (opts.inboundKey && (await store.seenInbound(opts.inboundKey))) return { kind: 'duplicate' };
       const number = await store.nextNumber();
       const outcome = await commit(null, { ...command, number }, opts);
       if (outcome === 'conflict') throw new Error(`incident id ${command.incidentId} already exists`);

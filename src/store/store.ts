@@ -54,6 +54,8 @@ export interface Store {
   commit(commit: Commit): Promise<CommitResult>;
   /** Records an inbound key; false when it was already seen (a re-delivery). */
   markInbound(key: string, now: string): Promise<boolean>;
+  /** Whether an inbound key was recorded (without recording it). */
+  seenInbound(key: string): Promise<boolean>;
   /** Leases up to `limit` due effects to this worker until `now + leaseMs`. */
   claimEffects(now: string, limit: number, leaseMs: number): Promise<StoredEffect[]>;
   completeEffect(id: string, now: string): Promise<void>;
@@ -137,6 +139,9 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
         now,
       ]);
       return rows.length === 1;
+    },
+    async seenInbound(key) {
+      return (await sql.query('SELECT 1 FROM inbound WHERE key = $1', [key])).length === 1;
     },
     async claimEffects(now, limit, leaseMs) {
       const rows = await sql.query<EffectRow>(

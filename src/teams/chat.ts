@@ -160,7 +160,7 @@ function noIncidentHere(): string {
 
 /** Where the incident stands; in an announcements channel a private incident says only that it exists and who leads. */
 function statusText(incident: Incident, opts: { redact: boolean }): string {
-  if (opts.redact && incident.private) return [headline(incident, opts), `${incident.commander.name} is incident commander.`, nextUpdateLine(incident)].filter(Boolean).join('\n');
+  if (opts.redact && incident.private) return [headline(incident, opts), nextUpdateLine(incident)].filter(Boolean).join('\n');
   return [headline(incident), coordinationLine(incident), rolesLine(incident), nextUpdateLine(incident), ...missingRoles(incident)]
     .filter(Boolean)
     .join('\n');

@@ -240,12 +240,34 @@ test('a second delivery got no second answer in the conversation', () => {
   expect(answers).toHaveLength(once.length + 1); // and the earlier stakeholder update from the card's button
 });
 
+test('a private incident: its own thread has everything, the announcements channel only that it exists and who leads', async () => {
+  const data = { formId: randomUUID(), title: 'Customer data exposed in export', description: 'bucket made public at 09:12', severity: '1', customerImpact: 'true', commander: ALICE.id, private: 'true' };
+  const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'compose', data }, { serviceUrl: channel.serviceUrl, thread: 'priv-thread' });
+  const before = channel.recorded.length;
+  expect(await send(submit)).toEqual({ task: { type: 'message', value: expect.stringMatching(/^Declared INC-2: Customer data exposed in export\./) } });
+  const here = await eventually(() => cards(channel.recorded.slice(before)).find((r) => r.conversationId === submit.conversation.id), 'the card in the declaring thread');
+  const announced = await eventually(() => cards(channel.recorded.slice(before)).find((r) => r.op === 'create'), 'the card in the announcements channel');
+  expect(JSON.stringify(here.activity.attachments[0].content)).toContain('bucket made public');
+  const shown = JSON.stringify(announced.activity.attachments[0].content) + announced.activity.summary;
+  expect(announced.activity.summary).toBe('INC-2: private incident. Severity 1, phase 1. Alice Adams is incident commander.');
+  for (const secret of ['Customer data', 'bucket', 'Customer impact']) expect(shown).not.toContain(secret);
+
+  // `status` in the thread of the announcement says no more than the card there does.
+  const ask = channelMessage('status', { serviceUrl: channel.serviceUrl });
+  ask.conversation = { ...ask.conversation, id: announced.conversationId };
+  const at = channel.recorded.length;
+  await send(ask);
+  const answer = await eventually(() => channel.recorded.slice(at).find((r) => r.conversationId === announced.conversationId && typeof r.activity.text === 'string'), 'the status answer');
+  expect(readable(answer.activity.text)).toMatch(/^INC-2: private incident\. Severity 1, phase 1\. Alice Adams is incident commander\.\nNext update by/);
+  expect(answer.activity.text).not.toContain('Customer data');
+});
+
 test('the store holds every change once, attributed', async () => {
   await new Promise((r) => setTimeout(r, 500));
   await firebreak.stop();
   const store = await openStore(`pglite:${databaseDir}`);
   try {
-    expect(await store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(2);
     const events = (await store.events(flow.incidentId)).map((e) => e.event);
     const changes = events.filter((e) => !['CardPosted'].includes(e.type)).map((e) => `${e.type}:${e.by.name}`);
     expect(changes).toEqual([
