@@ -46,6 +46,8 @@ export interface Store {
   byNumber(number: number): Promise<Incident | null>;
   /** The active incidents shown in a conversation (thread suffixes ignored), newest first. */
   activeIn(conversationId: string): Promise<Incident[]>;
+  /** Every incident shown in a conversation, resolved ones too, newest first (at most `limit`). */
+  allIn(conversationId: string, limit?: number): Promise<Incident[]>;
   list(opts?: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
   /** Incidents whose resource of this kind has a URL containing `fragment` (a doc id), most recent first. */
   withResourceUrl(kind: ResourceKind, fragment: string): Promise<Incident[]>;
@@ -95,6 +97,14 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
         `SELECT i.state FROM conversation_incidents c JOIN incidents i ON i.id = c.incident_id
          WHERE c.conversation_id = $1 AND i.status = 'active' ORDER BY i.number DESC`,
         [baseConversationId(conversationId)],
+      );
+      return rows.map((r) => r.state);
+    },
+    async allIn(conversationId, limit = 20) {
+      const rows = await sql.query<{ state: Incident }>(
+        `SELECT i.state FROM conversation_incidents c JOIN incidents i ON i.id = c.incident_id
+         WHERE c.conversation_id = $1 ORDER BY i.number DESC LIMIT $2`,
+        [baseConversationId(conversationId), limit],
       );
       return rows.map((r) => r.state);
     },

@@ -56,7 +56,8 @@ export class FirebreakBot extends TeamsActivityHandler {
   private async recordedMessageChanged(context: TurnContext, change: 'edit' | 'delete'): Promise<void> {
     const activity = context.activity;
     if (!activity.id) return;
-    const incident = (await this.deps.store.activeIn(activity.conversation.id)).find((i) => i.recorded[activity.id!]);
+    // Resolved incidents too: a message corrected after the incident closed must still be corrected on its timeline.
+    const incident = (await this.deps.store.allIn(activity.conversation.id)).find((i) => i.recorded[activity.id!]);
     if (!incident) return;
     const at = this.deps.now().toISOString();
     const by = personOf(activity.from);

@@ -223,6 +223,12 @@ test('"Add to timeline" records a message; editing updates it; deleting marks it
   const del = messageEvent('delete', 'msg-200', '', { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1] });
   await send(del);
   await send(del);
+  const another = invoke('composeExtension/fetchTask', {
+    commandId: 'addToTimeline',
+    commandContext: 'message',
+    messagePayload: { id: 'msg-300', body: { contentType: 'html', content: 'error rate 0.1%' }, from: { user: { id: BOB.id, displayName: BOB.name } }, createdDateTime: '2026-03-15T14:20:00Z', linkToMessage: 'https://teams.microsoft.com/l/message/x/msg-300' },
+  }, { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1] });
+  expect(await send(another)).toEqual({ task: { type: 'message', value: 'Added to the timeline of INC-1.' } });
 });
 
 test('resolving', async () => {
@@ -231,6 +237,10 @@ test('resolving', async () => {
   expect(JSON.stringify(card)).toContain('Resolved');
   await eventually(() => textsIn(flow.thread).find((t) => t.includes('Resolved by Alice Adams. Rolled back; payments recovered.')), 'resolution follow-up');
   expect((await press('setSeverity', { severity: '2' })).body[0].text).toBe("Incident #1 is resolved; it can't be changed any more.");
+  // A message on the timeline corrected after the incident closed is still corrected there.
+  const late = messageEvent('edit', 'msg-300', 'error rate 0.01%', { serviceUrl: channel.serviceUrl, thread: flow.thread.split('=')[1] });
+  late.timestamp = new Date(Date.now() + 1000).toISOString();
+  await send(late);
 });
 
 test('a second delivery got no second answer in the conversation', () => {
@@ -286,8 +296,10 @@ test('the store holds every change once, attributed', async () => {
       'MessageRecorded:Alice Adams',
       'RecordedMessageEdited:Alice Adams',
       'RecordedMessageDeleted:Alice Adams',
+      'MessageRecorded:Alice Adams',
       'PhaseChanged:Alice Adams',
       'IncidentResolved:Alice Adams',
+      'RecordedMessageEdited:Alice Adams',
     ]);
     const recorded = events.find((e) => e.type === 'MessageRecorded');
     expect(recorded).toMatchObject({ messageId: 'msg-200', text: 'db-2 replica lag is 40 s', author: { id: BOB.id, name: BOB.name }, sentAt: '2026-03-15T14:10:00.000Z' });

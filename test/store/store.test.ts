@@ -101,6 +101,7 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     expect(await store.commit(resolved)).toEqual({ ok: true });
     expect((await store.activeIn(channel)).map((i) => i.id)).toEqual([older.id]);
     expect(await store.activeIn('19:nowhere@thread.tacv2')).toEqual([]);
+    expect((await store.allIn(channel)).map((i) => i.id)).toEqual([newer.id, older.id]); // resolved ones too
     expect((await store.list({ status: 'resolved' })).map((i) => i.id)).toContain(newer.id);
   });
 
