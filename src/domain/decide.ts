@@ -41,6 +41,11 @@ export interface ChangePhase extends Base {
   type: 'ChangePhase';
   phase: number;
 }
+/** Customers turn out to be affected (or not): the update cadence and the expected roles follow. */
+export interface ChangeCustomerImpact extends Base {
+  type: 'ChangeCustomerImpact';
+  customerImpact: boolean;
+}
 /** `handoff`: the current commander names the next one. `take`: someone takes command themselves. */
 export interface ChangeCommander extends Base {
   type: 'ChangeCommander';
@@ -119,6 +124,7 @@ export interface RecordMailFailed extends Base {
 export type Command =
   | DeclareIncident
   | ChangeSeverity
+  | ChangeCustomerImpact
   | ChangePhase
   | ChangeCommander
   | AssignRole
@@ -167,6 +173,9 @@ export function decide(command: Command, state: Incident | null): Decision {
     return refuse(`Incident #${state.number} is resolved; it can't be changed any more.`);
   }
   switch (command.type) {
+    case 'ChangeCustomerImpact':
+      if (state.customerImpact === command.customerImpact) return [];
+      return [{ type: 'CustomerImpactChanged', to: command.customerImpact, at, by }];
     case 'ChangeSeverity': {
       if (!isSeverity(command.severity)) return refuse('Severity must be 1-4 (1 is the most severe).');
       if (command.severity === state.severity) return [];

@@ -119,6 +119,10 @@ export interface SeverityChanged extends Base {
   from: Severity;
   to: Severity;
 }
+export interface CustomerImpactChanged extends Base {
+  type: 'CustomerImpactChanged';
+  to: boolean;
+}
 export interface PhaseChanged extends Base {
   type: 'PhaseChanged';
   from: Phase;
@@ -209,6 +213,7 @@ export interface MailFailed extends Base {
 export type IncidentEvent =
   | IncidentDeclared
   | SeverityChanged
+  | CustomerImpactChanged
   | PhaseChanged
   | CommanderChanged
   | RoleAssigned
@@ -272,6 +277,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return { ...next, severity: event.to };
     case 'PhaseChanged':
       return { ...next, phase: event.to };
+    case 'CustomerImpactChanged':
+      return { ...next, customerImpact: event.to };
     case 'CommanderChanged':
       return { ...next, commander: event.to };
     case 'RoleAssigned':

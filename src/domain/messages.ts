@@ -94,6 +94,9 @@ export function changeLine(event: IncidentEvent, opts: { redact?: boolean } = {}
       return `Severity ${event.to < event.from ? 'raised' : 'lowered'} from ${event.from} to ${event.to} by ${event.by.name}.`;
     case 'PhaseChanged':
       return `Phase moved from ${event.from} to ${event.to} by ${event.by.name}.`;
+    case 'CustomerImpactChanged':
+      if (opts.redact) return `Customer impact reassessed by ${event.by.name}.`;
+      return event.to ? `Customers are affected, says ${event.by.name}.` : `Customers are no longer affected, says ${event.by.name}.`;
     case 'CommanderChanged':
       return event.by.id === event.to.id
         ? `${event.to.name} took command from ${event.from.name}.`

@@ -83,6 +83,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         if (state.mail) effects.push({ kind: 'mail.send', key: `mail.send:${id}:declaration`, incidentId: id, payload: { what: 'declaration' } });
         break;
       case 'SeverityChanged':
+      case 'CustomerImpactChanged':
       case 'PhaseChanged':
       case 'CommanderChanged':
       case 'IncidentResolved':
@@ -167,12 +168,12 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     }
   }
   // The update cadence: whenever the due time may have moved, a reminder is set for it (an unchanged time keeps its key).
-  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'SeverityChanged'].includes(e.type))) {
+  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'SeverityChanged', 'CustomerImpactChanged'].includes(e.type))) {
     const due = nextUpdateDue(state);
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
-  const docFields = ['SeverityChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved'];
+  const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {
     effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:v${state.version}`, incidentId: id, payload: {} });
   }

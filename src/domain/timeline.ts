@@ -41,6 +41,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         entry(`Declared: ${event.title} (severity ${event.severity}). ${event.commander.name} is incident commander.`);
         break;
       case 'SeverityChanged':
+      case 'CustomerImpactChanged':
       case 'PhaseChanged':
       case 'CommanderChanged':
         entry(changeLine(event)!);

@@ -80,6 +80,8 @@ export class ChatCommands {
         return { type: 'ChangeSeverity', severity: intent.value };
       case 'phase':
         return { type: 'ChangePhase', phase: intent.value };
+      case 'impact':
+        return { type: 'ChangeCustomerImpact', customerImpact: intent.value };
       case 'note':
       case 'action':
         return { type: 'AddNote', kind: intent.kind, text: intent.text };

@@ -5,6 +5,7 @@ export type Intent =
   | { kind: 'declare'; title: string; severity?: number }
   | { kind: 'severity'; value: number }
   | { kind: 'phase'; value: number }
+  | { kind: 'impact'; value: boolean }
   | { kind: 'commander' }
   | { kind: 'role'; role: RoleName }
   | { kind: 'note'; text: string }
@@ -20,6 +21,7 @@ export const USAGE = {
   declare: 'declare [sev1-4] <what we perceive>   e.g. declare sev2 Checkout API returning 500s',
   sev: 'sev <1-4>   (1 is the most severe)',
   phase: 'phase <0-3>   (0 discovery, 1 stop the bleeding, 2 full resolution, 3 learn and rebuild)',
+  impact: 'impact <yes|no>   (are customers affected? updates then come at least hourly)',
   ic: 'ic @person   (hand off command, or name yourself to take it)',
   role: 'role <comms|customer|business|sme> @person',
   note: 'note <text>   (adds to the timeline)',
@@ -63,6 +65,12 @@ export function parseCommand(text: string): Intent {
       return /^-?\d+$/.test(rest) ? { kind: 'severity', value: Number(rest) } : usage('sev');
     case 'phase':
       return /^-?\d+$/.test(rest) ? { kind: 'phase', value: Number(rest) } : usage('phase');
+    case 'impact': {
+      const answer = rest.toLowerCase();
+      if (['yes', 'y', 'true', 'on'].includes(answer)) return { kind: 'impact', value: true };
+      if (['no', 'n', 'false', 'off'].includes(answer)) return { kind: 'impact', value: false };
+      return usage('impact');
+    }
     case 'ic':
     case 'commander':
       return { kind: 'commander' };

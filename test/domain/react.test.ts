@@ -124,3 +124,11 @@ test('a card copy recorded after a change it did not show is refreshed; one that
   expect(effectsOf([declareCommand(), { type: 'ChangeSeverity', severity: 1, at, by: jo }], posted(1)).map((e) => e.key)).toEqual(['card.refresh:inc-1:3']);
   expect(effectsOf([declareCommand(), { type: 'ChangeSeverity', severity: 1, at, by: jo }], posted(2))).toEqual([]);
 });
+
+test('customers found to be affected: a follow-up, the card, and an update due within the hour', () => {
+  const effects = effectsOf([declareCommand({ severity: 3 })], { type: 'ChangeCustomerImpact', customerImpact: true, at, by: sam });
+  expect(effects.map((e) => e.kind)).toEqual(['reminder.update', 'card.refresh', 'message.post']);
+  expect(effects[0]).toMatchObject({ notBefore: '2026-03-15T01:02:00.000Z' }); // severity 3 alone would wait 120 minutes
+  expect((effects[2].payload as { message: { lines: string[] } }).message.lines[0]).toBe('Customers are affected, says Sam Lee.');
+  expect(effectsOf([declareCommand({ customerImpact: true })], { type: 'ChangeCustomerImpact', customerImpact: true, at, by: sam })).toEqual([]);
+});

@@ -205,6 +205,7 @@ test('commands in the incident conversation', async () => {
   await say('update Payments are recovering; card payments may still fail for some customers.');
   await eventually(() => textsIn(flow.thread).find((t) => t.startsWith('Update: INC-1') && t.includes('Payments are recovering')), 'the stakeholder update');
   expect(await reply(await say('help'), 'help')).toMatch(/^Firebreak commands/);
+  expect(await reply(await say('impact no'), 'impact follow-up')).toContain('Customers are no longer affected, says Alice Adams.');
 });
 
 test('"Add to timeline" records a message; editing updates it; deleting marks it; each once', async () => {
@@ -293,6 +294,7 @@ test('the store holds every change once, attributed', async () => {
       'NoteAdded:Alice Adams',
       'NoteAdded:Alice Adams',
       'StakeholderUpdatePosted:Alice Adams',
+      'CustomerImpactChanged:Alice Adams',
       'MessageRecorded:Alice Adams',
       'RecordedMessageEdited:Alice Adams',
       'RecordedMessageDeleted:Alice Adams',

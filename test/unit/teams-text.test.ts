@@ -22,6 +22,9 @@ describe('parseCommand', () => {
     ['resolve rolled back', { kind: 'resolve', summary: 'rolled back' }],
     ['/status', { kind: 'status' }],
     ['help', { kind: 'help' }],
+    ['impact yes', { kind: 'impact', value: true }],
+    ['impact No', { kind: 'impact', value: false }],
+    ['impact maybe', { kind: 'usage', verb: 'impact', usage: 'impact <yes|no>   (are customers affected? updates then come at least hourly)' }],
     ['', { kind: 'help' }],
     ['what is going on', { kind: 'unknown', text: 'what is going on' }],
   ])('%j', (text, intent) => {
