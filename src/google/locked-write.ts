@@ -23,6 +23,8 @@ export function lockedWrite<T>(
   documentId: string,
   plan: (doc: docs_v1.Schema$Document) => Planned<T>,
   retry?: RetryPolicy,
+  /** Told the revision the write made (the answer's `writeControl.requiredRevisionId`). */
+  onWritten?: (revisionId: string) => void,
 ): Promise<T> {
   return withRetry(
     what,
@@ -33,7 +35,9 @@ export function lockedWrite<T>(
         if (!requests.length) return result;
         await clients.writes?.take();
         try {
-          await clients.docs.documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId: doc.revisionId! } } });
+          const res = await clients.docs.documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId: doc.revisionId! } } });
+          const revision = res.data.writeControl?.requiredRevisionId;
+          if (revision) onWritten?.(revision);
           return result;
         } catch (err) {
           if (httpStatus(err) !== 400 || race >= RACES) throw err;

@@ -1,5 +1,5 @@
 import type { docs_v1 } from '@googleapis/docs';
-import { OutsideError } from '../workers/errors';
+import { failureKind, OutsideError } from '../workers/errors';
 import type { GoogleClients } from './clients';
 import { cellText, docsSafe, namedRanges } from './doc-text';
 import { lockedWrite, readForWrite } from './locked-write';
@@ -21,6 +21,10 @@ export interface DocTimeline {
   sync(docId: string, rows: WantedRow[]): Promise<SyncResult>;
   /** Who last changed the doc, best effort (Drive `lastModifyingUser`). */
   lastEditor(docId: string): Promise<{ name: string; email?: string } | undefined>;
+  /** Opens a Drive push channel on the doc (`files.watch`, web_hook); Drive answers the expiry it granted. */
+  watch(docId: string, channel: { id: string; token: string; address: string; expiration: number }): Promise<{ resourceId: string; expiration: string }>;
+  /** `channels.stop`; a channel Drive no longer knows (expired) counts as stopped. */
+  stopWatch(id: string, resourceId: string): Promise<void>;
 }
 
 export interface DocRow {
@@ -50,7 +54,7 @@ export interface SyncResult {
   written: string[];
   /** Every tagged row's entry text as found before the write. */
   present: Map<string, string>;
-  /** The revision after the write, when this sync wrote. */
+  /** The revision the write made, when this sync wrote. */
   revisionId?: string;
   /** The revision this sync read (before its write). */
   readRevisionId: string;
@@ -67,22 +71,43 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
     },
     async sync(docId, rows) {
       let read = '';
+      let revisionId: string | undefined;
       let present = new Map<string, string>();
-      const written = await lockedWrite(clients, 'writing the timeline', docId, (doc) => {
+      const plan = (doc: docs_v1.Schema$Document) => {
         read = doc.revisionId!;
-        const plan = planSync(doc, rows);
-        present = plan.present;
-        return { requests: plan.requests, result: plan.written };
-      }, retry);
-      // A write moves the revision on; the answer's writeControl names the new one. Read it back cheaply instead.
-      const revisionId = written.length ? await readRevision(clients, docId).catch(() => undefined) : undefined;
-      return { written, present, revisionId, readRevisionId: read };
+        const planned = planSync(doc, rows);
+        present = planned.present;
+        return { requests: planned.requests, result: planned.written };
+      };
+      // The answer's writeControl names the revision this write made, and only it: no person's edit hides in it.
+      const written = await lockedWrite(clients, 'writing the timeline', docId, plan, retry, (r) => (revisionId = r));
+      return { written, present, ...(revisionId ? { revisionId } : {}), readRevisionId: read };
     },
     async lastEditor(docId) {
       const res = await clients.drive.files.get({ fileId: docId, supportsAllDrives: true, fields: 'lastModifyingUser(displayName,emailAddress)' });
       const user = res.data.lastModifyingUser;
       if (!user?.displayName && !user?.emailAddress) return undefined;
       return { name: user.displayName || user.emailAddress!, ...(user.emailAddress ? { email: user.emailAddress } : {}) };
+    },
+    async watch(docId, channel) {
+      const res = await withRetry(
+        'watching the incident doc',
+        () =>
+          clients.drive.files.watch({
+            fileId: docId,
+            supportsAllDrives: true,
+            requestBody: { id: channel.id, type: 'web_hook', address: channel.address, token: channel.token, expiration: String(channel.expiration) },
+          }),
+        retry,
+      );
+      return { resourceId: res.data.resourceId!, expiration: new Date(Number(res.data.expiration ?? channel.expiration)).toISOString() };
+    },
+    async stopWatch(id, resourceId) {
+      try {
+        await withRetry('stopping a doc watch', () => clients.drive.channels.stop({ requestBody: { id, resourceId } }), retry);
+      } catch (err) {
+        if (failureKind(err) !== 'not-found') throw err;
+      }
     },
   };
 }
