@@ -15,6 +15,8 @@ export interface GoogleFault {
   drop?: 'before' | 'after';
   times?: number;
   match?: string;
+  /** Runs just before the call is handled: a person's edit landing between a client's read and its write. */
+  before?: () => void;
 }
 
 export interface Faults {
@@ -35,6 +37,7 @@ export function createFaults(): Faults {
       if (!f || (f.match && !method.includes(f.match))) return undefined;
       if (f.times !== undefined && --f.times <= 0) current = undefined;
       if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+      f.before?.();
       return f;
     },
     error(api, f) {
