@@ -84,9 +84,10 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
       return { written, present, ...(revisionId ? { revisionId } : {}), readRevisionId: read };
     },
     async lastEditor(docId) {
-      const res = await clients.drive.files.get({ fileId: docId, supportsAllDrives: true, fields: 'lastModifyingUser(displayName,emailAddress)' });
+      const res = await clients.drive.files.get({ fileId: docId, supportsAllDrives: true, fields: 'lastModifyingUser(displayName,emailAddress,me)' });
       const user = res.data.lastModifyingUser;
-      if (!user?.displayName && !user?.emailAddress) return undefined;
+      // Firebreak's own write since the person's (a row tagged, say): who typed it is no longer known.
+      if (user?.me || (!user?.displayName && !user?.emailAddress)) return undefined;
       return { name: user.displayName || user.emailAddress!, ...(user.emailAddress ? { email: user.emailAddress } : {}) };
     },
     async watch(docId, channel) {
