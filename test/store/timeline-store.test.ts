@@ -2,7 +2,7 @@ import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import { react } from '../../src/domain/react';
 import { decide } from '../../src/domain/decide';
-import { evolveAll, type IncidentEvent } from '../../src/domain/incident';
+import { evolveAll, type Incident, type IncidentEvent } from '../../src/domain/incident';
 import { backends, freshPostgresUrl } from '../harness/databases';
 import { AT, declareCommand, jo } from '../domain/fixtures';
 
@@ -22,13 +22,13 @@ describe.each(backends())('timeline store on $name', ({ name, available }) => {
   /** An incident whose doc is ready (so notes cause `timeline.sync`). */
   async function incidentWithDoc() {
     n += 1;
-    let state = null;
+    let state: Incident | null = null;
     for (const command of [
       declareCommand({ incidentId: `${name}-t${n}`, number: await store.nextNumber(), provisioning: ['doc'] }),
       { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'https://docs.google.com/document/d/abc/edit', label: 'INC', at: AT, by: jo },
     ]) {
       const events = decide(command, state) as IncidentEvent[];
-      const next = evolveAll(events, state)!;
+      const next: Incident = evolveAll(events, state)!;
       expect(await store.commit({ incidentId: next.id, expectedVersion: state?.version ?? 0, events, state: next, effects: react(events, next).filter((e) => e.kind !== 'reminder.update'), now: AT })).toEqual({ ok: true });
       state = next;
     }
