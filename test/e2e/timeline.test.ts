@@ -28,6 +28,7 @@ let google: GoogleSandbox;
 let firebreak: RunningFirebreak;
 let keyFile: string;
 let pem: string;
+let env: Record<string, string>;
 
 beforeAll(async () => {
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
@@ -39,7 +40,7 @@ beforeAll(async () => {
   keyFile = path.join(tmpdir(), `firebreak-sa-${randomUUID()}.json`);
   writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: SERVICE_ACCOUNT, private_key: pem, private_key_id: 'e2e' }));
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  firebreak = await startFirebreak({
+  env = {
     PORT: port,
     MICROSOFT_APP_ID: APP_ID,
     MICROSOFT_APP_PASSWORD: PASSWORD,
@@ -59,7 +60,8 @@ beforeAll(async () => {
     TIMELINE_SETTLE_MS: '50',
     TIMELINE_ROW_MAX_CHARS: '120',
     LOG_LEVEL: 'info',
-  });
+  };
+  firebreak = await startFirebreak(env);
 }, 60_000);
 
 afterAll(async () => {
@@ -170,6 +172,11 @@ test('a row a person adds in the doc reaches the chat once, and an edit of a Fir
   ]);
   expect(entries(docId).filter((e) => e.startsWith('Paged the database team'))).toHaveLength(1);
   expect(entries(docId)).toContain('Restarted the API pods (all 12)');
+
+  // Resolved: the doc's push channel is stopped.
+  expect(google.channels().filter((c) => c.fileId === docId)).toHaveLength(1);
+  await say('resolve Pods healthy', thread);
+  await eventually(() => (google.channels().some((c) => c.fileId === docId) ? undefined : true), 'the watch channel stopped');
 });
 
 test('a person editing the doc between Firebreak\'s read and its write: the revision conflict is retried, nothing lost', async () => {
@@ -223,3 +230,16 @@ test('notifications: headers missing 400, unknown channel 404, wrong token 401; 
   expect((await notify(wrong)).status).toBe(401);
   expect(google.pushes.filter((p) => p.status !== 200)).toEqual([]);
 });
+
+test('a crash between the write and its recording: after a restart nothing is written twice, nothing echoed', async () => {
+  const { thread, docId } = await declare('Crash mid-write');
+  google.fault({ match: 'docs.documents.batchUpdate', times: 1, after: () => void firebreak.kill() });
+  await say('note Written just before the crash', thread);
+  await eventually(() => (entries(docId).includes('Written just before the crash') ? true : undefined), 'the row written');
+  await firebreak.kill();
+  firebreak = await startFirebreak(env);
+  await say('note After the restart', thread);
+  await eventually(() => (entries(docId).includes('After the restart') ? true : undefined), 'the next row after the restart', 20_000);
+  expect(entries(docId).filter((e) => e === 'Written just before the crash' || e === 'After the restart')).toEqual(['Written just before the crash', 'After the restart']);
+  expect(said().filter((t) => t.includes('in the doc by') && t.includes('Written just before the crash'))).toEqual([]);
+}, 60_000);

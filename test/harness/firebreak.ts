@@ -7,6 +7,8 @@ export interface RunningFirebreak {
   url: string;
   logs: string[];
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing finished or flushed. */
+  kill(): Promise<void>;
 }
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,6 +45,10 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -17,6 +17,8 @@ export interface GoogleFault {
   match?: string;
   /** Runs just before the call is handled: a person's edit landing between a client's read and its write. */
   before?: () => void;
+  /** Runs once the call has been carried out, before the answer goes (e.g. the client process crashing). */
+  after?: () => void;
 }
 
 export interface Faults {
