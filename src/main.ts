@@ -67,6 +67,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const google = await startGoogle(config, log);
   if (google) provisioning.push('doc');
   const pace = createDocPace(1000);
+  let watcher: Watcher | undefined;
 
   const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config) });
   const teams = createTeamsEndpoint(config.bot, bot, log);
@@ -91,14 +92,14 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
         'doc.fill': docFill({ store, docs: google.docs }),
-        'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now }),
+        'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
       }),
     },
   });
   wake = () => runner.wake();
   // Doc -> chat: polling always; Drive push to this process's /api/google/notify when it has a public address.
   const notifyBase = config.google.notifyUrl ?? (google?.local ? () => url : undefined);
-  const watcher: Watcher | undefined =
+  watcher =
     google &&
     createWatcher({
       store,

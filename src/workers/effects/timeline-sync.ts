@@ -15,6 +15,8 @@ export interface TimelineSyncDeps {
   pace: DocPace;
   maxChars: number;
   now: () => Date;
+  /** Told after each sync, so the doc is watched from its first rows on. */
+  onSynced?: (incidentId: string) => void;
 }
 
 /**
@@ -59,5 +61,6 @@ export function timelineSync(deps: TimelineSyncDeps) {
         await deps.store.timeline.saveRevision(id, docId, result.revisionId, at());
       }
     });
+    deps.onSynced?.(id);
   };
 }

@@ -41,6 +41,8 @@ export interface Watcher {
   stop(): Promise<void>;
   /** One round of checks now (the poll timer calls it too). */
   tick(): Promise<void>;
+  /** Opens the doc's push channel now rather than at the next round (its first rows were just written). */
+  track(incidentId: string): Promise<void>;
   /** A Drive push notification (its headers, lower-cased names); answers at once, the read follows. */
   notify(headers: Record<string, string | undefined>): Promise<NotifyAnswer>;
 }
@@ -70,6 +72,17 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       reads.add(p);
     }, wait);
     settles.set(incidentId, { timer: handle, firstAt });
+  }
+
+  /** A notification may be Firebreak's own write (already known): only a revision it has not seen waits to settle. */
+  async function changedIfNew(incidentId: string, docId: string): Promise<void> {
+    try {
+      const revision = await opts.timeline.revision(docId);
+      if (revision === (await opts.store.timeline.revision(incidentId))) return;
+    } catch {
+      /* the read after the nudge will say what is wrong */
+    }
+    nudge(incidentId);
   }
 
   async function lost(incident: Incident, err: unknown): Promise<void> {
@@ -191,6 +204,12 @@ export function createWatcher(opts: WatcherOptions): Watcher {
         .finally(() => (ticking = undefined));
       return ticking;
     },
+    async track(incidentId) {
+      if (!opts.push || stopped) return;
+      const incident = await opts.store.load(incidentId);
+      if (incident?.status !== 'active' || incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
+      await ensureChannel(incident, docIdOf(incident.resources.doc.url)).catch((err) => opts.log.warn('watching the incident doc failed', { incident: incidentId, error: describe(err) }));
+    },
     async notify(h) {
       const id = h['x-goog-channel-id'];
       const state = h['x-goog-resource-state'];
@@ -207,7 +226,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
         return { status: 401, body: { error: 'the channel token does not match' } };
       }
       // "sync" opens every channel and carries no change.
-      if (state !== 'sync') nudge(channel.incidentId);
+      if (state !== 'sync') void changedIfNew(channel.incidentId, channel.docId);
       return { status: 200 };
     },
   };
