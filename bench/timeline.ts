@@ -1,14 +1,10 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { googleClients, SCOPES } from '../src/google/clients';
-import { createTemplate } from '../src/google/template';
 import { findTimeline, planRows } from '../src/google/timeline';
-import { startBotChannel, type BotChannel } from '../src/sandbox/botframework';
-import { startGoogleSandbox, type GoogleSandbox } from '../src/sandbox/google';
+import type { GoogleSandbox } from '../src/sandbox/google';
 import { channelMessage, post, readable } from '../test/harness/activities';
 import { startFirebreak, type RunningFirebreak } from '../test/harness/firebreak';
+import { googleDeployment, type GoogleDeployment } from '../test/harness/google-deployment';
 import { percentiles, report, round } from './stats';
 
 /**
@@ -17,61 +13,12 @@ import { percentiles, report, round } from './stats';
  * doc -> chat lag (a person's row -> told in Teams) with Drive push and with polling alone. Defaults otherwise
  * (TIMELINE_SETTLE_MS 3000), except a 5 s poll for the polling-only run (30 s by default) to keep the bench short.
  */
-const APP_ID = '7a1d0e1f-3333-4444-8555-977777777777';
-const TENANT_ID = 'cccccccc-dddd-4eee-8fff-000000000000';
-const SUBJECT = 'incidents@example.com';
-const SERVICE_ACCOUNT = 'firebreak@bench.iam.gserviceaccount.com';
-
-interface World {
-  channel: BotChannel;
-  google: GoogleSandbox;
-  env: Record<string, string>;
-  clientsAs(user: string): ReturnType<typeof googleClients>;
-  close(): Promise<void>;
-}
-
-async function world(): Promise<World> {
-  const channel = await startBotChannel({ appId: APP_ID, appPassword: 'bench-secret', tenantId: TENANT_ID });
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const google = await startGoogleSandbox({ domain: 'example.com', writesPerMinute: 60, serviceAccounts: [{ clientEmail: SERVICE_ACCOUNT, publicKey: keys.publicKey, delegatedScopes: SCOPES }] });
-  const clientsAs = (user: string) => googleClients({ clientEmail: SERVICE_ACCOUNT, privateKey: pem }, user, { docsUrl: google.url, driveUrl: google.url, tokenUrl: google.tokenUrl });
-  const driveId = google.createSharedDrive('Incidents', { [SUBJECT]: 'organizer' });
-  const template = await createTemplate(clientsAs(SUBJECT), { folderId: driveId });
-  const keyFile = path.join(tmpdir(), `firebreak-bench-sa-${randomUUID()}.json`);
-  writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: SERVICE_ACCOUNT, private_key: pem }));
-  const env = {
-    MICROSOFT_APP_ID: APP_ID,
-    MICROSOFT_APP_PASSWORD: 'bench-secret',
-    MICROSOFT_APP_TENANT_ID: TENANT_ID,
-    BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
-    BOT_LOGIN_URL: channel.loginUrl,
-    GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile,
-    GOOGLE_SUBJECT: SUBJECT,
-    GOOGLE_TEMPLATE_ID: template.id,
-    GOOGLE_FOLDER_ID: driveId,
-    GOOGLE_DOCS_API_URL: google.url,
-    GOOGLE_DRIVE_API_URL: google.url,
-    GOOGLE_TOKEN_URL: google.tokenUrl,
-    LOG_LEVEL: 'warn',
-  };
-  return {
-    channel,
-    google,
-    env,
-    clientsAs,
-    async close() {
-      await channel.close();
-      await google.close();
-      rmSync(keyFile, { force: true });
-    },
-  };
-}
+type World = GoogleDeployment;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(w: World, extra: Record<string, string>): Promise<RunningFirebreak> {
-  return startFirebreak({ ...w.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, ...extra });
+  return startFirebreak({ ...w.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, LOG_LEVEL: 'warn', ...extra });
 }
 
 function entries(google: GoogleSandbox, docId: string): string[] {
@@ -147,7 +94,7 @@ async function chatToDoc(w: World, fb: RunningFirebreak, label: string, count: n
 /** A person adds rows through the Docs API; time from the write to the Teams message saying so. */
 async function docToChat(w: World, fb: RunningFirebreak, label: string, rows: number): Promise<void> {
   const { docId } = await declare(w, fb, label);
-  const bob = w.clientsAs('bob@example.com');
+  const bob = w.as('bob@example.com');
   const lags: number[] = [];
   for (let i = 1; i <= rows; i++) {
     const text = `${label} row ${i}`;
@@ -164,7 +111,7 @@ async function docToChat(w: World, fb: RunningFirebreak, label: string, rows: nu
 }
 
 export async function timelineBench(opts: { steady?: number; burst?: number; docRows?: number } = {}): Promise<void> {
-  const w = await world();
+  const w = await googleDeployment({ appId: '7a1d0e1f-3333-4444-8555-977777777777', password: 'bench-secret', sandbox: { writesPerMinute: 60 } });
   try {
     const port = String(20000 + Math.floor(Math.random() * 20000));
     const pushed = await start(w, { PORT: port, GOOGLE_NOTIFY_URL: `http://127.0.0.1:${port}` });

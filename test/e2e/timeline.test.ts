@@ -1,15 +1,14 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { docs_v1 } from '@googleapis/docs';
-import { googleClients, SCOPES, type GoogleClients } from '../../src/google/clients';
-import { createTemplate } from '../../src/google/template';
+import type { GoogleClients } from '../../src/google/clients';
 import { findTimeline, planRows } from '../../src/google/timeline';
-import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
-import { startGoogleSandbox, type GoogleSandbox } from '../../src/sandbox/google';
+import type { BotChannel } from '../../src/sandbox/botframework';
+import type { GoogleSandbox } from '../../src/sandbox/google';
 import { readable, channelMessage, post } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
+import { googleDeployment, SUBJECT, type GoogleDeployment } from '../harness/google-deployment';
 import { tableRows } from '../integration/google/setup';
 
 /**
@@ -17,44 +16,20 @@ import { tableRows } from '../integration/google/setup';
  * service account, Drive push to its /api/google/notify), the Bot Framework channel and the Google sandbox with
  * the Docs write quota enforced (60 a minute per user), all over HTTP.
  */
-const APP_ID = '9d6c3f1e-1111-4222-8333-955555555555';
-const TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
-const PASSWORD = 'not-a-real-secret-e2e-timeline';
-const SUBJECT = 'incidents@example.com';
-const SERVICE_ACCOUNT = 'firebreak@e2e.iam.gserviceaccount.com';
-
+let deployment: GoogleDeployment;
 let channel: BotChannel;
 let google: GoogleSandbox;
 let firebreak: RunningFirebreak;
-let keyFile: string;
-let pem: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  pem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  google = await startGoogleSandbox({ domain: 'example.com', writesPerMinute: 60, pushDelayMs: 20, serviceAccounts: [{ clientEmail: SERVICE_ACCOUNT, publicKey: keys.publicKey, delegatedScopes: SCOPES }] });
-  const driveId = google.createSharedDrive('Incidents', { [SUBJECT]: 'organizer' });
-  const template = await createTemplate(as(SUBJECT), { folderId: driveId });
-  keyFile = path.join(tmpdir(), `firebreak-sa-${randomUUID()}.json`);
-  writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: SERVICE_ACCOUNT, private_key: pem, private_key_id: 'e2e' }));
+  deployment = await googleDeployment({ appId: '9d6c3f1e-1111-4222-8333-955555555555', password: 'not-a-real-secret-e2e-timeline', sandbox: { writesPerMinute: 60, pushDelayMs: 20 } });
+  ({ channel, google } = deployment);
   const port = String(20000 + Math.floor(Math.random() * 20000));
   env = {
+    ...deployment.env,
     PORT: port,
-    MICROSOFT_APP_ID: APP_ID,
-    MICROSOFT_APP_PASSWORD: PASSWORD,
-    MICROSOFT_APP_TENANT_ID: TENANT_ID,
-    BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
-    BOT_LOGIN_URL: channel.loginUrl,
     DATABASE_URL: `pglite:${path.join(tmpdir(), `firebreak-e2e-timeline-${randomUUID()}`)}`,
-    GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile,
-    GOOGLE_SUBJECT: SUBJECT,
-    GOOGLE_TEMPLATE_ID: template.id,
-    GOOGLE_FOLDER_ID: driveId,
-    GOOGLE_DOCS_API_URL: google.url,
-    GOOGLE_DRIVE_API_URL: google.url,
-    GOOGLE_TOKEN_URL: google.tokenUrl,
     GOOGLE_NOTIFY_URL: `http://127.0.0.1:${port}`,
     TIMELINE_POLL_SECONDS: '0.3',
     TIMELINE_SETTLE_MS: '50',
@@ -66,14 +41,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await firebreak?.stop();
-  await channel?.close();
-  await google?.close();
-  if (keyFile) rmSync(keyFile, { force: true });
+  await deployment?.close();
 });
 
-function as(user: string): GoogleClients {
-  return googleClients({ clientEmail: SERVICE_ACCOUNT, privateKey: pem }, user, { docsUrl: google.url, driveUrl: google.url, tokenUrl: google.tokenUrl });
-}
+const as = (user: string): GoogleClients => deployment.as(user);
 
 const say = async (text: string, thread: string) => {
   const res = await post(firebreak.url, channelMessage(text, { serviceUrl: channel.serviceUrl, thread }), channel.signInbound({ serviceUrl: channel.serviceUrl }));
