@@ -6,7 +6,7 @@ import type { GoogleClients } from '../../src/google/clients';
 import { findTimeline, planRows } from '../../src/google/timeline';
 import type { BotChannel } from '../../src/sandbox/botframework';
 import type { GoogleSandbox } from '../../src/sandbox/google';
-import { readable, channelMessage, post } from '../harness/activities';
+import { BOB, channelMessage, invoke, messageEvent, post, readable } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { googleDeployment, SUBJECT, type GoogleDeployment } from '../harness/google-deployment';
 import { tableRows } from '../integration/google/setup';
@@ -93,6 +93,12 @@ async function editRowAs(user: string, docId: string, from: string, to: string):
     requestBody: { requests: [{ deleteContentRange: { range: { startIndex: start, endIndex: cell.endIndex! - 1 } } }, { insertText: { location: { index: start }, text: to } }] },
   });
 }
+/** The text style of the entry cell whose text is `text`. */
+function entryStyle(docId: string, text: string): Record<string, any> | undefined {
+  const cells = google.document(docId).body.content.filter((el: any) => el.table).flatMap((el: any) => el.table.tableRows.map((r: any) => r.tableCells[2]));
+  const cell = cells.find((c: any) => cellText(c) === text);
+  return cell?.content[0].paragraph.elements[0].textRun.textStyle;
+}
 const cellText = (c: docs_v1.Schema$TableCell) => (c.content ?? []).map((p) => (p.paragraph?.elements ?? []).map((e) => e.textRun?.content ?? '').join('')).join('').replace(/\n$/, '');
 
 test('a burst of 300 notes reaches the doc complete, in order, once each, without one write over the quota', async () => {
@@ -120,6 +126,29 @@ test('emoji and multi-line notes are written whole, with time and who; a too-lon
   const cut = table.find((r) => r[2].startsWith('Long '))![2];
   expect(cut.length).toBeLessThanOrEqual(120);
   expect(cut.endsWith('… [cut; full text in Firebreak]')).toBe(true);
+});
+
+test('"Add to timeline" makes a row linked to the Teams message; editing the message rewrites it, deleting strikes it', async () => {
+  const { thread, docId } = await declare('Recorded messages');
+  const send = async (activity: unknown) => expect((await post(firebreak.url, activity, channel.signInbound({ serviceUrl: channel.serviceUrl }))).status).toBe(200);
+  const link = 'https://teams.microsoft.com/l/message/x/msg-600';
+  await send(
+    invoke('composeExtension/fetchTask', {
+      commandId: 'addToTimeline',
+      commandContext: 'message',
+      messagePayload: { id: 'msg-600', body: { contentType: 'html', content: 'db-2 replica lag is 40 s' }, from: { user: { id: BOB.id, displayName: BOB.name } }, createdDateTime: new Date().toISOString(), linkToMessage: link },
+    }, { serviceUrl: channel.serviceUrl, thread }),
+  );
+  await eventually(() => (entries(docId).includes('db-2 replica lag is 40 s') ? true : undefined), 'the recorded message row');
+  expect(rows(docId).find((r) => r[2] === 'db-2 replica lag is 40 s')![1]).toBe('Bob Brown');
+  await send(messageEvent('edit', 'msg-600', 'db-2 replica lag is 4 s', { serviceUrl: channel.serviceUrl, thread }));
+  await eventually(() => (entries(docId).includes('db-2 replica lag is 4 s') ? true : undefined), 'the row rewritten');
+  await send(messageEvent('delete', 'msg-600', '', { serviceUrl: channel.serviceUrl, thread }));
+  const style = () => entryStyle(docId, 'db-2 replica lag is 4 s');
+  await eventually(() => (style()?.strikethrough ? true : undefined), 'the row struck through');
+  expect(style()).toMatchObject({ link: { url: link } });
+  expect(entries(docId).filter((e) => e.startsWith('db-2 replica lag'))).toEqual(['db-2 replica lag is 4 s']);
+  expect(saidCount('in the doc by')).toBe(0);
 });
 
 test('a row a person adds in the doc reaches the chat once, and an edit of a Firebreak row is told once; nothing is echoed', async () => {
