@@ -1,10 +1,12 @@
 import { submitLatency } from './submit-latency';
+import { timelineBench } from './timeline';
 
 /** `npm run bench`: prints figures. Nothing here passes or fails on time; the machines are shared and noisy. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   const benches: Record<string, () => Promise<void>> = {
     'submit-latency': () => submitLatency(),
+    timeline: () => timelineBench(),
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only && only !== name) continue;

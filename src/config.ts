@@ -317,6 +317,26 @@ export interface GoogleConfig {
   tokenUrl: string;
   /** Local mode: the sandbox's port (its document views are linked from cards, so a stable one). */
   sandboxPort: number;
+  /** The shared pace of every Docs write of the service (the subject's quota is 60 a minute). */
+  docsWritesPerMinute: number;
+  /**
+   * Where Drive push notifications go (`<url>/api/google/notify`): Firebreak's public https base URL. Unset: the
+   * timeline is watched by polling alone. Local mode points the sandbox at this process.
+   */
+  notifyUrl?: string;
+  /** How long a Drive watch channel lives before it is renewed. */
+  watchMinutes: number;
+  timeline: TimelineConfig;
+}
+
+/** The doc's timeline kept in step with the chat, both ways. */
+export interface TimelineConfig {
+  /** Longer entries are cut in the doc with a visible marker; the store keeps the full text. */
+  rowMaxChars: number;
+  /** How often each active incident's doc revision is checked (the safety net under push). */
+  pollMs: number;
+  /** After a change is noticed, how long to let a person finish typing before reading the table. */
+  settleMs: number;
 }
 
 const DRIVE_ID = /^[A-Za-z0-9_-]+$/;
@@ -358,8 +378,25 @@ export function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Config['mode'], p
   const sandboxPort = Number(sandboxPortText);
   if (!Number.isInteger(sandboxPort) || sandboxPort < 0 || sandboxPort > 65535) problems.push(`GOOGLE_SANDBOX_PORT must be a port number 0-65535 (got "${sandboxPortText}")`);
 
+  const notifyUrl = str('GOOGLE_NOTIFY_URL').replace(/\/+$/, '') || undefined;
+  if (notifyUrl) {
+    if (googleMode === 'off') problems.push('GOOGLE_NOTIFY_URL is set but no service account key is (GOOGLE_SERVICE_ACCOUNT_KEY_FILE or GOOGLE_SERVICE_ACCOUNT_KEY)');
+    else if (!isNotifyUrl(notifyUrl)) problems.push(`GOOGLE_NOTIFY_URL must be Firebreak's public https base URL, on a domain verified for the Google Cloud project (got "${notifyUrl}")`);
+  }
+  const pollText = str('TIMELINE_POLL_SECONDS', '30');
+  const pollSeconds = Number(pollText);
+  if (!(Number.isFinite(pollSeconds) && pollSeconds >= 0.05 && pollSeconds <= 3600)) problems.push(`TIMELINE_POLL_SECONDS must be a number of seconds 0.05-3600 (got "${pollText}")`);
+
   return {
     mode: googleMode,
+    docsWritesPerMinute: int(env, 'GOOGLE_DOCS_WRITES_PER_MINUTE', 50, 1, 600, problems),
+    ...(notifyUrl ? { notifyUrl } : {}),
+    watchMinutes: int(env, 'GOOGLE_WATCH_MINUTES', 60, 2, 1440, problems),
+    timeline: {
+      rowMaxChars: int(env, 'TIMELINE_ROW_MAX_CHARS', 1000, 100, 50_000, problems),
+      pollMs: Math.round((Number.isFinite(pollSeconds) ? pollSeconds : 30) * 1000),
+      settleMs: int(env, 'TIMELINE_SETTLE_MS', 3000, 0, 600_000, problems),
+    },
     serviceAccount,
     subject,
     templateId,
@@ -370,6 +407,16 @@ export function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Config['mode'], p
     tokenUrl: url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
     sandboxPort,
   };
+}
+
+/** Drive delivers push notifications to https addresses only; plain http is accepted on loopback (the sandbox). */
+function isNotifyUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
 }
 
 /** The service account key as Google issues it (JSON with client_email and private_key); never echoed back. */

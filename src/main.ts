@@ -6,6 +6,8 @@ import type { Conversation, ResourceKind } from './domain/incident';
 import { createGraph } from './graph/graph';
 import { googleClients, SCOPES } from './google/clients';
 import { createIncidentDocs, type IncidentDocs } from './google/incident-docs';
+import { createDocTimeline, type DocTimeline } from './google/timeline-sync';
+import { createWriteBudget } from './google/write-budget';
 import { ensureTemplate } from './google/template';
 import { createAddonEndpoint } from './google/addon/endpoint';
 import { createVerifier } from './google/addon/verify';
@@ -27,7 +29,10 @@ import { mailSend } from './workers/effects/mail-send';
 import { docCreate } from './workers/effects/doc-create';
 import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
+import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
+import { createDocPace } from './workers/timeline/pace';
+import { createWatcher, type Watcher } from './workers/timeline/watcher';
 import { reportGiveUp } from './workers/give-up';
 import { createRunner, exponentialBackoff } from './workers/runner';
 import { onePerIncident } from './workers/serial';
@@ -62,6 +67,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const provisioning: ResourceKind[] = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
   const google = await startGoogle(config, log);
   if (google) provisioning.push('doc');
+  const pace = createDocPace(1000);
+  let watcher: Watcher | undefined;
 
   const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config) });
   const teams = createTeamsEndpoint(config.bot, bot, log);
@@ -86,10 +93,26 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
         'doc.fill': onePerIncident(docFill({ store, docs: google.docs })),
+        'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
       }),
     },
   });
   wake = () => runner.wake();
+  // Doc -> chat: polling always; Drive push to this process's /api/google/notify when it has a public address.
+  const notifyBase = config.google.notifyUrl ?? (google?.local ? () => url : undefined);
+  watcher =
+    google &&
+    createWatcher({
+      store,
+      incidents,
+      timeline: google.timeline,
+      pace,
+      log,
+      now,
+      pollMs: config.google.timeline.pollMs,
+      settleMs: config.google.timeline.settleMs,
+      ...(notifyBase && { push: { address: () => `${typeof notifyBase === 'string' ? notifyBase : notifyBase()}/api/google/notify`, watchMs: config.google.watchMinutes * 60_000 } }),
+    });
 
   // The Docs sidebar: Google's keys when configured; in local mode, the local issuer in this process.
   const localAddon = config.addon.mode === 'local' ? await startLocalAddon(config.addon) : undefined;
@@ -115,6 +138,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       addon: async (body, authorization) =>
         addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
+      ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: {
           page: () => sandboxPage(process.env.PLAYGROUND_URL),
@@ -130,6 +154,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   runner.start();
   const address = server.address();
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  watcher?.start();
   log.info('firebreak listening', { url, mode: config.mode, store: store.backend });
 
   return {
@@ -137,6 +162,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     ...(localAddon ? { localAddon } : {}),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await watcher?.stop();
       await runner.stop();
       await store.close();
       await localGraph?.emulator.close();
@@ -168,20 +194,22 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger): Promise<{ docs: IncidentDocs; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger): Promise<{ docs: IncidentDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
+  // Every Docs write of the service shares the subject's quota: one budget for all of them.
+  const writes = createWriteBudget(g.docsWritesPerMinute);
   if (g.mode === 'google') {
-    const clients = googleClients(g.serviceAccount!, g.subject, g);
-    return { docs: createIncidentDocs({ clients, ...options }), close: async () => undefined };
+    const clients = { ...googleClients(g.serviceAccount!, g.subject, g), writes };
+    return { docs: createIncidentDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };
   }
   const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
   const { url, tokenUrl } = local.sandbox;
-  const clients = googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl });
+  const clients = { ...googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl }), writes };
   const templateId = await ensureTemplate(clients);
   log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
-  return { docs: createIncidentDocs({ clients, ...options, templateId }), close: () => local.sandbox.close() };
+  return { docs: createIncidentDocs({ clients, ...options, templateId }), timeline: createDocTimeline(clients), local: true, close: () => local.sandbox.close() };
 }
 
 /** The sandbox's sidebar acts as the Playground's current user (Alex Wilber, src/local/playground.yml). */

@@ -7,6 +7,8 @@ export interface Routes {
   /** The Google Workspace add-on (Docs sidebar). */
   addon(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
   health(): Promise<HttpAnswer>;
+  /** Drive push notifications for watched incident docs (headers only; Drive sends no body for files). */
+  googleNotify?(headers: Record<string, string | undefined>): Promise<HttpAnswer>;
   /** Local mode only: the sandbox page and its state. */
   sandbox?: { page(): string; state(): Promise<unknown>; addon(body: unknown): Promise<HttpAnswer> };
 }
@@ -49,6 +51,11 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     send(res, await routes.addon(req.body, req.header('authorization') || undefined));
   });
   server.get('/healthz', async (_req, res) => send(res, await routes.health()));
+  server.post('/api/google/notify', async (req, res) => {
+    if (!routes.googleNotify) return send(res, { status: 404, body: { error: 'the incident doc is not watched here: Google Docs is off' } });
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+    send(res, await routes.googleNotify(headers));
+  });
   const sandbox = routes.sandbox;
   if (sandbox) {
     server.get('/sandbox', async (_req, res) => {

@@ -121,6 +121,23 @@ export interface RecordMailFailed extends Base {
   detail: string;
 }
 
+/** A row a person added in the doc's timeline table, as the watcher read it. */
+export interface RecordDocRow extends Base {
+  type: 'RecordDocRow';
+  text: string;
+  who: string;
+  time: string;
+}
+export interface RecordDocRowEdit extends Base {
+  type: 'RecordDocRowEdit';
+  entryId: string;
+  text: string;
+}
+export interface RecordDocLost extends Base {
+  type: 'RecordDocLost';
+  detail: string;
+}
+
 export type Command =
   | DeclareIncident
   | ChangeSeverity
@@ -138,7 +155,10 @@ export type Command =
   | RecordMessage
   | EditRecordedMessage
   | DeleteRecordedMessage
-  | RecordMailFailed;
+  | RecordMailFailed
+  | RecordDocRow
+  | RecordDocRowEdit
+  | RecordDocLost;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C
@@ -270,6 +290,18 @@ export function decide(command: Command, state: Incident | null): Decision {
     }
     case 'RecordMailFailed':
       return [{ type: 'MailFailed', detail: command.detail, at, by }];
+    case 'RecordDocRow': {
+      const text = command.text.trim();
+      if (!text) return [];
+      return [{ type: 'DocRowAdded', text, who: command.who.trim(), time: command.time.trim(), at, by }];
+    }
+    case 'RecordDocRowEdit': {
+      if (state.docTexts?.[command.entryId] === command.text) return [];
+      return [{ type: 'DocRowEdited', entryId: command.entryId, text: command.text, at, by }];
+    }
+    case 'RecordDocLost':
+      if (state.resources.doc?.status !== 'ready') return [];
+      return [{ type: 'DocLost', detail: command.detail, at, by }];
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
@@ -280,7 +312,7 @@ export function decide(command: Command, state: Incident | null): Decision {
 
 /** The timeline keeps growing after resolution (phase 3 notes, late edits): nothing said is turned away. */
 function isRecord(command: Command): boolean {
-  return ['AddNote', 'RecordMessage', 'EditRecordedMessage', 'DeleteRecordedMessage'].includes(command.type);
+  return ['AddNote', 'RecordMessage', 'EditRecordedMessage', 'DeleteRecordedMessage', 'RecordDocRow', 'RecordDocRowEdit'].includes(command.type);
 }
 
 /** Keeps what fits and marks the cut; the full text stays in the chat it came from. */
@@ -290,7 +322,7 @@ function clipText(text: string, max: number): string {
 
 /** Facts reported by Firebreak's own workers; they are recorded even after resolution. */
 function isSystemFact(command: Command): boolean {
-  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed'].includes(command.type) || command.type.startsWith('RecordResource');
+  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed', 'RecordDocLost'].includes(command.type) || command.type.startsWith('RecordResource');
 }
 
 function declare(command: DeclareIncident, state: Incident | null): Decision {

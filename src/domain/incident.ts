@@ -86,6 +86,8 @@ export interface Incident {
   lastUpdateAt: string;
   /** Teams messages recorded on the timeline ("Add to timeline"), by message id. */
   recorded: Record<string, { deleted: boolean }>;
+  /** Timeline entries' texts as last changed in the doc, by entry id (so one edit is recorded once). */
+  docTexts?: Record<string, string>;
   /** Number of events applied. */
   version: number;
 }
@@ -210,6 +212,29 @@ export interface MailFailed extends Base {
   detail: string;
 }
 
+/**
+ * A person added a row to the doc's timeline table. `at` is the row's time cell read as UTC, or when the row was
+ * seen if that cell does not parse (its text is kept in `time`). `by` is the doc's last editor, when known.
+ */
+export interface DocRowAdded extends Base {
+  type: 'DocRowAdded';
+  text: string;
+  /** The row's Who cell (may be empty: then the editor is who). */
+  who: string;
+  time: string;
+}
+/** Someone changed a timeline row's text in the doc (a row Firebreak wrote, or one a person added). */
+export interface DocRowEdited extends Base {
+  type: 'DocRowEdited';
+  entryId: string;
+  text: string;
+}
+/** A system fact: the incident doc was deleted or Firebreak lost access to it; the chat keeps the timeline. */
+export interface DocLost extends Base {
+  type: 'DocLost';
+  detail: string;
+}
+
 export type IncidentEvent =
   | IncidentDeclared
   | SeverityChanged
@@ -227,7 +252,10 @@ export type IncidentEvent =
   | MessageRecorded
   | RecordedMessageEdited
   | RecordedMessageDeleted
-  | MailFailed;
+  | MailFailed
+  | DocRowAdded
+  | DocRowEdited
+  | DocLost;
 
 export type EventType = IncidentEvent['type'];
 
@@ -316,6 +344,12 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: true } } };
     case 'MailFailed':
       return next;
+    case 'DocRowAdded':
+      return next;
+    case 'DocRowEdited':
+      return { ...next, docTexts: { ...state.docTexts, [event.entryId]: event.text } };
+    case 'DocLost':
+      return { ...next, resources: { ...state.resources, doc: { ...state.resources.doc, status: 'failed', detail: event.detail } } };
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next

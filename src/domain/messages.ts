@@ -166,6 +166,24 @@ export function noteFromOutside(incident: Incident, note: { kind: 'note' | 'acti
   return { subject: `${incidentLabel(incident)}: ${note.by.name} ${what}${where}`, lines: [note.text] };
 }
 
+/** A row a person added in the doc's timeline table, told to the incident's conversation. */
+export function docRowAdded(incident: Incident, row: { text: string; time: string; by: { name: string } }): Message {
+  return { subject: `${incidentLabel(incident)}: added in the doc by ${row.by.name}`, lines: [row.time ? `${row.time}: ${row.text}` : row.text] };
+}
+
+/** A timeline row changed in the doc, told to the incident's conversation with its new text. */
+export function docRowEdited(incident: Incident, row: { text: string; by: { name: string } }): Message {
+  return { subject: `${incidentLabel(incident)}: a timeline row was changed in the doc by ${row.by.name}`, lines: [`Now: ${row.text}`] };
+}
+
+/** The doc is gone or unreachable; what Firebreak does about it, in plain words. */
+export function docLostMessage(incident: Incident, detail: string): Message {
+  return {
+    subject: `${incidentLabel(incident)}: Firebreak can no longer write to the incident doc`,
+    lines: [detail, 'The full timeline is still recorded here and by Firebreak; nothing said is lost. Restore or re-share the doc, or keep the timeline in this conversation.'],
+  };
+}
+
 /** Said in the incident's conversation when Firebreak stops trying to create a resource. */
 export function troubleMessage(incident: Incident, resource: ResourceKind, detail: string): Message {
   return {

@@ -1,18 +1,20 @@
 import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
-import { changeLine, followUp, incidentLabel, noteFromOutside, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { changeLine, docLostMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | SendMail | FillDoc | RemindUpdate;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | SendMail | FillDoc | SyncTimeline | RemindUpdate;
 
 interface EffectBase {
   key: string;
   incidentId: string;
   /** ISO time before which the effect must not run (reminders). */
   notBefore?: string;
+  /** Not added while one of its kind waits to run for the incident (it will see everything when it runs). */
+  coalesce?: boolean;
 }
 /** Post the live incident card into a place; the copy comes back as `CardPosted`. */
 export interface PostCard extends EffectBase {
@@ -47,6 +49,14 @@ export interface FillDoc extends EffectBase {
   kind: 'doc.fill';
   payload: Record<string, never>;
 }
+/**
+ * Bring the doc's timeline table in step with the log: append missing rows, rewrite edited ones, strike deleted
+ * ones, in one write. Coalesced: while one waits to run, later events need no other.
+ */
+export interface SyncTimeline extends EffectBase {
+  kind: 'timeline.sync';
+  payload: Record<string, never>;
+}
 
 /** At the time the next stakeholder update is due: remind the incident's conversation if none went out. */
 export interface RemindUpdate extends EffectBase {
@@ -55,6 +65,22 @@ export interface RemindUpdate extends EffectBase {
 }
 
 export type EffectKind = Effect['kind'];
+
+/** Events that add or change a timeline entry (see timeline.ts); `DocRowAdded` so its row gets tagged. */
+const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
+  'SeverityChanged',
+  'PhaseChanged',
+  'CommanderChanged',
+  'RoleAssigned',
+  'NoteAdded',
+  'IncidentResolved',
+  'StakeholderUpdatePosted',
+  'MessageRecorded',
+  'RecordedMessageEdited',
+  'RecordedMessageDeleted',
+  'ResourceReady',
+  'DocRowAdded',
+]);
 
 const CREATE: Record<ResourceKind, CreateResource['kind']> = {
   channel: 'channel.create',
@@ -72,6 +98,12 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   let refresh = false;
   const postCard = (conversation: Conversation) =>
     effects.push({ kind: 'card.post', key: `card.post:${id}:${conversation.id}`, incidentId: id, payload: { conversation } });
+  /** Into the incident's own conversations (not announcement places), once per event version. */
+  const tell = (suffix: string, message: Message) => {
+    for (const conversation of state.places.filter((p) => !isAnnouncement(state, p.id))) {
+      effects.push({ kind: 'message.post', key: `message.post:${id}:${state.version}:${conversation.id}:${suffix}`, incidentId: id, payload: { conversation, message } });
+    }
+  };
 
   for (const event of events) {
     switch (event.type) {
@@ -155,6 +187,16 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
           },
         });
         break;
+      case 'DocRowAdded':
+        tell('doc-row', docRowAdded(state, event));
+        break;
+      case 'DocRowEdited':
+        tell('doc-edit', docRowEdited(state, event));
+        break;
+      case 'DocLost':
+        refresh = true;
+        tell('doc-lost', docLostMessage(state, event.detail));
+        break;
       case 'CardPosted':
         // A change committed while this copy was on its way was refreshed without it: bring every copy up to date.
         if (event.renderedVersion !== undefined && event.renderedVersion < state.version - 1) refresh = true;
@@ -176,6 +218,10 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {
     effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:v${state.version}`, incidentId: id, payload: {} });
+  }
+  // The doc's timeline follows every timeline-worthy event once the doc exists (and catches up when it appears).
+  if (state.resources.doc?.status === 'ready' && events.some((e) => TIMELINE_EVENTS.has(e.type))) {
+    effects.push({ kind: 'timeline.sync', key: `timeline.sync:${id}:v${state.version}`, incidentId: id, payload: {}, coalesce: true });
   }
   if (refresh) {
     effects.push({ kind: 'card.refresh', key: `card.refresh:${id}:${state.version}`, incidentId: id, payload: {} });

@@ -18,6 +18,8 @@ export interface TimelineEntry {
   /** The message was deleted in chat: the entry stays, struck through. */
   deleted?: boolean;
   edited?: boolean;
+  /** A person wrote it in the doc: it is already there, so it is tagged, never written again. */
+  fromDoc?: boolean;
 }
 
 export interface VersionedEvent {
@@ -33,9 +35,14 @@ export function entryId(incidentId: string, version: number): string {
 export function timeline(incidentId: string, events: readonly VersionedEvent[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const byMessage = new Map<string, TimelineEntry>();
+  const byId = new Map<string, TimelineEntry>();
   for (const { version, event } of events) {
     const id = entryId(incidentId, version);
-    const entry = (text: string, extra: Partial<TimelineEntry> = {}) => entries.push({ id, at: event.at, who: event.by.name, text, ...extra });
+    const entry = (text: string, extra: Partial<TimelineEntry> = {}) => {
+      const e: TimelineEntry = { id, at: event.at, who: event.by.name, text, ...extra };
+      entries.push(e);
+      byId.set(id, e);
+    };
     switch (event.type) {
       case 'IncidentDeclared':
         entry(`Declared: ${event.title} (severity ${event.severity}). ${event.commander.name} is incident commander.`);
@@ -61,6 +68,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'MessageRecorded': {
         const e: TimelineEntry = { id, at: event.sentAt, who: event.author.name, text: event.text, ...(event.link ? { link: event.link } : {}) };
         entries.push(e);
+        byId.set(id, e);
         byMessage.set(event.messageId, e);
         break;
       }
@@ -78,6 +86,15 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         if (event.resource === 'channel') entry(`Channel ${event.label} created.`, { link: event.url });
         if (event.resource === 'bridge') entry('Meeting bridge opened.', { link: event.url });
         break;
+      case 'DocRowAdded':
+        entry(event.text, { who: event.who || event.by.name, fromDoc: true });
+        break;
+      case 'DocRowEdited': {
+        const e = byId.get(event.entryId);
+        if (e) Object.assign(e, { text: event.text, edited: true });
+        break;
+      }
+      case 'DocLost':
       case 'CardPosted':
       case 'MailFailed':
       case 'ResourceTrouble':

@@ -1,5 +1,6 @@
 import { auth as googleAuth, docs, type docs_v1 } from '@googleapis/docs';
 import { drive, type drive_v3 } from '@googleapis/drive';
+import type { WriteBudget } from './write-budget';
 
 /**
  * The Docs and Drive clients, authenticated as a service account with domain-wide delegation: `subject` is the
@@ -26,6 +27,8 @@ export interface Endpoints {
 export interface GoogleClients {
   docs: docs_v1.Docs;
   drive: drive_v3.Drive;
+  /** Paces every Docs write of the service (write-budget.ts); unpaced when unset. */
+  writes?: WriteBudget;
 }
 
 export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints): GoogleClients {

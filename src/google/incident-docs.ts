@@ -166,3 +166,10 @@ function quoted(value: string): string {
 function docUrl(id: string, webViewLink: string | null | undefined): string {
   return webViewLink ? webViewLink.split('?')[0] : `https://docs.google.com/document/d/${id}/edit`;
 }
+
+/** The doc id in a doc link (`…/document/d/<id>/edit`, or the sandbox's `…/sandbox/docs/<id>`). */
+export function docIdOf(url: string): string {
+  const m = /\/d\/([A-Za-z0-9_-]+)/.exec(url) ?? /\/docs\/([A-Za-z0-9_-]+)\/?$/.exec(url);
+  if (!m) throw new Error(`not a doc link: ${url}`);
+  return m[1];
+}

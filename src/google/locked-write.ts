@@ -1,5 +1,6 @@
 import type { docs_v1 } from '@googleapis/docs';
 import type { GoogleClients } from './clients';
+import { OutsideError } from '../workers/errors';
 import { httpStatus, withRetry, type RetryPolicy } from './retry';
 
 /**
@@ -22,16 +23,21 @@ export function lockedWrite<T>(
   documentId: string,
   plan: (doc: docs_v1.Schema$Document) => Planned<T>,
   retry?: RetryPolicy,
+  /** Told the revision the write made (the answer's `writeControl.requiredRevisionId`). */
+  onWritten?: (revisionId: string) => void,
 ): Promise<T> {
   return withRetry(
     what,
     async () => {
       for (let race = 1; ; race++) {
-        const doc = (await clients.docs.documents.get({ documentId })).data;
+        const doc = await readForWrite(clients, documentId);
         const { requests, result } = plan(doc);
         if (!requests.length) return result;
+        await clients.writes?.take();
         try {
-          await clients.docs.documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId: doc.revisionId! } } });
+          const res = await clients.docs.documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId: doc.revisionId! } } });
+          const revision = res.data.writeControl?.requiredRevisionId;
+          if (revision) onWritten?.(revision);
           return result;
         } catch (err) {
           if (httpStatus(err) !== 400 || race >= RACES) throw err;
@@ -40,4 +46,26 @@ export function lockedWrite<T>(
     },
     retry,
   );
+}
+
+/**
+ * The doc as it is now, for a write. A doc deleted, unshared, or shared read-only (Docs leaves `revisionId` out
+ * for readers: "only populated for users with edit access") is `not-found` for Firebreak: it cannot write there.
+ */
+export async function readForWrite(clients: GoogleClients, documentId: string): Promise<docs_v1.Schema$Document> {
+  let doc: docs_v1.Schema$Document;
+  try {
+    doc = (await clients.docs.documents.get({ documentId })).data;
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === 404) throw new OutsideError('not-found', 'The incident doc was deleted (Google Docs answers 404 for it).');
+    if (status === 403 && !isRateLimit(err)) throw new OutsideError('not-found', 'The incident doc is no longer shared with Firebreak (Google Docs answers 403 for it).');
+    throw err;
+  }
+  if (!doc.revisionId) throw new OutsideError('not-found', 'Firebreak may only read the incident doc now, no longer edit it.');
+  return doc;
+}
+
+function isRateLimit(err: unknown): boolean {
+  return /rate|quota/i.test(JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? ''));
 }

@@ -27,6 +27,8 @@ export interface TimelineRow {
   entry: string;
   /** Links the entry (e.g. back to the Teams message). */
   link?: string;
+  /** Struck through (the message was deleted in chat). */
+  struck?: boolean;
 }
 
 export function findTimeline(doc: docs_v1.Schema$Document): TimelineTable | undefined {
@@ -77,7 +79,8 @@ export function planRows(table: TimelineTable, rows: TimelineRow[]): docs_v1.Sch
     texts.forEach((t, c) => {
       // A row inserted below the header may inherit its bold: state the style rather than rely on inheritance.
       const link = c === 2 && row.link ? { link: { url: row.link } } : {};
-      if (t) requests.push({ updateTextStyle: { range: { startIndex: at, endIndex: at + t.length }, textStyle: { bold: false, ...link }, fields: 'bold,link' } });
+      const struck = c === 2 && row.struck ? { strikethrough: true } : {};
+      if (t) requests.push({ updateTextStyle: { range: { startIndex: at, endIndex: at + t.length }, textStyle: { bold: false, ...link, ...struck }, fields: c === 2 ? 'bold,link,strikethrough' : 'bold,link' } });
       at += t.length + 2;
     });
     const rowLength = 1 + 2 * table.columns + texts.reduce((n, t) => n + t.length, 0);

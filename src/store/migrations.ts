@@ -47,6 +47,35 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (conversation_id, incident_id)
   );
   `,
+  // The doc timeline kept in step with the chat (issue 6): rows Firebreak wrote or accepted, by entry id, with the
+  // text it last wrote (`pending` while a write is in flight), the doc revision last read, and Drive push channels.
+  `
+  CREATE TABLE timeline_rows (
+    incident_id text NOT NULL REFERENCES incidents(id),
+    key         text NOT NULL,
+    text        text,
+    pending     text,
+    struck      boolean NOT NULL DEFAULT false,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (incident_id, key)
+  );
+  CREATE TABLE timeline_docs (
+    incident_id   text PRIMARY KEY REFERENCES incidents(id),
+    doc_id        text NOT NULL,
+    revision_id   text,
+    updated_at    timestamptz NOT NULL
+  );
+  CREATE TABLE watch_channels (
+    id          text PRIMARY KEY,
+    incident_id text NOT NULL REFERENCES incidents(id),
+    doc_id      text NOT NULL,
+    resource_id text NOT NULL,
+    token       text NOT NULL,
+    expiration  timestamptz NOT NULL,
+    stopped_at  timestamptz
+  );
+  CREATE INDEX watch_channels_incident ON watch_channels (incident_id) WHERE stopped_at IS NULL;
+  `,
 ];
 
 /** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */

@@ -2,6 +2,7 @@ import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
 import type { Effect, EffectKind } from '../domain/react';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
+import { createTimelineStore, type TimelineStore } from './timeline-store';
 
 /** Events, their effects and the incident snapshot, written together or not at all. */
 export interface Commit {
@@ -66,6 +67,8 @@ export interface Store {
   /** Keeps what an effect has done outside so far (merged into its payload), so a retry doesn't do it again. */
   noteEffectProgress(id: string, progress: Record<string, unknown>): Promise<void>;
   effects(opts?: { incidentId?: string; pending?: boolean }): Promise<StoredEffect[]>;
+  /** The doc timeline's bookkeeping (known rows, last revision, push channels). */
+  timeline: TimelineStore;
   close(): Promise<void>;
 }
 
@@ -192,6 +195,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
       );
       return rows.map(toEffect);
     },
+    timeline: createTimelineStore(sql),
     close: () => sql.close(),
   };
 }
@@ -238,6 +242,14 @@ async function writeCommit(tx: SqlTx, c: Commit): Promise<void> {
     );
   }
   for (const effect of c.effects) {
+    // A coalesced effect is not added while one of its kind waits unclaimed for the incident: that one will do it all.
+    if (effect.coalesce) {
+      const waiting = await tx.query(
+        `SELECT 1 FROM effects WHERE kind = $1 AND incident_id = $2 AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3) LIMIT 1`,
+        [effect.kind, effect.incidentId, c.now],
+      );
+      if (waiting.length) continue;
+    }
     await tx.query(
       `INSERT INTO effects (key, kind, incident_id, payload, not_before, created_at)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (key) DO NOTHING`,

@@ -51,9 +51,9 @@ test('a ready resource fills the doc once the doc exists; the doc itself trigger
   const bridgeFirst = effectsOf([declared], { type: 'RecordResourceReady', resource: 'bridge', url: 'u', label: 'l', at, by: jo });
   expect(bridgeFirst.map((e) => e.kind)).toEqual(['card.refresh']);
   const docReady = { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'd', label: 'INC-1', at, by: jo };
-  expect(effectsOf([declared], docReady).map((e) => e.key)).toEqual(['doc.fill:inc-1:doc', 'card.refresh:inc-1:2']);
+  expect(effectsOf([declared], docReady).map((e) => e.key)).toEqual(['doc.fill:inc-1:doc', 'timeline.sync:inc-1:v2', 'card.refresh:inc-1:2']);
   const bridgeAfterDoc = effectsOf([declared, docReady], { type: 'RecordResourceReady', resource: 'bridge', url: 'u', label: 'l', at, by: jo });
-  expect(bridgeAfterDoc.map((e) => e.key)).toEqual(['doc.fill:inc-1:bridge', 'card.refresh:inc-1:3']);
+  expect(bridgeAfterDoc.map((e) => e.key)).toEqual(['doc.fill:inc-1:bridge', 'timeline.sync:inc-1:v3', 'card.refresh:inc-1:3']);
 });
 
 test('a new place gets the card; a final failure is said in the origin conversation', () => {

@@ -1,64 +1,36 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { googleClients, SCOPES } from '../../src/google/clients';
-import { createTemplate } from '../../src/google/template';
-import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
-import { startGoogleSandbox, type GoogleSandbox } from '../../src/sandbox/google';
+import type { BotChannel } from '../../src/sandbox/botframework';
+import type { GoogleSandbox } from '../../src/sandbox/google';
 import { channelMessage, post } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
+import { googleDeployment, type GoogleDeployment } from '../harness/google-deployment';
 
 /**
  * The incident doc end to end: the real server process in production mode, configured like a real deployment
  * (a service account key file, domain-wide delegation, a template in a shared drive), talking to the local
  * Bot Framework channel and the Google sandbox over HTTP. The card gains its doc link.
  */
-const APP_ID = '9d6c3f1e-1111-4222-8333-944444444444';
-const TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
-const PASSWORD = 'not-a-real-secret-e2e-google';
-const SUBJECT = 'incidents@example.com';
-const SERVICE_ACCOUNT = 'firebreak@e2e.iam.gserviceaccount.com';
-
+let deployment: GoogleDeployment;
 let channel: BotChannel;
 let google: GoogleSandbox;
 let firebreak: RunningFirebreak;
 let driveId: string;
-let keyFile: string;
 
 beforeAll(async () => {
-  channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT_ID });
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  google = await startGoogleSandbox({ domain: 'example.com', serviceAccounts: [{ clientEmail: SERVICE_ACCOUNT, publicKey, delegatedScopes: SCOPES }] });
-  driveId = google.createSharedDrive('Incidents', { [SUBJECT]: 'organizer' });
-  const endpoints = { docsUrl: google.url, driveUrl: google.url, tokenUrl: google.tokenUrl };
-  const template = await createTemplate(googleClients({ clientEmail: SERVICE_ACCOUNT, privateKey: pem }, SUBJECT, endpoints), { folderId: driveId });
-  keyFile = path.join(tmpdir(), `firebreak-sa-${randomUUID()}.json`);
-  writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: SERVICE_ACCOUNT, private_key: pem, private_key_id: 'e2e' }));
+  deployment = await googleDeployment({ appId: '9d6c3f1e-1111-4222-8333-944444444444', password: 'not-a-real-secret-e2e-google' });
+  ({ channel, google, driveId } = deployment);
   firebreak = await startFirebreak({
-    MICROSOFT_APP_ID: APP_ID,
-    MICROSOFT_APP_PASSWORD: PASSWORD,
-    MICROSOFT_APP_TENANT_ID: TENANT_ID,
-    BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
-    BOT_LOGIN_URL: channel.loginUrl,
+    ...deployment.env,
     DATABASE_URL: `pglite:${path.join(tmpdir(), `firebreak-e2e-google-${randomUUID()}`)}`,
-    GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile,
-    GOOGLE_SUBJECT: SUBJECT,
-    GOOGLE_TEMPLATE_ID: template.id,
-    GOOGLE_FOLDER_ID: driveId,
     GOOGLE_SHARE_GROUPS: 'oncall@example.com',
-    GOOGLE_DOCS_API_URL: google.url,
-    GOOGLE_DRIVE_API_URL: google.url,
-    GOOGLE_TOKEN_URL: google.tokenUrl,
   });
 }, 60_000);
 
 afterAll(async () => {
   await firebreak?.stop();
-  await channel?.close();
-  await google?.close();
-  if (keyFile) rmSync(keyFile, { force: true });
+  await deployment?.close();
 });
 
 const declare = (title: string) => {

@@ -7,13 +7,15 @@ export interface RunningFirebreak {
   url: string;
   logs: string[];
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing finished or flushed. */
+  kill(): Promise<void>;
 }
 
 const ROOT = path.resolve(__dirname, '../..');
 
 /** Starts the real server process (`src/main.ts`) with the given environment and waits for /healthz. */
 export async function startFirebreak(env: Record<string, string>): Promise<RunningFirebreak> {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
@@ -43,6 +45,10 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -65,6 +65,8 @@ export const docsHandlers: Record<string, (call: DriveCall) => Answer> = {
       working.revision = call.newRevision();
       call.data.docs[file.id] = working;
       file.modifiedTime = new Date(call.now()).toISOString();
+      file.lastModifiedBy = call.caller.email;
+      call.push.changed(call.data, file.id);
     }
     const revision = call.data.docs[file.id].revision;
     return { status: 200, body: { documentId: file.id, replies: result.replies, writeControl: { requiredRevisionId: revision } } };

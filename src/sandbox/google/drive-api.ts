@@ -3,6 +3,7 @@ import { emptyDoc } from './document';
 import { canWrite, DOC_MIME, newId, roleOf, rootOf, type Caller, type DriveData, type DriveFile, type Permission, type Role } from './drive-state';
 import { parseQuery } from './drive-query';
 import { fail, SandboxError } from './errors';
+import type { Push } from './push';
 
 /**
  * Drive v3 `files` and `permissions` methods Firebreak calls (https://developers.google.com/workspace/drive/api/reference/rest/v3).
@@ -20,6 +21,7 @@ export interface DriveCall {
   base: string;
   now: () => number;
   newRevision: () => string;
+  push: Push;
 }
 
 export interface Answer {
@@ -66,7 +68,31 @@ export const driveHandlers: Record<string, (call: DriveCall) => Answer> = {
       }
     }
     file.modifiedTime = new Date(call.now()).toISOString();
+    file.lastModifiedBy = call.caller.email;
+    call.push.changed(call.data, file.id);
     return { status: 200, body: fileJson(call, file), defaultFields: FILE_DEFAULT };
+  },
+
+  'drive.files.delete'(call) {
+    const file = readable(call, call.params.fileId);
+    const role = roleOf(call.data, call.caller, file);
+    if (role !== 'owner' && role !== 'organizer') throw insufficient();
+    delete call.data.files[file.id];
+    delete call.data.docs[file.id];
+    return { status: 204, body: undefined };
+  },
+
+  'drive.files.watch'(call) {
+    const file = readable(call, call.params.fileId);
+    const channel = call.push.watch(call.data, file.id, call.caller.email, call.body);
+    const { id, resourceId, token, expiration } = channel;
+    const body = { kind: 'api#channel', id, resourceId, resourceUri: `https://www.googleapis.com/drive/v3/files/${file.id}?alt=json&supportsAllDrives=true`, ...(token ? { token } : {}), expiration: String(expiration) };
+    return { status: 200, body };
+  },
+
+  'drive.channels.stop'(call) {
+    call.push.stop(call.data, call.caller.email, call.body);
+    return { status: 204, body: undefined };
   },
 
   'drive.files.list'(call) {
@@ -195,6 +221,8 @@ function fileJson(call: DriveCall, f: DriveFile): Json {
     webViewLink: f.mimeType === DOC_MIME ? `${call.base}/sandbox/docs/${f.id}` : `${call.base}/sandbox/files/${f.id}`,
     ...(f.owner ? { owners: [{ kind: 'drive#user', emailAddress: f.owner, displayName: f.owner, me: f.owner === call.caller.email }] } : {}),
     ownedByMe: f.owner === call.caller.email,
+    // Drive names the person; the sandbox has no directory, so the display name is the email address.
+    ...(f.lastModifiedBy ? { lastModifyingUser: { kind: 'drive#user', displayName: f.lastModifiedBy, emailAddress: f.lastModifiedBy, me: f.lastModifiedBy === call.caller.email } } : {}),
     permissionIds: f.permissions.map((p) => p.id),
     capabilities: { canEdit: canWrite(role), canShare: canWrite(role) },
   };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DocState } from './document';
+import type { ChannelState } from './push';
 
 /**
  * What the sandbox's Drive holds: files (Google Docs, folders), shared drives, and who may see what.
@@ -38,6 +39,8 @@ export interface DriveFile {
   createdTime: string;
   modifiedTime: string;
   permissions: Permission[];
+  /** Who made the last change (Drive's `lastModifyingUser`), when it was a person or an impersonated user. */
+  lastModifiedBy?: string;
 }
 
 export interface SharedDrive {
@@ -57,6 +60,8 @@ export interface DriveData {
   files: Record<string, DriveFile>;
   drives: Record<string, SharedDrive>;
   docs: Record<string, DocState>;
+  /** Push notification channels (files.watch), by channel id. */
+  channels?: Record<string, ChannelState>;
 }
 
 export function newId(): string {

@@ -15,6 +15,10 @@ export interface GoogleFault {
   drop?: 'before' | 'after';
   times?: number;
   match?: string;
+  /** Runs just before the call is handled: a person's edit landing between a client's read and its write. */
+  before?: () => void;
+  /** Runs once the call has been carried out, before the answer goes (e.g. the client process crashing). */
+  after?: () => void;
 }
 
 export interface Faults {
@@ -35,6 +39,7 @@ export function createFaults(): Faults {
       if (!f || (f.match && !method.includes(f.match))) return undefined;
       if (f.times !== undefined && --f.times <= 0) current = undefined;
       if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+      f.before?.();
       return f;
     },
     error(api, f) {

@@ -7,6 +7,7 @@ import { loadApi } from './discovery';
 import { FOLDER_MIME, newId, type DriveData, type DriveFile, type Role } from './drive-state';
 import { createFaults, type GoogleFault } from './faults';
 import { createTokenIssuer, type ServiceAccountRegistration } from './oauth';
+import { createPush, type PushDelivery } from './push';
 import { createWriteQuota } from './quota';
 import { renderDoc, renderIndex } from './render';
 import { route } from './router';
@@ -22,6 +23,8 @@ export interface GoogleSandboxOptions {
   serviceAccounts?: ServiceAccountRegistration[];
   writesPerMinute?: number;
   now?: () => number;
+  /** How long Drive push notifications wait to coalesce changes (default 100 ms; real Drive can take minutes). */
+  pushDelayMs?: number;
   /** Keep the sandbox's Drive in this JSON file across restarts (local mode). */
   stateFile?: string;
   port?: number;
@@ -48,7 +51,11 @@ export interface GoogleSandbox {
   /** A document as documents.get returns it to its owner, for assertions. */
   document(id: string): Record<string, any>;
   /** Edits a document the way a person in the Docs editor would: no API call, no quota, a new revision. */
-  edit(id: string, requests: Record<string, unknown>[]): void;
+  edit(id: string, requests: Record<string, unknown>[], by?: string): void;
+  /** Push notifications sent to watch channels, with the receiver's answers. */
+  pushes: PushDelivery[];
+  /** The open watch channels (not stopped, maybe expired). */
+  channels(): { id: string; fileId: string; expiration: number }[];
   files(): DriveFile[];
   writesUsed(user: string): number;
   close(): Promise<void>;
@@ -63,6 +70,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
   const quota = createWriteQuota(opts.writesPerMinute ?? 60, now);
   const apis = { docs: loadApi('docs'), drive: loadApi('drive') };
   const calls: GoogleCall[] = [];
+  const push = createPush({ now, delayMs: opts.pushDelayMs ?? 100 });
   let base = '';
   let saveTimer: NodeJS.Timeout | undefined;
 
@@ -80,7 +88,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
     }, 100);
   };
   const newRevision = () => `ALm37B${randomBytes(18).toString('base64url')}`;
-  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c) };
+  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c), push };
 
   const server = await listen(async (req, body): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -124,16 +132,21 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
     document(id) {
       return documentJson(data.docs[id], id, data.files[id]?.name ?? '');
     },
-    edit(id, requests) {
+    edit(id, requests, by) {
       const working = structuredClone(data.docs[id]);
       applyRequests(working, requests);
       data.docs[id] = { ...working, revision: newRevision() };
+      if (by && data.files[id]) data.files[id].lastModifiedBy = by;
+      push.changed(data, id);
       scheduleSave();
     },
+    pushes: push.deliveries,
+    channels: () => Object.values(data.channels ?? {}).map(({ id, fileId, expiration }) => ({ id, fileId, expiration })),
     files: () => Object.values(data.files),
     writesUsed: (user) => quota.used(user),
     async close() {
       if (saveTimer) clearTimeout(saveTimer);
+      push.close();
       save();
       await server.close();
     },

@@ -8,6 +8,7 @@ import { errorReply, fail, SandboxError, type Api } from './errors';
 import type { Faults } from './faults';
 import { selectFields } from './fields';
 import type { TokenIssuer } from './oauth';
+import type { Push } from './push';
 import type { WriteQuota } from './quota';
 
 /**
@@ -25,6 +26,7 @@ export interface RouterDeps {
   newRevision: () => string;
   onWrite: () => void;
   record: (call: { method: string; status: number; at: number }) => void;
+  push: Push;
 }
 
 const HANDLERS = { ...docsHandlers, ...driveHandlers };
@@ -39,6 +41,7 @@ export async function route(deps: RouterDeps, req: IncomingMessage, url: URL, bo
     const fault = await deps.faults.take(method);
     if (fault?.status) throw deps.faults.error(api, fault);
     reply = fault?.drop === 'before' ? { status: 0, drop: true } : await handle(deps, api, req, url, body, matched);
+    fault?.after?.();
     if (fault?.drop === 'after') reply = { status: 0, drop: true };
   } catch (err) {
     if (!(err instanceof SandboxError)) throw err;
@@ -72,7 +75,7 @@ async function handle(deps: RouterDeps, api: Api, req: IncomingMessage, url: URL
     if (problem) throw problem;
     json = (parsed.value ?? {}) as Record<string, unknown>;
   }
-  const call: DriveCall = { data: deps.data(), caller, params, query: url.searchParams, body: json, base: deps.base(), now: deps.now, newRevision: deps.newRevision };
+  const call: DriveCall = { data: deps.data(), caller, params, query: url.searchParams, body: json, base: deps.base(), now: deps.now, newRevision: deps.newRevision, push: deps.push };
   const answer = handler(call);
   if (spec.httpMethod !== 'GET') deps.onWrite();
   return { status: answer.status, body: selectFields(answer.body, url.searchParams.get('fields') ?? answer.defaultFields ?? null) };

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { findTimeline, planRows } from '../src/google/timeline';
+import type { GoogleSandbox } from '../src/sandbox/google';
+import { channelMessage, post, readable } from '../test/harness/activities';
+import { startFirebreak, type RunningFirebreak } from '../test/harness/firebreak';
+import { googleDeployment, type GoogleDeployment } from '../test/harness/google-deployment';
+import { percentiles, report, round } from './stats';
+
+/**
+ * Issue 6: the doc timeline and the chat in step. Chat -> doc lag (note sent -> row in the doc) and Docs writes used,
+ * at a steady 1 note/s and for a 300-note burst, under the sandbox's enforced quota (60 writes/min per user);
+ * doc -> chat lag (a person's row -> told in Teams) with Drive push and with polling alone. Defaults otherwise
+ * (TIMELINE_SETTLE_MS 3000), except a 5 s poll for the polling-only run (30 s by default) to keep the bench short.
+ */
+type World = GoogleDeployment;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function start(w: World, extra: Record<string, string>): Promise<RunningFirebreak> {
+  return startFirebreak({ ...w.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, LOG_LEVEL: 'warn', ...extra });
+}
+
+function entries(google: GoogleSandbox, docId: string): string[] {
+  const doc = google.document(docId);
+  const el = doc.body.content.find((e: any) => e.table && e.startIndex === doc.namedRanges['firebreak.timeline']?.namedRanges[0].ranges[0].startIndex);
+  if (!el) return [];
+  return el.table.tableRows.slice(1).map((r: any) => r.tableCells[2].content.map((p: any) => p.paragraph.elements.map((e: any) => e.textRun?.content ?? '').join('')).join('').replace(/\n$/, ''));
+}
+
+async function until<T>(probe: () => T | undefined, timeoutMs: number, stepMs = 10): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('bench: timed out');
+    await sleep(stepMs);
+  }
+}
+
+async function declare(w: World, fb: RunningFirebreak, title: string): Promise<{ thread: string; docId: string }> {
+  const activity = channelMessage(`declare sev2 ${title}`, { serviceUrl: w.channel.serviceUrl });
+  await post(fb.url, activity, w.channel.signInbound({ serviceUrl: w.channel.serviceUrl }));
+  const file = await until(() => w.google.files().find((f) => f.name.endsWith(` ${title}`)), 30_000);
+  await until(() => (entries(w.google, file.id).some((e) => e.startsWith('Declared:')) ? true : undefined), 30_000);
+  return { thread: activity.id, docId: file.id };
+}
+
+/** Sends notes at `intervalMs` apart (0: as fast as the chat answers), timing each until its row is in the doc. */
+async function chatToDoc(w: World, fb: RunningFirebreak, label: string, count: number, intervalMs: number): Promise<void> {
+  const { thread, docId } = await declare(w, fb, label);
+  const since = w.google.calls.length;
+  const sent = new Map<string, number>();
+  const seen = new Map<string, number>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      const now = performance.now();
+      for (const e of entries(w.google, docId)) if (sent.has(e) && !seen.has(e)) seen.set(e, now);
+      await sleep(10);
+    }
+  })();
+  const token = w.channel.signInbound({ serviceUrl: w.channel.serviceUrl });
+  const notes = Array.from({ length: count }, (_, i) => `${label} note ${i + 1}`);
+  const started = performance.now();
+  for (const [i, note] of notes.entries()) {
+    if (intervalMs) await sleep(Math.max(0, started + i * intervalMs - performance.now()));
+    sent.set(note, performance.now());
+    await post(fb.url, channelMessage(`note ${note}`, { serviceUrl: w.channel.serviceUrl, thread }), token);
+  }
+  const sentIn = (performance.now() - started) / 1000;
+  await until(() => (notes.every((n) => seen.has(n)) ? true : undefined), 180_000).catch(() => undefined);
+  watching = false;
+  await watcher;
+  const rows = entries(w.google, docId).filter((e) => e.startsWith(`${label} note `));
+  const lost = notes.filter((n) => !rows.includes(n)).length;
+  const duplicated = rows.length - new Set(rows).size;
+  const outOfOrder = rows.some((r, i) => i > 0 && Number(r.split(' ').pop()) < Number(rows[i - 1].split(' ').pop()));
+  const writes = w.google.calls.slice(since).filter((c) => c.method === 'docs.documents.batchUpdate');
+  const times = writes.filter((c) => c.status === 200).map((c) => c.at);
+  const perMinuteMax = Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + 60_000).length));
+  const lags = notes.filter((n) => seen.has(n)).map((n) => seen.get(n)! - sent.get(n)!);
+  report(`chat->doc lag, ${label} (${count} notes in ${round(sentIn)} s)`, { ...percentiles(lags, [50, 95]), unit: 'ms' }, label.startsWith('steady') ? 'p95 <= 2000 ms' : undefined);
+  report(`  doc writes, ${label}`, {
+    writes: times.length,
+    maxPerMinute: perMinuteMax,
+    status429: writes.filter((c) => c.status === 429).length,
+    lost,
+    duplicated,
+    outOfOrder,
+  }, 'never above 60/min, 0 lost, 0 duplicated');
+}
+
+/** A person adds rows through the Docs API; time from the write to the Teams message saying so. */
+async function docToChat(w: World, fb: RunningFirebreak, label: string, rows: number): Promise<void> {
+  const { docId } = await declare(w, fb, label);
+  const bob = w.as('bob@example.com');
+  const lags: number[] = [];
+  for (let i = 1; i <= rows; i++) {
+    const text = `${label} row ${i}`;
+    const doc = (await bob.docs.documents.get({ documentId: docId })).data;
+    const requests = planRows(findTimeline(doc)!, [{ key: 'x', time: '', who: 'Bob', entry: text }]).filter((r) => !r.createNamedRange);
+    const startedAt = performance.now();
+    await bob.docs.documents.batchUpdate({ documentId: docId, requestBody: { requests } });
+    await until(() => (w.channel.recorded.some((r) => (readable(r.activity.text) ?? '').includes(text)) ? true : undefined), 120_000, 20);
+    lags.push(performance.now() - startedAt);
+    await sleep(500);
+  }
+  const told = w.channel.recorded.filter((r) => (readable(r.activity.text) ?? '').includes(`${label} row `)).length;
+  report(`doc->chat lag, ${label}`, { ...percentiles(lags, [50, 95]), unit: 'ms', toldTimes: told, rows }, 'each row told once');
+}
+
+export async function timelineBench(opts: { steady?: number; burst?: number; docRows?: number } = {}): Promise<void> {
+  const w = await googleDeployment({ appId: '7a1d0e1f-3333-4444-8555-977777777777', password: 'bench-secret', sandbox: { writesPerMinute: 60 } });
+  try {
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const pushed = await start(w, { PORT: port, GOOGLE_NOTIFY_URL: `http://127.0.0.1:${port}` });
+    try {
+      await chatToDoc(w, pushed, 'steady 1/s', opts.steady ?? 30, 1000);
+      await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
+      await chatToDoc(w, pushed, 'burst', opts.burst ?? 300, 0);
+      await docToChat(w, pushed, 'with push', opts.docRows ?? 8);
+    } finally {
+      await pushed.stop();
+    }
+    const polled = await start(w, { TIMELINE_POLL_SECONDS: '5' });
+    try {
+      await docToChat(w, polled, 'polling only (5 s)', opts.docRows ?? 8);
+    } finally {
+      await polled.stop();
+    }
+  } finally {
+    await w.close();
+  }
+}

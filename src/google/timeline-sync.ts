@@ -1,0 +1,197 @@
+import type { docs_v1 } from '@googleapis/docs';
+import { failureKind, OutsideError } from '../workers/errors';
+import type { GoogleClients } from './clients';
+import { cellText, docsSafe, namedRanges } from './doc-text';
+import { lockedWrite, readForWrite } from './locked-write';
+import { withRetry, type RetryPolicy } from './retry';
+import { findTimeline, planRows, ROW, type TimelineRow } from './timeline';
+
+/**
+ * The doc's timeline table kept in step with the incident's log, both ways. Rows Firebreak wrote carry the named
+ * range `firebreak.row.<entry id>`; a row without one was typed by a person.
+ * @example
+ *   const { rows, revisionId } = await timeline.read(docId);        // what is in the table now
+ *   await timeline.sync(docId, wanted);                              // one locked write: append, tag, rewrite
+ */
+export interface DocTimeline {
+  /** The doc's current revision only (`fields=revisionId`): cheap enough to poll. */
+  revision(docId: string): Promise<string>;
+  read(docId: string): Promise<TableRead>;
+  /** Appends missing rows, tags rows people wrote, rewrites rows marked `rewrite`, in one revision-locked write. */
+  sync(docId: string, rows: WantedRow[]): Promise<SyncResult>;
+  /** Who last changed the doc, best effort (Drive `lastModifyingUser`). */
+  lastEditor(docId: string): Promise<{ name: string; email?: string } | undefined>;
+  /** Opens a Drive push channel on the doc (`files.watch`, web_hook); Drive answers the expiry it granted. */
+  watch(docId: string, channel: { id: string; token: string; address: string; expiration: number }): Promise<{ resourceId: string; expiration: string }>;
+  /** `channels.stop`; a channel Drive no longer knows (expired) counts as stopped. */
+  stopWatch(id: string, resourceId: string): Promise<void>;
+}
+
+export interface DocRow {
+  /** The entry id from the row's named range; unset for a row a person added. */
+  key?: string;
+  time: string;
+  who: string;
+  entry: string;
+}
+
+export interface TableRead {
+  revisionId: string;
+  /** Body rows, header left out; undefined when the doc has no timeline table. */
+  rows?: DocRow[];
+}
+
+export interface WantedRow extends TimelineRow {
+  struck: boolean;
+  /** A person wrote it in the doc: find it and tag it, never append it. */
+  fromDoc: boolean;
+  /** Firebreak's text changed since it wrote the row (an edit, a deletion): write the entry cell again. */
+  rewrite: boolean;
+}
+
+export interface SyncResult {
+  /** Rows written or tagged by this sync (their text is now Firebreak's). */
+  written: string[];
+  /** Every tagged row's entry text as found before the write. */
+  present: Map<string, string>;
+  /** The revision the write made, when this sync wrote. */
+  revisionId?: string;
+  /** The revision this sync read (before its write). */
+  readRevisionId: string;
+}
+
+export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): DocTimeline {
+  return {
+    async revision(docId) {
+      return withRetry('checking the incident doc', async () => (await readRevision(clients, docId)), retry);
+    },
+    async read(docId) {
+      const doc = await withRetry('reading the incident doc', () => readForWrite(clients, docId), retry);
+      return { revisionId: doc.revisionId!, rows: tableRows(doc) };
+    },
+    async sync(docId, rows) {
+      let read = '';
+      let revisionId: string | undefined;
+      let present = new Map<string, string>();
+      const plan = (doc: docs_v1.Schema$Document) => {
+        read = doc.revisionId!;
+        const planned = planSync(doc, rows);
+        present = planned.present;
+        return { requests: planned.requests, result: planned.written };
+      };
+      // The answer's writeControl names the revision this write made, and only it: no person's edit hides in it.
+      const written = await lockedWrite(clients, 'writing the timeline', docId, plan, retry, (r) => (revisionId = r));
+      return { written, present, ...(revisionId ? { revisionId } : {}), readRevisionId: read };
+    },
+    async lastEditor(docId) {
+      const res = await clients.drive.files.get({ fileId: docId, supportsAllDrives: true, fields: 'lastModifyingUser(displayName,emailAddress,me)' });
+      const user = res.data.lastModifyingUser;
+      // Firebreak's own write since the person's (a row tagged, say): who typed it is no longer known.
+      if (user?.me || (!user?.displayName && !user?.emailAddress)) return undefined;
+      return { name: user.displayName || user.emailAddress!, ...(user.emailAddress ? { email: user.emailAddress } : {}) };
+    },
+    async watch(docId, channel) {
+      const res = await withRetry(
+        'watching the incident doc',
+        () =>
+          clients.drive.files.watch({
+            fileId: docId,
+            supportsAllDrives: true,
+            requestBody: { id: channel.id, type: 'web_hook', address: channel.address, token: channel.token, expiration: String(channel.expiration) },
+          }),
+        retry,
+      );
+      return { resourceId: res.data.resourceId!, expiration: new Date(Number(res.data.expiration ?? channel.expiration)).toISOString() };
+    },
+    async stopWatch(id, resourceId) {
+      try {
+        await withRetry('stopping a doc watch', () => clients.drive.channels.stop({ requestBody: { id, resourceId } }), retry);
+      } catch (err) {
+        if (failureKind(err) !== 'not-found') throw err;
+      }
+    },
+  };
+}
+
+async function readRevision(clients: GoogleClients, documentId: string): Promise<string> {
+  const doc = (await clients.docs.documents.get({ documentId, fields: 'revisionId' })).data;
+  if (!doc.revisionId) throw new OutsideError('not-found', 'Firebreak may only read the incident doc now, no longer edit it.');
+  return doc.revisionId;
+}
+
+interface RawRow {
+  key?: string;
+  cells: string[];
+  /** The entry cell's text range [start, end) (its last newline excluded). */
+  entry: { start: number; end: number };
+}
+
+function rawRows(doc: docs_v1.Schema$Document): RawRow[] | undefined {
+  const table = findTimeline(doc);
+  if (!table) return undefined;
+  const el = (doc.body?.content ?? []).find((e) => e.table && e.startIndex === table.start)!;
+  const tags = Object.keys(doc.namedRanges ?? {})
+    .filter((name) => name.startsWith(ROW))
+    .flatMap((name) => namedRanges(doc, name).map((r) => ({ key: name.slice(ROW.length), start: r.start })));
+  return (el.table!.tableRows ?? []).slice(1).map((row) => {
+    const start = row.startIndex ?? 0;
+    const end = row.endIndex ?? 0;
+    const cells = row.tableCells ?? [];
+    const last = cells[Math.min(2, cells.length - 1)];
+    return {
+      key: tags.find((t) => t.start >= start && t.start < end)?.key,
+      cells: cells.map(cellText),
+      entry: { start: (last?.startIndex ?? 0) + 1, end: (last?.endIndex ?? 1) - 1 },
+    };
+  });
+}
+
+function tableRows(doc: docs_v1.Schema$Document): DocRow[] | undefined {
+  return rawRows(doc)?.map((r) => ({ ...(r.key ? { key: r.key } : {}), time: r.cells[0] ?? '', who: r.cells[1] ?? '', entry: r.cells[2] ?? '' }));
+}
+
+/**
+ * The one batch: tags first (they move nothing), then appends below the last row, then rewrites from the bottom
+ * up, so that no request's indices are moved by an earlier one in the same batch.
+ */
+function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests: docs_v1.Schema$Request[]; written: string[]; present: Map<string, string> } {
+  const table = findTimeline(doc);
+  if (!table) throw new OutsideError('permanent', 'the incident doc has no timeline table (a table whose header row is "Time (UTC) | Who | Entry")');
+  const rows = rawRows(doc)!;
+  const present = new Map(rows.filter((r) => r.key).map((r) => [r.key!, r.cells[2] ?? '']));
+  const requests: docs_v1.Schema$Request[] = [];
+  const written: string[] = [];
+  const untagged = rows.filter((r) => !r.key);
+  const appends: TimelineRow[] = [];
+  for (const row of wanted.filter((w) => !present.has(w.key))) {
+    if (!row.fromDoc) {
+      appends.push(row);
+      continue;
+    }
+    // A person's row: tag the first untagged row with its text; if they deleted it since, it stays out of the doc.
+    const at = untagged.findIndex((r) => (r.cells[2] ?? '').trim() === docsSafe(row.entry).trim());
+    if (at < 0) continue;
+    const [found] = untagged.splice(at, 1);
+    const tableRow = (doc.body?.content ?? []).find((e) => e.startIndex === table.start)!.table!.tableRows![rows.indexOf(found) + 1];
+    requests.push({ createNamedRange: { name: ROW + row.key, range: { startIndex: tableRow.startIndex!, endIndex: tableRow.endIndex! } } });
+    written.push(row.key);
+  }
+  if (appends.length) {
+    requests.push(...planRows(table, appends));
+    written.push(...appends.map((r) => r.key));
+  }
+  const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
+  rewrites.sort((a, b) => b.raw.entry.start - a.raw.entry.start);
+  for (const { w, raw } of rewrites) {
+    const text = docsSafe(w.entry);
+    const { start, end } = raw.entry;
+    if (end > start) requests.push({ deleteContentRange: { range: { startIndex: start, endIndex: end } } });
+    if (text) {
+      requests.push({ insertText: { location: { index: start }, text } });
+      const link = w.link ? { link: { url: w.link } } : {};
+      requests.push({ updateTextStyle: { range: { startIndex: start, endIndex: start + text.length }, textStyle: { bold: false, strikethrough: w.struck, ...link }, fields: 'bold,strikethrough,link' } });
+    }
+    written.push(w.key);
+  }
+  return { requests, written, present };
+}

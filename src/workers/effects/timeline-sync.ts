@@ -1,0 +1,66 @@
+import type { Incidents } from '../../app/incidents';
+import { timeline } from '../../domain/timeline';
+import { docIdOf } from '../../google/incident-docs';
+import type { DocTimeline } from '../../google/timeline-sync';
+import type { Store, StoredEffect } from '../../store/store';
+import { describe, failureKind, OutsideError } from '../errors';
+import type { DocPace } from '../timeline/pace';
+import { wantedRows } from '../timeline/rows';
+import { SYSTEM } from './system';
+
+export interface TimelineSyncDeps {
+  store: Store;
+  incidents: Incidents;
+  timeline: DocTimeline;
+  pace: DocPace;
+  maxChars: number;
+  now: () => Date;
+  /** Told after each sync, so the doc is watched from its first rows on. */
+  onSynced?: (incidentId: string) => void;
+}
+
+/**
+ * Brings the doc's timeline table in step with the log in one write (timeline-sync.ts in google/). Safe to run
+ * again at any point: rows are found by their named ranges, so a rerun after a crash or a lost answer writes only
+ * what is missing. The texts about to be written are stored as pending first, so the watcher never mistakes this
+ * write for a person's edit. A doc deleted or unshared is said once in the incident conversation.
+ */
+export function timelineSync(deps: TimelineSyncDeps) {
+  return async (effect: StoredEffect): Promise<void> => {
+    const id = effect.incidentId!;
+    const incident = await deps.store.load(id);
+    if (!incident) throw new OutsideError('not-found', `incident ${id} is gone`);
+    if (incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
+    const docId = docIdOf(incident.resources.doc.url);
+    await deps.pace.exclusive(id, async () => {
+      await deps.pace.ready(id);
+      const at = () => deps.now().toISOString();
+      const entries = timeline(id, await deps.store.events(id));
+      const known = await deps.store.timeline.rows(id);
+      const wanted = wantedRows(incident, entries, known, deps.maxChars);
+      const changing = wanted.filter((w) => known.get(w.key)?.text !== w.entry || known.get(w.key)?.struck !== w.struck);
+      await deps.store.timeline.markPending(id, changing.map((w) => ({ key: w.key, text: w.entry })), at());
+      let result;
+      try {
+        result = await deps.timeline.sync(docId, wanted);
+      } catch (err) {
+        if (failureKind(err) !== 'not-found') throw err;
+        await deps.incidents.run(id, { type: 'RecordDocLost', detail: describe(err), at: at(), by: SYSTEM });
+        return;
+      }
+      if (result.written.length) deps.pace.wrote(id);
+      const byKey = new Map(wanted.map((w) => [w.key, w]));
+      const saved = result.written.map((key) => ({ key, text: byKey.get(key)!.entry, struck: byKey.get(key)!.struck }));
+      // Rows already in the doc that the store never heard of (a crash after an earlier write): take them as they are.
+      for (const [key, text] of result.present) {
+        if (byKey.has(key) && known.get(key)?.text == null && !result.written.includes(key)) saved.push({ key, text, struck: byKey.get(key)!.struck });
+      }
+      await deps.store.timeline.saveRows(id, saved, at());
+      // The watcher need not read back a revision that is only this write.
+      if (result.revisionId && (await deps.store.timeline.revision(id)) === result.readRevisionId) {
+        await deps.store.timeline.saveRevision(id, docId, result.revisionId, at());
+      }
+    });
+    deps.onSynced?.(id);
+  };
+}
