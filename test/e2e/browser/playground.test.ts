@@ -90,6 +90,28 @@ run('the local loop in the Agents Playground', () => {
     await page.getByText('Severity raised from 3 to 1').first().waitFor();
   });
 
+  step('run `note …` in the Playground, and see the row appear on the sandbox doc page', async () => {
+    // A new post in the channel (the box at the top). In a channel only messages that mention the bot are
+    // commands: type "@", pick the bot, then the command.
+    const box = page.getByRole('textbox').first();
+    await box.click();
+    await page.keyboard.type('@Fire');
+    await page.getByRole('menuitem', { name: 'Firebreak' }).click();
+    await page.keyboard.type(' note Flushed the CDN cache for checkout');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.getByText('Added to the timeline of INC-1.').first().waitFor({ timeout: 15_000 });
+
+    const sandbox = await localPage(browser);
+    try {
+      await sandbox.goto(stack.sandboxUrl);
+      const row = sandbox.locator('#inc-1 [data-doc] tr').filter({ hasText: 'Flushed the CDN cache for checkout' });
+      await row.first().waitFor({ timeout: 20_000 }); // the page updates without a reload as the doc changes
+      expect(await row.count()).toBe(1);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   step('add a row through the sidebar card on the sandbox page, and see it arrive in the Playground conversation', async () => {
     const sandbox = await localPage(browser);
     try {
@@ -99,7 +121,17 @@ run('the local loop in the Agents Playground', () => {
       await sidebar.locator('textarea[name="entry"]').fill('Rolled back deploy 4411 from the doc');
       await sidebar.getByRole('button', { name: 'Add to timeline' }).click();
       await sidebar.getByText('Rolled back deploy 4411 from the doc').first().waitFor(); // in its "latest five"
-      if (process.env.UPDATE_SCREENSHOTS) await sandbox.screenshot({ path: path.join(SCREENSHOTS, 'sandbox-doc.png') });
+      if (process.env.UPDATE_SCREENSHOTS) {
+        // The README's picture: the doc scrolled to its timeline (chat rows and the sidebar's row), the sidebar beside it.
+        await sandbox.locator('#inc-1 [data-doc] tr').filter({ hasText: 'Rolled back deploy 4411 from the doc' }).first().waitFor({ timeout: 20_000 });
+        await sandbox.locator('#inc-1 [data-doc]').evaluate((doc) => {
+          const table = [...doc.querySelectorAll('table')].pop();
+          if (table) doc.scrollTop = (table as HTMLElement).offsetTop - (doc as HTMLElement).offsetTop - 40;
+        });
+        await sandbox.evaluate(() => window.scrollTo(0, 0)); // so the box's viewport coordinates are page coordinates
+        const box = (await sandbox.locator('#inc-1').boundingBox())!;
+        await sandbox.screenshot({ path: path.join(SCREENSHOTS, 'sandbox-doc.png'), fullPage: true, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 860) } });
+      }
     } finally {
       await sandbox.close();
     }
