@@ -124,11 +124,13 @@ run('the local loop in the Agents Playground', () => {
       if (process.env.UPDATE_SCREENSHOTS) {
         // The README's picture: the doc scrolled to its timeline (chat rows and the sidebar's row), the sidebar beside it.
         await sandbox.locator('#inc-1 [data-doc] tr').filter({ hasText: 'Rolled back deploy 4411 from the doc' }).first().waitFor({ timeout: 20_000 });
-        await sandbox.locator('#inc-1 [data-doc]').evaluate((doc) => {
+        // Run in the page (this project compiles without the DOM's types, hence the script as text).
+        await sandbox.evaluate(`(() => {
+          const doc = document.querySelector('#inc-1 [data-doc]');
           const table = [...doc.querySelectorAll('table')].pop();
-          if (table) doc.scrollTop = (table as HTMLElement).offsetTop - (doc as HTMLElement).offsetTop - 40;
-        });
-        await sandbox.evaluate(() => window.scrollTo(0, 0)); // so the box's viewport coordinates are page coordinates
+          if (table) doc.scrollTop = table.offsetTop - doc.offsetTop - 40;
+          window.scrollTo(0, 0); // so the box's viewport coordinates are page coordinates
+        })()`);
         const box = (await sandbox.locator('#inc-1').boundingBox())!;
         await sandbox.screenshot({ path: path.join(SCREENSHOTS, 'sandbox-doc.png'), fullPage: true, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 860) } });
       }

@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { addonConfig, type AddonConfig } from './addon';
+import { loadGoogleConfig, type GoogleConfig } from './google';
+import { graphConfig, type GraphConfig } from './graph';
+import { GUID, int } from './parse';
+
+export type { AddonConfig } from './addon';
+export type { GoogleConfig, TimelineConfig } from './google';
+export type { GraphConfig } from './graph';
+export { loadGoogleConfig } from './google';
+
+/**
+ * Firebreak's configuration, read once from the environment and validated as a whole:
+ * every missing or malformed value is named in one error, not the first one alone.
+ *
+ * Local mode (no MICROSOFT_APP_ID): no credentials at all, inbound auth off, embedded store under
+ * FIREBREAK_DATA_DIR. Production mode: the bot's app id, password and tenant, and DATABASE_URL.
+ */
+export interface Config {
+  mode: 'local' | 'production';
+  port: number;
+  host: string;
+  /** The service's own public base URL (links in cards and emails). */
+  publicUrl: string;
+  dataDir: string;
+  /** `postgres://...` or `pglite:<dir>`. */
+  databaseUrl: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  bot: BotConfig;
+  /** Where every incident is announced: a channel of the organisation's announcements team. */
+  announcements?: { channelId: string; serviceUrl?: string };
+  graph: GraphConfig;
+  workers: WorkerConfig;
+  google: GoogleConfig;
+  addon: AddonConfig;
+}
+
+export interface BotConfig {
+  /** Empty in local mode: inbound tokens are not checked and outbound calls carry none. */
+  appId: string;
+  appPassword: string;
+  tenantId: string;
+  /** Where inbound tokens' signing keys are published (botbuilder `ToBotFromChannelOpenIdMetadataUrl`). */
+  openIdMetadataUrl: string;
+  /** The issuer inbound tokens must carry (`ToBotFromChannelTokenIssuer`). */
+  tokenIssuer: string;
+  /** The authority outbound tokens come from (`ToChannelFromBotLoginUrl`), without the tenant. */
+  loginUrl: string;
+  /** The scope of outbound tokens (`ToChannelFromBotOAuthScope`). */
+  oauthScope: string;
+}
+
+/** The effect workers' retry schedule. */
+export interface WorkerConfig {
+  retryBaseMs: number;
+  retryCapMs: number;
+  giveUpAfterMs: number;
+  /** How long a declaration mail waits for the channel and bridge links before going without them. */
+  mailWaitMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Firebreak's configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
+  const url = (name: string, fallback: string): string => {
+    const value = str(name, fallback);
+    try {
+      const u = new URL(value);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    } catch {
+      problems.push(`${name} must be an http(s) URL (got "${value}")`);
+    }
+    return value.replace(/\/+$/, '');
+  };
+
+  const portText = str('PORT', '3978');
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number 0-65535 (got "${portText}")`);
+
+  const logLevel = str('LOG_LEVEL', 'info');
+  if (!(LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const appId = str('MICROSOFT_APP_ID');
+  const mode = appId ? 'production' : 'local';
+  const dataDir = path.resolve(cwd, str('FIREBREAK_DATA_DIR', '.firebreak'));
+  const bot: BotConfig = {
+    appId,
+    appPassword: str('MICROSOFT_APP_PASSWORD'),
+    tenantId: str('MICROSOFT_APP_TENANT_ID'),
+    openIdMetadataUrl: url('BOT_OPENID_METADATA_URL', 'https://login.botframework.com/v1/.well-known/openidconfiguration'),
+    tokenIssuer: str('BOT_TOKEN_ISSUER', 'https://api.botframework.com'),
+    loginUrl: url('BOT_LOGIN_URL', 'https://login.microsoftonline.com'),
+    oauthScope: str('BOT_OAUTH_SCOPE', 'https://api.botframework.com'),
+  };
+
+  let databaseUrl = str('DATABASE_URL');
+  if (mode === 'production') {
+    if (!GUID.test(appId)) problems.push(`MICROSOFT_APP_ID must be the bot's Entra app id, a GUID (got "${appId}")`);
+    if (!bot.appPassword) problems.push('MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set (the bot\'s client secret)');
+    if (!bot.tenantId) problems.push('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set');
+    else if (!GUID.test(bot.tenantId)) problems.push(`MICROSOFT_APP_TENANT_ID must be a GUID (got "${bot.tenantId}")`);
+    if (!databaseUrl) problems.push('DATABASE_URL is required in production mode (postgres://user@host/db, or pglite:<dir> for one instance)');
+  } else {
+    databaseUrl ||= `pglite:${path.join(dataDir, 'db')}`;
+  }
+  if (databaseUrl && !/^(postgres(ql)?:\/\/|pglite:)/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres://, postgresql:// or pglite:');
+  }
+
+  const graph = graphConfig(env, mode, bot, problems, str, url);
+  const workers = workerConfig(env, problems);
+
+  const host = str('HOST', mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+  const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`);
+  const addon = addonConfig(mode, publicUrl, appId, problems, str, url);
+
+  const channelId = str('ANNOUNCEMENTS_CHANNEL_ID');
+  if (channelId && !/^19:.+@thread\.(tacv2|skype)$/.test(channelId)) {
+    problems.push(`ANNOUNCEMENTS_CHANNEL_ID must be a Teams channel id like 19:abc...@thread.tacv2 (got "${channelId}")`);
+  }
+  const announcementsServiceUrl = str('ANNOUNCEMENTS_SERVICE_URL') ? url('ANNOUNCEMENTS_SERVICE_URL', '') : undefined;
+  const announcements = channelId ? { channelId, ...(announcementsServiceUrl ? { serviceUrl: announcementsServiceUrl } : {}) } : undefined;
+
+  const google = loadGoogleConfig(env, mode, port, problems, cwd);
+
+  if (problems.length) throw new ConfigError(problems);
+  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, graph, workers, google, addon, ...(announcements ? { announcements } : {}) };
+}
+
+function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {
+  const retryBaseMs = int(env, 'EFFECT_RETRY_BASE_MS', 500, 1, 3_600_000, problems);
+  const retryCapMs = int(env, 'EFFECT_RETRY_CAP_MS', 60_000, 1, 24 * 3_600_000, problems);
+  if (retryCapMs < retryBaseMs) problems.push('EFFECT_RETRY_CAP_MS must not be below EFFECT_RETRY_BASE_MS');
+  return {
+    retryBaseMs,
+    retryCapMs,
+    giveUpAfterMs: int(env, 'EFFECT_GIVE_UP_AFTER_SECONDS', 1800, 1, 7 * 24 * 3600, problems) * 1000,
+    mailWaitMs: int(env, 'MAIL_WAIT_FOR_LINKS_SECONDS', 60, 0, 3600, problems) * 1000,
+  };
+}
