@@ -1,0 +1,167 @@
+import type { Conversation, IncidentEvent, Person, ResourceKind, RoleName } from './incident';
+
+/** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
+export interface Base {
+  at: string;
+  by: Person;
+}
+
+export interface DeclareIncident extends Base {
+  type: 'DeclareIncident';
+  incidentId: string;
+  number: number;
+  title: string;
+  description?: string;
+  /** Defaults to 3 when not given. */
+  severity?: number;
+  customerImpact?: boolean;
+  private?: boolean;
+  /** Defaults to the person declaring. */
+  commander?: Person;
+  origin: Conversation;
+  /** Further conversations to show the card in (e.g. the announcements channel). */
+  announceIn?: Conversation[];
+  sourceMessageUrl?: string;
+  provisioning?: ResourceKind[];
+  mail?: boolean;
+}
+export interface ChangeSeverity extends Base {
+  type: 'ChangeSeverity';
+  severity: number;
+}
+export interface ChangePhase extends Base {
+  type: 'ChangePhase';
+  phase: number;
+}
+/** Customers turn out to be affected (or not): the update cadence and the expected roles follow. */
+export interface ChangeCustomerImpact extends Base {
+  type: 'ChangeCustomerImpact';
+  customerImpact: boolean;
+}
+/** `handoff`: the current commander names the next one. `take`: someone takes command themselves. */
+export interface ChangeCommander extends Base {
+  type: 'ChangeCommander';
+  to: Person;
+  mode: 'handoff' | 'take';
+}
+export interface AssignRole extends Base {
+  type: 'AssignRole';
+  role: RoleName;
+  person: Person;
+}
+export interface AddNote extends Base {
+  type: 'AddNote';
+  kind: 'note' | 'action';
+  text: string;
+  /** Where it was written when not in the incident's conversation (so the chat is told). */
+  via?: 'sidebar' | 'card';
+}
+export interface ResolveIncident extends Base {
+  type: 'ResolveIncident';
+  summary?: string;
+}
+export interface RecordCardPosted extends Base {
+  type: 'RecordCardPosted';
+  conversationId: string;
+  postedIn: string;
+  activityId: string;
+  /** The incident version the posted card showed. */
+  renderedVersion?: number;
+}
+export interface AddPlace extends Base {
+  type: 'AddPlace';
+  conversation: Conversation;
+}
+
+export interface RecordResourceReady extends Base {
+  type: 'RecordResourceReady';
+  resource: ResourceKind;
+  url: string;
+  label: string;
+}
+export interface RecordResourceTrouble extends Base {
+  type: 'RecordResourceTrouble';
+  resource: ResourceKind;
+  detail: string;
+  final: boolean;
+}
+
+export interface PostStakeholderUpdate extends Base {
+  type: 'PostStakeholderUpdate';
+  text: string;
+}
+export interface RecordMessage extends Base {
+  type: 'RecordMessage';
+  messageId: string;
+  text: string;
+  author: Person;
+  sentAt: string;
+  link?: string;
+}
+export interface EditRecordedMessage extends Base {
+  type: 'EditRecordedMessage';
+  messageId: string;
+  text: string;
+}
+export interface DeleteRecordedMessage extends Base {
+  type: 'DeleteRecordedMessage';
+  messageId: string;
+}
+
+export interface RecordMailFailed extends Base {
+  type: 'RecordMailFailed';
+  detail: string;
+}
+
+/** A row a person added in the doc's timeline table, as the watcher read it. */
+export interface RecordDocRow extends Base {
+  type: 'RecordDocRow';
+  text: string;
+  who: string;
+  time: string;
+}
+export interface RecordDocRowEdit extends Base {
+  type: 'RecordDocRowEdit';
+  entryId: string;
+  text: string;
+}
+export interface RecordDocLost extends Base {
+  type: 'RecordDocLost';
+  detail: string;
+}
+
+export type Command =
+  | DeclareIncident
+  | ChangeSeverity
+  | ChangeCustomerImpact
+  | ChangePhase
+  | ChangeCommander
+  | AssignRole
+  | AddNote
+  | ResolveIncident
+  | RecordCardPosted
+  | RecordResourceReady
+  | RecordResourceTrouble
+  | AddPlace
+  | PostStakeholderUpdate
+  | RecordMessage
+  | EditRecordedMessage
+  | DeleteRecordedMessage
+  | RecordMailFailed
+  | RecordDocRow
+  | RecordDocRowEdit
+  | RecordDocLost;
+
+/** A change to an existing incident, before its author and time are stamped on it. */
+export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C
+  ? C extends Command
+    ? Omit<C, 'at' | 'by'>
+    : never
+  : never;
+
+/** A command the rules do not allow, with the reason in plain words for the person who asked. */
+export interface Refusal {
+  refused: string;
+}
+
+export type Decision = IncidentEvent[] | Refusal;
