@@ -168,8 +168,11 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
       appends.push(row);
       continue;
     }
-    // A person's row: tag the first untagged row with its text; if they deleted it since, it stays out of the doc.
-    const at = untagged.findIndex((r) => (r.cells[2] ?? '').trim() === docsSafe(row.entry).trim());
+    // A person's row: tag the first untagged row with its text, or else one that starts with it (they were still
+    // typing when it was read: the watcher tells the rest as an edit); if they deleted it since, it stays out.
+    const text = docsSafe(row.entry).trim();
+    let at = untagged.findIndex((r) => (r.cells[2] ?? '').trim() === text);
+    if (at < 0) at = untagged.findIndex((r) => (r.cells[2] ?? '').trim().startsWith(text));
     if (at < 0) continue;
     const [found] = untagged.splice(at, 1);
     const tableRow = (doc.body?.content ?? []).find((e) => e.startIndex === table.start)!.table!.tableRows![rows.indexOf(found) + 1];

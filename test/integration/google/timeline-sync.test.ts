@@ -70,3 +70,17 @@ test("a person's row is tagged where it is, never appended; one deleted meanwhil
   expect(await timeline.lastEditor(id)).toBeUndefined(); // Firebreak's own tag was the last change
   expect(await timeline.revision(id)).toBe(world.sandbox.document(id).revisionId);
 });
+
+test("a person's row recorded while they were still typing is tagged by the start of its text", async () => {
+  const { id } = await world.docs.create(incident(72));
+  await timeline.sync(id, [row('e1', 'Declared')]);
+  const doc = (await world.clients.docs.documents.get({ documentId: id })).data;
+  const requests = planRows(findTimeline(doc)!, [{ key: 'x', time: '00:03', who: 'Bob', entry: 'Restarted the db pods on node 3' }]).filter((r) => !r.createNamedRange);
+  world.sandbox.edit(id, requests as Record<string, unknown>[], 'bob@example.com');
+  const result = await timeline.sync(id, [row('e1', 'Declared'), row('e2', 'Restarted the db', { fromDoc: true })]);
+  expect(result.written).toEqual(['e2']);
+  expect((await timeline.read(id)).rows!.map((r) => [r.key, r.entry])).toEqual([
+    ['e1', 'Declared'],
+    ['e2', 'Restarted the db pods on node 3'],
+  ]);
+});
