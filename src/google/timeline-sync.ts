@@ -47,6 +47,9 @@ export interface WantedRow extends TimelineRow {
   fromDoc: boolean;
   /** Firebreak's text changed since it wrote the row (an edit, a deletion): write the entry cell again. */
   rewrite: boolean;
+  /** What Firebreak last wrote in the row, and what an earlier sync was writing (null/unset: nothing yet). */
+  known?: string | null;
+  pending?: string | null;
 }
 
 export interface SyncResult {
@@ -183,7 +186,10 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
     requests.push(...planRows(table, appends));
     written.push(...appends.map((r) => r.key));
   }
-  const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
+  // A cell holding neither Firebreak's text nor the new one was changed by a person since: theirs stands (the watcher
+  // tells it in the chat), never overwritten unread.
+  const ours = (w: WantedRow, now: string) => [w.known, w.pending, w.entry].some((t) => t != null && docsSafe(t).trim() === now.trim());
+  const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key) && ours(w, present.get(w.key)!)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
   rewrites.sort((a, b) => b.raw.entry.start - a.raw.entry.start);
   for (const { w, raw } of rewrites) {
     const text = docsSafe(w.entry);

@@ -179,6 +179,20 @@ test('a row a person adds in the doc reaches the chat once, and an edit of a Fir
   await eventually(() => (google.channels().some((c) => c.fileId === docId) ? undefined : true), 'the watch channel stopped');
 });
 
+test("a person's edit ending in whitespace is told once and left as typed: no rewrite of the trimmed text", async () => {
+  const { thread, docId } = await declare('Edit with trailing space');
+  await say('note Drained node 7', thread);
+  await eventually(() => (entries(docId).includes('Drained node 7') ? true : undefined), 'the note row');
+  await editRowAs('bob@example.com', docId, 'Drained node 7', 'Drained node 7 and 8  ');
+  await eventually(() => (saidCount('Now: Drained node 7 and 8') ? true : undefined), 'the chat told of the edit');
+  await say('note Traffic shifted back', thread);
+  await eventually(() => (entries(docId).includes('Traffic shifted back') ? true : undefined), 'the later row');
+  await say('note One more', thread);
+  await eventually(() => (entries(docId).includes('One more') ? true : undefined), 'the last row');
+  expect(entries(docId)).toContain('Drained node 7 and 8  ');
+  expect(saidCount('Now: Drained node 7 and 8')).toBe(1);
+});
+
 test('a person editing the doc between Firebreak\'s read and its write: the revision conflict is retried, nothing lost', async () => {
   const { thread, docId } = await declare('Concurrent edit');
   let racedIn = false;

@@ -124,7 +124,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
     for (const edit of diff.edited) {
       await opts.incidents.run(incident.id, { type: 'RecordDocRowEdit', entryId: edit.key, text: edit.text.trim(), at: iso(), by });
-      await opts.store.timeline.saveRows(incident.id, [edit], iso());
+      await opts.store.timeline.saveRows(incident.id, [{ ...edit, text: edit.text.trim() }], iso());
     }
   }
 

@@ -33,8 +33,8 @@ test('append, then rewrite an edited row and strike a deleted one in one write; 
   const before = writes();
   const second = await timeline.sync(id, [
     row('e1', 'Declared 🚨'),
-    row('e2', 'Rolled back to v41 🚀\nand verified', { rewrite: true }),
-    row('e3', 'Restart pods', { rewrite: true, struck: true, link: 'https://teams.example/m/3' }),
+    row('e2', 'Rolled back to v41 🚀\nand verified', { rewrite: true, known: 'Rolled back' }),
+    row('e3', 'Restart pods', { rewrite: true, struck: true, link: 'https://teams.example/m/3', known: 'Restart pods' }),
     row('e4', 'New note ✅'),
   ]);
   expect(writes()).toBe(before + 1);
@@ -83,4 +83,20 @@ test("a person's row recorded while they were still typing is tagged by the star
     ['e1', 'Declared'],
     ['e2', 'Restarted the db pods on node 3'],
   ]);
+});
+
+test("a rewrite never overwrites a cell a person changed since Firebreak wrote it (the watcher tells theirs)", async () => {
+  const { id } = await world.docs.create(incident(73));
+  await timeline.sync(id, [row('e1', 'Rolled back'), row('e2', 'Restart pods')]);
+  const doc = world.sandbox.document(id);
+  const cell = doc.body.content.find((el: any) => el.table && el.startIndex === findTimeline(doc as any)!.start).table.tableRows[1].tableCells[2];
+  world.sandbox.edit(id, [{ insertText: { location: { index: cell.endIndex - 1 }, text: ' by Bob' } }], 'bob@example.com');
+  expect(table(id).map((r) => r[2])).toEqual(['Rolled back by Bob', 'Restart pods']);
+
+  const result = await timeline.sync(id, [
+    row('e1', 'Rolled back to v41', { rewrite: true, known: 'Rolled back' }),
+    row('e2', 'Restart all pods', { rewrite: true, known: 'Restart pods' }),
+  ]);
+  expect(result.written).toEqual(['e2']);
+  expect(table(id).map((r) => r[2])).toEqual(['Rolled back by Bob', 'Restart all pods']);
 });
