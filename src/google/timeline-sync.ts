@@ -168,7 +168,8 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
   const appends: TimelineRow[] = [];
   for (const row of wanted.filter((w) => !present.has(w.key))) {
     if (!row.fromDoc) {
-      appends.push(row);
+      // Only rows Firebreak never wrote: one it wrote that is gone was deleted or moved by a person, and stays so.
+      if (row.known == null) appends.push(row);
       continue;
     }
     // A person's row: tag the first untagged row with its text, or else one that starts with it (they were still

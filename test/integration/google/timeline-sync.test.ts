@@ -100,3 +100,12 @@ test("a rewrite never overwrites a cell a person changed since Firebreak wrote i
   expect(result.written).toEqual(['e2']);
   expect(table(id).map((r) => r[2])).toEqual(['Rolled back by Bob', 'Restart all pods']);
 });
+
+test('a row Firebreak wrote that a person removed or moved (its tag gone) is not appended again', async () => {
+  const { id } = await world.docs.create(incident(74));
+  await timeline.sync(id, [row('e1', 'Declared'), row('e2', 'Wrong note')]);
+  world.sandbox.edit(id, [{ deleteNamedRange: { name: 'firebreak.row.e2' } }], 'bob@example.com');
+  const result = await timeline.sync(id, [row('e1', 'Declared', { known: 'Declared' }), row('e2', 'Wrong note', { known: 'Wrong note' }), row('e3', 'Next note')]);
+  expect(result.written).toEqual(['e3']);
+  expect(table(id).map((r) => r[2])).toEqual(['Declared', 'Wrong note', 'Next note']);
+});
