@@ -206,9 +206,14 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     },
     async track(incidentId) {
       if (!opts.push || stopped) return;
-      const incident = await opts.store.load(incidentId);
-      if (incident?.status !== 'active' || incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
-      await ensureChannel(incident, docIdOf(incident.resources.doc.url)).catch((err) => opts.log.warn('watching the incident doc failed', { incident: incidentId, error: describe(err) }));
+      // Called without a wait (`void`): nothing may escape, or a store blip would end the process.
+      try {
+        const incident = await opts.store.load(incidentId);
+        if (incident?.status !== 'active' || incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
+        await ensureChannel(incident, docIdOf(incident.resources.doc.url));
+      } catch (err) {
+        opts.log.warn('watching the incident doc failed', { incident: incidentId, error: describe(err) });
+      }
     },
     async notify(h) {
       const id = h['x-goog-channel-id'];

@@ -9,6 +9,7 @@ import { timelineSync } from '../../../src/workers/effects/timeline-sync';
 import { reportGiveUp } from '../../../src/workers/give-up';
 import { createRunner } from '../../../src/workers/runner';
 import { createDocPace } from '../../../src/workers/timeline/pace';
+import { createWatcher } from '../../../src/workers/timeline/watcher';
 import { declareCommand, sam } from '../../domain/fixtures';
 import { unauthenticatedOutbox } from '../../harness/outbox';
 import { FAST, googleWorld, incident, tableRows, type GoogleWorld } from './setup';
@@ -86,4 +87,17 @@ test('a doc whose timeline cannot be written (no timeline table) is said in the 
   expect(told).toHaveLength(1);
   expect(told[0]).toContain('no timeline table');
   expect(told[0]).toContain('The chat keeps the full timeline');
+});
+
+test("tracking a doc when the store fails is logged, never a rejection (it is called without a wait)", async () => {
+  const broken = await openStore('pglite:memory');
+  await broken.close();
+  const warnings: string[] = [];
+  const log = createLogger('warn', (line) => void warnings.push(line));
+  const watcher = createWatcher({ store: broken, incidents: createIncidents(broken), timeline: createDocTimeline(world.clients, FAST), pace: createDocPace(0), log, now: () => new Date(), pollMs: 60_000, settleMs: 10, push: { address: () => 'http://127.0.0.1:9/api/google/notify', watchMs: 60_000 } });
+  watcher.start();
+  const tracked = await watcher.track('some-incident').then(() => 'resolved', () => 'rejected');
+  await watcher.stop();
+  expect(tracked).toBe('resolved');
+  expect(warnings.join('\n')).toContain('watching the incident doc failed');
 });
