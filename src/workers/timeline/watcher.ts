@@ -123,7 +123,8 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       await opts.incidents.run(incident.id, { type: 'RecordDocRow', text: row.entry, who: row.who, time: row.time, at: parseRowTime(row.time, seen) ?? seen, by });
     }
     for (const edit of diff.edited) {
-      await opts.incidents.run(incident.id, { type: 'RecordDocRowEdit', entryId: edit.key, text: edit.text.trim(), at: iso(), by });
+      const current = entries.find((e) => e.id === edit.key)?.text;
+      await opts.incidents.run(incident.id, { type: 'RecordDocRowEdit', entryId: edit.key, text: edit.text.trim(), ...(current != null ? { current } : {}), at: iso(), by });
       await opts.store.timeline.saveRows(incident.id, [{ ...edit, text: edit.text.trim() }], iso());
     }
   }
