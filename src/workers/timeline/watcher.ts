@@ -172,9 +172,22 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
   }
 
+  /** A doc lost (deleted, unshared) that Firebreak may edit again (restored, re-shared) is taken up again. */
+  async function recheck(incident: Incident): Promise<void> {
+    const doc = incident.resources.doc!;
+    try {
+      await opts.timeline.revision(docIdOf(doc.url!));
+    } catch {
+      return; // still gone; the next round looks again
+    }
+    await opts.incidents.run(incident.id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url!, label: doc.label ?? 'Incident doc', at: iso(), by: SYSTEM });
+  }
+
   async function round(): Promise<void> {
-    const active = (await opts.store.list({ status: 'active', limit: 1000 })).filter((i) => i.resources.doc?.status === 'ready' && i.resources.doc.url);
-    await Promise.all(active.map(check));
+    const all = await opts.store.list({ status: 'active', limit: 1000 });
+    const active = all.filter((i) => i.resources.doc?.status === 'ready' && i.resources.doc.url);
+    const lostDocs = all.filter((i) => i.resources.doc?.status === 'failed' && i.resources.doc.url);
+    await Promise.all([...active.map(check), ...lostDocs.map((i) => recheck(i).catch((err) => opts.log.warn('rechecking a lost incident doc failed', { incident: i.id, error: describe(err) })))]);
     // Resolved incidents (or docs lost) need no more notifications.
     const watched = new Set(active.map((i) => i.id));
     for (const c of await opts.store.timeline.channels()) if (!watched.has(c.incidentId)) await stopChannel(c.id, c.resourceId);

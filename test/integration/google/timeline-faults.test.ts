@@ -101,3 +101,28 @@ test("tracking a doc when the store fails is logged, never a rejection (it is ca
   expect(tracked).toBe('resolved');
   expect(warnings.join('\n')).toContain('watching the incident doc failed');
 });
+
+test('a doc lost and then restored (Firebreak may edit it again) is taken up again, and the timeline catches up', async () => {
+  const doc = await world.docs.create(incident(82));
+  const now = () => new Date();
+  const incidents = createIncidents(store);
+  const log = createLogger('error', () => undefined);
+  const { number, ...declare } = declareCommand({ incidentId: 'tl-lost-1', provisioning: ['doc'], at: now().toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await incidents.run('tl-lost-1', { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
+  // Lost while it was unshared a moment, say; it is reachable again now.
+  await incidents.run('tl-lost-1', { type: 'RecordDocLost', detail: 'The incident doc is no longer shared with Firebreak.', at: now().toISOString(), by: sam });
+  expect((await store.load('tl-lost-1'))!.resources.doc!.status).toBe('failed');
+
+  const watcher = createWatcher({ store, incidents, timeline: createDocTimeline(world.clients, FAST), pace: createDocPace(0), log, now, pollMs: 60_000, settleMs: 10 });
+  await watcher.tick();
+  expect((await store.load('tl-lost-1'))!.resources.doc).toMatchObject({ status: 'ready', url: doc.url, label: 'INC-1 doc' });
+  expect((await store.effects({ incidentId: 'tl-lost-1', pending: true })).map((e) => e.kind)).toContain('timeline.sync');
+
+  // A doc still gone stays lost.
+  await world.clients.drive.files.delete({ fileId: doc.id, supportsAllDrives: true });
+  await incidents.run('tl-lost-1', { type: 'RecordDocLost', detail: 'The incident doc was deleted.', at: now().toISOString(), by: sam });
+  await watcher.tick();
+  expect((await store.load('tl-lost-1'))!.resources.doc!.status).toBe('failed');
+});
