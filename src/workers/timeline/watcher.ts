@@ -53,6 +53,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   const settles = new Map<string, { timer: NodeJS.Timeout; firstAt: number }>();
   const reads = new Set<Promise<void>>();
   const watchFailedAt = new Map<string, number>();
+  const opening = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
   let stopped = true;
@@ -129,8 +130,17 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
   }
 
-  /** Keeps one live push channel per watched doc, renewed a while before Drive lets it expire. */
-  async function ensureChannel(incident: Incident, docId: string): Promise<void> {
+  /** Keeps one live push channel per watched doc; a call while one is opening waits for that one, never opens a second. */
+  function ensureChannel(incident: Incident, docId: string): Promise<void> {
+    const running = opening.get(incident.id);
+    if (running) return running;
+    const p = openChannel(incident, docId).finally(() => opening.delete(incident.id));
+    opening.set(incident.id, p);
+    return p;
+  }
+
+  /** Opens the doc's push channel unless a live one has a while to go; renews it before Drive lets it expire. */
+  async function openChannel(incident: Incident, docId: string): Promise<void> {
     const push = opts.push!;
     const now = Date.now();
     const margin = Math.min(push.watchMs / 4, 10 * 60_000);

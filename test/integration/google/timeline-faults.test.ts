@@ -126,3 +126,23 @@ test('a doc lost and then restored (Firebreak may edit it again) is taken up aga
   await watcher.tick();
   expect((await store.load('tl-lost-1'))!.resources.doc!.status).toBe('failed');
 });
+
+test('the doc is watched by one push channel, however many syncs ask for it at once', async () => {
+  const doc = await world.docs.create(incident(83));
+  const now = () => new Date();
+  const incidents = createIncidents(store);
+  const { number, ...declare } = declareCommand({ incidentId: 'tl-watch-1', provisioning: ['doc'], at: now().toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await incidents.run('tl-watch-1', { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
+  const log = createLogger('error', () => undefined);
+  const watcher = createWatcher({ store, incidents, timeline: createDocTimeline(world.clients, FAST), pace: createDocPace(0), log, now, pollMs: 60_000, settleMs: 10, push: { address: () => `${team.serviceUrl}/notify`, watchMs: 60 * 60_000 } });
+  watcher.start();
+  try {
+    await Promise.all([watcher.track('tl-watch-1'), watcher.track('tl-watch-1'), watcher.track('tl-watch-1')]);
+  } finally {
+    await watcher.stop();
+  }
+  expect(world.sandbox.channels().filter((c) => c.fileId === doc.id)).toHaveLength(1);
+  expect(await store.timeline.channels('tl-watch-1')).toHaveLength(1);
+});
