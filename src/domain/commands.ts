@@ -124,6 +124,8 @@ export interface RecordDocRowEdit extends Base {
   type: 'RecordDocRowEdit';
   entryId: string;
   text: string;
+  /** The entry's text on the timeline now, as the caller read it from the log: the same text again is no edit. */
+  current?: string;
 }
 export interface RecordDocLost extends Base {
   type: 'RecordDocLost';

@@ -127,7 +127,10 @@ export function decide(command: Command, state: Incident | null): Decision {
       return [{ type: 'DocRowAdded', text, who: command.who.trim(), time: command.time.trim(), at, by }];
     }
     case 'RecordDocRowEdit': {
-      if (state.docTexts?.[command.entryId] === command.text) return [];
+      // Against the entry as it reads now, not the last doc edit: a person may put back an earlier edit of theirs
+      // after the chat changed the entry in between.
+      const current = command.current ?? state.docTexts?.[command.entryId];
+      if (current === command.text) return [];
       return [{ type: 'DocRowEdited', entryId: command.entryId, text: command.text, at, by }];
     }
     case 'RecordDocLost':

@@ -180,7 +180,7 @@ export function docRowEdited(incident: Incident, row: { text: string; by: { name
 export function docLostMessage(incident: Incident, detail: string): Message {
   return {
     subject: `${incidentLabel(incident)}: Firebreak can no longer write to the incident doc`,
-    lines: [detail, 'The full timeline is still recorded here and by Firebreak; nothing said is lost. Restore or re-share the doc, or keep the timeline in this conversation.'],
+    lines: [detail, 'The full timeline is still recorded here and by Firebreak; nothing said is lost. Restore the doc or share it again with Firebreak (as an editor) and Firebreak takes it up again by itself, catching up the timeline; or keep the timeline in this conversation.'],
   };
 }
 

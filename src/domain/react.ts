@@ -69,6 +69,7 @@ export type EffectKind = Effect['kind'];
 /** Events that add or change a timeline entry (see timeline.ts); `DocRowAdded` so its row gets tagged. */
 const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'SeverityChanged',
+  'CustomerImpactChanged',
   'PhaseChanged',
   'CommanderChanged',
   'RoleAssigned',

@@ -8,7 +8,8 @@ import { httpStatus, withRetry, type RetryPolicy } from './retry';
  * 400 if anyone (a person, another worker) changed the doc in between, or if an earlier attempt whose answer
  * was lost did get through. Either way the next round re-reads and plans from what is there now, so index
  * arithmetic never runs against a stale document and nothing is written twice. Google documents the 400 but not
- * its wording, so a 400 on a locked write counts as a lost race a few times before it is taken as a real error.
+ * its wording, so a 400 on a locked write counts as a lost race; after a few in a row the effect runner is told
+ * of a conflict and tries again shortly (a 400 that is a real error ends when the runner gives up and says so).
  */
 const RACES = 3;
 
@@ -30,17 +31,32 @@ export function lockedWrite<T>(
     what,
     async () => {
       for (let race = 1; ; race++) {
-        const doc = await readForWrite(clients, documentId);
-        const { requests, result } = plan(doc);
-        if (!requests.length) return result;
+        // The budget first: a wait for it between the read and the write would leave a person's keystroke time to
+        // land in between, and every such write would lose its race.
         await clients.writes?.take();
+        let doc: docs_v1.Schema$Document;
+        let planned: Planned<T>;
+        try {
+          doc = await readForWrite(clients, documentId);
+          planned = plan(doc);
+        } catch (err) {
+          clients.writes?.refund();
+          throw err;
+        }
+        const { requests, result } = planned;
+        if (!requests.length) {
+          clients.writes?.refund();
+          return result;
+        }
         try {
           const res = await clients.docs.documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId: doc.revisionId! } } });
           const revision = res.data.writeControl?.requiredRevisionId;
           if (revision) onWritten?.(revision);
           return result;
         } catch (err) {
-          if (httpStatus(err) !== 400 || race >= RACES) throw err;
+          if (httpStatus(err) !== 400) throw err;
+          // People typing in the doc all along: the effect runner tries again shortly, it does not give up.
+          if (race >= RACES) throw new OutsideError('conflict', `${what}: the incident doc changed during each of ${RACES} writes (people editing it); trying again shortly`);
         }
       }
     },

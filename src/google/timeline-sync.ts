@@ -47,6 +47,9 @@ export interface WantedRow extends TimelineRow {
   fromDoc: boolean;
   /** Firebreak's text changed since it wrote the row (an edit, a deletion): write the entry cell again. */
   rewrite: boolean;
+  /** What Firebreak last wrote in the row, and what an earlier sync was writing (null/unset: nothing yet). */
+  known?: string | null;
+  pending?: string | null;
 }
 
 export interface SyncResult {
@@ -165,11 +168,15 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
   const appends: TimelineRow[] = [];
   for (const row of wanted.filter((w) => !present.has(w.key))) {
     if (!row.fromDoc) {
-      appends.push(row);
+      // Only rows Firebreak never wrote: one it wrote that is gone was deleted or moved by a person, and stays so.
+      if (row.known == null) appends.push(row);
       continue;
     }
-    // A person's row: tag the first untagged row with its text; if they deleted it since, it stays out of the doc.
-    const at = untagged.findIndex((r) => (r.cells[2] ?? '').trim() === docsSafe(row.entry).trim());
+    // A person's row: tag the first untagged row with its text, or else one that starts with it (they were still
+    // typing when it was read: the watcher tells the rest as an edit); if they deleted it since, it stays out.
+    const text = docsSafe(row.entry).trim();
+    let at = untagged.findIndex((r) => (r.cells[2] ?? '').trim() === text);
+    if (at < 0) at = untagged.findIndex((r) => (r.cells[2] ?? '').trim().startsWith(text));
     if (at < 0) continue;
     const [found] = untagged.splice(at, 1);
     const tableRow = (doc.body?.content ?? []).find((e) => e.startIndex === table.start)!.table!.tableRows![rows.indexOf(found) + 1];
@@ -180,7 +187,10 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
     requests.push(...planRows(table, appends));
     written.push(...appends.map((r) => r.key));
   }
-  const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
+  // A cell holding neither Firebreak's text nor the new one was changed by a person since: theirs stands (the watcher
+  // tells it in the chat), never overwritten unread.
+  const ours = (w: WantedRow, now: string) => [w.known, w.pending, w.entry].some((t) => t != null && docsSafe(t).trim() === now.trim());
+  const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key) && ours(w, present.get(w.key)!)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
   rewrites.sort((a, b) => b.raw.entry.start - a.raw.entry.start);
   for (const { w, raw } of rewrites) {
     const text = docsSafe(w.entry);

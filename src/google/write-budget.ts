@@ -7,6 +7,8 @@
 export interface WriteBudget {
   /** Waits until a write may go out, and spends it. */
   take(): Promise<void>;
+  /** Gives back a write taken but not made (the doc needed nothing). */
+  refund(): void;
 }
 
 export function createWriteBudget(perMinute: number, opts: { burst?: number; now?: () => number } = {}): WriteBudget {
@@ -35,6 +37,10 @@ export function createWriteBudget(perMinute: number, opts: { burst?: number; now
       });
       queue = turn.catch(() => undefined);
       return turn;
+    },
+    refund() {
+      refill();
+      tokens = Math.min(burst, tokens + 1);
     },
   };
 }

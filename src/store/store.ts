@@ -243,9 +243,11 @@ async function writeCommit(tx: SqlTx, c: Commit): Promise<void> {
   }
   for (const effect of c.effects) {
     // A coalesced effect is not added while one of its kind waits unclaimed for the incident: that one will do it all.
+    // The waiting row is locked until this commit: a worker claiming it (FOR UPDATE SKIP LOCKED) passes it by until
+    // then, and a claim already under way is waited for and seen, so no event falls between a check and a claim.
     if (effect.coalesce) {
       const waiting = await tx.query(
-        `SELECT 1 FROM effects WHERE kind = $1 AND incident_id = $2 AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3) LIMIT 1`,
+        `SELECT id FROM effects WHERE kind = $1 AND incident_id = $2 AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3) LIMIT 1 FOR UPDATE`,
         [effect.kind, effect.incidentId, c.now],
       );
       if (waiting.length) continue;

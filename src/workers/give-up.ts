@@ -34,6 +34,7 @@ export function reportGiveUp(incidents: Incidents, now: () => Date, delivery?: D
     if (!effect.incidentId) return;
     const what = UNDELIVERED[effect.kind];
     if (what && delivery) return reportUndelivered(delivery, effect, what, reason);
+    if (effect.kind === 'timeline.sync' && delivery) return reportTimelineStuck(delivery, effect, reason);
     if (effect.kind === 'mail.send') {
       await incidents.run(effect.incidentId, { type: 'RecordMailFailed', detail: reason, at: now().toISOString(), by: SYSTEM });
       return;
@@ -66,6 +67,19 @@ async function reportUndelivered(delivery: DeliveryReport, effect: StoredEffect,
   await delivery.teams.postMessage(tell, {
     subject: `${incidentLabel(incident)}: Firebreak could not deliver ${what} to ${where}`,
     lines: [reason, 'People there may not have seen it; tell them another way if they must know.'],
+  });
+}
+
+/** The doc's timeline could not be brought up to date (no timeline table, a write refused): said once per reason. */
+async function reportTimelineStuck(delivery: DeliveryReport, effect: StoredEffect, reason: string): Promise<void> {
+  const earlier = await delivery.store.effects({ incidentId: effect.incidentId! });
+  if (earlier.some((e) => Number(e.id) < Number(effect.id) && e.kind === effect.kind && e.outcome === 'failed' && e.lastError === reason)) return;
+  const incident = await delivery.store.load(effect.incidentId!);
+  const tell = incident && placeToTell(incident, undefined);
+  if (!incident || !tell) return;
+  await delivery.teams.postMessage(tell, {
+    subject: `${incidentLabel(incident)}: Firebreak could not update the timeline in the incident doc`,
+    lines: [reason, 'The chat keeps the full timeline; Firebreak tries the doc again at the next timeline change.'],
   });
 }
 

@@ -51,6 +51,17 @@ test('an edit in the doc changes its entry and is told once; the same edit again
   expect(after([declareCommand({ provisioning: ['doc'] }), docReady, note, edit], edit).events).toEqual([]);
 });
 
+test('an earlier doc edit put back after the chat changed the entry is an edit again, not dropped', () => {
+  const recorded: Command = { type: 'RecordMessage', messageId: 'm1', text: 'Lag is 40 s', author: jo, sentAt: at, at, by: jo };
+  const edit: Command = { type: 'RecordDocRowEdit', entryId: 'inc-1:3', text: 'Lag is 40 s on db-2', current: 'Lag is 40 s', at, by: bob };
+  const chatEdit: Command = { type: 'EditRecordedMessage', messageId: 'm1', text: 'Lag is 4 s', at, by: jo };
+  const again: Command = { type: 'RecordDocRowEdit', entryId: 'inc-1:3', text: 'Lag is 40 s on db-2', current: 'Lag is 4 s', at, by: bob };
+  const { events, entries } = after([declareCommand({ provisioning: ['doc'] }), docReady, recorded, edit, chatEdit], again);
+  expect(events.map((e) => e.type)).toEqual(['DocRowEdited']);
+  expect(entries.find((e) => e.id === 'inc-1:3')).toMatchObject({ text: 'Lag is 40 s on db-2' });
+  expect(after([declareCommand({ provisioning: ['doc'] }), docReady, recorded, edit, chatEdit, again], { ...again, current: 'Lag is 40 s on db-2' }).events).toEqual([]);
+});
+
 test('a lost doc is said once in plain words; the doc is marked failed', () => {
   const lost: Command = { type: 'RecordDocLost', detail: 'The incident doc was deleted.', at, by: jo };
   const { effects, state } = after([declareCommand({ provisioning: ['doc'] }), docReady], lost);

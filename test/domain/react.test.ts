@@ -56,6 +56,12 @@ test('a ready resource fills the doc once the doc exists; the doc itself trigger
   expect(bridgeAfterDoc.map((e) => e.key)).toEqual(['doc.fill:inc-1:bridge', 'timeline.sync:inc-1:v3', 'card.refresh:inc-1:3']);
 });
 
+test('every change that makes a timeline entry brings the doc up to date, customer impact too', () => {
+  const docReady = { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'd', label: 'INC-1', at, by: jo };
+  const impact = effectsOf([declareCommand({ provisioning: ['doc'] }), docReady], { type: 'ChangeCustomerImpact', customerImpact: true, at, by: sam });
+  expect(impact.map((e) => e.key)).toContain('timeline.sync:inc-1:v3');
+});
+
 test('a new place gets the card; a final failure is said in the origin conversation', () => {
   expect(effectsOf([declareCommand()], { type: 'AddPlace', conversation: announcements, at, by: jo }).map((e) => e.key)).toEqual([
     `card.post:inc-1:${announcements.id}`,

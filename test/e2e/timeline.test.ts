@@ -179,6 +179,46 @@ test('a row a person adds in the doc reaches the chat once, and an edit of a Fir
   await eventually(() => (google.channels().some((c) => c.fileId === docId) ? undefined : true), 'the watch channel stopped');
 });
 
+test("a person's edit ending in whitespace is told once and left as typed: no rewrite of the trimmed text", async () => {
+  const { thread, docId } = await declare('Edit with trailing space');
+  await say('note Drained node 7', thread);
+  await eventually(() => (entries(docId).includes('Drained node 7') ? true : undefined), 'the note row');
+  await editRowAs('bob@example.com', docId, 'Drained node 7', 'Drained node 7 and 8  ');
+  await eventually(() => (saidCount('Now: Drained node 7 and 8') ? true : undefined), 'the chat told of the edit');
+  await say('note Traffic shifted back', thread);
+  await eventually(() => (entries(docId).includes('Traffic shifted back') ? true : undefined), 'the later row');
+  await say('note One more', thread);
+  await eventually(() => (entries(docId).includes('One more') ? true : undefined), 'the last row');
+  expect(entries(docId)).toContain('Drained node 7 and 8  ');
+  expect(saidCount('Now: Drained node 7 and 8')).toBe(1);
+});
+
+test("a row read while its author is still typing is told once as new and once as an edit, then tagged; never told twice as new", async () => {
+  const { thread, docId } = await declare('Typing in the doc');
+  await addRowAs('bob@example.com', docId, { time: '03:10', who: 'Bob', entry: 'Restarted the db' });
+  // Bob types on just as Firebreak comes to tag his row: the tag lands on the longer row.
+  let typed = false;
+  google.fault({
+    match: 'docs.documents.batchUpdate',
+    times: 1,
+    before: () => {
+      const doc = google.document(docId);
+      const table = doc.body.content.find((el: any) => el.table && el.startIndex === findTimeline(doc)!.start).table;
+      const cell = table.tableRows.map((r: any) => r.tableCells[2]).find((c: any) => cellText(c) === 'Restarted the db');
+      google.edit(docId, [{ insertText: { location: { index: cell.endIndex - 1 }, text: ' pods on node 3' } }], 'bob@example.com');
+      typed = true;
+    },
+  });
+  await eventually(() => (saidCount('Now: Restarted the db pods on node 3') ? true : undefined), 'the rest told as an edit', 20_000);
+  await eventually(() => (tagged(docId) === rows(docId).length ? true : undefined), "Bob's row tagged", 20_000);
+  expect(typed).toBe(true);
+  await say('note Pods are healthy', thread);
+  await eventually(() => (entries(docId).includes('Pods are healthy') ? true : undefined), 'a later row');
+  expect(said().filter((t) => t.includes('in the doc by') && t.includes('Restarted the db'))).toHaveLength(2);
+  expect(saidCount('Now: Restarted the db pods on node 3')).toBe(1);
+  expect(entries(docId).filter((e) => e.startsWith('Restarted the db'))).toEqual(['Restarted the db pods on node 3']);
+});
+
 test('a person editing the doc between Firebreak\'s read and its write: the revision conflict is retried, nothing lost', async () => {
   const { thread, docId } = await declare('Concurrent edit');
   let racedIn = false;

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import { react } from '../../src/domain/react';
@@ -13,9 +14,11 @@ describe.each(backends())('timeline store on $name', ({ name, available }) => {
     return;
   }
   let store: Store;
+  let url = 'pglite:memory';
   let n = 0;
   beforeAll(async () => {
-    store = await openStore(name === 'pglite' ? 'pglite:memory' : await freshPostgresUrl());
+    if (name === 'postgres') url = await freshPostgresUrl();
+    store = await openStore(url);
   }, 60_000);
   afterAll(async () => store?.close());
 
@@ -52,6 +55,29 @@ describe.each(backends())('timeline store on $name', ({ name, available }) => {
     expect(claimed.filter((e) => e.incidentId === incident.id && e.kind === 'timeline.sync')).toHaveLength(1);
     await note('c', incident.id);
     expect(await syncs(incident.id)).toHaveLength(2);
+  });
+
+  test('a note committed while a worker is claiming the waiting sync is never lost: the check waits for the claim', async () => {
+    if (name !== 'postgres') return; // one connection in PGlite: no second transaction to race with
+    const incident = await incidentWithDoc();
+    const worker = new Client({ connectionString: url });
+    await worker.connect();
+    try {
+      // A worker's claim, under way: it holds the waiting sync's row.
+      await worker.query('BEGIN');
+      const [sync] = (await worker.query(`SELECT id FROM effects WHERE kind = 'timeline.sync' AND incident_id = $1 FOR UPDATE`, [incident.id])).rows;
+      let done = false;
+      const noted = note('during the claim', incident.id).then(() => (done = true));
+      const blocked = async () => (await worker.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rowCount! > 0;
+      while (!done && !(await blocked())) await new Promise((r) => setTimeout(r, 5));
+      await worker.query(`UPDATE effects SET claimed_until = '2030-01-01T00:00:00Z', attempts = attempts + 1 WHERE id = $1`, [sync.id]);
+      await worker.query('COMMIT');
+      await noted;
+      // The claimed sync may have read the log before the note: a new one waits for it.
+      expect((await syncs(incident.id)).map((e) => e.attempts).sort()).toEqual([0, 1]);
+    } finally {
+      await worker.end();
+    }
   });
 
   test('known rows: pending before a write, confirmed after; revisions and channels', async () => {

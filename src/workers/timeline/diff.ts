@@ -18,14 +18,21 @@ export function diffTable(rows: DocRow[], entries: TimelineEntry[], known: Map<s
   const ids = new Set(entries.map((e) => e.id));
   const tagged = new Set(rows.flatMap((r) => (r.key ? [r.key] : [])));
   // People's rows already recorded and waiting for their tag: the next sync names them; they are not new again.
-  const awaitingTag = entries.filter((e) => e.fromDoc && !tagged.has(e.id)).map((e) => e.text.trim());
+  const awaitingTag = entries.filter((e) => e.fromDoc && !tagged.has(e.id)).map((e) => ({ key: e.id, text: e.text.trim() }));
   const diff: TableDiff = { added: [], edited: [], accepted: [] };
   for (const row of rows) {
     if (!row.key) {
       if (!row.entry.trim()) continue; // an empty row: someone is about to type in it
-      const waiting = awaitingTag.indexOf(row.entry.trim());
-      if (waiting >= 0) awaitingTag.splice(waiting, 1);
-      else diff.added.push(row);
+      const text = row.entry.trim();
+      // Read while its author was still typing, the row was recorded with the start of its text: the rest is an edit.
+      let waiting = awaitingTag.findIndex((w) => w.text === text);
+      if (waiting < 0) waiting = awaitingTag.findIndex((w) => text.startsWith(w.text));
+      if (waiting < 0) {
+        diff.added.push(row);
+        continue;
+      }
+      const [pending] = awaitingTag.splice(waiting, 1);
+      if (pending.text !== text) diff.edited.push({ key: pending.key, text: row.entry, struck: false });
       continue;
     }
     if (!ids.has(row.key)) continue; // a named range from elsewhere (a doc copied from another incident's)

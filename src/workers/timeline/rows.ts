@@ -23,6 +23,6 @@ export function wantedRows(incident: Incident, entries: TimelineEntry[], known: 
     const k = known.get(e.id);
     const struck = Boolean(e.deleted);
     const rewrite = !e.fromDoc && k?.text != null && (k.text !== entry || k.struck !== struck);
-    return { key: e.id, time: rowTime(e.at, incident.declaredAt), who: e.who, entry, ...(e.link ? { link: e.link } : {}), struck, fromDoc: Boolean(e.fromDoc), rewrite };
+    return { key: e.id, time: rowTime(e.at, incident.declaredAt), who: e.who, entry, ...(e.link ? { link: e.link } : {}), struck, fromDoc: Boolean(e.fromDoc), rewrite, known: k?.text ?? null, pending: k?.pending ?? null };
   });
 }

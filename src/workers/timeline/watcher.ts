@@ -53,6 +53,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   const settles = new Map<string, { timer: NodeJS.Timeout; firstAt: number }>();
   const reads = new Set<Promise<void>>();
   const watchFailedAt = new Map<string, number>();
+  const opening = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
   let stopped = true;
@@ -123,13 +124,23 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       await opts.incidents.run(incident.id, { type: 'RecordDocRow', text: row.entry, who: row.who, time: row.time, at: parseRowTime(row.time, seen) ?? seen, by });
     }
     for (const edit of diff.edited) {
-      await opts.incidents.run(incident.id, { type: 'RecordDocRowEdit', entryId: edit.key, text: edit.text.trim(), at: iso(), by });
-      await opts.store.timeline.saveRows(incident.id, [edit], iso());
+      const current = entries.find((e) => e.id === edit.key)?.text;
+      await opts.incidents.run(incident.id, { type: 'RecordDocRowEdit', entryId: edit.key, text: edit.text.trim(), ...(current != null ? { current } : {}), at: iso(), by });
+      await opts.store.timeline.saveRows(incident.id, [{ ...edit, text: edit.text.trim() }], iso());
     }
   }
 
-  /** Keeps one live push channel per watched doc, renewed a while before Drive lets it expire. */
-  async function ensureChannel(incident: Incident, docId: string): Promise<void> {
+  /** Keeps one live push channel per watched doc; a call while one is opening waits for that one, never opens a second. */
+  function ensureChannel(incident: Incident, docId: string): Promise<void> {
+    const running = opening.get(incident.id);
+    if (running) return running;
+    const p = openChannel(incident, docId).finally(() => opening.delete(incident.id));
+    opening.set(incident.id, p);
+    return p;
+  }
+
+  /** Opens the doc's push channel unless a live one has a while to go; renews it before Drive lets it expire. */
+  async function openChannel(incident: Incident, docId: string): Promise<void> {
     const push = opts.push!;
     const now = Date.now();
     const margin = Math.min(push.watchMs / 4, 10 * 60_000);
@@ -171,9 +182,22 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
   }
 
+  /** A doc lost (deleted, unshared) that Firebreak may edit again (restored, re-shared) is taken up again. */
+  async function recheck(incident: Incident): Promise<void> {
+    const doc = incident.resources.doc!;
+    try {
+      await opts.timeline.revision(docIdOf(doc.url!));
+    } catch {
+      return; // still gone; the next round looks again
+    }
+    await opts.incidents.run(incident.id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url!, label: doc.label ?? 'Incident doc', at: iso(), by: SYSTEM });
+  }
+
   async function round(): Promise<void> {
-    const active = (await opts.store.list({ status: 'active', limit: 1000 })).filter((i) => i.resources.doc?.status === 'ready' && i.resources.doc.url);
-    await Promise.all(active.map(check));
+    const all = await opts.store.list({ status: 'active', limit: 1000 });
+    const active = all.filter((i) => i.resources.doc?.status === 'ready' && i.resources.doc.url);
+    const lostDocs = all.filter((i) => i.resources.doc?.status === 'failed' && i.resources.doc.url);
+    await Promise.all([...active.map(check), ...lostDocs.map((i) => recheck(i).catch((err) => opts.log.warn('rechecking a lost incident doc failed', { incident: i.id, error: describe(err) })))]);
     // Resolved incidents (or docs lost) need no more notifications.
     const watched = new Set(active.map((i) => i.id));
     for (const c of await opts.store.timeline.channels()) if (!watched.has(c.incidentId)) await stopChannel(c.id, c.resourceId);
@@ -206,9 +230,14 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     },
     async track(incidentId) {
       if (!opts.push || stopped) return;
-      const incident = await opts.store.load(incidentId);
-      if (incident?.status !== 'active' || incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
-      await ensureChannel(incident, docIdOf(incident.resources.doc.url)).catch((err) => opts.log.warn('watching the incident doc failed', { incident: incidentId, error: describe(err) }));
+      // Called without a wait (`void`): nothing may escape, or a store blip would end the process.
+      try {
+        const incident = await opts.store.load(incidentId);
+        if (incident?.status !== 'active' || incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
+        await ensureChannel(incident, docIdOf(incident.resources.doc.url));
+      } catch (err) {
+        opts.log.warn('watching the incident doc failed', { incident: incidentId, error: describe(err) });
+      }
     },
     async notify(h) {
       const id = h['x-goog-channel-id'];

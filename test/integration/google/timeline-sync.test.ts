@@ -33,8 +33,8 @@ test('append, then rewrite an edited row and strike a deleted one in one write; 
   const before = writes();
   const second = await timeline.sync(id, [
     row('e1', 'Declared 🚨'),
-    row('e2', 'Rolled back to v41 🚀\nand verified', { rewrite: true }),
-    row('e3', 'Restart pods', { rewrite: true, struck: true, link: 'https://teams.example/m/3' }),
+    row('e2', 'Rolled back to v41 🚀\nand verified', { rewrite: true, known: 'Rolled back' }),
+    row('e3', 'Restart pods', { rewrite: true, struck: true, link: 'https://teams.example/m/3', known: 'Restart pods' }),
     row('e4', 'New note ✅'),
   ]);
   expect(writes()).toBe(before + 1);
@@ -69,4 +69,43 @@ test("a person's row is tagged where it is, never appended; one deleted meanwhil
   ]);
   expect(await timeline.lastEditor(id)).toBeUndefined(); // Firebreak's own tag was the last change
   expect(await timeline.revision(id)).toBe(world.sandbox.document(id).revisionId);
+});
+
+test("a person's row recorded while they were still typing is tagged by the start of its text", async () => {
+  const { id } = await world.docs.create(incident(72));
+  await timeline.sync(id, [row('e1', 'Declared')]);
+  const doc = (await world.clients.docs.documents.get({ documentId: id })).data;
+  const requests = planRows(findTimeline(doc)!, [{ key: 'x', time: '00:03', who: 'Bob', entry: 'Restarted the db pods on node 3' }]).filter((r) => !r.createNamedRange);
+  world.sandbox.edit(id, requests as Record<string, unknown>[], 'bob@example.com');
+  const result = await timeline.sync(id, [row('e1', 'Declared'), row('e2', 'Restarted the db', { fromDoc: true })]);
+  expect(result.written).toEqual(['e2']);
+  expect((await timeline.read(id)).rows!.map((r) => [r.key, r.entry])).toEqual([
+    ['e1', 'Declared'],
+    ['e2', 'Restarted the db pods on node 3'],
+  ]);
+});
+
+test("a rewrite never overwrites a cell a person changed since Firebreak wrote it (the watcher tells theirs)", async () => {
+  const { id } = await world.docs.create(incident(73));
+  await timeline.sync(id, [row('e1', 'Rolled back'), row('e2', 'Restart pods')]);
+  const doc = world.sandbox.document(id);
+  const cell = doc.body.content.find((el: any) => el.table && el.startIndex === findTimeline(doc as any)!.start).table.tableRows[1].tableCells[2];
+  world.sandbox.edit(id, [{ insertText: { location: { index: cell.endIndex - 1 }, text: ' by Bob' } }], 'bob@example.com');
+  expect(table(id).map((r) => r[2])).toEqual(['Rolled back by Bob', 'Restart pods']);
+
+  const result = await timeline.sync(id, [
+    row('e1', 'Rolled back to v41', { rewrite: true, known: 'Rolled back' }),
+    row('e2', 'Restart all pods', { rewrite: true, known: 'Restart pods' }),
+  ]);
+  expect(result.written).toEqual(['e2']);
+  expect(table(id).map((r) => r[2])).toEqual(['Rolled back by Bob', 'Restart all pods']);
+});
+
+test('a row Firebreak wrote that a person removed or moved (its tag gone) is not appended again', async () => {
+  const { id } = await world.docs.create(incident(74));
+  await timeline.sync(id, [row('e1', 'Declared'), row('e2', 'Wrong note')]);
+  world.sandbox.edit(id, [{ deleteNamedRange: { name: 'firebreak.row.e2' } }], 'bob@example.com');
+  const result = await timeline.sync(id, [row('e1', 'Declared', { known: 'Declared' }), row('e2', 'Wrong note', { known: 'Wrong note' }), row('e3', 'Next note')]);
+  expect(result.written).toEqual(['e3']);
+  expect(table(id).map((r) => r[2])).toEqual(['Declared', 'Wrong note', 'Next note']);
 });

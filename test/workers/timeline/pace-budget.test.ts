@@ -36,3 +36,18 @@ test('the doc pace runs one holder at a time per doc, others freely', async () =
   await Promise.all([first, second]);
   expect(log).toEqual(['b1', 'a1', 'a2']);
 });
+
+test('a write taken but not made is given back, never beyond the burst', async () => {
+  const t = 0;
+  const budget = createWriteBudget(60, { burst: 1, now: () => t });
+  await budget.take();
+  budget.refund();
+  budget.refund();
+  let second = false;
+  await budget.take().then(() => (second = true));
+  expect(second).toBe(true);
+  let third = false;
+  void budget.take().then(() => (third = true));
+  await new Promise((r) => setImmediate(r));
+  expect(third).toBe(false); // one refund's worth, not two
+});

@@ -61,3 +61,13 @@ test('evolve keeps a doc edit\'s text, for a repeated read to change nothing', (
   const base = evolve(null, { type: 'IncidentDeclared', incidentId: 'i', number: 1, title: 't', description: '', severity: 3, customerImpact: false, private: false, commander: { id: 'a', name: 'A' }, origin: { id: 'c', serviceUrl: 's' }, places: [], provisioning: [], at: 'x', by: { id: 'a', name: 'A' } });
   expect(evolve(base, { type: 'DocRowEdited', entryId: 'i:1', text: 'new', at: 'x', by: { id: 'b', name: 'B' } }).docTexts).toEqual({ 'i:1': 'new' });
 });
+
+test('a person\'s row read while they were typing: its start was recorded, the rest is one edit, never a second new row', () => {
+  const entries = [entry(4, 'Restarted the db', { fromDoc: true })];
+  const diff = diffTable([{ time: '03:04', who: 'Bob', entry: 'Restarted the db pods on node 3' }], entries, known());
+  expect(diff.added).toEqual([]);
+  expect(diff.edited).toEqual([{ key: 'i:4', text: 'Restarted the db pods on node 3', struck: false }]);
+  // Once the edit is recorded the entry has the whole text: the same row is nothing new.
+  const later = diffTable([{ time: '03:04', who: 'Bob', entry: 'Restarted the db pods on node 3' }], [entry(4, 'Restarted the db pods on node 3', { fromDoc: true })], known());
+  expect(later).toEqual({ added: [], edited: [], accepted: [] });
+});
