@@ -12,6 +12,14 @@ import { ROLE_LABEL } from './vocabulary';
 export interface Message {
   subject: string;
   lines: string[];
+  /** Links written out in the lines as `text`, which a renderer that can show links (Teams) shows as `label`. */
+  links?: MessageLink[];
+}
+
+export interface MessageLink {
+  text: string;
+  label: string;
+  url: string;
 }
 
 export function incidentLabel(incident: Pick<Incident, 'number'>): string {
@@ -24,6 +32,18 @@ export function stateLine(incident: Incident): string {
 }
 
 const RESOURCE_NOUN: Record<ResourceKind, string> = { channel: 'channel', bridge: 'meeting bridge', doc: 'incident doc' };
+
+/** The coordination links as `coordinationLine` writes them out, for renderers that can show links. */
+export function coordinationLinks(incident: Incident): MessageLink[] {
+  const links: MessageLink[] = [];
+  for (const k of ['channel', 'bridge'] as const) {
+    const r = incident.resources[k];
+    if (r?.status === 'ready' && r.url) links.push({ text: `${r.label ?? RESOURCE_NOUN[k]} (${r.url})`, label: r.label ?? RESOURCE_NOUN[k], url: r.url });
+  }
+  const doc = incident.resources.doc;
+  if (doc?.status === 'ready' && doc.url) links.push({ text: `Incident doc: ${doc.url}`, label: 'Incident doc', url: doc.url });
+  return links;
+}
 
 /** "Coordinating via #inc-1-x (https://...) and the meeting bridge (https://...)." */
 export function coordinationLine(incident: Incident): string {
@@ -77,7 +97,7 @@ export function declaration(incident: Incident, opts: { redact?: boolean } = {})
   const roles = rolesLine(incident);
   if (roles) lines.push(roles);
   lines.push(...missingRoles(incident), ...optional(nextUpdateLine(incident)));
-  return { subject: `${incidentLabel(incident)}: ${incident.title}`, lines };
+  return { subject: `${incidentLabel(incident)}: ${incident.title}`, lines, links: coordinationLinks(incident) };
 }
 
 /** One line for notifications and the text above the card: "INC-1: Title. Severity 2, phase 1. Jo is incident commander." */
@@ -117,7 +137,7 @@ export function followUp(incident: Incident, changes: string[], opts: { redact?:
   if (!(opts.redact && incident.private)) {
     const linked = Object.values(incident.resources).some((r) => r?.status === 'ready');
     const lines = [...changes, linked ? `${stateLine(incident)} ${coordinationLine(incident)}` : stateLine(incident), ...missingRoles(incident), ...next];
-    return { subject: `Re: ${incidentLabel(incident)}: ${incident.title}`, lines };
+    return { subject: `Re: ${incidentLabel(incident)}: ${incident.title}`, lines, ...(linked && { links: coordinationLinks(incident) }) };
   }
   return { subject: `Re: ${incidentLabel(incident)}: private incident`, lines: [...changes, stateLine(incident), ...next] };
 }

@@ -5,7 +5,7 @@ import { headline, type Message } from '../domain/messages';
 import { OutsideError } from '../workers/errors';
 import { referenceTo } from './activity';
 import { incidentCard } from './cards';
-import { markdownLine } from './text';
+import { markdownLine, markdownWithLinks } from './text';
 
 /** What the effect workers need from Teams: post the card, update it in place, post a message. */
 export interface TeamsOutbox {
@@ -102,5 +102,5 @@ export function classify(err: unknown): OutsideError {
 
 /** Subject in bold, one paragraph per line; user text escaped so it can't format, link or mention. */
 export function messageMarkdown(message: Message): string {
-  return [`**${markdownLine(message.subject)}**`, ...message.lines.map(markdownLine)].join('\n\n');
+  return [`**${markdownLine(message.subject)}**`, ...message.lines.map((line) => markdownWithLinks(line, message.links))].join('\n\n');
 }

@@ -1,3 +1,5 @@
+import type { MessageLink } from '../domain/messages';
+
 /**
  * User text goes into Adaptive Card TextBlocks and Teams messages, which render a Markdown subset.
  * Escaping keeps "*", "[x](y)", "# " and "<at>" literal, so a title can't restyle the card,
@@ -20,6 +22,24 @@ export function markdownLine(line: string): string {
     .split(/(https?:\/\/[^\s()<>"'`[\]\\]*[^\s()<>"'`[\]\\.,;:!?])/)
     .map((part, i) => (i % 2 === 1 ? part : plain(part)))
     .join('');
+}
+
+/**
+ * `markdownLine`, with the message's own known links (a channel, the bridge, the doc, written out as "label (url)")
+ * shown as Markdown links. Only those exact texts: a person's words are never turned into a link with another label.
+ */
+export function markdownWithLinks(line: string, links: readonly MessageLink[] = []): string {
+  const known = links.filter((l) => line.includes(l.text));
+  if (!known.length) return markdownLine(line);
+  const pattern = new RegExp(known.map((l) => l.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  let out = '';
+  let last = 0;
+  for (const m of line.matchAll(pattern)) {
+    const link = known.find((l) => l.text === m[0])!;
+    out += `${markdownLine(line.slice(last, m.index))}[${plain(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})`;
+    last = m.index! + m[0].length;
+  }
+  return out + markdownLine(line.slice(last));
 }
 
 /** Collapses whitespace and cuts to `max` characters with a visible marker. */

@@ -99,6 +99,8 @@ test('a follow-up says where people coordinate once a link exists, and when the 
     'No business liaison yet (expected from severity 2 upward).',
     'Next update by 00:32 UTC.',
   ]);
+  // The link is also given apart, so Teams can show "the meeting bridge" as a link instead of the long URL.
+  expect(followUp(state, []).links).toEqual([{ text: 'the meeting bridge (https://teams.example/m)', label: 'the meeting bridge', url: 'https://teams.example/m' }]);
   // A private incident's follow-up outside its conversation: no links, still the cadence.
   const secret = { ...state, private: true };
   expect(followUp(secret, ['Severity raised from 2 to 1 by Sam Lee.'], { redact: true }).lines).toEqual([

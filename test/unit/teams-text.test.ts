@@ -1,5 +1,5 @@
 import { parseCommand } from '../../src/teams/commands';
-import { clip, commandText, markdownLine, plain } from '../../src/teams/text';
+import { clip, commandText, markdownLine, markdownWithLinks, plain } from '../../src/teams/text';
 
 describe('parseCommand', () => {
   test.each([
@@ -55,4 +55,18 @@ test('markdownLine escapes text but keeps links clickable', () => {
   expect(markdownLine('see https://x.example/a<at>CEO</at> and https://x.example/[y](https://evil.example).')).toBe(
     'see https://x.example/a\\<at\\>CEO\\</at\\> and https://x.example/\\[y\\](https://evil.example).',
   );
+});
+
+test('markdownWithLinks shows a message\'s own links by their labels, and nothing else as a link', () => {
+  const links = [
+    { text: '#inc-1-db (https://teams.example/l/channel/19%3Aabc?groupId=1)', label: '#inc-1-db', url: 'https://teams.example/l/channel/19%3Aabc?groupId=1' },
+    { text: 'Incident doc: https://docs.example/d/a_b', label: 'Incident doc', url: 'https://docs.example/d/a_b' },
+  ];
+  const line = 'Severity 1, phase 1. Jo is incident commander. Coordinating via #inc-1-db (https://teams.example/l/channel/19%3Aabc?groupId=1). Incident doc: https://docs.example/d/a_b';
+  expect(markdownWithLinks(line, links)).toBe(
+    'Severity 1, phase 1. Jo is incident commander. Coordinating via [#inc-1-db](https://teams.example/l/channel/19%3Aabc?groupId=1). [Incident doc](https://docs.example/d/a_b)',
+  );
+  // A person's words that look like a labelled link stay text with the URL shown.
+  expect(markdownWithLinks('see Status page (https://evil.example/x)', links)).toBe('see Status page (https://evil.example/x)');
+  expect(markdownWithLinks('no links here *at all*')).toBe('no links here \\*at all\\*');
 });
