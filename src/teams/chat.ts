@@ -2,12 +2,12 @@ import type { Activity, Mention, TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
 import { isAnnouncement, type Incident, type Person } from '../domain/incident';
-import { coordinationLine, headline, missingRoles, nextUpdateLine, rolesLine } from '../domain/messages';
+import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdateLine, rolesLine, type MessageLink } from '../domain/messages';
 import { conversationOf, inboundKey, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { member } from './people';
-import { commandText, markdownLine } from './text';
+import { commandText, markdownWithLinks } from './text';
 import { incidentHere } from './where';
 
 type Change = Exclude<Command, DeclareIncident>;
@@ -108,7 +108,7 @@ export class ChatCommands {
     }
   }
 
-  private async answer(intent: Intent, activity: Activity): Promise<string> {
+  private async answer(intent: Intent, activity: Activity): Promise<string | Reply> {
     switch (intent.kind) {
       case 'help':
         return helpText();
@@ -117,7 +117,9 @@ export class ChatCommands {
       case 'status': {
         const here = incidentHere(await this.deps.store.activeIn(activity.conversation.id), activity.conversation.id);
         if (!here) return noIncidentHere();
-        return 'none' in here ? here.none : statusText(here.incident, { redact: isAnnouncement(here.incident, activity.conversation.id) });
+        if ('none' in here) return here.none;
+        const redact = isAnnouncement(here.incident, activity.conversation.id) && here.incident.private;
+        return { text: statusText(here.incident, { redact }), links: redact ? [] : coordinationLinks(here.incident) };
       }
       case 'unknown':
         return `I didn't understand "${intent.text.slice(0, 80)}".\n${helpText()}`;
@@ -137,9 +139,10 @@ export class ChatCommands {
   }
 
   /** Replies unless this activity was answered before (a re-delivery). */
-  private async replyOnce(context: TurnContext, key: string | undefined, text: string): Promise<void> {
+  private async replyOnce(context: TurnContext, key: string | undefined, reply: string | Reply): Promise<void> {
     if (key && !(await this.deps.store.markInbound(key, this.deps.now().toISOString()))) return;
-    await context.sendActivity(markdown(text));
+    const { text, links } = typeof reply === 'string' ? { text: reply, links: [] } : reply;
+    await context.sendActivity(markdown(text, links));
   }
 }
 
@@ -168,7 +171,13 @@ function statusText(incident: Incident, opts: { redact: boolean }): string {
     .join('\n');
 }
 
-/** A reply as Markdown: one paragraph per line (Teams collapses single newlines), user text escaped. */
-function markdown(text: string): Partial<Activity> {
-  return { type: 'message', text: text.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' };
+/** A reply as Markdown: one paragraph per line (Teams collapses single newlines), user text escaped, known links shown. */
+function markdown(text: string, links: readonly MessageLink[] = []): Partial<Activity> {
+  return { type: 'message', text: text.split('\n').map((line) => markdownWithLinks(line, links)).join('\n\n'), textFormat: 'markdown' };
+}
+
+/** A reply whose text writes out links that Teams can show by their labels. */
+interface Reply {
+  text: string;
+  links: MessageLink[];
 }

@@ -105,6 +105,13 @@ test('a declaration: the card gains its channel and bridge links, and is posted 
   expect(mail.body.split('\n\n')[0]).toBe(
     `Severity 2, phase 1. Alice Adams is incident commander. Coordinating via #inc-1-checkout-api-returning-500s (${incidentChannel.webUrl}) and Meeting bridge (${meeting.joinWebUrl}).`,
   );
+
+  // `status` in the conversation shows the channel and the bridge as links by their names, not as long URLs.
+  const ask = channelMessage('status', { serviceUrl: channel.serviceUrl, thread: activity.conversation.id.split('=')[1] });
+  ask.conversation = { ...ask.conversation, id: activity.conversation.id };
+  await post(firebreak.url, ask, channel.signInbound({ serviceUrl: channel.serviceUrl }));
+  const status = await eventually(() => channel.recorded.find((r) => r.activity.text?.startsWith('INC-1: Checkout')), 'the status answer', 15_000);
+  expect(status.activity.text).toContain(`Coordinating via [#inc-1-checkout-api-returning-500s](${incidentChannel.webUrl}) and [Meeting bridge](${meeting.joinWebUrl}).`);
 }, 30_000);
 
 test('Graph saw app-only tokens from the bot app and nothing it does not emulate', () => {
