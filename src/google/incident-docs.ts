@@ -167,9 +167,17 @@ function docUrl(id: string, webViewLink: string | null | undefined): string {
   return webViewLink ? webViewLink.split('?')[0] : `https://docs.google.com/document/d/${id}/edit`;
 }
 
-/** The doc id in a doc link (`…/document/d/<id>/edit`, or the sandbox's `…/sandbox/docs/<id>`). */
-export function docIdOf(url: string): string {
-  const m = /\/d\/([A-Za-z0-9_-]+)/.exec(url) ?? /\/docs\/([A-Za-z0-9_-]+)\/?$/.exec(url);
-  if (!m) throw new Error(`not a doc link: ${url}`);
-  return m[1];
+/**
+ * The Drive file id in a doc URL: `https://docs.google.com/document/d/<id>/edit` in Google, `<sandbox>/sandbox/docs/<id>`
+ * in local mode. Ids are [A-Za-z0-9_-] (https://developers.google.com/drive/api/guides/about-files#characteristics).
+ */
+export function docIdOf(url: string): string | undefined {
+  return /\/(?:document\/d|sandbox\/docs)\/([A-Za-z0-9_-]+)/.exec(url)?.[1];
+}
+
+/** `docIdOf` for a link Firebreak recorded itself, where anything else is a bug worth stopping on. */
+export function requireDocId(url: string): string {
+  const id = docIdOf(url);
+  if (!id) throw new Error(`not a doc link: ${url}`);
+  return id;
 }

@@ -1,7 +1,7 @@
 import type { docs_v1 } from '@googleapis/docs';
 import type { GoogleClients } from './clients';
 import { OutsideError } from '../workers/errors';
-import { httpStatus, withRetry, type RetryPolicy } from './retry';
+import { httpStatus, isRateLimited, withRetry, type RetryPolicy } from './retry';
 
 /**
  * Read, plan, write, locked to the revision read: `writeControl.requiredRevisionId` makes the write fail with a
@@ -75,13 +75,9 @@ export async function readForWrite(clients: GoogleClients, documentId: string): 
   } catch (err) {
     const status = httpStatus(err);
     if (status === 404) throw new OutsideError('not-found', 'The incident doc was deleted (Google Docs answers 404 for it).');
-    if (status === 403 && !isRateLimit(err)) throw new OutsideError('not-found', 'The incident doc is no longer shared with Firebreak (Google Docs answers 403 for it).');
+    if (status === 403 && !isRateLimited(err)) throw new OutsideError('not-found', 'The incident doc is no longer shared with Firebreak (Google Docs answers 403 for it).');
     throw err;
   }
   if (!doc.revisionId) throw new OutsideError('not-found', 'Firebreak may only read the incident doc now, no longer edit it.');
   return doc;
-}
-
-function isRateLimit(err: unknown): boolean {
-  return /rate|quota/i.test(JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? ''));
 }

@@ -45,13 +45,20 @@ export function classify(err: unknown, what: string): Failure {
   const error = (data.error ?? {}) as { message?: string; status?: string; errors?: { reason?: string }[]; details?: { reason?: string }[] };
   const reasons = [...(error.errors ?? []), ...(error.details ?? [])].map((e) => e.reason ?? '');
   const detail = error.message ?? err.message;
-  if (status === 429 || (status === 403 && reasons.some((r) => RATE_LIMIT_REASONS.includes(r)))) {
+  if (status === 429 || (status === 403 && isRateLimitReason(reasons))) {
     return { kind: 'retryable', transient: true, retryAfterSeconds: retryAfter, message: `${what}: Google is rate limiting Firebreak (${status})` };
   }
   if (status >= 500) return { kind: 'retryable', transient: true, retryAfterSeconds: retryAfter, message: `${what}: Google answered ${status} (${detail})` };
   if (status === 404) return { kind: 'not-found', transient: false, message: `${what}: not found (${detail})` };
   if (status === 409) return { kind: 'conflict', transient: false, message: `${what}: conflict (${detail})` };
   return { kind: 'permanent', transient: false, message: `${what}: Google answered ${status} (${detail})` };
+}
+
+const isRateLimitReason = (reasons: string[]) => reasons.some((r) => RATE_LIMIT_REASONS.includes(r));
+
+/** Whether Google refused a call for going too fast (429, or 403 with a rate-limit reason), not for lack of access. */
+export function isRateLimited(err: unknown): boolean {
+  return classify(err, '').kind === 'retryable' && [403, 429].includes(httpStatus(err) ?? 0);
 }
 
 /** A gaxios error (what the Google clients throw), recognised by shape: gaxios is not a direct dependency. */

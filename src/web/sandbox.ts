@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident';
+import { docIdOf } from '../google/incident-docs';
 import { PHASE_MEANING, SEVERITY_MEANING } from '../domain/vocabulary';
 import type { GraphEmulator } from '../sandbox/graph/server';
 import type { Store } from '../store/store';
@@ -69,11 +70,6 @@ async function describe(incident: Incident, src: SandboxSources): Promise<Sandbo
     ...(meeting ? { bridge: { url: meeting.joinWebUrl, subject: meeting.subject } } : {}),
     mails,
   };
-}
-
-/** The document id in a Docs URL (`/document/d/<id>/`) or the Google sandbox's view (`/sandbox/docs/<id>`). */
-export function docIdOf(url: string): string | undefined {
-  return /\/(?:document\/d|sandbox\/docs)\/([A-Za-z0-9_-]+)/.exec(url)?.[1];
 }
 
 /** The doc as the Google sandbox renders it (only its <article>), fetched over HTTP like any other client. */

@@ -1,6 +1,6 @@
 import type { Incidents } from '../../app/incidents';
 import { timeline } from '../../domain/timeline';
-import { docIdOf } from '../../google/incident-docs';
+import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
 import type { Store, StoredEffect } from '../../store/store';
 import { describe, failureKind, OutsideError } from '../errors';
@@ -31,7 +31,7 @@ export function timelineSync(deps: TimelineSyncDeps) {
     const incident = await deps.store.load(id);
     if (!incident) throw new OutsideError('not-found', `incident ${id} is gone`);
     if (incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
-    const docId = docIdOf(incident.resources.doc.url);
+    const docId = requireDocId(incident.resources.doc.url);
     await deps.pace.exclusive(id, async () => {
       await deps.pace.ready(id);
       const at = () => deps.now().toISOString();

@@ -1,3 +1,5 @@
+import { keyedQueue } from '../../serial';
+
 /**
  * One writer per doc in this process, and at most one write per doc per `minIntervalMs`: the sync effect and the
  * watcher take the same turn, so a read never diffs against a write half recorded. (Across replicas the
@@ -12,19 +14,10 @@ export interface DocPace {
 }
 
 export function createDocPace(minIntervalMs: number, now: () => number = Date.now): DocPace {
-  const tails = new Map<string, Promise<unknown>>();
+  const queue = keyedQueue();
   const lastWrite = new Map<string, number>();
   return {
-    exclusive(key, fn) {
-      const previous = tails.get(key) ?? Promise.resolve();
-      const run = previous.catch(() => undefined).then(fn);
-      const tail = run.catch(() => undefined);
-      tails.set(key, tail);
-      void tail.then(() => {
-        if (tails.get(key) === tail) tails.delete(key);
-      });
-      return run;
-    },
+    exclusive: (key, fn) => queue(key, fn),
     async ready(key) {
       const wait = (lastWrite.get(key) ?? 0) + minIntervalMs - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));

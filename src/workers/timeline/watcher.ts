@@ -3,7 +3,7 @@ import type { Incidents } from '../../app/incidents';
 import { parseRowTime } from '../../domain/doc-time';
 import type { Incident, Person } from '../../domain/incident';
 import { timeline } from '../../domain/timeline';
-import { docIdOf } from '../../google/incident-docs';
+import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/store';
@@ -95,7 +95,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       await opts.pace.exclusive(incidentId, async () => {
         const incident = await opts.store.load(incidentId);
         if (incident?.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
-        const docId = docIdOf(incident.resources.doc.url);
+        const docId = requireDocId(incident.resources.doc.url);
         let table;
         try {
           table = await opts.timeline.read(docId);
@@ -171,7 +171,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   }
 
   async function check(incident: Incident): Promise<void> {
-    const docId = docIdOf(incident.resources.doc!.url!);
+    const docId = requireDocId(incident.resources.doc!.url!);
     try {
       if (opts.push) await ensureChannel(incident, docId);
       const revision = await opts.timeline.revision(docId);
@@ -186,7 +186,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   async function recheck(incident: Incident): Promise<void> {
     const doc = incident.resources.doc!;
     try {
-      await opts.timeline.revision(docIdOf(doc.url!));
+      await opts.timeline.revision(requireDocId(doc.url!));
     } catch {
       return; // still gone; the next round looks again
     }
@@ -234,7 +234,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       try {
         const incident = await opts.store.load(incidentId);
         if (incident?.status !== 'active' || incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
-        await ensureChannel(incident, docIdOf(incident.resources.doc.url));
+        await ensureChannel(incident, requireDocId(incident.resources.doc.url));
       } catch (err) {
         opts.log.warn('watching the incident doc failed', { incident: incidentId, error: describe(err) });
       }
