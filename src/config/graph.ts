@@ -1,4 +1,4 @@
-import type { BotConfig } from './index';
+import type { BotConfig } from './bot';
 import { EMAIL, GUID, int, type Mode, type Str, type Url } from './parse';
 
 /**

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { addonConfig, type AddonConfig } from './addon';
+import { botConfig, type BotConfig } from './bot';
 import { loadGoogleConfig, type GoogleConfig } from './google';
 import { graphConfig, type GraphConfig } from './graph';
-import { GUID, int } from './parse';
+import { int } from './parse';
 
 export type { AddonConfig } from './addon';
+export type { BotConfig } from './bot';
 export type { GoogleConfig, TimelineConfig } from './google';
 export type { GraphConfig } from './graph';
 export { loadGoogleConfig } from './google';
@@ -33,21 +35,6 @@ export interface Config {
   workers: WorkerConfig;
   google: GoogleConfig;
   addon: AddonConfig;
-}
-
-export interface BotConfig {
-  /** Empty in local mode: inbound tokens are not checked and outbound calls carry none. */
-  appId: string;
-  appPassword: string;
-  tenantId: string;
-  /** Where inbound tokens' signing keys are published (botbuilder `ToBotFromChannelOpenIdMetadataUrl`). */
-  openIdMetadataUrl: string;
-  /** The issuer inbound tokens must carry (`ToBotFromChannelTokenIssuer`). */
-  tokenIssuer: string;
-  /** The authority outbound tokens come from (`ToChannelFromBotLoginUrl`), without the tenant. */
-  loginUrl: string;
-  /** The scope of outbound tokens (`ToChannelFromBotOAuthScope`). */
-  oauthScope: string;
 }
 
 /** The effect workers' retry schedule. */
@@ -92,22 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const appId = str('MICROSOFT_APP_ID');
   const mode = appId ? 'production' : 'local';
   const dataDir = path.resolve(cwd, str('FIREBREAK_DATA_DIR', '.firebreak'));
-  const bot: BotConfig = {
-    appId,
-    appPassword: str('MICROSOFT_APP_PASSWORD'),
-    tenantId: str('MICROSOFT_APP_TENANT_ID'),
-    openIdMetadataUrl: url('BOT_OPENID_METADATA_URL', 'https://login.botframework.com/v1/.well-known/openidconfiguration'),
-    tokenIssuer: str('BOT_TOKEN_ISSUER', 'https://api.botframework.com'),
-    loginUrl: url('BOT_LOGIN_URL', 'https://login.microsoftonline.com'),
-    oauthScope: str('BOT_OAUTH_SCOPE', 'https://api.botframework.com'),
-  };
+  const bot = botConfig(mode, problems, str, url);
 
   let databaseUrl = str('DATABASE_URL');
   if (mode === 'production') {
-    if (!GUID.test(appId)) problems.push(`MICROSOFT_APP_ID must be the bot's Entra app id, a GUID (got "${appId}")`);
-    if (!bot.appPassword) problems.push('MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set (the bot\'s client secret)');
-    if (!bot.tenantId) problems.push('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set');
-    else if (!GUID.test(bot.tenantId)) problems.push(`MICROSOFT_APP_TENANT_ID must be a GUID (got "${bot.tenantId}")`);
     if (!databaseUrl) problems.push('DATABASE_URL is required in production mode (postgres://user@host/db, or pglite:<dir> for one instance)');
   } else {
     databaseUrl ||= `pglite:${path.join(dataDir, 'db')}`;

@@ -1,4 +1,4 @@
-import type { Conversation, Person, Phase, ResourceKind, RoleName, Severity } from './incident';
+import type { Conversation, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
 export interface Base {

@@ -1,42 +1,13 @@
 import type { IncidentEvent } from './events';
+import type { Conversation, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
+export type * from './values';
 
 /**
  * The incident: its state, the events that change it, and `evolve`.
  * Pure: no I/O, no clock, no random ids. Times are ISO-8601 strings carried on events.
  */
-
-export type Severity = 1 | 2 | 3 | 4;
-export type Phase = 0 | 1 | 2 | 3;
-
-/** Someone who acts in an incident. `id` is stable per channel (a Teams user id, or `google:<email>`). */
-export interface Person {
-  id: string;
-  name: string;
-  aadObjectId?: string;
-  email?: string;
-}
-
-export type RoleName = 'comms' | 'customer' | 'business' | 'sme';
-
-export interface Roles {
-  comms?: Person;
-  customer?: Person;
-  business?: Person;
-  sme: Person[];
-}
-
-/** Where a conversation lives, enough for a connector to post into it later. */
-export interface Conversation {
-  id: string;
-  serviceUrl: string;
-  tenantId?: string;
-  /** A Teams channel (team) conversation rather than a chat. */
-  isChannel?: boolean;
-  teamId?: string;
-  channelId?: string;
-}
 
 /** One copy of the live incident card, so every copy can be updated in place. */
 export interface CardCopy {
@@ -48,9 +19,6 @@ export interface CardCopy {
 }
 
 export type IncidentStatus = 'active' | 'resolved';
-
-/** The coordination resources assembled for an incident by outside systems. */
-export type ResourceKind = 'channel' | 'bridge' | 'doc';
 
 export interface ResourceState {
   status: 'pending' | 'ready' | 'retrying' | 'failed';

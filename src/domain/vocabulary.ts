@@ -1,4 +1,4 @@
-import type { Phase, RoleName, Severity } from './incident';
+import type { Phase, RoleName, Severity } from './values';
 
 /** One line per severity, shown wherever a severity is chosen or displayed (DOMAIN.md, seed 000). */
 export const SEVERITY_MEANING: Record<Severity, string> = {

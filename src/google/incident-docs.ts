@@ -1,6 +1,6 @@
 import type { Incident, Person } from '../domain/incident';
 import { incidentLabel } from '../domain/messages';
-import { OutsideError } from '../workers/errors';
+import { OutsideError } from '../outside-error';
 import type { GoogleClients } from './clients';
 import { planFill } from './fill';
 import { lockedWrite } from './locked-write';

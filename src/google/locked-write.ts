@@ -1,6 +1,6 @@
 import type { docs_v1 } from '@googleapis/docs';
 import type { GoogleClients } from './clients';
-import { OutsideError } from '../workers/errors';
+import { OutsideError } from '../outside-error';
 import { httpStatus, isRateLimited, withRetry, type RetryPolicy } from './retry';
 
 /**

@@ -1,4 +1,4 @@
-import { OutsideError, type FailureKind } from '../workers/errors';
+import { OutsideError, type FailureKind } from '../outside-error';
 
 /**
  * Retries for Google calls, and the one place Google's errors become Firebreak's failure kinds.

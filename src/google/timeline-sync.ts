@@ -1,5 +1,5 @@
 import type { docs_v1 } from '@googleapis/docs';
-import { failureKind, OutsideError } from '../workers/errors';
+import { failureKind, OutsideError } from '../outside-error';
 import type { GoogleClients } from './clients';
 import { cellText, docsSafe, namedRanges } from './doc-text';
 import { lockedWrite, readForWrite } from './locked-write';

@@ -1,5 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { OutsideError } from '../workers/errors';
+import { OutsideError } from '../outside-error';
 import { channelName } from './channel-name';
 import { call, classifyGraphError, statusOf, type Operation } from './errors';
 

@@ -1,5 +1,5 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { OutsideError } from '../workers/errors';
+import { OutsideError } from '../outside-error';
 import { retryAfterSeconds } from './client';
 
 /** What a Graph call was for, so a failure can be told in plain words with the permission it needs. */

@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type Tur
 import type { ConnectorClient } from 'botframework-connector';
 import { isAnnouncement, type CardCopy, type Conversation, type Incident } from '../domain/incident';
 import { headline, type Message } from '../domain/messages';
-import { OutsideError } from '../workers/errors';
+import { OutsideError } from '../outside-error';
 import { referenceTo } from './activity';
 import { incidentCard } from './cards';
 import { markdownLine, markdownWithLinks } from './text';

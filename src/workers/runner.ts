@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import type { Store, StoredEffect } from '../store/store';
-import { describe, failureKind, OutsideError } from './errors';
+import { describe, failureKind, OutsideError } from '../outside-error';
 
 /**
  * Carries out one kind of effect. Returns when done; throws (ideally an OutsideError) when not. A handler whose work

@@ -2,7 +2,7 @@ import { createIncidents } from '../../src/app/incidents';
 import { createLogger } from '../../src/log';
 import { openStore } from '../../src/store/open';
 import type { Store, StoredEffect } from '../../src/store/store';
-import { OutsideError } from '../../src/workers/errors';
+import { OutsideError } from '../../src/outside-error';
 import { reportGiveUp } from '../../src/workers/give-up';
 import { createRunner, type EffectHandler } from '../../src/workers/runner';
 import { declareCommand } from '../domain/fixtures';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { DocState } from './document';
-import type { ChannelState } from './push';
 
 /**
  * What the sandbox's Drive holds: files (Google Docs, folders), shared drives, and who may see what.
@@ -20,6 +19,19 @@ export interface Permission {
   emailAddress?: string;
   domain?: string;
   allowFileDiscovery?: boolean;
+}
+
+/** A Drive push channel (push.ts): where a watched file's changes are announced, until it expires or is stopped. */
+export interface ChannelState {
+  id: string;
+  resourceId: string;
+  fileId: string;
+  address: string;
+  token?: string;
+  /** Unix ms. */
+  expiration: number;
+  owner: string;
+  messages: number;
 }
 
 export interface DriveFile {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DriveData } from './drive-state';
+import type { ChannelState, DriveData } from './drive-state';
 import { fail } from './errors';
 
 /**
@@ -10,18 +10,6 @@ import { fail } from './errors';
  * close together make one notification; here after `delayMs`. Channels stop at their expiration (an hour by
  * default for files, a day at most) or on `channels.stop`.
  */
-export interface ChannelState {
-  id: string;
-  resourceId: string;
-  fileId: string;
-  address: string;
-  token?: string;
-  /** Unix ms. */
-  expiration: number;
-  owner: string;
-  messages: number;
-}
-
 export interface PushDelivery {
   channelId: string;
   state: string;

@@ -2,7 +2,7 @@ import type { Incidents } from '../../app/incidents';
 import type { PostCard } from '../../domain/react';
 import type { Store, StoredEffect } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
-import { OutsideError } from '../errors';
+import { OutsideError } from '../../outside-error';
 import { SYSTEM } from './system';
 
 type Posted = { postedIn: string; activityId: string; renderedVersion: number };

@@ -1,6 +1,6 @@
 import type { Store, StoredEffect } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
-import { OutsideError } from '../errors';
+import { OutsideError } from '../../outside-error';
 
 /** Re-renders every posted copy of the card from the current state; later changes are included too. */
 export function cardRefresh(deps: { store: Store; teams: TeamsOutbox }) {

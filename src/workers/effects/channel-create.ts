@@ -3,7 +3,7 @@ import type { Conversation, Incident } from '../../domain/incident';
 import { incidentLabel } from '../../domain/messages';
 import type { Graph } from '../../graph/graph';
 import type { Store, StoredEffect } from '../../store/store';
-import { describe, failureKind, OutsideError } from '../errors';
+import { describe, failureKind, OutsideError } from '../../outside-error';
 import { reportRetrying } from '../give-up';
 import { SYSTEM } from './system';
 

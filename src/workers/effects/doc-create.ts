@@ -2,7 +2,7 @@ import type { Incidents } from '../../app/incidents';
 import { incidentLabel } from '../../domain/messages';
 import type { IncidentDocs } from '../../google/incident-docs';
 import type { Store, StoredEffect } from '../../store/store';
-import { describe, failureKind, OutsideError } from '../errors';
+import { describe, failureKind, OutsideError } from '../../outside-error';
 import { reportRetrying } from '../give-up';
 import { SYSTEM } from './system';
 

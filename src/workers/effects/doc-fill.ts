@@ -1,6 +1,6 @@
 import type { IncidentDocs } from '../../google/incident-docs';
 import type { Store, StoredEffect } from '../../store/store';
-import { OutsideError } from '../errors';
+import { OutsideError } from '../../outside-error';
 
 /**
  * Fills the doc's placeholders from the incident as it is now (a link that arrived after the doc was made).

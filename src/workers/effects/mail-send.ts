@@ -3,7 +3,7 @@ import { declaration, followUp, stakeholderUpdate, type Message } from '../../do
 import type { SendMail } from '../../domain/react';
 import type { Graph } from '../../graph/graph';
 import type { Store, StoredEffect } from '../../store/store';
-import { OutsideError } from '../errors';
+import { OutsideError } from '../../outside-error';
 
 export interface MailSendDeps {
   store: Store;

@@ -3,7 +3,7 @@ import { timeline } from '../../domain/timeline';
 import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
 import type { Store, StoredEffect } from '../../store/store';
-import { describe, failureKind, OutsideError } from '../errors';
+import { describe, failureKind, OutsideError } from '../../outside-error';
 import type { DocPace } from '../timeline/pace';
 import { wantedRows } from '../timeline/rows';
 import { SYSTEM } from './system';

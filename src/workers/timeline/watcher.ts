@@ -7,7 +7,7 @@ import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/store';
-import { describe, failureKind } from '../errors';
+import { describe, failureKind } from '../../outside-error';
 import { SYSTEM } from '../effects/system';
 import { diffTable } from './diff';
 import type { DocPace } from './pace';

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { googleClients } from '../../../src/google/clients';
 import { createIncidentDocs } from '../../../src/google/incident-docs';
-import { OutsideError } from '../../../src/workers/errors';
+import { OutsideError } from '../../../src/outside-error';
 import { FAST, googleWorld, incident, plainText, SERVICE_ACCOUNT, SHARE, SUBJECT, type GoogleWorld } from './setup';
 
 /** 429 and 5xx storms, 403 rate limits, dropped connections: absorbed with backoff, or handed on in plain words. */

@@ -4,7 +4,7 @@ import { createLogger } from '../../../src/log';
 import { startBotChannel, type BotChannel } from '../../../src/sandbox/botframework';
 import { openStore } from '../../../src/store/open';
 import type { Store } from '../../../src/store/store';
-import { failureKind } from '../../../src/workers/errors';
+import { failureKind } from '../../../src/outside-error';
 import { timelineSync } from '../../../src/workers/effects/timeline-sync';
 import { reportGiveUp } from '../../../src/workers/give-up';
 import { createRunner } from '../../../src/workers/runner';

@@ -1,5 +1,5 @@
 import type { GraphEmulator } from '../../../src/sandbox/graph/server';
-import { OutsideError } from '../../../src/workers/errors';
+import { OutsideError } from '../../../src/outside-error';
 import { ALICE_OID, BOB_OID, CHANNELS_PATH, graphCalls, graphFor, ORGANIZER, SENDER, startEmulator, TEAM } from './setup';
 
 /** The real Graph adapter (SDK middleware chain, @azure/identity, HTTPS) against the emulator. */

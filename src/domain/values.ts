@@ -1,0 +1,35 @@
+/** The plain values incidents and their events are made of (no behaviour, no imports). */
+
+export type Severity = 1 | 2 | 3 | 4;
+export type Phase = 0 | 1 | 2 | 3;
+
+/** Someone who acts in an incident. `id` is stable per channel (a Teams user id, or `google:<email>`). */
+export interface Person {
+  id: string;
+  name: string;
+  aadObjectId?: string;
+  email?: string;
+}
+
+export type RoleName = 'comms' | 'customer' | 'business' | 'sme';
+
+export interface Roles {
+  comms?: Person;
+  customer?: Person;
+  business?: Person;
+  sme: Person[];
+}
+
+/** Where a conversation lives, enough for a connector to post into it later. */
+export interface Conversation {
+  id: string;
+  serviceUrl: string;
+  tenantId?: string;
+  /** A Teams channel (team) conversation rather than a chat. */
+  isChannel?: boolean;
+  teamId?: string;
+  channelId?: string;
+}
+
+/** The coordination resources assembled for an incident by outside systems. */
+export type ResourceKind = 'channel' | 'bridge' | 'doc';
