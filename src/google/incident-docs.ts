@@ -89,9 +89,18 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
 
   async function share(docId: string, incident: Incident): Promise<void> {
     for (const requestBody of shareTargets(incident, opts.share)) {
+      // sendNotificationEmail "defaults to true for users and groups, and is not allowed for other requests": Drive
+      // answers 403 to a domain grant that carries it at all (permissions.create reference).
+      const person = requestBody.type === 'user' || requestBody.type === 'group';
       await withRetry(
         'sharing the incident doc',
-        () => clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, sendNotificationEmail: false, requestBody }),
+        () =>
+          clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, ...(person ? { sendNotificationEmail: false } : {}), requestBody }).catch((err) => {
+            // An address with no Google account can only be invited by email (400 invalidSharingRequest): Firebreak
+            // sends no invitations, least of all for a private incident, so that person is left for a human to add.
+            if (person && driveReason(err) === 'invalidSharingRequest') return undefined;
+            throw err;
+          }),
         retry,
       );
     }
@@ -155,6 +164,11 @@ export function shareTargets(incident: Incident, share: ShareConfig): { type: st
     ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
     ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
   ];
+}
+
+/** Drive's `errors[0].reason` of a failed call, if it has one. */
+function driveReason(err: unknown): string | undefined {
+  return (err as { response?: { data?: { error?: { errors?: { reason?: string }[] } } } }).response?.data?.error?.errors?.[0]?.reason;
 }
 
 /** A value inside a Drive query string literal. */

@@ -5,6 +5,7 @@ import { applyRequests } from './batch-update';
 import { documentJson } from './document-json';
 import { loadApi } from './discovery';
 import { FOLDER_MIME, newId, type DriveData, type DriveFile, type Role } from './drive-state';
+import { createDirectory } from './directory';
 import { createFaults, type GoogleFault } from './faults';
 import { createTokenIssuer, type ServiceAccountRegistration } from './oauth';
 import { createPush, type PushDelivery } from './push';
@@ -20,6 +21,8 @@ import { route } from './router';
 export interface GoogleSandboxOptions {
   /** The Workspace domain whose users service accounts may impersonate. */
   domain?: string;
+  /** Other domains whose addresses are Google accounts Drive may share with (a partner's Workspace; local mode's Playground people). */
+  accountDomains?: string[];
   serviceAccounts?: ServiceAccountRegistration[];
   writesPerMinute?: number;
   now?: () => number;
@@ -88,7 +91,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
     }, 100);
   };
   const newRevision = () => `ALm37B${randomBytes(18).toString('base64url')}`;
-  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c), push };
+  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c), push, directory: createDirectory(domain, opts.accountDomains) };
 
   const server = await listen(async (req, body): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
