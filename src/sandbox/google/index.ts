@@ -57,8 +57,8 @@ export interface GoogleSandbox {
   edit(id: string, requests: Record<string, unknown>[], by?: string): void;
   /** Push notifications sent to watch channels, with the receiver's answers. */
   pushes: PushDelivery[];
-  /** The open watch channels (not stopped, maybe expired). */
-  channels(): { id: string; fileId: string; expiration: number }[];
+  /** The open watch channels (not stopped, maybe expired), with the resource id and token Drive sends with each message. */
+  channels(): { id: string; fileId: string; resourceId: string; token?: string; expiration: number }[];
   files(): DriveFile[];
   writesUsed(user: string): number;
   close(): Promise<void>;
@@ -144,7 +144,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
       scheduleSave();
     },
     pushes: push.deliveries,
-    channels: () => Object.values(data.channels ?? {}).map(({ id, fileId, expiration }) => ({ id, fileId, expiration })),
+    channels: () => Object.values(data.channels ?? {}).map(({ id, fileId, resourceId, token, expiration }) => ({ id, fileId, resourceId, token, expiration })),
     files: () => Object.values(data.files),
     writesUsed: (user) => quota.used(user),
     async close() {
