@@ -43,7 +43,7 @@ export async function route(deps: RouterDeps, req: IncomingMessage, url: URL, bo
     const fault = await deps.faults.take(method);
     if (fault?.status) throw deps.faults.error(api, fault);
     reply = fault?.drop === 'before' ? { status: 0, drop: true } : await handle(deps, api, req, url, body, matched);
-    fault?.after?.();
+    await fault?.after?.();
     if (fault?.drop === 'after') reply = { status: 0, drop: true };
   } catch (err) {
     if (!(err instanceof SandboxError)) throw err;
