@@ -1,50 +1,15 @@
+import { createFaultSwitch, type Fault } from '../fault-switch';
 import type { Reply } from '../http';
 import { connectorError, TEAMS_ERRORS } from './errors';
 
 /**
- * A fault to inject into matching Bot Connector calls (every `/v3/...` call unless `match` narrows it), the same
- * switch the Graph and Google emulators have:
- * - `status` answers with that Teams error (429 Throttled, 5xx ServiceError, 403 ...); `retryAfter` adds a
- *   Retry-After header in seconds, as Teams does when it throttles;
- * - `latencyMs` delays the answer (and the fault's own answer);
- * - `drop: 'before'` closes the connection without handling the call; `drop: 'after'` handles it (the message is
- *   posted) and then closes the connection: the bot never learns it worked.
+ * The Bot Connector's fault switch, the same the Graph and Google emulators have (../fault-switch.ts): by default
+ * every `/v3/...` call; an injected status answers Teams' error for it (429 Throttled, 5xx ServiceError, ...).
  */
-export interface BotFault {
-  /** Tested against `<METHOD> <path>`, e.g. /^POST \/v3\/conversations\/[^/]+\/activities$/. */
-  match?: RegExp;
-  status?: number;
-  retryAfter?: number;
-  latencyMs?: number;
-  drop?: 'before' | 'after';
-  /** How many matching calls it applies to; undefined means until cleared. */
-  times?: number;
-}
+export type BotFault = Fault;
 
 export function createFaults() {
-  let current: BotFault | undefined;
-
-  /** Runs `handle` for one call with the current fault applied. */
-  async function apply(route: string, handle: () => Promise<Reply>): Promise<Reply> {
-    const fault = current;
-    if (!fault || !(fault.match ?? /^\w+ \/v3\//).test(route)) return handle();
-    if (fault.times !== undefined && --fault.times <= 0) current = undefined;
-    if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.drop === 'before') return { status: 0, drop: true };
-    if (fault.drop === 'after') {
-      await handle();
-      return { status: 0, drop: true };
-    }
-    if (fault.status) return injectedError(fault.status, fault.retryAfter);
-    return handle();
-  }
-
-  return {
-    apply,
-    set(fault: BotFault | undefined) {
-      current = fault ? { ...fault } : undefined;
-    },
-  };
+  return createFaultSwitch<Reply>({ scope: /^\w+ \/v3\//, error: injectedError, dropped: () => ({ status: 0, drop: true }) });
 }
 
 function injectedError(status: number, retryAfter?: number): Reply {
