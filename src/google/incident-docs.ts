@@ -41,7 +41,7 @@ export interface ShareConfig {
 export interface IncidentDocsOptions {
   clients: GoogleClients;
   templateId: string;
-  /** A folder or shared drive id; the acting user's My Drive when unset. */
+  /** A folder or shared drive id for the docs of incidents that are not private; the acting user's My Drive when unset. */
   folderId?: string;
   share: ShareConfig;
   retry?: RetryPolicy;
@@ -50,15 +50,29 @@ export interface IncidentDocsOptions {
 /** appProperties key carrying the incident id: the create effect's idempotency key, searchable with `q`. */
 export const INCIDENT = 'firebreakIncident';
 
+/**
+ * Drive's alias for the acting user's own My Drive folder, where a private incident's doc is made. "Every user who
+ * has access to a folder also has access to all items inside the folder ... in both My Drive and shared drives"
+ * (Drive API, "Manage folders with limited and expansive access"): a doc in the shared drive or a shared folder
+ * would be readable by all its members whatever the doc's own permissions say. In the acting user's My Drive
+ * nobody but that (service) user and the people it is shared with can open it. Limited-access folders are no
+ * way out: their organizers can always open them, and everyone with access to the parent still sees the folder.
+ */
+const MY_DRIVE = 'root';
+
 export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
   const { clients } = opts;
   const retry = opts.retry ?? DEFAULT_RETRY;
   const files = 'files(id,webViewLink,createdTime)';
 
-  async function matching(incidentId: string) {
+  /** The folder an incident's doc lives in: a private one's never where others can read it (see MY_DRIVE). */
+  const placeOf = (incident: Incident): string | undefined => (incident.private ? MY_DRIVE : opts.folderId);
+
+  async function matching(incidentId: string, places: (string | undefined)[]) {
+    // Within the folders where the doc can be: a search of all drives may be cut short in a large domain.
+    const within = places.includes(undefined) ? '' : ` and (${places.map((p) => `'${quoted(p!)}' in parents`).join(' or ')})`;
     const res = await clients.drive.files.list({
-      // Within the configured folder when there is one: a search of all drives may be cut short in a large domain.
-      q: `appProperties has { key='${INCIDENT}' and value='${quoted(incidentId)}' } and trashed = false${opts.folderId ? ` and '${quoted(opts.folderId)}' in parents` : ''}`,
+      q: `appProperties has { key='${INCIDENT}' and value='${quoted(incidentId)}' } and trashed = false${within}`,
       corpora: 'allDrives',
       includeItemsFromAllDrives: true,
       supportsAllDrives: true,
@@ -80,7 +94,7 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
       fields: 'id,webViewLink',
       requestBody: {
         name: `${incidentLabel(incident)} ${incident.title}`,
-        ...(opts.folderId ? { parents: [opts.folderId] } : {}),
+        ...(placeOf(incident) ? { parents: [placeOf(incident)!] } : {}),
         appProperties: { [KIND]: 'incident-doc', [INCIDENT]: incident.id },
       },
     });
@@ -89,9 +103,18 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
 
   async function share(docId: string, incident: Incident): Promise<void> {
     for (const requestBody of shareTargets(incident, opts.share)) {
+      // sendNotificationEmail "defaults to true for users and groups, and is not allowed for other requests": Drive
+      // answers 403 to a domain grant that carries it at all (permissions.create reference).
+      const person = requestBody.type === 'user' || requestBody.type === 'group';
       await withRetry(
         'sharing the incident doc',
-        () => clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, sendNotificationEmail: false, requestBody }),
+        () =>
+          clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, ...(person ? { sendNotificationEmail: false } : {}), requestBody }).catch((err) => {
+            // An address with no Google account can only be invited by email (400 invalidSharingRequest): Firebreak
+            // sends no invitations, least of all for a private incident, so that person is left for a human to add.
+            if (person && driveReason(err) === 'invalidSharingRequest') return undefined;
+            throw err;
+          }),
         retry,
       );
     }
@@ -100,17 +123,18 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
   const api: IncidentDocs = {
     async create(incident) {
       // The unit of retry is "find, else copy": after a lost answer or a crash, the copy made earlier is found.
-      const made = await withRetry('creating the incident doc', async () => (await matching(incident.id))[0] ?? (await copy(incident)), retry);
-      const doc = await settle(incident.id, made);
+      const places = [placeOf(incident)];
+      const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry);
+      const doc = await settle(incident.id, places, made);
       await fillDoc(doc.id, incident);
       await share(doc.id, incident);
       return doc;
     },
     async find(incidentId) {
-      return (await withRetry('finding the incident doc', () => matching(incidentId), retry))[0];
+      return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry))[0];
     },
     async fill(incident) {
-      const doc = await api.find(incident.id);
+      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, [placeOf(incident)]), retry))[0];
       if (doc) await fillDoc(doc.id, incident);
       // A private doc is shared person by person: a new commander or role holder gets it when they get the role.
       if (doc && incident.private) await share(doc.id, incident);
@@ -132,8 +156,8 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
   }
 
   /** Two workers racing past an expired lease could each copy: all settle on the first copy; the rest go to the bin. */
-  async function settle(incidentId: string, made: DocLink): Promise<DocLink> {
-    const all = await withRetry('checking for duplicate docs', () => matching(incidentId), retry);
+  async function settle(incidentId: string, places: (string | undefined)[], made: DocLink): Promise<DocLink> {
+    const all = await withRetry('checking for duplicate docs', () => matching(incidentId, places), retry);
     const first = all[0] ?? made;
     for (const extra of all.slice(1)) {
       await withRetry('trashing a duplicate doc', () => clients.drive.files.update({ fileId: extra.id, supportsAllDrives: true, requestBody: { trashed: true } }), retry);
@@ -155,6 +179,11 @@ export function shareTargets(incident: Incident, share: ShareConfig): { type: st
     ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
     ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
   ];
+}
+
+/** Drive's `errors[0].reason` of a failed call, if it has one. */
+function driveReason(err: unknown): string | undefined {
+  return (err as { response?: { data?: { error?: { errors?: { reason?: string }[] } } } }).response?.data?.error?.errors?.[0]?.reason;
 }
 
 /** A value inside a Drive query string literal. */

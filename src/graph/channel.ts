@@ -100,12 +100,14 @@ function body(req: ChannelRequest, name: string, marker: string): Record<string,
 }
 
 /**
- * 409 NameAlreadyExists; real Graph has also been seen answering 400 BadRequest "Channel name already
- * existed, please use other name" (microsoftgraph/microsoft-graph-docs#6649, camunda/connectors#99).
+ * A taken name (a live channel's, or a deleted one's: Teams keeps those reserved). Graph answers 400 BadRequest
+ * "Channel name already existed, please use other name" (microsoftgraph/microsoft-graph-docs#6649, 2019;
+ * camunda/connectors#99, 2023); an older report shows the code NameAlreadyExists with the same message
+ * (microsoft-graph-docs-contrib#6387). So it is known by that message, whatever the status and code say; any other
+ * refusal of the create is a real failure, not a reason to try the next name.
  */
 function isNameTaken(err: unknown): boolean {
-  const status = statusOf(err);
-  return status === 409 || (status === 400 && /already exist/i.test((err as Error).message ?? ''));
+  return statusOf(err) !== undefined && /channel name already existed/i.test((err as Error).message ?? '');
 }
 
 function view(c: GraphChannel): IncidentChannel {

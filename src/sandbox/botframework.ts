@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import jwt from 'jsonwebtoken';
+import { connectorError } from './botframework/errors';
+import { createFaults, type BotFault } from './botframework/faults';
 import { listen, parseJson, type Reply } from './http';
 
 /**
@@ -8,7 +10,9 @@ import { listen, parseJson, type Reply } from './http';
  * - the OpenID metadata + JWKS the bot validates inbound tokens against, and a signer for those tokens;
  * - the Entra ID token endpoint the bot's client-credentials grant calls for outbound tokens;
  * - a recording Bot Connector (v3) at `serviceUrl`: create conversation, send, reply, update, members.
- * Paths and bodies follow the Bot Connector API (../shared/schemas/bot-connector-api.swagger.json).
+ * Paths and bodies follow the Bot Connector API (../shared/schemas/bot-connector-api.swagger.json); errors are its
+ * ErrorResponse with Teams' codes; a fault switch injects 429s, 5xx and dropped connections. What differs from
+ * the real channel: botframework/DEVIATIONS.md.
  */
 export interface BotChannelOptions {
   appId?: string;
@@ -28,12 +32,16 @@ export interface Recorded {
   at: string;
 }
 
-export interface Fault {
-  status?: number;
-  retryAfter?: number;
-  latencyMs?: number;
-  /** How many calls the fault applies to; undefined means until cleared. */
-  times?: number;
+export type Fault = BotFault;
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  /** 0: the connection was dropped. */
+  status: number;
+  /** Unix ms. */
+  at: number;
 }
 
 export interface ChannelMember {
@@ -54,6 +62,8 @@ export interface BotChannel {
   /** Signs a channel -> bot token. `untrusted` uses a key the metadata does not publish. */
   signInbound(opts?: { serviceUrl?: string; audience?: string; expiresInSeconds?: number; key?: 'trusted' | 'untrusted'; issuer?: string }): string;
   recorded: Recorded[];
+  /** Every Bot Connector call (`/v3/...`), in order, with the status it got. */
+  requests: RequestRecord[];
   /** The current version of each activity, by conversation then id. */
   current(conversationId: string, activityId: string): Record<string, any> | undefined;
   setMembers(conversationId: string, members: ChannelMember[]): void;
@@ -70,10 +80,11 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
   const recorded: Recorded[] = [];
   const activities = new Map<string, Map<string, Record<string, any>>>();
   const members = new Map<string, ChannelMember[]>();
-  let fault: Fault | undefined;
+  const faults = createFaults();
+  const requests: RequestRecord[] = [];
   let base = '';
 
-  const errorReply = (status: number, code: string, message: string): Reply => ({ status, body: { error: { code, message } } });
+  const errorReply = (status: number, code: string, message: string): Reply => connectorError(status, code, message);
 
   function checkOutboundToken(req: IncomingMessage): Reply | undefined {
     if (opts.requireAuth === false) return undefined;
@@ -96,14 +107,6 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
   }
 
   async function connector(req: IncomingMessage, path: string, body: string): Promise<Reply> {
-    if (fault) {
-      if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault!.latencyMs));
-      const status = fault.status;
-      if (fault.times !== undefined && --fault.times <= 0) fault = undefined;
-      if (status) {
-        return { ...errorReply(status, 'Injected', `injected fault ${status}`), headers: { 'retry-after': '1' } };
-      }
-    }
     const denied = checkOutboundToken(req);
     if (denied) return denied;
     const parsed = parseJson(body);
@@ -175,7 +178,11 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
       return { status: 200, body: { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256', endorsements: ['msteams', 'emulator'] }] } };
     }
     if (req.method === 'POST' && path.endsWith('/oauth2/v2.0/token')) return tokenEndpoint(path, body);
-    if (path.startsWith('/v3/')) return connector(req, path, body);
+    if (path.startsWith('/v3/')) {
+      const reply = await faults.apply(`${req.method} ${path}`, () => connector(req, path, body));
+      requests.push({ method: req.method ?? '', path: req.url ?? '', status: reply.drop ? 0 : reply.status, at: Date.now() });
+      return reply;
+    }
     return errorReply(404, 'NotFound', `no route ${req.method} ${path}`);
   });
   base = server.url;
@@ -197,11 +204,10 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
       });
     },
     recorded,
+    requests,
     current: (conversationId, activityId) => activities.get(conversationId)?.get(activityId),
     setMembers: (conversationId, list) => members.set(conversationId.split(';')[0], list),
-    fault: (f) => {
-      fault = f ? { ...f } : undefined;
-    },
+    fault: (f) => faults.set(f),
     close: () => server.close(),
   };
 }

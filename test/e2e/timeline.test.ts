@@ -260,14 +260,21 @@ test('a doc deleted mid-incident is said once in the conversation; the chat keep
   expect(firebreak.logs.join('\n')).not.toMatch(/unhandled|uncaught/i);
 });
 
-test('notifications: headers missing 400, unknown channel 404, wrong token 401; a real one 200', async () => {
+test('notifications: headers missing 400, unknown channel 404, a wrong token or a wrong resource id each 401; the real one 200', async () => {
   const notify = (headers: Record<string, string>) => fetch(`${firebreak.url}/api/google/notify`, { method: 'POST', headers });
   expect((await notify({})).status).toBe(400);
   expect((await notify({ 'X-Goog-Channel-ID': 'x', 'X-Goog-Resource-ID': 'r', 'X-Goog-Resource-State': 'update', 'X-Goog-Message-Number': 'two' })).status).toBe(400);
   expect((await notify({ 'X-Goog-Channel-ID': 'nope', 'X-Goog-Resource-ID': 'r', 'X-Goog-Resource-State': 'update', 'X-Goog-Message-Number': '2' })).status).toBe(404);
-  const delivered = await eventually(() => google.pushes.find((p) => p.status === 200 && p.state === 'update'), 'a delivered notification');
-  const wrong = { 'X-Goog-Channel-ID': delivered.channelId, 'X-Goog-Channel-Token': 'guessed', 'X-Goog-Resource-ID': 'r', 'X-Goog-Resource-State': 'update', 'X-Goog-Message-Number': '9' };
-  expect((await notify(wrong)).status).toBe(401);
+  const { docId } = await declare('Push checks');
+  // What Drive sends on the doc's channel; each check is tried with everything else right, so each must hold on its own.
+  const open = await eventually(() => google.channels().find((c) => c.fileId === docId), "the doc's watch channel");
+  const real = { 'X-Goog-Channel-ID': open.id, 'X-Goog-Channel-Token': open.token!, 'X-Goog-Resource-ID': open.resourceId, 'X-Goog-Resource-State': 'update', 'X-Goog-Message-Number': '9' };
+  expect((await notify({ ...real, 'X-Goog-Channel-Token': 'guessed' })).status).toBe(401);
+  expect((await notify({ ...real, 'X-Goog-Channel-Token': `${open.token}x` })).status).toBe(401);
+  const sameLength = `${open.token!.slice(0, -1)}${open.token!.endsWith('A') ? 'B' : 'A'}`;
+  expect((await notify({ ...real, 'X-Goog-Channel-Token': sameLength })).status).toBe(401);
+  expect((await notify({ ...real, 'X-Goog-Resource-ID': `${open.resourceId}x` })).status).toBe(401);
+  expect((await notify(real)).status).toBe(200);
   expect(google.pushes.filter((p) => p.status !== 200)).toEqual([]);
 });
 

@@ -100,10 +100,10 @@ export function checkBody(api: ApiSpec, schemaName: string, body: unknown, metho
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return fail.badRequest('Invalid JSON payload received. Expected an object.');
   }
-  return walkObject(api, api.schemas[schemaName], body as Json, '', methodId);
+  return walkObject(api, api.schemas[schemaName], body as Json, '', methodId, schemaName);
 }
 
-function walkObject(api: ApiSpec, schema: Json, value: Json, at: string, methodId: string): SandboxError | undefined {
+function walkObject(api: ApiSpec, schema: Json, value: Json, at: string, methodId: string, resource?: string): SandboxError | undefined {
   const props: Record<string, Json> = schema.properties ?? {};
   for (const [key, v] of Object.entries(value)) {
     const prop = props[key];
@@ -120,6 +120,11 @@ function walkObject(api: ApiSpec, schema: Json, value: Json, at: string, methodI
   }
   for (const [key, prop] of Object.entries(props)) {
     if ((prop.annotations?.required ?? []).includes(methodId) && value[key] === undefined) {
+      if (api.name === 'drive' && resource) {
+        // Drive names the resource: "The permission type field is required." on `permission.type` (locationType other).
+        const name = resource[0].toLowerCase() + resource.slice(1);
+        return fail.badRequest(`The ${name} ${key} field is required.`, { reason: 'required', location: `${name}.${key}`, locationType: 'other' });
+      }
       return fail.badRequest(`The ${at ? `${at}.` : ''}${key} field is required.`, { reason: 'required', location: key });
     }
   }

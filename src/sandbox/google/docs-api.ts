@@ -1,7 +1,7 @@
 import { applyRequests } from './batch-update';
 import { emptyDoc } from './document';
 import { documentJson } from './document-json';
-import type { Answer, DriveCall } from './drive-api';
+import type { Answer, DriveCall } from './drive-call';
 import { canWrite, DOC_MIME, newId, roleOf, rootOf, type DriveFile } from './drive-state';
 import { EditError, NotEmulated } from './edits';
 import { fail, SandboxError } from './errors';

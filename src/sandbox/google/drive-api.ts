@@ -1,9 +1,12 @@
-import { randomInt } from 'node:crypto';
 import { emptyDoc } from './document';
-import { canWrite, DOC_MIME, newId, roleOf, rootOf, type Caller, type DriveData, type DriveFile, type Permission, type Role } from './drive-state';
+import type { Answer, DriveCall } from './drive-call';
+import { insufficient, readable, supportsAll } from './drive-access';
+import { permissionHandlers } from './drive-permissions';
+import { canWrite, DOC_MIME, newId, roleOf, rootOf, type DriveFile } from './drive-state';
 import { parseQuery } from './drive-query';
 import { fail, SandboxError } from './errors';
-import type { Push } from './push';
+
+export type { Answer, DriveCall } from './drive-call';
 
 /**
  * Drive v3 `files` and `permissions` methods Firebreak calls (https://developers.google.com/workspace/drive/api/reference/rest/v3).
@@ -12,27 +15,7 @@ import type { Push } from './push';
  */
 type Json = Record<string, any>;
 
-export interface DriveCall {
-  data: DriveData;
-  caller: Caller;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: Json;
-  base: string;
-  now: () => number;
-  newRevision: () => string;
-  push: Push;
-}
-
-export interface Answer {
-  status: number;
-  body: unknown;
-  /** The `fields` used when the request names none (Drive v3 answers only a few by default). */
-  defaultFields?: string;
-}
-
 const FILE_DEFAULT = 'kind,id,name,mimeType';
-const PERMISSION_DEFAULT = 'kind,id,type,role';
 
 export const driveHandlers: Record<string, (call: DriveCall) => Answer> = {
   'drive.files.get': (call) => ({ status: 200, body: fileJson(call, readable(call, call.params.fileId)), defaultFields: FILE_DEFAULT }),
@@ -107,7 +90,7 @@ export const driveHandlers: Record<string, (call: DriveCall) => Answer> = {
     }
     if (corpora === 'drive' && !q.get('driveId')) throw fail.badRequest('The driveId parameter is required when corpora is drive.', { reason: 'required', location: 'driveId' });
     if (corpora === 'domain') throw fail.notEmulated('files.list with corpora=domain');
-    const matches = q.get('q') ? parseQuery(q.get('q')!) : () => true;
+    const matches = q.get('q') ? parseQuery(q.get('q')!, { root: rootOf(call.caller.email) }) : () => true;
     const files = Object.values(call.data.files).filter((f) => {
       if (!roleOf(call.data, call.caller, f)) return false;
       if (corpora === 'user' && f.driveId) return false;
@@ -126,41 +109,8 @@ export const driveHandlers: Record<string, (call: DriveCall) => Answer> = {
     };
   },
 
-  'drive.permissions.create'(call) {
-    const file = readable(call, call.params.fileId);
-    if (!canWrite(roleOf(call.data, call.caller, file))) throw insufficient();
-    const { type, role, emailAddress, domain, allowFileDiscovery } = call.body as Partial<Permission>;
-    if (!type) throw fail.badRequest('The permission type field is required.', { reason: 'required', location: 'permission.type' });
-    if ((type === 'user' || type === 'group') && !emailAddress) throw fail.badRequest('The permission emailAddress field is required.', { reason: 'required', location: 'permission.emailAddress' });
-    if (type === 'domain' && !domain) throw fail.badRequest('The permission domain field is required.', { reason: 'required', location: 'permission.domain' });
-    if (role === 'owner' || role === 'organizer') throw fail.notEmulated(`granting the ${role} role`);
-    if (!['writer', 'commenter', 'reader', 'fileOrganizer'].includes(String(role))) throw fail.badRequest(`Invalid permission role: ${role}`, { reason: 'invalid', location: 'permission.role' });
-    // The same grantee twice gets the one permission, updated: sharing is idempotent.
-    const same = file.permissions.find((p) => p.type === type && p.emailAddress === emailAddress && p.domain === domain);
-    const permission: Permission = same ?? { id: String(randomInt(1e9, 1e10 - 1)) + String(randomInt(1e9, 1e10 - 1)), type, role: role as Role };
-    Object.assign(permission, { role, ...(emailAddress ? { emailAddress } : {}), ...(domain ? { domain, allowFileDiscovery: allowFileDiscovery ?? false } : {}) });
-    if (!same) file.permissions.push(permission);
-    return { status: 200, body: { kind: 'drive#permission', ...permission }, defaultFields: PERMISSION_DEFAULT };
-  },
-
-  'drive.permissions.list'(call) {
-    const file = readable(call, call.params.fileId);
-    const owner = file.owner ? [{ kind: 'drive#permission', id: `owner-${file.owner}`, type: 'user', role: 'owner', emailAddress: file.owner }] : [];
-    const permissions = [...owner, ...file.permissions.map((p) => ({ kind: 'drive#permission', ...p }))];
-    return { status: 200, body: { kind: 'drive#permissionList', permissions }, defaultFields: `kind,nextPageToken,permissions(${PERMISSION_DEFAULT})` };
-  },
+  ...permissionHandlers,
 };
-
-function supportsAll(call: DriveCall): boolean {
-  return call.query.get('supportsAllDrives') === 'true' || call.query.get('supportsTeamDrives') === 'true';
-}
-
-/** The file, if the caller may see it (shared-drive items only with supportsAllDrives). */
-function readable(call: DriveCall, id: string): DriveFile {
-  const file = call.data.files[id];
-  if (!file || (file.driveId && !supportsAll(call)) || !roleOf(call.data, call.caller, file)) throw fail.fileNotFound(id);
-  return file;
-}
 
 /** A new file under the requested parent (My Drive root when none), with the caller's rights checked. */
 function place(call: DriveCall, name: string, mimeType: string): DriveFile {
@@ -245,8 +195,4 @@ function sortFiles(files: DriveFile[], orderBy: string | null): void {
 
 function stringValues(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries((v ?? {}) as Json).filter(([, x]) => x !== null).map(([k, x]) => [k, String(x)]));
-}
-
-function insufficient(): SandboxError {
-  return new SandboxError(403, 'The user does not have sufficient permissions for this file.', { reason: 'insufficientFilePermissions' });
 }

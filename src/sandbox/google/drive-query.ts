@@ -13,7 +13,7 @@ export type Predicate = (file: DriveFile) => boolean;
 
 type Token = { kind: 'string' | 'word' | 'symbol'; text: string };
 
-export function parseQuery(q: string): Predicate {
+export function parseQuery(q: string, opts: { root?: string } = {}): Predicate {
   const tokens = tokenize(q);
   let i = 0;
   const peek = () => tokens[i];
@@ -64,7 +64,9 @@ export function parseQuery(q: string): Predicate {
       expect('in');
       const collection = take().text;
       if (collection !== 'parents') throw fail.notEmulated(`the Drive search term "in ${collection}"`);
-      return (f) => f.parents.includes(first.text) || (first.text === 'root' && f.parents.some((p) => p.startsWith('root:')));
+      // `root` is Drive's alias for the caller's own My Drive folder.
+      const parent = first.text === 'root' && opts.root ? opts.root : first.text;
+      return (f) => f.parents.includes(parent);
     }
     const field = first.text;
     if (field === 'appProperties' || field === 'properties') {

@@ -28,7 +28,8 @@ export interface ErrorOptions {
   reason?: string;
   domain?: string;
   location?: string;
-  locationType?: 'parameter' | 'header';
+  /** `other` for a body field (Drive: `permission.type`). */
+  locationType?: 'parameter' | 'header' | 'other';
   details?: unknown[];
   headers?: Record<string, string>;
 }

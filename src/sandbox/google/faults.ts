@@ -17,8 +17,11 @@ export interface GoogleFault {
   match?: string;
   /** Runs just before the call is handled: a person's edit landing between a client's read and its write. */
   before?: () => void;
-  /** Runs once the call has been carried out, before the answer goes (e.g. the client process crashing). */
-  after?: () => void;
+  /**
+   * Runs once the call has been carried out, before the answer goes (e.g. the client process crashing); the answer
+   * waits for a promise it returns (another replica reading the doc while the writer has not heard back yet).
+   */
+  after?: () => void | Promise<void>;
 }
 
 export interface Faults {

@@ -5,6 +5,7 @@ import { applyRequests } from './batch-update';
 import { documentJson } from './document-json';
 import { loadApi } from './discovery';
 import { FOLDER_MIME, newId, type DriveData, type DriveFile, type Role } from './drive-state';
+import { createDirectory } from './directory';
 import { createFaults, type GoogleFault } from './faults';
 import { createTokenIssuer, type ServiceAccountRegistration } from './oauth';
 import { createPush, type PushDelivery } from './push';
@@ -20,6 +21,8 @@ import { route } from './router';
 export interface GoogleSandboxOptions {
   /** The Workspace domain whose users service accounts may impersonate. */
   domain?: string;
+  /** Other domains whose addresses are Google accounts Drive may share with (a partner's Workspace; local mode's Playground people). */
+  accountDomains?: string[];
   serviceAccounts?: ServiceAccountRegistration[];
   writesPerMinute?: number;
   now?: () => number;
@@ -54,8 +57,8 @@ export interface GoogleSandbox {
   edit(id: string, requests: Record<string, unknown>[], by?: string): void;
   /** Push notifications sent to watch channels, with the receiver's answers. */
   pushes: PushDelivery[];
-  /** The open watch channels (not stopped, maybe expired). */
-  channels(): { id: string; fileId: string; expiration: number }[];
+  /** The open watch channels (not stopped, maybe expired), with the resource id and token Drive sends with each message. */
+  channels(): { id: string; fileId: string; resourceId: string; token?: string; expiration: number }[];
   files(): DriveFile[];
   writesUsed(user: string): number;
   close(): Promise<void>;
@@ -88,7 +91,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
     }, 100);
   };
   const newRevision = () => `ALm37B${randomBytes(18).toString('base64url')}`;
-  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c), push };
+  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c), push, directory: createDirectory(domain, opts.accountDomains) };
 
   const server = await listen(async (req, body): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -141,7 +144,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
       scheduleSave();
     },
     pushes: push.deliveries,
-    channels: () => Object.values(data.channels ?? {}).map(({ id, fileId, expiration }) => ({ id, fileId, expiration })),
+    channels: () => Object.values(data.channels ?? {}).map(({ id, fileId, resourceId, token, expiration }) => ({ id, fileId, resourceId, token, expiration })),
     files: () => Object.values(data.files),
     writesUsed: (user) => quota.used(user),
     async close() {

@@ -17,6 +17,8 @@ export async function startLocalGoogle(opts: { dataDir: string; port: number; su
   const clientEmail = 'firebreak-local@firebreak-sandbox.iam.gserviceaccount.com';
   const options = {
     domain: opts.subject.split('@')[1],
+    // The Agents Playground's people (src/local/playground.yml) have Google accounts too, so private docs can be shared with them.
+    accountDomains: ['example.com'],
     serviceAccounts: [{ clientEmail, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), delegatedScopes: opts.scopes }],
     stateFile: path.join(opts.dataDir, 'google-sandbox.json'),
   };

@@ -3,6 +3,7 @@ import { parseJson, type Reply } from '../http';
 import { checkBody, checkQuery, matchRoute, type ApiSpec } from './discovery';
 import { docsHandlers } from './docs-api';
 import { driveHandlers, type DriveCall } from './drive-api';
+import type { Directory } from './directory';
 import type { DriveData } from './drive-state';
 import { errorReply, fail, SandboxError, type Api } from './errors';
 import type { Faults } from './faults';
@@ -27,6 +28,7 @@ export interface RouterDeps {
   onWrite: () => void;
   record: (call: { method: string; status: number; at: number }) => void;
   push: Push;
+  directory: Directory;
 }
 
 const HANDLERS = { ...docsHandlers, ...driveHandlers };
@@ -41,7 +43,7 @@ export async function route(deps: RouterDeps, req: IncomingMessage, url: URL, bo
     const fault = await deps.faults.take(method);
     if (fault?.status) throw deps.faults.error(api, fault);
     reply = fault?.drop === 'before' ? { status: 0, drop: true } : await handle(deps, api, req, url, body, matched);
-    fault?.after?.();
+    await fault?.after?.();
     if (fault?.drop === 'after') reply = { status: 0, drop: true };
   } catch (err) {
     if (!(err instanceof SandboxError)) throw err;
@@ -75,7 +77,7 @@ async function handle(deps: RouterDeps, api: Api, req: IncomingMessage, url: URL
     if (problem) throw problem;
     json = (parsed.value ?? {}) as Record<string, unknown>;
   }
-  const call: DriveCall = { data: deps.data(), caller, params, query: url.searchParams, body: json, base: deps.base(), now: deps.now, newRevision: deps.newRevision, push: deps.push };
+  const call: DriveCall = { data: deps.data(), caller, params, query: url.searchParams, body: json, base: deps.base(), now: deps.now, newRevision: deps.newRevision, push: deps.push, directory: deps.directory };
   const answer = handler(call);
   if (spec.httpMethod !== 'GET') deps.onWrite();
   return { status: answer.status, body: selectFields(answer.body, url.searchParams.get('fields') ?? answer.defaultFields ?? null) };

@@ -61,7 +61,8 @@ function create(ctx: RouteContext, teamId: string): Reply {
   const taken = (name: string) => name.toLowerCase() === displayName.toLowerCase();
   const inTeam = ctx.state.channels.filter((c) => c.teamId === teamId);
   if (inTeam.some((c) => taken(c.displayName)) || ctx.state.deletedChannelNames.some((d) => d.teamId === teamId && taken(d.name))) {
-    return graphError(409, 'NameAlreadyExists', 'Channel name already existed, please use other name');
+    // Graph's answer: 400 BadRequest, not a 409 (microsoftgraph/microsoft-graph-docs#6649, camunda/connectors#99).
+    return badRequest('Channel name already existed, please use other name');
   }
   const id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
   const channel: ChannelRecord = {

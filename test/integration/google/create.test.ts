@@ -110,7 +110,7 @@ test('a private incident is shared only with its people, not the domain', async 
   expect(file.permissions).toEqual([expect.objectContaining({ type: 'user', emailAddress: ALICE.email, role: 'writer' })]);
 
   // Bob becomes communications lead: the next fill shares the doc with him too, and Alice keeps one permission.
-  const bob = { ...BOB, email: 'bob@firebreak.test' };
+  const bob = { ...BOB, email: 'bob@example.com' };
   await world.docs.fill({ ...inc, roles: { ...inc.roles, comms: bob } });
   const [after] = docsOf(inc.id);
   expect(after.permissions.map((p: { emailAddress?: string }) => p.emailAddress).sort()).toStrictEqual([ALICE.email, bob.email].sort());

@@ -69,11 +69,25 @@ describe('incident channel', () => {
     expect(emulator.channels()).toHaveLength(2);
   });
 
-  test("a deleted channel's reserved name (409) moves on to the next name", async () => {
+  test("a deleted channel's reserved name (Graph's 400 'Channel name already existed') moves on to the next name", async () => {
     emulator.reserveChannelName(TEAM, 'inc-42-checkout-api-returning-500s');
     const channel = await graphFor(emulator).ensureChannel(channelRequest());
     expect(channel.name).toBe('inc-42-checkout-api-returning-500s-2');
-    expect(graphCalls(emulator)).toContain(`POST ${CHANNELS_PATH} 409`);
+    expect(graphCalls(emulator)).toEqual([
+      `GET ${CHANNELS_PATH} 200`,
+      `POST ${CHANNELS_PATH} 400`,
+      `GET ${CHANNELS_PATH} 200`, // taken yet not listed: looked at once more before moving on
+      `GET ${CHANNELS_PATH} 200`,
+      `POST ${CHANNELS_PATH} 201`,
+    ]);
+  });
+
+  test('any other 400 on the create is a failure to report, not a name to skip', async () => {
+    emulator.fault({ match: /^POST .*\/channels$/, status: 400, times: 1 });
+    const err = await failure(graphFor(emulator).ensureChannel(channelRequest()));
+    expect(err.kind).toBe('permanent');
+    expect(emulator.channels()).toEqual([]);
+    expect(graphCalls(emulator)).toEqual([`GET ${CHANNELS_PATH} 200`, `POST ${CHANNELS_PATH} 400`]);
   });
 
   test('a private incident gets a private channel with the commander and declarer as owners', async () => {

@@ -62,11 +62,11 @@ test.each([
   expect(res.body.error.code).toBe('BadRequest');
 });
 
-test('a taken channel name is 409 NameAlreadyExists, whatever its case', async () => {
+test("a taken channel name is Graph's 400 BadRequest 'Channel name already existed', whatever its case", async () => {
   expect((await call('POST', `/v1.0/teams/${TEAM}/channels`, { displayName: 'inc-7-taken' })).status).toBe(201);
   expect(await call('POST', `/v1.0/teams/${TEAM}/channels`, { displayName: 'INC-7-TAKEN' })).toMatchObject({
-    status: 409,
-    body: graphErrorShape('NameAlreadyExists', 'Channel name already existed, please use other name'),
+    status: 400,
+    body: graphErrorShape('BadRequest', 'Channel name already existed, please use other name'),
   });
 });
 

@@ -1,0 +1,73 @@
+import { createIncidents } from '../../../src/app/incidents';
+import { createDocTimeline } from '../../../src/google/timeline-sync';
+import { createLogger } from '../../../src/log';
+import { openStore } from '../../../src/store/open';
+import type { Store, StoredEffect } from '../../../src/store/store';
+import { timelineSync } from '../../../src/workers/effects/timeline-sync';
+import { createDocPace } from '../../../src/workers/timeline/pace';
+import { createWatcher } from '../../../src/workers/timeline/watcher';
+import { declareCommand, jo, sam } from '../../domain/fixtures';
+import { eventually } from '../../harness/firebreak';
+import { FAST, googleWorld, incident, type GoogleWorld } from './setup';
+
+/**
+ * Two replicas: one rewrites a row of the doc's timeline (a Teams message was edited, now too long for a row: the doc
+ * gets it cut), and the other's watcher reads the doc while that write has landed but its answer has not come back.
+ * The text being written was recorded as pending before the write went out, so the other replica takes the row as
+ * Firebreak's own. Were it not, the cut row would read as a person's edit and replace the message's full text.
+ */
+let world: GoogleWorld;
+let store: Store;
+beforeAll(async () => {
+  world = await googleWorld();
+  store = await openStore('pglite:memory');
+}, 60_000);
+afterAll(async () => {
+  await store?.close();
+  await world?.close();
+});
+
+test("a row being rewritten, read by another replica before the writer hears back, is not taken for a person's edit", async () => {
+  const doc = await world.docs.create(incident(90));
+  const now = () => new Date();
+  const incidents = createIncidents(store);
+  const log = createLogger('error', () => undefined);
+  const timeline = createDocTimeline(world.clients, FAST);
+  const id = 'tl-pending-1';
+  const { number, ...declare } = declareCommand({ incidentId: id, provisioning: ['doc'], at: now().toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await incidents.run(id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
+  await incidents.run(id, { type: 'RecordMessage', messageId: 'm1', text: 'Lag is 40 s', author: jo, sentAt: now().toISOString(), at: now().toISOString(), by: jo });
+  const sync = timelineSync({ store, incidents, timeline, pace: createDocPace(0), maxChars: 120, now });
+  const effect = { incidentId: id } as StoredEffect;
+  await sync(effect);
+  const row = [...(await store.timeline.rows(id)).values()].find((r) => r.text === 'Lag is 40 s');
+  expect(row).toBeDefined();
+
+  // The message is edited in Teams: the row is rewritten. While that write is in flight, the other replica looks.
+  const edited = `Lag is 4 s now that the replica caught up; ${'the details of what was seen on each host follow. '.repeat(5)}`;
+  await incidents.run(id, { type: 'EditRecordedMessage', messageId: 'm1', text: edited, at: now().toISOString(), by: jo });
+  const other = createWatcher({ store, incidents, timeline: createDocTimeline(world.clients, FAST), pace: createDocPace(0), log, now, pollMs: 60_000, settleMs: 0 });
+  other.start();
+  let readDuringWrite = false;
+  world.sandbox.fault({
+    match: 'docs.documents.batchUpdate',
+    times: 1,
+    after: async () => {
+      const written = world.sandbox.document(doc.id).revisionId;
+      await other.tick();
+      await eventually(async () => ((await store.timeline.revision(id)) === written ? true : undefined), "the other replica's read of the written revision");
+      readDuringWrite = true;
+    },
+  });
+  await sync(effect);
+  await other.stop();
+
+  expect(readDuringWrite).toBe(true);
+  expect((await store.events(id)).map((e) => e.event.type)).not.toContain('DocRowEdited');
+  const written = (await store.timeline.rows(id)).get(row!.key)!;
+  expect(written.text).toMatch(/^Lag is 4 s now .*\[cut; full text in Firebreak\]$/);
+  expect(written.pending).toBeNull();
+  expect((await store.load(id))!.docTexts?.[row!.key]).toBeUndefined(); // the entry keeps the message's full text
+});
