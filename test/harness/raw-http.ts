@@ -4,7 +4,7 @@ import https from 'node:https';
 export interface RawRequest {
   method?: string;
   path?: string;
-  /** Sent as given; fetch() would not let a test set Host or leave out Content-Length. */
+  /** Sent as given; fetch() would not let a test set Host or leave out Content-Length. `host: ''` sends no Host. */
   headers?: Record<string, string>;
   /** Written as one piece (with Content-Length unless `chunked`). */
   body?: string | Buffer;
@@ -28,11 +28,13 @@ export function rawRequest(base: string, r: RawRequest = {}): Promise<RawRespons
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
   const headers: Record<string, string> = { ...r.headers };
   if (body && !r.chunked && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.length);
+  const noHost = headers.host === '';
+  if (noHost) delete headers.host;
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = client.request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: r.method ?? 'GET', headers, rejectUnauthorized: false, agent: false },
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: r.method ?? 'GET', headers, setHost: !noHost, rejectUnauthorized: false, agent: false },
       (res) => {
         answered = true;
         const chunks: Buffer[] = [];
