@@ -1,5 +1,5 @@
 import restify from 'restify';
-import { jsonBody, KB, noBody } from './http/body';
+import { jsonBody, KB, noBody, type OnRefused } from './http/body';
 import { misdirected } from './http/hosts';
 import type { Logger } from './log';
 import type { HttpAnswer } from './teams/endpoint';
@@ -19,19 +19,21 @@ export interface Routes {
  * What each endpoint takes, one line each (docs/security.md lists them). Every JSON endpoint reads its own body,
  * application/json only, into memory up to its limit: nothing a client sends before authentication reaches the disk.
  */
-const BODY = {
-  /**
-   * Teams activities. Teams caps a message at about 100 KB counted in UTF-16, mentions and reactions included
-   * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages); the rest is envelope.
-   */
-  messages: jsonBody(256 * KB),
-  /** A Docs add-on event: the sidebar's form inputs, the doc's ids and two Google ID tokens. */
-  addon: jsonBody(128 * KB),
-  /** Drive push notifications for a file carry no body: their news is in the X-Goog-* headers. */
-  googleNotify: noBody(4 * KB),
-  /** The local sandbox page's sidebar calls: a doc id and an action. */
-  sandboxAddon: jsonBody(16 * KB),
-};
+function bodies(refused: OnRefused) {
+  return {
+    /**
+     * Teams activities. Teams caps a message at about 100 KB counted in UTF-16, mentions and reactions included
+     * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages); the rest is envelope.
+     */
+    messages: jsonBody(256 * KB, refused),
+    /** A Docs add-on event: the sidebar's form inputs, the doc's ids and two Google ID tokens. */
+    addon: jsonBody(128 * KB, refused),
+    /** Drive push notifications for a file carry no body: their news is in the X-Goog-* headers. */
+    googleNotify: noBody(4 * KB, refused),
+    /** The local sandbox page's sidebar calls: a doc id and an action. */
+    sandboxAddon: jsonBody(16 * KB, refused),
+  };
+}
 
 export interface ServerOptions {
   /**
@@ -44,12 +46,16 @@ export interface ServerOptions {
 /** Routes only: each handler is given the parsed body and answers with a status and a body. */
 export function createServer(routes: Routes, log: Logger, opts: ServerOptions = {}): restify.Server {
   const server = restify.createServer({ name: 'firebreak', handleUncaughtExceptions: false });
+  const refused = (req: restify.Request, status: number, reason: string) => log.info('refused a request', { path: req.path(), status, reason });
+  const BODY = bodies(refused);
   const allowed = opts.allowedHosts;
   if (allowed) {
     server.pre((req, res, next) => {
-      const refused = misdirected(req.headers.host, allowed, 'this local Firebreak');
-      if (!refused) return next();
-      res.send(421, { error: refused }, { connection: 'close' });
+      const reason = misdirected(req.headers.host, allowed, 'this local Firebreak');
+      if (!reason) return next();
+      // A page that rebound its name to this address, most likely: worth a warning.
+      log.warn('refused a request', { path: req.path(), status: 421, reason });
+      res.send(421, { error: reason }, { connection: 'close' });
       return next(false);
     });
   }
@@ -69,7 +75,9 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
   server.post('/api/google/notify', BODY.googleNotify, async (req: restify.Request, res: restify.Response) => {
     if (!routes.googleNotify) return send(res, { status: 404, body: { error: 'the incident doc is not watched here: Google Docs is off' } });
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-    send(res, await routes.googleNotify(headers));
+    const answer = await routes.googleNotify(headers);
+    if (answer.status === 401) log.warn('refused a request', { path: req.path(), status: 401, reason: (answer.body as { error?: string })?.error });
+    send(res, answer);
   });
   const sandbox = routes.sandbox;
   if (sandbox) {

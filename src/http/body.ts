@@ -89,23 +89,27 @@ function drain(req: IncomingMessage): void {
   req.resume();
 }
 
+/** Told of every body refused, to log it. */
+export type OnRefused = (req: Request, status: number, reason: string) => void;
+
 /** A restify handler that puts the parsed body on `req.body`, or answers the outcome's status with its reason. */
-export function jsonBody(limit: number): RequestHandler {
-  return bodyHandler((req) => readJson(req, limit));
+export function jsonBody(limit: number, onRefused?: OnRefused): RequestHandler {
+  return bodyHandler((req) => readJson(req, limit), onRefused);
 }
 
 /** A restify handler for an endpoint that takes no body: up to `limit` bytes are read and dropped. */
-export function noBody(limit: number): RequestHandler {
-  return bodyHandler((req) => skipBody(req, limit));
+export function noBody(limit: number, onRefused?: OnRefused): RequestHandler {
+  return bodyHandler((req) => skipBody(req, limit), onRefused);
 }
 
-function bodyHandler(read: (req: IncomingMessage) => Promise<BodyOutcome>): RequestHandler {
+function bodyHandler(read: (req: IncomingMessage) => Promise<BodyOutcome>, onRefused: OnRefused = () => undefined): RequestHandler {
   return (req: Request, res: Response, next: Next) => {
     read(req).then((outcome) => {
       if (outcome.ok) {
         req.body = outcome.value;
         return next();
       }
+      onRefused(req, outcome.status, outcome.reason);
       // After a 413 the connection is not reused: the rest of the upload is still on its way.
       res.send(outcome.status, { error: outcome.reason }, outcome.status === 413 ? { connection: 'close' } : {});
       return next(false);

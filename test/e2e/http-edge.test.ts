@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { channelMessage, TENANT } from '../harness/activities';
-import { startFirebreak, type RunningFirebreak } from '../harness/firebreak';
+import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { rawRequest } from '../harness/raw-http';
 
 /**
@@ -81,9 +81,11 @@ describe('production mode', () => {
     expect(res.json()).toEqual({ error: expect.stringMatching(/application\/json/) });
   });
 
-  test('a request without a content type is a 415 too', async () => {
+  test('a request without a content type is a 415 too, logged in one line with its reason', async () => {
     const res = await rawRequest(firebreak.url, { method: 'POST', path: '/api/messages', body: '{}' });
     expect(res.status).toBe(415);
+    const line = await eventually(() => firebreak.logs.find((l) => l.includes('(got no content type)')), 'the log line');
+    expect(JSON.parse(line)).toMatchObject({ level: 'info', msg: 'refused a request', path: '/api/messages', status: 415 });
   });
 
   test.each([
@@ -161,6 +163,8 @@ describe('local mode bound to every interface (HOST=0.0.0.0)', () => {
       expect({ host, status: res.status }).toEqual({ host, status: 421 });
       expect(res.json()).toEqual({ error: expect.stringContaining('answers only to') });
     }
+    const warned = await eventually(() => firebreak.logs.find((l) => l.includes('"status":421') && l.includes(route)), 'the log line');
+    expect(JSON.parse(warned)).toMatchObject({ level: 'warn', msg: 'refused a request', reason: expect.stringContaining('answers only to') });
     // No Host at all: Node's HTTP/1.1 parser answers 400 before any route (requireHostHeader).
     expect((await rawRequest(firebreak.url, { path: route, headers: { host: '' } })).status).toBe(400);
   });
