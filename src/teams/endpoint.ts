@@ -50,7 +50,7 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
     }
     const err = run.error;
     if (err instanceof InboundRefused) {
-      log.warn('refused a request to /api/messages', { status: err.status, reason: err.reason, ...botbuilder });
+      log.warn('refused a request', { path: '/api/messages', status: err.status, reason: err.reason, ...botbuilder });
       return { status: err.status, body: { error: ANSWER[err.status](err.reason) } };
     }
     if (!(typeof err === 'object' && err && loggedTurnErrors.has(err)) || run.said.length) {
