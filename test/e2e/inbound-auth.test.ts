@@ -15,6 +15,7 @@ import { eventually, startFirebreak, type RunningFirebreak } from '../harness/fi
  */
 const APP_ID = '5e1f7a2b-1111-4222-8333-944444444444';
 const OTHER_TENANT = 'dddddddd-eeee-4fff-8aaa-bbbbbbbbbbbb';
+const LISTED_TENANT = 'eeeeeeee-ffff-4aaa-8bbb-cccccccccccc';
 const PASSWORD = 'not-a-real-secret-inbound';
 const GUARD = path.resolve(__dirname, '../harness/net-guard.cjs');
 
@@ -41,6 +42,26 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
   return { channel, firebreak, databaseDir };
 }
 
+/** A server process of its own for the enclosing describe block, started before its tests and stopped after. */
+function serverForThisBlock(extraEnv: Record<string, string> = {}): Server {
+  const s = {} as Server;
+  beforeAll(async () => {
+    Object.assign(s, await startServer(extraEnv));
+  }, 60_000);
+  afterAll(async () => {
+    await s.firebreak?.stop();
+    await s.channel?.close();
+  });
+  return s;
+}
+
+const isJsonObject = (line: string) => {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
+};
 const connections = (s: Server) => s.firebreak.logs.filter((l) => l.startsWith('{"netGuard"')).map((l) => JSON.parse(l) as { netGuard: string; host: string; port: number });
 const message = (s: Server, text: string) => channelMessage(text, { serviceUrl: s.channel.serviceUrl });
 const token = (s: Server, o: InboundTokenOptions = {}) => s.channel.signInbound({ serviceUrl: s.channel.serviceUrl, ...o });
@@ -59,14 +80,7 @@ const SKILL_CLAIMS = { ver: '1.0', appid: '0b0b0b0b-1111-4222-8333-944444444444'
 const EMULATOR_ISSUER = 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/';
 
 describe('a request for a channel Firebreak does not serve is refused before any network call', () => {
-  let s: Server;
-  beforeAll(async () => {
-    s = await startServer();
-  }, 60_000);
-  afterAll(async () => {
-    await s?.firebreak.stop();
-    await s?.channel.close();
-  });
+  const s = serverForThisBlock();
 
   test('AseChannel, emulator, webchat, a missing channelId, skill and Emulator tokens: refused, no connection opened; then a Teams activity fetches the keys from the configured issuer only', async () => {
     const cases: [string, object, string | undefined][] = [
@@ -97,23 +111,12 @@ describe('a request for a channel Firebreak does not serve is refused before any
   });
 });
 
-describe('production mode', () => {
-  let s: Server;
-  beforeAll(async () => {
-    s = await startServer();
-  }, 60_000);
-  afterAll(async () => {
-    await s?.firebreak.stop();
-    await s?.channel.close();
-  });
-
+describe('an activity from another tenant', () => {
+  const s = serverForThisBlock();
   // Keys the store de-duplicates inbound activities by (the product's own function).
   const keyOf = (activity: object) => inboundKey(activity as Parameters<typeof inboundKey>[0])!;
-  const refusedKeys: string[] = [];
-  let acceptedKey = '';
-  const refusalLines = (from: number) => s.firebreak.logs.slice(from).filter((l) => l.includes('"refused'));
 
-  test('a correctly signed activity from another tenant is refused and leaves no trace; the same from our tenant declares', async () => {
+  test('a correctly signed activity from another tenant is refused and leaves no trace (no reply, no incident, no inbound row); the same from our tenant declares', async () => {
     const cases: [string, ReturnType<typeof withTenant>][] = [
       ['another tenant (both fields)', withTenant(message(s, `declare sev1 Foreign tenant ${randomUUID()}`), OTHER_TENANT, OTHER_TENANT)],
       ['another tenant in conversation.tenantId', withTenant(message(s, `declare sev1 Foreign conversation ${randomUUID()}`), OTHER_TENANT, TENANT)],
@@ -124,15 +127,28 @@ describe('production mode', () => {
       const res = await post(s.firebreak.url, activity, token(s));
       expect({ name, status: res.status }).toEqual({ name, status: 403 });
       expect(res.body).toEqual({ error: expect.stringMatching(/tenant/) });
-      refusedKeys.push(keyOf(activity));
     }
     // Control: the same activity from the bot's own tenant is served.
     const ours = message(s, 'declare sev1 Our own tenant');
-    acceptedKey = keyOf(ours);
     expect((await post(s.firebreak.url, ours, token(s))).status).toBe(200);
     await eventually(() => s.channel.recorded.find((r) => r.conversationId === ours.conversation.id && r.activity.attachments), 'the card for our tenant');
     for (const [, activity] of cases) expect(s.channel.recorded.filter((r) => r.conversationId === activity.conversation.id)).toEqual([]);
+
+    await s.firebreak.stop(); // PGlite: one process per data directory
+    const store = await openStore(`pglite:${s.databaseDir}`);
+    try {
+      expect((await store.list()).map((i) => i.title)).toEqual(['Our own tenant']);
+      expect(await store.seenInbound(keyOf(ours))).toBe(true);
+      for (const [, activity] of cases) expect(await store.seenInbound(keyOf(activity))).toBe(false);
+    } finally {
+      await store.close();
+    }
   });
+});
+
+describe('tokens and refusals; ALLOWED_TENANT_IDS', () => {
+  const s = serverForThisBlock({ ALLOWED_TENANT_IDS: `${LISTED_TENANT}, ${TENANT}` });
+  const refusalLines = (from: number) => s.firebreak.logs.slice(from).filter((l) => l.includes('"refused'));
 
   test('token expiry and not-before: refused beyond 5 minutes of clock skew, accepted within it; a token without exp is refused', async () => {
     const cases: [string, InboundTokenOptions, number][] = [
@@ -186,51 +202,16 @@ describe('production mode', () => {
     // botbuilder's own console.error for a badly signed token is in the refusal's line, its public key elided.
     const wrongKey = JSON.parse(window[cases.findIndex(([name]) => name === 'wrong key')]);
     expect(wrongKey.botbuilder).toEqual([expect.stringMatching(/^Error finding key for token\. Available keys: \[key\]/)]);
-  });
-
-  test('nothing the process wrote is outside the JSON logger, and no connection left loopback', () => {
-    const notJson = s.firebreak.logs.filter((l) => {
-      try {
-        return typeof JSON.parse(l) !== 'object';
-      } catch {
-        return true;
-      }
-    });
-    expect(notJson).toEqual([]);
+    // Nothing the process wrote went around the JSON logger, and no connection left loopback.
+    expect(s.firebreak.logs.filter((l) => !isJsonObject(l))).toEqual([]);
     expect(connections(s).filter((c) => c.netGuard === 'blocked')).toEqual([]);
   });
 
-  test('the refused declarations left no incident and no inbound row; the accepted one did', async () => {
-    await s.firebreak.stop(); // PGlite: one process per data directory
-    const store = await openStore(`pglite:${s.databaseDir}`);
-    try {
-      const titles = (await store.list()).map((i) => i.title);
-      expect(titles).toContain('Our own tenant');
-      expect(titles.filter((t) => /Foreign|No tenant|from ASE|from the emulator/.test(t))).toEqual([]);
-      expect(titles).toHaveLength(1);
-      expect(await store.seenInbound(acceptedKey)).toBe(true);
-      for (const key of refusedKeys) expect(await store.seenInbound(key)).toBe(false);
-    } finally {
-      await store.close();
-    }
-  });
-});
-
-describe('ALLOWED_TENANT_IDS', () => {
-  let s: Server;
-  beforeAll(async () => {
-    s = await startServer({ ALLOWED_TENANT_IDS: `${OTHER_TENANT}, ${TENANT}` });
-  }, 60_000);
-  afterAll(async () => {
-    await s?.firebreak.stop();
-    await s?.channel.close();
-  });
-
-  test('every listed tenant is served; an unlisted one is refused', async () => {
-    const other = withTenant(message(s, 'help'), OTHER_TENANT, OTHER_TENANT);
-    expect((await post(s.firebreak.url, other, token(s))).status).toBe(200);
+  test('ALLOWED_TENANT_IDS: every listed tenant is served; an unlisted one is refused', async () => {
+    const listed = withTenant(message(s, 'help'), LISTED_TENANT, LISTED_TENANT);
+    expect((await post(s.firebreak.url, listed, token(s))).status).toBe(200);
     expect((await post(s.firebreak.url, message(s, 'help'), token(s))).status).toBe(200);
-    const third = withTenant(message(s, 'help'), 'eeeeeeee-ffff-4aaa-8bbb-cccccccccccc', 'eeeeeeee-ffff-4aaa-8bbb-cccccccccccc');
-    expect((await post(s.firebreak.url, third, token(s))).status).toBe(403);
+    const other = withTenant(message(s, 'help'), OTHER_TENANT, OTHER_TENANT);
+    expect((await post(s.firebreak.url, other, token(s))).status).toBe(403);
   });
 });
