@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { startBotChannel } from '../src/sandbox/botframework';
-import { ALICE, BOB, invoke, post } from '../test/harness/activities';
+import { ALICE, BOB, invoke, post, TENANT } from '../test/harness/activities';
 import { startFirebreak } from '../test/harness/firebreak';
 import { percentiles, report } from './stats';
 
@@ -13,7 +13,7 @@ export async function submitLatency(opts: { submits?: number; outsideLatencyMs?:
   const submits = opts.submits ?? 200;
   const latencyMs = opts.outsideLatencyMs ?? 300;
   const appId = '7a1d0e1f-3333-4444-8555-966666666666';
-  const tenantId = 'cccccccc-dddd-4eee-8fff-000000000000';
+  const tenantId = TENANT; // the activities' tenant: Firebreak serves no other
   const channel = await startBotChannel({ appId, appPassword: 'bench-secret', tenantId });
   channel.setMembers('19:team@thread.tacv2', [ALICE, BOB]);
   const firebreak = await startFirebreak({

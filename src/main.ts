@@ -11,6 +11,7 @@ import { createWriteBudget } from './google/write-budget';
 import { ensureTemplate } from './google/template';
 import { createAddonEndpoint } from './google/addon/endpoint';
 import { createVerifier } from './google/addon/verify';
+import { allowedHostNames } from './http/hosts';
 import { createLogger, type Logger } from './log';
 import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
@@ -137,7 +138,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       messages: (body, authorization) => teams.handle(body, authorization),
       addon: async (body, authorization) =>
         addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
-      health: async () => ({ status: 200, body: { ok: true, mode: config.mode, store: store.backend } }),
+      // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
+      health: async () => ({ status: 200, body: { ok: true } }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: {
@@ -256,8 +258,12 @@ if (require.main === module) {
   });
 }
 
-/** Local mode on loopback answers only to loopback names (and the configured public one). */
-function localHosts(config: Config): string[] | undefined {
-  if (config.mode !== 'local' || !['127.0.0.1', 'localhost', '::1'].includes(config.host)) return undefined;
-  return ['localhost', '127.0.0.1', '::1', new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')];
+/**
+ * Local mode answers only to loopback names, PUBLIC_URL's host and HOST when it names an address (not 0.0.0.0),
+ * whatever it is bound to: nothing there is authenticated. Production authenticates every request instead, and is
+ * reached by whatever name its proxy or load balancer gives it.
+ */
+export function localHosts(config: Pick<Config, 'mode' | 'host' | 'publicUrl'>): ReadonlySet<string> | undefined {
+  if (config.mode !== 'local') return undefined;
+  return allowedHostNames(new URL(config.publicUrl).host, config.host);
 }

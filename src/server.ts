@@ -1,4 +1,6 @@
 import restify from 'restify';
+import { jsonBody, KB, noBody, type OnRefused } from './http/body';
+import { misdirected } from './http/hosts';
 import type { Logger } from './log';
 import type { HttpAnswer } from './teams/endpoint';
 
@@ -13,48 +15,69 @@ export interface Routes {
   sandbox?: { page(): string; state(): Promise<unknown>; addon(body: unknown): Promise<HttpAnswer> };
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * What each endpoint takes, one line each (docs/security.md lists them). Every JSON endpoint reads its own body,
+ * application/json only, into memory up to its limit: nothing a client sends before authentication reaches the disk.
+ */
+function bodies(refused: OnRefused) {
+  return {
+    /**
+     * Teams activities. Teams caps a message at about 100 KB counted in UTF-16, mentions and reactions included
+     * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages); the rest is envelope.
+     */
+    messages: jsonBody(256 * KB, refused),
+    /** A Docs add-on event: the sidebar's form inputs, the doc's ids and two Google ID tokens. */
+    addon: jsonBody(128 * KB, refused),
+    /** Drive push notifications for a file carry no body: their news is in the X-Goog-* headers. */
+    googleNotify: noBody(4 * KB, refused),
+    /** The local sandbox page's sidebar calls: a doc id and an action. */
+    sandboxAddon: jsonBody(16 * KB, refused),
+  };
+}
 
 export interface ServerOptions {
   /**
-   * Host names this server answers to; others get 421. Local mode serves unauthenticated endpoints on loopback: a
-   * web page that rebinds its own name to 127.0.0.1 could otherwise drive them from the browser.
+   * Host names this server answers to; others get 421. Local mode serves unauthenticated endpoints: a web page that
+   * rebinds its own name to this address could otherwise drive them from the browser.
    */
-  allowedHosts?: readonly string[];
+  allowedHosts?: ReadonlySet<string>;
 }
 
 /** Routes only: each handler is given the parsed body and answers with a status and a body. */
 export function createServer(routes: Routes, log: Logger, opts: ServerOptions = {}): restify.Server {
   const server = restify.createServer({ name: 'firebreak', handleUncaughtExceptions: false });
-  const allowed = opts.allowedHosts && new Set(opts.allowedHosts.map((h) => h.toLowerCase()));
+  const refused = (req: restify.Request, status: number, reason: string) => log.info('refused a request', { path: req.path(), status, reason });
+  const BODY = bodies(refused);
+  const allowed = opts.allowedHosts;
   if (allowed) {
     server.pre((req, res, next) => {
-      const host = hostName(req.headers.host ?? '');
-      if (allowed.has(host)) return next();
-      res.send(421, { error: `this local Firebreak answers only to ${[...allowed].join(', ')}, not "${host}"` });
+      const reason = misdirected(req.headers.host, allowed, 'this local Firebreak');
+      if (!reason) return next();
+      // A page that rebound its name to this address, most likely: worth a warning.
+      log.warn('refused a request', { path: req.path(), status: 421, reason });
+      res.send(421, { error: reason }, { connection: 'close' });
       return next(false);
     });
   }
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   const send = (res: restify.Response, answer: HttpAnswer) => {
     if (answer.body === undefined) res.send(answer.status);
     else res.send(answer.status, answer.body);
   };
 
-  server.post('/api/messages', async (req, res) => {
-    if (!req.is('json')) return send(res, { status: 415, body: { error: 'activities must be sent as application/json' } });
+  server.post('/api/messages', BODY.messages, async (req: restify.Request, res: restify.Response) => {
     send(res, await routes.messages(req.body, req.header('authorization') || undefined));
   });
-  server.post('/api/addon', async (req, res) => {
-    if (!req.is('json')) return send(res, { status: 415, body: { error: 'add-on events must be sent as application/json' } });
+  server.post('/api/addon', BODY.addon, async (req: restify.Request, res: restify.Response) => {
     send(res, await routes.addon(req.body, req.header('authorization') || undefined));
   });
   server.get('/healthz', async (_req, res) => send(res, await routes.health()));
-  server.post('/api/google/notify', async (req, res) => {
+  server.post('/api/google/notify', BODY.googleNotify, async (req: restify.Request, res: restify.Response) => {
     if (!routes.googleNotify) return send(res, { status: 404, body: { error: 'the incident doc is not watched here: Google Docs is off' } });
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-    send(res, await routes.googleNotify(headers));
+    const answer = await routes.googleNotify(headers);
+    if (answer.status === 401) log.warn('refused a request', { path: req.path(), status: 401, reason: (answer.body as { error?: string })?.error });
+    send(res, answer);
   });
   const sandbox = routes.sandbox;
   if (sandbox) {
@@ -63,14 +86,11 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
       res.end(sandbox.page());
     });
     server.get('/sandbox/state', async (_req, res) => send(res, { status: 200, body: await sandbox.state() }));
-    server.post('/sandbox/addon', async (req, res) => {
-      // JSON only: a form posted from another site can't be JSON without asking (CORS), and this acts as a user.
-      if (!req.is('json')) return send(res, { status: 415, body: { error: 'sidebar calls must be sent as application/json' } });
-      send(res, await sandbox.addon(req.body));
-    });
+    // JSON only: a form posted from another site can't be JSON without asking (CORS), and this acts as a user.
+    server.post('/sandbox/addon', BODY.sandboxAddon, async (req: restify.Request, res: restify.Response) => send(res, await sandbox.addon(req.body)));
   }
 
-  // Restify's own errors (bad JSON, too large, unknown route) keep their 4xx status with a reason.
+  // Restify's own errors (unknown route, wrong method) keep their 4xx status with a reason.
   server.on('restifyError', (req, res, err, callback) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) log.error('request failed', { path: req.path(), error: (err as Error).stack });
@@ -78,11 +98,4 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     return callback();
   });
   return server;
-}
-
-/** `localhost:3978` -> `localhost`; `[::1]:3978` -> `::1`. */
-function hostName(header: string): string {
-  const h = header.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(1, h.indexOf(']'));
-  return h.split(':')[0];
 }

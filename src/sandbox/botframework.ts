@@ -60,7 +60,7 @@ export interface BotChannel {
   /** The Entra-style login base: `<loginUrl>/<tenant>/oauth2/v2.0/token`. */
   loginUrl: string;
   /** Signs a channel -> bot token. `untrusted` uses a key the metadata does not publish. */
-  signInbound(opts?: { serviceUrl?: string; audience?: string; expiresInSeconds?: number; key?: 'trusted' | 'untrusted'; issuer?: string }): string;
+  signInbound(opts?: InboundTokenOptions): string;
   recorded: Recorded[];
   /** Every Bot Connector call (`/v3/...`), in order, with the status it got. */
   requests: RequestRecord[];
@@ -195,12 +195,13 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
     loginUrl: base,
     signInbound(o = {}) {
       const key = o.key === 'untrusted' ? untrusted.privateKey : trusted.privateKey;
-      return jwt.sign({ serviceurl: o.serviceUrl ?? `${base}/` }, key, {
+      return jwt.sign({ ...o.claims, serviceurl: o.serviceUrl ?? `${base}/` }, key, {
         algorithm: 'RS256',
-        keyid: kid,
+        keyid: o.keyId ?? kid,
         audience: o.audience ?? opts.appId,
         issuer: o.issuer ?? CHANNEL_ISSUER,
-        expiresIn: o.expiresInSeconds ?? 3600,
+        ...(o.omitExpiry ? {} : { expiresIn: o.expiresInSeconds ?? 3600 }),
+        ...(o.notBeforeSeconds !== undefined ? { notBefore: o.notBeforeSeconds } : {}),
       });
     },
     recorded,
@@ -214,4 +215,22 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
 
 function keyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+/** The variants of a channel -> bot token that the bot must refuse (or, within the clock skew, accept). */
+export interface InboundTokenOptions {
+  serviceUrl?: string;
+  audience?: string;
+  /** Seconds from now; negative for an expired token. */
+  expiresInSeconds?: number;
+  /** No `exp` claim at all: a token that never expires. */
+  omitExpiry?: boolean;
+  /** `nbf` this many seconds from now (positive: not valid yet). */
+  notBeforeSeconds?: number;
+  key?: 'trusted' | 'untrusted';
+  issuer?: string;
+  /** The JWT header's `kid`; by default the published key's. */
+  keyId?: string;
+  /** Extra claims, e.g. `ver`/`appid` to shape a skill or emulator token. */
+  claims?: Record<string, unknown>;
 }

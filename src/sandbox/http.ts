@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowedHostNames, refuseMisdirected } from '../http/hosts';
 
 export type Handler = (req: http.IncomingMessage, body: string) => Promise<Reply> | Reply;
 
@@ -18,9 +19,15 @@ export interface Listening {
 
 const MAX_BODY = 1024 * 1024;
 
-/** A plain node:http server for the emulators: one handler, JSON in and out, loopback only. */
+/**
+ * A plain node:http server for the emulators: one handler, JSON in and out, loopback only. It answers only to the
+ * names it is reached by on this machine (421 otherwise, before reading the body): local mode serves the Google
+ * sandbox's pages and APIs unauthenticated, and a page rebinding its own name to 127.0.0.1 must not drive them.
+ */
 export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Promise<Listening> {
+  const allowed = allowedHostNames(host);
   const server = http.createServer((req, res) => {
+    if (refuseMisdirected(req, res, allowed)) return;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {

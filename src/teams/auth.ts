@@ -1,6 +1,16 @@
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { ServiceClientCredentialsFactory, type BotFrameworkAuthentication } from 'botframework-connector';
+import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
+import {
+  AuthenticationError,
+  BotFrameworkAuthentication,
+  ServiceClientCredentialsFactory,
+  SkillValidation,
+  UserTokenClient,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorFactory,
+} from 'botframework-connector';
 import type { BotConfig } from '../config';
+import { channelRefusal, InboundRefused, tenantRefusal, tokenRefusal } from './inbound-checks';
 
 type Credentials = Awaited<ReturnType<ServiceClientCredentialsFactory['createCredentials']>>;
 
@@ -58,7 +68,11 @@ export class ClientCredentialsFactory extends ServiceClientCredentialsFactory {
 }
 
 /** Inbound validation: every `ToBotFromChannel*` / `ToChannelFromBot*` setting comes from config. */
-export function createBotAuthentication(bot: BotConfig): BotFrameworkAuthentication {
+export function createBotAuthentication(bot: BotConfig, now: () => number = Date.now): BotFrameworkAuthentication {
+  return new FirebreakAuthentication(botbuilderAuthentication(bot), bot, now);
+}
+
+function botbuilderAuthentication(bot: BotConfig): BotFrameworkAuthentication {
   if (!bot.appId) {
     return new ConfigurationBotFrameworkAuthentication({}, new ClientCredentialsFactory(bot));
   }
@@ -78,4 +92,85 @@ export function createBotAuthentication(bot: BotConfig): BotFrameworkAuthenticat
     },
     new ClientCredentialsFactory(bot),
   );
+}
+
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * botbuilder's authentication with Firebreak's own checks around it, all failures as one error type
+ * (InboundRefused: 401 bad token, 403 channel or tenant not served, 503 keys unreachable). botbuilder validates only
+ * what it is given: the channel check comes first because `channelId` chooses its validation path (AseChannel's
+ * fetches login.microsoftonline.com); the token check keeps tokens for its Emulator and skill paths, and tokens
+ * without `exp`, away from it; the tenant is checked once the token is known good, so an unauthenticated caller
+ * learns nothing about tenants. Skill and streaming entry points are closed: Firebreak is neither.
+ */
+export class FirebreakAuthentication extends BotFrameworkAuthentication {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly bot: BotConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const channel = channelRefusal(activity);
+    if (channel) throw new InboundRefused(403, channel);
+    if (!this.bot.appId) return this.inner.authenticateRequest(activity, authHeader); // local mode: nothing to check
+    const token = tokenRefusal(authHeader, this.bot.tokenIssuer, Math.floor(this.now() / 1000));
+    if (token) throw new InboundRefused(401, token);
+    if (SkillValidation.isSkillToken(authHeader)) throw new InboundRefused(401, 'skill tokens are not accepted: Firebreak is not a skill');
+    let result: AuthenticateRequestResult;
+    try {
+      result = await this.inner.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      throw refusalOf(err);
+    }
+    const tenant = tenantRefusal(activity, this.bot.allowedTenants);
+    if (tenant) throw new InboundRefused(403, tenant);
+    return result;
+  }
+
+  override async authenticateStreamingRequest(): Promise<AuthenticateRequestResult> {
+    throw new InboundRefused(401, 'streaming requests are not served');
+  }
+
+  override async authenticateChannelRequest(): Promise<ClaimsIdentity> {
+    throw new InboundRefused(401, 'skill requests are not served');
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.inner.createConnectorFactory(claimsIdentity);
+  }
+
+  /** CloudAdapter makes one for every turn; Firebreak signs no one in, so it is a client that never calls out. */
+  override async createUserTokenClient(): Promise<UserTokenClient> {
+    return new NoUserTokens();
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+}
+
+/** What botbuilder threw while validating: a bad token is a 401; keys it could not fetch are a 503 (retry). */
+function refusalOf(err: unknown): Error {
+  if (err instanceof InboundRefused) return err;
+  const e = err as Error & { statusCode?: number; code?: string };
+  if (err instanceof AuthenticationError && (e.statusCode ?? 401) >= 500) return new InboundRefused(503, `the token signing keys could not be fetched: ${e.message}`);
+  if (err instanceof AuthenticationError || JWT_ERRORS.has(e.name) || e.statusCode === 401) return new InboundRefused(401, e.message);
+  if (e.name === 'FetchError' || e.code === 'ECONNREFUSED') return new InboundRefused(503, `the token signing keys could not be fetched: ${e.message}`);
+  return e;
+}
+
+class NoUserTokens extends UserTokenClient {
+  private refuse(): never {
+    throw new Error('Firebreak uses no user sign-in (OAuth cards); the Bot Framework token service is never called');
+  }
+  getUserToken = async () => this.refuse();
+  getSignInResource = async () => this.refuse();
+  signOutUser = async () => this.refuse();
+  getTokenStatus = async () => this.refuse();
+  getAadTokens = async () => this.refuse();
+  exchangeToken = async () => this.refuse();
 }

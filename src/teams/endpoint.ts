@@ -1,15 +1,14 @@
 import { CloudAdapter, type Activity, type ActivityHandler } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
 import type { BotConfig } from '../config';
 import type { Logger } from '../log';
 import { createBotAuthentication } from './auth';
+import { capture } from './console-bridge';
+import { InboundRefused } from './inbound-checks';
 
 export interface HttpAnswer {
   status: number;
   body?: unknown;
 }
-
-const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
 /** Exposes the adapter's authenticated entry point, so the HTTP answer is ours to shape. */
 class FirebreakAdapter extends CloudAdapter {
@@ -18,11 +17,24 @@ class FirebreakAdapter extends CloudAdapter {
   }
 }
 
-/** CloudAdapter with errors mapped in one place: bad tokens are 401 (botbuilder answers 500 for a wrong key). */
+/** What a refused caller is told; the log line has the precise reason. */
+const ANSWER: Record<InboundRefused['status'], (reason: string) => string> = {
+  401: () => 'unauthorized: missing or invalid bearer token',
+  403: (reason) => `forbidden: ${reason}`,
+  503: () => 'the token signing keys are unavailable; the request can be retried',
+};
+
+/**
+ * CloudAdapter with errors mapped in one place: a bad token is a 401 (botbuilder answers 500 for a wrong key), a
+ * channel or tenant Firebreak does not serve a 403, each with exactly one log line; botbuilder's own console output
+ * goes through the JSON logger.
+ */
 export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, log: Logger) {
   const adapter = new FirebreakAdapter(createBotAuthentication(bot));
+  const loggedTurnErrors = new WeakSet<object>();
   adapter.onTurnError = async (context, error) => {
     log.error('turn failed', { activityType: context.activity.type, error: (error as Error).stack ?? String(error) });
+    if (typeof error === 'object' && error) loggedTurnErrors.add(error);
     // Rethrow so the channel sees a failure and re-delivers; the re-delivery is de-duplicated where it changed anything.
     throw error;
   };
@@ -30,17 +42,21 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
   async function handle(body: unknown, authorization: string | undefined): Promise<HttpAnswer> {
     const problem = checkActivity(body);
     if (problem) return { status: 400, body: { error: problem } };
-    try {
-      const invoke = await adapter.run(authorization ?? '', body as Activity, (context) => handler.run(context));
-      return { status: invoke?.status ?? 200, body: invoke?.body };
-    } catch (err) {
-      const e = err as Error & { statusCode?: number };
-      if (err instanceof AuthenticationError || JWT_ERRORS.has(e.name) || e.statusCode === 401) {
-        log.warn('rejected an unauthenticated request to /api/messages', { reason: e.message });
-        return { status: 401, body: { error: 'unauthorized: missing or invalid bearer token' } };
-      }
-      return { status: 500, body: { error: 'internal error; the request can be retried' } };
+    const run = await capture(log, () => adapter.run(authorization ?? '', body as Activity, (context) => handler.run(context)));
+    const botbuilder = run.said.length ? { botbuilder: run.said } : {};
+    if (run.ok) {
+      if (run.said.length) log.warn('botbuilder wrote to the console', botbuilder);
+      return { status: run.value?.status ?? 200, body: run.value?.body };
     }
+    const err = run.error;
+    if (err instanceof InboundRefused) {
+      log.warn('refused a request', { path: '/api/messages', status: err.status, reason: err.reason, ...botbuilder });
+      return { status: err.status, body: { error: ANSWER[err.status](err.reason) } };
+    }
+    if (!(typeof err === 'object' && err && loggedTurnErrors.has(err)) || run.said.length) {
+      log.error('request to /api/messages failed', { error: (err as Error)?.stack ?? String(err), ...botbuilder });
+    }
+    return { status: 500, body: { error: 'internal error; the request can be retried' } };
   }
 
   return { adapter, handle };

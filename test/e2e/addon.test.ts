@@ -4,7 +4,7 @@ import { startAddonIssuer, type AddonIssuer } from '../../src/sandbox/google-add
 import { callAddon, sidebarEvent, type SidebarRequest } from '../../src/sandbox/google-addon/request';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { ALICE, BOB, channelMessage, post, readable } from '../harness/activities';
+import { ALICE, BOB, channelMessage, post, readable, TENANT } from '../harness/activities';
 import { freshPostgresUrl } from '../harness/databases';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 
@@ -19,7 +19,7 @@ if (!pg) process.stdout.write('[firebreak] no PostgreSQL for this run: the add-o
 const maybe = pg ? describe : describe.skip;
 
 const APP_ID = '5e7d9a11-3333-4444-8555-966666666666';
-const TENANT_ID = 'cccccccc-dddd-4eee-8fff-000000000000';
+const TENANT_ID = TENANT; // the tenant the harness's activities come from: Firebreak serves no other
 const PASSWORD = 'addon-e2e-secret';
 const ENDPOINT = 'https://firebreak.contoso.test/api/addon';
 const DOC_ID = '1AbC_incident-doc-e2e';

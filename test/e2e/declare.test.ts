@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/store/open';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
-import { ALICE, BOT, channelMessage, post, readable } from '../harness/activities';
+import { ALICE, BOT, channelMessage, post, readable, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
 
@@ -10,7 +10,7 @@ import { adaptiveCardErrors } from '../harness/schemas';
  * (OpenID + JWKS + token endpoint + recording connector) over HTTP, and the store it wrote.
  */
 const APP_ID = '9d6c3f1e-1111-4222-8333-944444444444';
-const TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const TENANT_ID = TENANT; // the tenant the harness's activities come from: Firebreak serves no other
 const PASSWORD = 'not-a-real-secret-e2e';
 
 let channel: BotChannel;

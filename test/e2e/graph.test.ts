@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graph/server';
-import { channelMessage, post } from '../harness/activities';
+import { channelMessage, post, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
 
@@ -13,7 +13,7 @@ import { adaptiveCardErrors } from '../harness/schemas';
  * Graph emulator over HTTPS trusted only through NODE_EXTRA_CA_CERTS, as a deployment would trust a CA.
  */
 const APP_ID = '9d6c3f1e-1111-4222-8333-944444444444';
-const TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const TENANT_ID = TENANT; // the tenant the harness's activities come from: Firebreak serves no other
 const PASSWORD = 'not-a-real-secret-graph-e2e';
 const TEAM = '22222222-3333-4444-5555-666666666666';
 const ORGANIZER = '33333333-4444-4555-8666-777777777777';

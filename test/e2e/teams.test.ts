@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
 import { openStore } from '../../src/store/open';
-import { ALICE, BOB, channelMessage, invoke, messageEvent, post, readable } from '../harness/activities';
+import { ALICE, BOB, channelMessage, invoke, messageEvent, post, readable, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
 
@@ -11,7 +11,7 @@ import { adaptiveCardErrors } from '../harness/schemas';
  * and a second delivery of each, through the real server process and a recording Bot Connector.
  */
 const APP_ID = '3f0c6a55-2222-4333-8444-955555555555';
-const TENANT_ID = 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff';
+const TENANT_ID = TENANT; // the tenant the harness's activities come from: Firebreak serves no other
 const ANNOUNCEMENTS = '19:announcements@thread.tacv2';
 const TEAM = '19:team@thread.tacv2';
 const CAROL = { id: '29:carol', name: 'Carol Outsider', aadObjectId: '00000000-0000-0000-0000-0000000ca201' };

@@ -6,6 +6,7 @@ import { googleClients, SCOPES, type GoogleClients } from '../../src/google/clie
 import { createTemplate } from '../../src/google/template';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { startGoogleSandbox, type GoogleSandbox, type GoogleSandboxOptions } from '../../src/sandbox/google';
+import { TENANT } from './activities';
 
 /**
  * What a production deployment with the incident doc talks to, locally: the Bot Framework channel and the Google
@@ -23,7 +24,7 @@ export interface GoogleDeployment {
 }
 
 export const SUBJECT = 'incidents@example.com';
-const TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const TENANT_ID = TENANT; // the tenant the harness's activities come from: Firebreak serves no other
 const SERVICE_ACCOUNT = 'firebreak@e2e.iam.gserviceaccount.com';
 
 export async function googleDeployment(opts: { appId: string; password: string; sandbox?: GoogleSandboxOptions }): Promise<GoogleDeployment> {

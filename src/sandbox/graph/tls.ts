@@ -2,6 +2,7 @@ import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
+import { allowedHostNames, refuseMisdirected } from '../../http/hosts';
 import type { Reply } from '../http';
 
 /** A reply, or "close the connection without answering" (a dropped connection, as a fault). */
@@ -34,7 +35,10 @@ export async function listenHttps(handler: HttpsHandler, port = 0, host = '127.0
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
     ],
   });
+  // Like the plain emulators (../http.ts): only the names it is reached by on this machine, against DNS rebinding.
+  const allowed = allowedHostNames(host);
   const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    if (refuseMisdirected(req, res, allowed, (message) => ({ error: { code: 'MisdirectedRequest', message } }))) return;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
