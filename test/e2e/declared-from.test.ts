@@ -40,7 +40,7 @@ const send = async (activity: object) => {
   expect(res.status).toBe(200);
   return res.body as any;
 };
-const opts = (thread = randomUUID()) => ({ serviceUrl: channel.serviceUrl, thread });
+const opts = (thread: string = randomUUID()) => ({ serviceUrl: channel.serviceUrl, thread });
 const payload = (linkToMessage: string) => ({ id: '1700000000001', body: { contentType: 'html', content: '<p>checkout is down</p>' }, from: { user: { id: BOB.id, displayName: BOB.name } }, linkToMessage });
 
 /** Opens the declare form on a message (as Teams sends it) and returns the form's card. */

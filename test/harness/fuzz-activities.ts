@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Agent, request } from 'node:http';
 import { ALICE, BOT, TENANT } from './activities';
 
 /**
@@ -35,7 +36,7 @@ const anyValue: fc.Arbitrary<Json> = fc.oneof(
 );
 
 const commandText = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('status', 'help', 'sev 2', 'sev 9', 'phase 1', 'impact yes', 'impact maybe', 'ic', 'role comms', 'frobnicate') },
+  { weight: 6, arbitrary: fc.constantFrom('status', 'help', 'sev 2', 'sev 9', 'phase 1', 'impact yes', 'impact maybe', 'ic', 'role comms', 'role sme', 'frobnicate') },
   { weight: 3, arbitrary: weirdText.map((t) => `note ${t}`) },
   { weight: 1, arbitrary: weirdText.map((t) => `action ${t}`) },
   { weight: 1, arbitrary: weirdText.map((t) => `update ${t}`) },
@@ -88,11 +89,15 @@ const verb = fc.constantFrom('refresh', 'setSeverity', 'setPhase', 'takeCommand'
 /** Activities that would be well-formed before mutation: commands, the extension, buttons, edits and deletes. */
 function wellFormed(place: FuzzPlace): fc.Arbitrary<Record<string, Json>> {
   const id = fc.uuid();
-  const message = fc.tuple(id, commandText, fc.boolean()).map(([i, text, mention]) =>
+  // Mentions the bot (or not: in a channel that is people talking) and perhaps people, as `ic @x`, `role sme @x` need.
+  const message = fc.tuple(id, commandText, fc.boolean(), fc.array(person, { maxLength: 2 })).map(([i, text, mention, people]) =>
     base(place, i, {
-      text: `${mention ? '<at>Firebreak</at> ' : ''}${text}`,
+      text: `${mention ? '<at>Firebreak</at> ' : ''}${text}${people.map((p) => ` <at>${p.name}</at>`).join('')}`,
       textFormat: 'plain',
-      entities: mention ? [{ type: 'mention', mentioned: { ...BOT }, text: '<at>Firebreak</at>' }] : [],
+      entities: [
+        ...(mention ? [{ type: 'mention', mentioned: { ...BOT }, text: '<at>Firebreak</at>' }] : []),
+        ...people.map((p) => ({ type: 'mention', mentioned: { id: p.id, name: p.name }, text: `<at>${p.name}</at>` })),
+      ],
     }),
   );
   const invoke = (name: string, value: fc.Arbitrary<Json>) => fc.tuple(id, value).map(([i, v]) => base(place, i, { type: 'invoke', name, value: v }));
@@ -150,4 +155,26 @@ export function fuzzActivity(place: FuzzPlace): fc.Arbitrary<Record<string, Json
     for (const m of mutations) setPath(copy, m.path, m.value);
     return copy;
   });
+}
+
+/**
+ * Posts activities over kept-alive connections: fetch costs about three times the CPU per request, which at 10,000
+ * requests on two cores is the difference between a bounded test and a slow one. Answers the status and body.
+ */
+export function activitySender(baseUrl: string, token: string, sockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  const url = new URL('/api/messages', baseUrl);
+  function send(activity: unknown): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(activity));
+    });
+  }
+  return { send, close: () => agent.destroy() };
 }
