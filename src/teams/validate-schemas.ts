@@ -37,7 +37,7 @@ const entity = {
  * Teams conversation ids are ASCII (`19:…@thread.tacv2;messageid=…`, `a:…`), and botbuilder sends the id back in an
  * HTTP header (`x-ms-conversation-id`), where Node refuses control and non-Latin-1 characters with a throw.
  */
-export const HEADER_SAFE_ID = '^[\\x21-\\x7e]+$';
+const HEADER_SAFE_ID = '^[\\x21-\\x7e]+$';
 
 const activity = {
   type: 'object',
