@@ -7,7 +7,7 @@ import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandb
 import { ALICE, BOB, channelMessage, invoke, post, readable } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { freshPostgresUrl } from '../harness/databases';
-import { activitySender, fuzzActivity } from '../harness/fuzz-activities';
+import { activitySender, freePort, fuzzActivity } from '../harness/fuzz-activities';
 import { googleDeployment, type GoogleDeployment } from '../harness/google-deployment';
 
 /**
@@ -43,6 +43,7 @@ beforeAll(async () => {
     BOT_LOGIN_URL: channel.loginUrl,
     DATABASE_URL: database,
     LOG_LEVEL: 'info',
+    PORT: await freePort(),
   });
   token = channel.signInbound({ serviceUrl: channel.serviceUrl });
 }, 60_000);
@@ -134,7 +135,7 @@ describe('the Drive notification endpoint', () => {
   let google: RunningFirebreak;
   beforeAll(async () => {
     deployment = await googleDeployment({ appId: APP_ID, password: 'fuzz-e2e-google-secret' });
-    google = await startFirebreak({ ...deployment.env, LOG_LEVEL: 'info', DATABASE_URL: `pglite:${path.join(tmpdir(), `firebreak-fuzz-google-${randomUUID()}`)}` });
+    google = await startFirebreak({ ...deployment.env, LOG_LEVEL: 'info', PORT: await freePort(), DATABASE_URL: `pglite:${path.join(tmpdir(), `firebreak-fuzz-google-${randomUUID()}`)}` });
   }, 60_000);
   afterAll(async () => {
     await google?.stop();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { Agent, request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { ALICE, BOT, TENANT } from './activities';
 
 /**
@@ -177,4 +178,19 @@ export function activitySender(baseUrl: string, token: string, sockets: number) 
     });
   }
   return { send, close: () => agent.destroy() };
+}
+
+/**
+ * A port nothing listens on now, from the kernel. The harness picks a random port in 20000-40000, which overlaps the
+ * ephemeral range that 10,000 requests' outbound connections draw from: a collision there is EADDRINUSE.
+ */
+export function freePort(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(String(port)));
+    });
+  });
 }
