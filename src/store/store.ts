@@ -3,6 +3,7 @@ import type { Effect, EffectKind } from '../domain/react';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
+import { wellFormedSql } from './well-formed-sql';
 
 /** Events, their effects and the incident snapshot, written together or not at all. */
 export interface Commit {
@@ -84,6 +85,7 @@ class Rollback extends Error {
 }
 
 export async function createSqlStore(sql: Sql, backend: Store['backend']): Promise<Store> {
+  sql = wellFormedSql(sql); // a NUL or lone surrogate in any text never reaches PostgreSQL, whatever path it took
   await migrate(sql);
   const stateOf = (rows: { state: Incident }[]) => (rows[0] ? rows[0].state : null);
 

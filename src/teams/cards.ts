@@ -2,6 +2,7 @@ import type { Incident, ResourceKind, ResourceState } from '../domain/incident';
 import { nextUpdateDue } from '../domain/cadence';
 import { incidentLabel, missingRoles, utcTime } from '../domain/messages';
 import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
+import { markdownTarget, teamsMessageLink } from './message-link';
 import { plain } from './text';
 
 /** An Adaptive Card (schema 1.5) as plain JSON. */
@@ -78,8 +79,10 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     if (incident.description) {
       body.push({ type: 'TextBlock', text: plain(incident.description), wrap: true, spacing: 'Medium', maxLines: 8 });
     }
-    if (incident.sourceMessageUrl) {
-      body.push({ type: 'TextBlock', text: `Declared from [this message](${incident.sourceMessageUrl.replace(/[()\s]/g, encodeURIComponent)})`, wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
+    // Incidents declared before links were checked may hold any https link: only a Teams message link is shown.
+    const source = teamsMessageLink(incident.sourceMessageUrl);
+    if (source) {
+      body.push({ type: 'TextBlock', text: `Declared from [this message](${markdownTarget(source)})`, wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
     }
     if (incident.status === 'active') {
       for (const gap of missingRoles(incident)) {

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { createBotAuthentication } from './auth';
 import { capture } from './console-bridge';
 import { InboundRefused } from './inbound-checks';
+import { validateActivity } from './validate';
 
 export interface HttpAnswer {
   status: number;
@@ -40,9 +41,10 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
   };
 
   async function handle(body: unknown, authorization: string | undefined): Promise<HttpAnswer> {
-    const problem = checkActivity(body);
-    if (problem) return { status: 400, body: { error: problem } };
-    const run = await capture(log, () => adapter.run(authorization ?? '', body as Activity, (context) => handler.run(context)));
+    // Shape first (a malformed activity could crash botbuilder's own checks); then the channel, token and tenant.
+    const checked = validateActivity(body);
+    if (!checked.ok) return { status: 400, body: { error: checked.reason } };
+    const run = await capture(log, () => adapter.run(authorization ?? '', checked.activity, (context) => handler.run(context)));
     const botbuilder = run.said.length ? { botbuilder: run.said } : {};
     if (run.ok) {
       if (run.said.length) log.warn('botbuilder wrote to the console', botbuilder);
@@ -60,16 +62,4 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
   }
 
   return { adapter, handle };
-}
-
-/** The fields every activity needs before the adapter sees it; a clear 400 instead of a crash. */
-function checkActivity(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON activity object';
-  const a = body as Record<string, unknown>;
-  const missing = ['type', 'serviceUrl'].filter((k) => typeof a[k] !== 'string' || !a[k]);
-  if (typeof (a.conversation as { id?: unknown } | undefined)?.id !== 'string') missing.push('conversation.id');
-  if (typeof (a.from as { id?: unknown } | undefined)?.id !== 'string') missing.push('from.id');
-  if (missing.length) return `the activity is missing ${missing.join(', ')}`;
-  if (a.text !== undefined && typeof a.text !== 'string') return 'activity.text must be a string';
-  return undefined;
 }

@@ -1,8 +1,10 @@
 import type { MessagingExtensionAction, MessagingExtensionActionResponse, TurnContext } from 'botbuilder';
+import { createHash } from 'node:crypto';
 import type { Person } from '../domain/incident';
 import { conversationOf, inboundKey, personOf } from './activity';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
+import { teamsMessageLink } from './message-link';
 import { member, roster } from './people';
 import { commandText } from './text';
 import { incidentHere } from './where';
@@ -27,25 +29,28 @@ export class MessageExtension {
 
   async fetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     if (action.commandId === 'addToTimeline') return this.addToTimeline(context, action);
-    if (action.commandId !== 'declareIncident') return message(`Firebreak has no command "${action.commandId}".`);
+    if (action.commandId !== 'declareIncident') return noSuchCommand(action.commandId);
     const declarer = personOf(context.activity.from);
     const people = await roster(context).catch(() => [declarer]);
     const formId = this.deps.newId();
     this.remember(formId, people);
     const payload = action.messagePayload;
+    // Teams puts the message the action was invoked on into this invoke; the store vouches for its link at submit.
+    const sourceUrl = teamsMessageLink(payload?.linkToMessage);
+    if (sourceUrl) await this.deps.store.markInbound(sourceKey(formId, sourceUrl), this.deps.now().toISOString());
     return taskCard(
       declareForm({
         formId,
         declarer,
         people,
         description: payload?.body?.content ? commandText(payload.body.content) : undefined,
-        sourceUrl: payload?.linkToMessage,
+        sourceUrl,
       }),
     );
   }
 
   async submit(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    if (action.commandId !== 'declareIncident') return message(`Firebreak has no command "${action.commandId}".`);
+    if (action.commandId !== 'declareIncident') return noSuchCommand(action.commandId);
     const data = (action.data ?? {}) as Record<string, string>;
     const from = personOf(context.activity.from);
     const formId = typeof data.formId === 'string' ? data.formId : undefined;
@@ -53,7 +58,8 @@ export class MessageExtension {
     // The roster knows the declarer's email (the activity doesn't): a private incident's doc is shared by email.
     const by = people.find((p) => p.id === from.id) ?? from;
     const commander = data.commander && data.commander !== by.id ? await this.person(context, people, data.commander) : by;
-    const again = (problem: string) => taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl: data.sourceUrl }));
+    const sourceUrl = await this.declaredFrom(action, formId);
+    const again = (problem: string) => taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl }));
     if (!commander) return again('The commander you chose is not in this team; choose someone from the list.');
 
     const origin = conversationOf(context.activity);
@@ -69,7 +75,7 @@ export class MessageExtension {
         commander,
         origin,
         announceIn: this.deps.announceIn?.(origin),
-        sourceMessageUrl: typeof data.sourceUrl === 'string' && /^https:\/\//.test(data.sourceUrl) ? data.sourceUrl : undefined,
+        sourceMessageUrl: sourceUrl,
         provisioning: this.deps.provisioning,
         mail: this.deps.mail,
         at: this.deps.now().toISOString(),
@@ -103,7 +109,7 @@ export class MessageExtension {
         text,
         author,
         sentAt: payload.createdDateTime ? new Date(payload.createdDateTime).toISOString() : this.deps.now().toISOString(),
-        link: payload.linkToMessage,
+        link: teamsMessageLink(payload.linkToMessage),
         at: this.deps.now().toISOString(),
         by: personOf(context.activity.from),
       },
@@ -112,6 +118,21 @@ export class MessageExtension {
     if (outcome.kind === 'refused') return message(outcome.reason);
     if (outcome.kind === 'unchanged') return message(`That message is already on the timeline of INC-${incident.number}.`);
     return message(`Added to the timeline of INC-${incident.number}.`);
+  }
+
+  /**
+   * The Teams message this declaration was made from, taken only from what Teams sent: the submit invoke's own
+   * `messagePayload` when it carries one, else the link the form's fetch invoke carried, which the store recorded
+   * for this form id. The form's own `sourceUrl` field is anyone's to edit, so it counts only when it is that link.
+   * Microsoft documents `messagePayload` for the fetch ("When your bot is invoked from a message … the value object
+   * in the initial request must contain the details of the message", create-task-module.md), not for the submit.
+   */
+  private async declaredFrom(action: MessagingExtensionAction, formId: string | undefined): Promise<string | undefined> {
+    const own = teamsMessageLink(action.messagePayload?.linkToMessage);
+    if (own) return own;
+    const claimed = teamsMessageLink((action.data as Record<string, unknown> | undefined)?.sourceUrl);
+    if (!formId || !claimed) return undefined;
+    return (await this.deps.store.seenInbound(sourceKey(formId, claimed))) ? claimed : undefined;
   }
 
   private async person(context: TurnContext, people: Person[], id: string): Promise<Person | undefined> {
@@ -127,6 +148,20 @@ export class MessageExtension {
 
 function taskCard(card: object): MessagingExtensionActionResponse {
   return { task: { type: 'continue', value: { title: 'Declare an incident', width: 'medium', height: 'large', card: { contentType: 'application/vnd.microsoft.card.adaptive', content: card } } } };
+}
+
+/** What the store records when a form is opened on a message: the form and that message's link, together. */
+function sourceKey(formId: string, link: string): string {
+  return `declare-from:${formId}:${createHash('sha256').update(link).digest('base64url')}`;
+}
+
+/**
+ * Teams shows this answer as the text of a small dialog. A command id is a name from the app manifest; anything else
+ * sent as one is not repeated back (it could carry markup), only said to be unknown.
+ */
+function noSuchCommand(commandId: unknown): MessagingExtensionActionResponse {
+  const named = typeof commandId === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(commandId);
+  return message(named ? `Firebreak has no command "${commandId}".` : 'Firebreak has no such command.');
 }
 
 function message(text: string): MessagingExtensionActionResponse {

@@ -1,6 +1,7 @@
 import type { Incident, Person } from '../domain/incident';
 import { LIMITS, ROLE_LABEL, ROLE_NAMES, SEVERITY_MEANING } from '../domain/vocabulary';
 import type { AdaptiveCard } from './cards';
+import { markdownTarget } from './message-link';
 import { plain } from './text';
 
 const card = (body: unknown[], actions: unknown[]): AdaptiveCard => ({
@@ -20,6 +21,7 @@ export interface DeclareFormOptions {
   people: Person[];
   /** Invoked on a message: its text becomes the description and a link to it is kept. */
   description?: string;
+  /** A Teams message link from the invoking activity (message-link.ts); never a value a form sent back. */
   sourceUrl?: string;
   /** After a refused submit: the values to keep and why it was refused. */
   values?: Record<string, string>;
@@ -47,7 +49,7 @@ export function declareForm(o: DeclareFormOptions): AdaptiveCard {
     { type: 'Input.ChoiceSet', id: 'commander', label: 'Incident commander', value: v.commander ?? o.declarer.id, isRequired: true, choices: peopleChoices(people) },
     { type: 'Input.Toggle', id: 'private', title: 'Private: announce only that it exists and who leads it', value: v.private ?? 'false', valueOn: 'true', valueOff: 'false' },
   );
-  if (o.sourceUrl) body.push({ type: 'TextBlock', text: `Declared from [this message](${o.sourceUrl})`, isSubtle: true, wrap: true, size: 'Small' });
+  if (o.sourceUrl) body.push({ type: 'TextBlock', text: `Declared from [this message](${markdownTarget(o.sourceUrl)})`, isSubtle: true, wrap: true, size: 'Small' });
   return card(body, [{ type: 'Action.Submit', title: 'Declare incident', data: { formId: o.formId, ...(o.sourceUrl ? { sourceUrl: o.sourceUrl } : {}) } }]);
 }
 

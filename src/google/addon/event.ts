@@ -1,3 +1,5 @@
+import { TooDeep, wellFormedJson } from '../../text-safety';
+
 /**
  * The parts of an add-on event object Firebreak reads
  * (https://developers.google.com/workspace/add-ons/reference/event-object), checked before anything uses them.
@@ -20,9 +22,17 @@ export type Parsed = { ok: true; event: AddonEvent } | { ok: false; reason: stri
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A malformed body is named precisely, so whoever sent it can fix it (400). */
-export function parseEvent(body: unknown): Parsed {
+export function parseEvent(raw: unknown): Parsed {
   const fail = (reason: string): Parsed => ({ ok: false, reason });
-  if (!isObject(body)) return fail('the body must be a JSON event object');
+  if (!isObject(raw)) return fail('the body must be a JSON event object');
+  // NUL and unpaired surrogates become U+FFFD before anything reads the event: PostgreSQL refuses them.
+  let body: Record<string, unknown>;
+  try {
+    body = wellFormedJson(raw);
+  } catch (err) {
+    if (err instanceof TooDeep) return fail(`the event is ${err.message}`);
+    throw err;
+  }
   const common = body.commonEventObject;
   if (!isObject(common)) return fail('the event has no commonEventObject');
   if (typeof common.hostApp !== 'string') return fail('commonEventObject.hostApp must be a string');

@@ -7,6 +7,7 @@ import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/store';
+import { wellFormedJson } from '../../text-safety';
 import { describe, failureKind } from '../../outside-error';
 import { SYSTEM } from '../effects/system';
 import { diffTable } from './diff';
@@ -103,7 +104,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
           if (failureKind(err) === 'not-found') return lost(incident, err);
           throw err;
         }
-        if (table.rows) await apply(incident, docId, table.rows);
+        if (table.rows) await apply(incident, docId, wellFormedJson(table.rows)); // rows come from Google: no NUL or lone surrogate gets further
         await opts.store.timeline.saveRevision(incidentId, docId, table.revisionId, iso());
       });
     } catch (err) {
