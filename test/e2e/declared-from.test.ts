@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
-import { ALICE, BOB, channelMessage, invoke, post, readable } from '../harness/activities';
+import { ALICE, BOB, channelMessage, invoke, post, readable, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 
 /**
@@ -10,7 +10,7 @@ import { eventually, startFirebreak, type RunningFirebreak } from '../harness/fi
  * is echoed (a refusal, a card), never as a link, a mention or formatting.
  */
 const APP_ID = '5b1c7d2e-3333-4444-8555-966666666666';
-const TENANT_ID = 'cccccccc-dddd-4eee-8fff-000000000000';
+const TENANT_ID = TENANT; // the bot's tenant is the one the harness activities come from
 const TEAM = '19:team@thread.tacv2';
 const LINK = 'https://teams.microsoft.com/l/message/19:ops-channel@thread.tacv2/1700000000001?tenantId=t&parentMessageId=1700000000001';
 

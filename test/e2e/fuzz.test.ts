@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
-import { ALICE, BOB, channelMessage, invoke, post, readable } from '../harness/activities';
+import { ALICE, BOB, channelMessage, invoke, post, readable, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { freshPostgresUrl } from '../harness/databases';
 import { activitySender, freePort, fuzzActivity } from '../harness/fuzz-activities';
@@ -19,7 +19,7 @@ import { googleDeployment, type GoogleDeployment } from '../harness/google-deplo
  * prints its seed: `FUZZ_SEED=<seed>` replays it.
  */
 const APP_ID = '7a2b3c4d-5555-4666-8777-988888888888';
-const TENANT_ID = 'dddddddd-eeee-4fff-8000-111111111111';
+const TENANT_ID = TENANT; // the bot's tenant is the one the harness activities come from
 const TEAM = '19:team@thread.tacv2';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
