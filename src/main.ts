@@ -80,15 +80,16 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     onGiveUp: reportGiveUp(incidents, now, { store, teams: outbox }),
     backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
     giveUpAfterMs: config.workers.giveUpAfterMs,
+    leaseMs: config.workers.leaseMs,
     handlers: {
-      'card.post': cardPost({ store, incidents, teams: outbox, now }),
+      'card.post': cardPost({ store, incidents, teams: outbox, now, log }),
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
-        'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, now }),
+        'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }),
       }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
