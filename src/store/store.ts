@@ -1,5 +1,6 @@
 import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
 import type { Effect } from '../domain/react';
+import { createBudgetStore, type BudgetStore } from './budget-store';
 import { completeInCommit, createEffectsStore, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
@@ -60,6 +61,8 @@ export interface Store extends EffectsStore {
   seenInbound(key: string): Promise<boolean>;
   /** The doc timeline's bookkeeping (known rows, last revision, push channels). */
   timeline: TimelineStore;
+  /** Quotas shared by every replica (the Docs writes of the service's Google user). */
+  budgets: BudgetStore;
   close(): Promise<void>;
 }
 
@@ -152,6 +155,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     },
     ...createEffectsStore(sql),
     timeline: createTimelineStore(sql),
+    budgets: createBudgetStore(sql),
     close: () => sql.close(),
   };
 }
