@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crashDrill, type DrillFacts } from '../harness/crash-drill';
@@ -28,6 +28,7 @@ describe.each(backends())('kill -9 during a burst, on $name', ({ name, available
     const databaseUrl = name === 'pglite' ? `pglite:${dir}` : await freshPostgresUrl();
     facts = await crashDrill({ databaseUrl, declarations: DECLARATIONS, notesEach: NOTES, kills: KILLS, killAfterMs: KILL_AFTER_MS, log: (line) => process.stdout.write(`[crash ${name}] ${line}\n`) });
     process.stdout.write(`[crash ${name}] ${JSON.stringify(summary(facts))}\n`);
+    if (process.env.CRASH_DUMP) writeFileSync(`${process.env.CRASH_DUMP}-${name}.log`, facts.logs.join('\n'));
   }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -60,10 +61,9 @@ describe.each(backends())('kill -9 during a burst, on $name', ({ name, available
 
   test('cards and mails repeat no more than the residual rate', () => {
     const { cardRepeats, mailRepeats } = summary(facts);
-    // docs/reliability.md: a card repeats only when a kill lands inside the post's round trip (each interrupted post
-    // is logged); a mail never does while Firebreak may read Sent Items.
+    // docs/reliability.md: a card repeats only when an attempt is cut off inside the post's round trip (a kill, or a
+    // timeout), and each such attempt is logged; a mail never repeats while Firebreak may read Sent Items.
     expect(cardRepeats).toBeLessThanOrEqual(interruptedPosts(facts));
-    expect(cardRepeats).toBeLessThanOrEqual(facts.kills);
     expect(mailRepeats).toBe(0);
     for (const incident of facts.incidents) expect(facts.cards.get(incident.id)?.size).toBe(2); // its thread and its channel
   });
@@ -80,6 +80,8 @@ function summary(facts: DrillFacts) {
     mailRepeats: repeats(facts.mails.values()),
     interruptedPosts: interruptedPosts(facts),
     watchRepeats: repeats(facts.watches.values()),
+    timedOut: facts.logs.filter((l) => l.includes('took longer than')).length,
+    repeatedCards: [...facts.cards].flatMap(([id, m]) => [...m].filter(([, n]) => n > 1).map(([c, n]) => `${id.slice(0, 8)} ${c.slice(0, 40)} x${n}`)),
   };
 }
 

@@ -95,7 +95,7 @@ export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
     NODE_EXTRA_CA_CERTS: caFile,
     EFFECT_RETRY_BASE_MS: '100',
     EFFECT_RETRY_CAP_MS: '1000',
-    EFFECT_LEASE_SECONDS: '3',
+    EFFECT_LEASE_SECONDS: process.env.CRASH_LEASE_SECONDS ?? '5',
     MAIL_WAIT_FOR_LINKS_SECONDS: '5',
     MAIL_SENT_COPY_WAIT_SECONDS: '0',
     LOG_LEVEL: 'info',
