@@ -120,3 +120,26 @@ test('a claim handed back (a shutdown) is claimable again at once, its attempt n
   expect(again.attempts).toBe(1);
   expect(await store.releaseEffect(claimed)).toBe(false);
 });
+
+test('stopping with a grace period hands back what is still running: aborted, and claimable again at once', async () => {
+  await declare('lease-5');
+  let signal: AbortSignal | undefined;
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  const handler: EffectHandler = async (effect, s) => {
+    if (effect.incidentId !== 'lease-5') return;
+    signal = s;
+    started();
+    await new Promise((_, reject) => s.addEventListener('abort', () => reject(s.reason))); // a call that never answers
+  };
+  const runner = createRunner({ store, log, now, leaseMs: 60_000, handlers: { 'card.post': handler } });
+  runner.start();
+  await running;
+  await runner.stop({ graceMs: 0 });
+
+  expect(signal?.aborted).toBe(true);
+  const effect = (await store.effects({ incidentId: 'lease-5' })).find((e) => e.kind === 'card.post')!;
+  expect(effect).toMatchObject({ outcome: null, attempts: 0, lastError: null });
+  const again = (await store.claimEffects(now().toISOString(), 100, 60_000)).find((e) => e.id === effect.id);
+  expect(again).toBeDefined(); // no waiting for the lease to run out
+});
