@@ -52,7 +52,7 @@ export interface EffectsStore {
 }
 
 export function createEffectsStore(sql: Sql): EffectsStore {
-  const settle = async (text: string, params: unknown[]) => (await sql.query(`${text} RETURNING id`, params)).length === 1;
+  const settle = async (text: string, params: unknown[], urgent = false) => (await sql.query(`${text} RETURNING id`, params, { urgent })).length === 1;
   return {
     async claimEffects(now, limit, leaseMs) {
       const rows = await sql.query<EffectRow & { lease: string }>(
@@ -68,7 +68,8 @@ export function createEffectsStore(sql: Sql): EffectsStore {
       return rows.map((r) => ({ ...toEffect(r), lease: r.lease })).sort((a, b) => Number(a.id) - Number(b.id));
     },
     completeEffect(claim, now) {
-      return settle(`UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2`, [claim.id, claim.lease, now]);
+      // Urgent: a message just posted is unrecorded until this commits (see pglite.ts).
+      return settle(`UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2`, [claim.id, claim.lease, now], true);
     },
     retryEffect(claim, error, notBefore) {
       return settle('UPDATE effects SET last_error = $3, not_before = $4, claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2', [
@@ -90,7 +91,9 @@ export function createEffectsStore(sql: Sql): EffectsStore {
       return settle('UPDATE effects SET claimed_until = NULL, lease = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = $1 AND lease = $2', [claim.id, claim.lease]);
     },
     async noteEffectProgress(claim, progress) {
-      if (!(await settle('UPDATE effects SET payload = payload || $3::jsonb WHERE id = $1 AND lease = $2', [claim.id, claim.lease, JSON.stringify(progress)]))) {
+      // Urgent: what was just done outside is unrecorded until this commits.
+      const rows = await sql.query('UPDATE effects SET payload = payload || $3::jsonb WHERE id = $1 AND lease = $2 RETURNING id', [claim.id, claim.lease, JSON.stringify(progress)], { urgent: true });
+      if (rows.length !== 1) {
         throw new LeaseLost(claim.id);
       }
     },
