@@ -26,7 +26,7 @@ describe.each(backends())('kill -9 during a burst, on $name', ({ name, available
   const dir = path.join(tmpdir(), `firebreak-crash-${randomUUID()}`);
   beforeAll(async () => {
     const databaseUrl = name === 'pglite' ? `pglite:${dir}` : await freshPostgresUrl();
-    facts = await crashDrill({ databaseUrl, declarations: DECLARATIONS, notesEach: NOTES, kills: KILLS, killAfterMs: KILL_AFTER_MS, log: (line) => process.stdout.write(`[crash ${name}] ${line}\n`) });
+    facts = await crashDrill({ databaseUrl, declarations: DECLARATIONS, notesEach: NOTES, kills: KILLS, killAfterMs: KILL_AFTER_MS, killWhilePosting: Boolean(process.env.CRASH_KILL_WHILE_POSTING), log: (line) => process.stdout.write(`[crash ${name}] ${line}\n`) });
     process.stdout.write(`[crash ${name}] ${JSON.stringify(summary(facts))}\n`);
     if (process.env.CRASH_DUMP) writeFileSync(`${process.env.CRASH_DUMP}-${name}.log`, facts.logs.join('\n'));
   }, 600_000);

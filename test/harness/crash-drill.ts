@@ -24,8 +24,13 @@ export interface DrillOptions {
   declarations: number;
   notesEach: number;
   kills: number;
-  /** How long after a restart (and the first request) the kill comes: uniformly in this range. */
+  /** How long after a restart the kill comes: uniformly in this range. */
   killAfterMs: [number, number];
+  /**
+   * Measure the worst case: the range counts from the first card this run of the process posts, so the kill lands
+   * while cards are going out (restarts that post none are killed after the range anyway).
+   */
+  killWhilePosting?: boolean;
   log?: (line: string) => void;
 }
 
@@ -130,15 +135,18 @@ export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
   let server: RunningFirebreak | undefined;
   try {
     for (let round = 1; round <= opts.kills; round++) {
+      const cardsBefore = channel.recorded.filter((r) => isCard(r.activity)).length;
       server = await startFirebreak(env);
       const killAt = opts.killAfterMs[0] + Math.random() * (opts.killAfterMs[1] - opts.killAfterMs[0]);
       let killed = false;
-      const killing = new Promise<void>((resolve) =>
-        setTimeout(() => {
-          killed = true;
-          void server!.kill().then(resolve);
-        }, killAt),
-      );
+      const killing = (async () => {
+        if (opts.killWhilePosting) {
+          await eventually(() => (channel.recorded.filter((r) => isCard(r.activity)).length > cardsBefore ? true : undefined), 'a card', opts.killAfterMs[1]).catch(() => undefined);
+        }
+        await new Promise((r) => setTimeout(r, killAt));
+        killed = true;
+        await server!.kill();
+      })();
       // Three at a time, as a busy channel delivers; now and then an acknowledged one again (a re-delivery).
       const lanes = [0, 1, 2].map(async () => {
         while (!killed) {
