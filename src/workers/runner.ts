@@ -60,7 +60,8 @@ export function exponentialBackoff(baseMs = 500, capMs = 60_000): (attempt: numb
 
 /**
  * Claims due effects from the outbox and runs them concurrently, each retried on its own.
- * Several processes can run one each: claims are leases taken with FOR UPDATE SKIP LOCKED.
+ * Several processes can run one each: claims are leases taken with FOR UPDATE SKIP LOCKED, each with a token that
+ * only its attempt holds (see effects-store.ts), so an attempt that ran out of time can settle nothing.
  */
 export function createRunner(opts: RunnerOptions): Runner {
   const now = opts.now ?? (() => new Date());
@@ -97,10 +98,7 @@ export function createRunner(opts: RunnerOptions): Runner {
       // the rest.
       await opts.store.completeEffect(effect, now().toISOString());
     } catch (err) {
-      if (err instanceof LeaseLost) {
-        opts.log.warn('an effect attempt outlived its lease; its result is discarded', { effect: effect.key, attempts: effect.attempts });
-        return;
-      }
+      if (err instanceof LeaseLost) return lateResult(effect);
       await settleFailure(effect, err).catch((e) => opts.log.error('effect bookkeeping failed', { effect: effect.key, error: describe(e) }));
     } finally {
       clearTimeout(timeout);
