@@ -1,7 +1,7 @@
 import { createSharedWriteBudget } from '../../src/google/shared-budget';
-import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { backends, freshPostgresUrl } from '../harness/databases';
+import { backends } from '../harness/databases';
+import { twoReplicas } from '../harness/replicas';
 import { eventually } from '../harness/firebreak';
 
 /** The Docs write budget, shared by every replica through the store. A fake clock: counts, not wall-clock thresholds. */
@@ -10,20 +10,13 @@ describe.each(backends())('shared budget on $name', ({ name, available }) => {
     test.todo(`PostgreSQL is not available on this machine: the ${name} half is skipped`);
     return;
   }
+  let replicas: Awaited<ReturnType<typeof twoReplicas>>;
   let stores: [Store, Store];
   beforeAll(async () => {
-    if (name === 'pglite') {
-      const one = await openStore('pglite:memory');
-      stores = [one, one];
-    } else {
-      const url = await freshPostgresUrl();
-      stores = [await openStore(url), await openStore(url)];
-    }
+    replicas = await twoReplicas(name);
+    stores = replicas.stores;
   }, 60_000);
-  afterAll(async () => {
-    await stores?.[0].close();
-    if (stores?.[1] !== stores?.[0]) await stores?.[1].close();
-  });
+  afterAll(() => replicas?.close());
 
   test('two replicas draw on one bucket: together they get the burst, then one write per 60/perMinute seconds', async () => {
     let t = Date.parse('2026-03-15T00:00:00.000Z');

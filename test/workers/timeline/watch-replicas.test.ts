@@ -1,12 +1,12 @@
 import { createIncidents } from '../../../src/app/incidents';
 import { createDocTimeline } from '../../../src/google/timeline-sync';
 import { createLogger } from '../../../src/log';
-import { openStore } from '../../../src/store/open';
 import type { Store } from '../../../src/store/store';
 import { createDocPace } from '../../../src/workers/timeline/pace';
 import { createWatcher, type Watcher } from '../../../src/workers/timeline/watcher';
 import { declareCommand, sam } from '../../domain/fixtures';
-import { backends, freshPostgresUrl } from '../../harness/databases';
+import { backends } from '../../harness/databases';
+import { twoReplicas } from '../../harness/replicas';
 import { FAST, googleWorld, incident, type GoogleWorld } from '../../integration/google/setup';
 
 /**
@@ -24,21 +24,13 @@ describe.each(backends())('on $name', ({ name, available }) => {
     test.todo(`PostgreSQL is not available on this machine: the ${name} half is skipped`);
     return;
   }
-  // Two replicas: PostgreSQL gets two connection pools; the embedded store is one database, shared as it would be.
+  let replicas: Awaited<ReturnType<typeof twoReplicas>>;
   let stores: [Store, Store];
   beforeAll(async () => {
-    if (name === 'pglite') {
-      const one = await openStore('pglite:memory');
-      stores = [one, one];
-    } else {
-      const url = await freshPostgresUrl();
-      stores = [await openStore(url), await openStore(url)];
-    }
+    replicas = await twoReplicas(name);
+    stores = replicas.stores;
   }, 60_000);
-  afterAll(async () => {
-    await stores?.[0].close();
-    if (stores?.[1] !== stores?.[0]) await stores?.[1].close();
-  });
+  afterAll(() => replicas?.close());
 
   let n = 0;
   async function incidentWithDoc(): Promise<{ id: string; docId: string }> {
