@@ -19,6 +19,7 @@ import { createServer } from './server';
 import { sandboxPage, sandboxState, sidebarAnswer, type SidebarCall } from './web/sandbox';
 import { startLocalGoogle } from './sandbox/google/local';
 import { openStore } from './store/open';
+import type { Store } from './store/store';
 import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
 import { createTeamsOutbox } from './teams/outbox';
@@ -66,7 +67,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const graph = graphUsed ? createGraph({ ...graphConfig, ca: localGraph?.ca }) : undefined;
   // Each outside system adds the resources it assembles for a new incident.
   const provisioning: ResourceKind[] = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
-  const google = await startGoogle(config, log);
+  const google = await startGoogle(config, log, store);
   if (google) provisioning.push('doc');
   const pace = createDocPace(1000);
   let watcher: Watcher | undefined;
@@ -81,15 +82,16 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     onGiveUp: reportGiveUp(incidents, now, { store, teams: outbox }),
     backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
     giveUpAfterMs: config.workers.giveUpAfterMs,
+    leaseMs: config.workers.leaseMs,
     handlers: {
-      'card.post': cardPost({ store, incidents, teams: outbox, now }),
+      'card.post': cardPost({ store, incidents, teams: outbox, now, log }),
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
-        'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, now }),
+        'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }),
       }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
@@ -196,12 +198,12 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger): Promise<{ docs: IncidentDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger, store: Store): Promise<{ docs: IncidentDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
-  // Every Docs write of the service shares the subject's quota: one budget for all of them.
-  const writes = createWriteBudget(g.docsWritesPerMinute);
+  // Every Docs write of the service shares the subject's quota: one budget for all of them, in every replica.
+  const writes = createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute });
   if (g.mode === 'google') {
     const clients = { ...googleClients(g.serviceAccount!, g.subject, g), writes };
     return { docs: createIncidentDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };

@@ -2,7 +2,7 @@ import { decide, isRefusal, type Command, type DeclareIncident } from '../domain
 import { evolveAll, type Incident, type IncidentEvent } from '../domain/incident';
 import { react } from '../domain/react';
 import { keyedQueue } from '../serial';
-import type { Store } from '../store/store';
+import { LeaseLost, type Claim, type CommitResult, type Store } from '../store/store';
 
 export type Outcome =
   | { kind: 'changed'; incident: Incident; events: IncidentEvent[] }
@@ -13,12 +13,15 @@ export type Outcome =
 export interface RunOptions {
   /** The inbound activity id, so a re-delivery changes nothing. */
   inboundKey?: string;
-  /** The effect whose result this command records. */
-  completesEffect?: string;
+  /**
+   * The claimed effect whose result this command records: it completes with the commit. When its lease no longer
+   * holds (the attempt ran too long and was retried elsewhere) nothing is written and LeaseLost is thrown.
+   */
+  completesEffect?: Claim;
 }
 
 export interface Incidents {
-  /** Declares a new incident; the number is allocated here. */
+  /** Declares a new incident; its number is allocated in the declaring transaction (no gaps). */
   declare(command: Omit<DeclareIncident, 'number'>, opts?: RunOptions): Promise<Outcome>;
   run(incidentId: string, command: Exclude<Command, DeclareIncident>, opts?: RunOptions): Promise<Outcome>;
 }
@@ -44,7 +47,7 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
     const decision = decide(command, incident);
     if (isRefusal(decision)) return { kind: 'refused', reason: decision.refused };
     if (decision.length === 0) {
-      if (opts.completesEffect) await store.completeEffect(opts.completesEffect, command.at);
+      if (opts.completesEffect && !(await store.completeEffect(opts.completesEffect, command.at))) throw new LeaseLost(opts.completesEffect.id);
       return { kind: 'unchanged', incident: incident! };
     }
     const next = evolveAll(decision, incident)!;
@@ -58,9 +61,14 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
       completesEffect: opts.completesEffect,
       now: command.at,
     });
-    if (!result.ok) return result.reason === 'duplicate' ? { kind: 'duplicate' } : 'conflict';
+    if (!result.ok) return failed(result, opts);
     onCommitted();
     return { kind: 'changed', incident: next, events: decision };
+  }
+
+  function failed(result: Exclude<CommitResult, { ok: true }>, opts: RunOptions): Outcome | 'conflict' {
+    if (result.reason === 'lease-lost') throw new LeaseLost(opts.completesEffect!.id);
+    return result.reason === 'duplicate' ? { kind: 'duplicate' } : 'conflict';
   }
 
   return {
@@ -68,12 +76,23 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
       // Check the declaration before spending a number on it.
       const probe = decide({ ...command, type: 'DeclareIncident', number: 0 }, null);
       if (isRefusal(probe)) return { kind: 'refused', reason: probe.refused };
-      // A re-delivery (a double click on the form) must not spend a number: people ask where INC-2 went.
-      if (opts.inboundKey && (await store.seenInbound(opts.inboundKey))) return { kind: 'duplicate' };
-      const number = await store.nextNumber();
-      const outcome = await commit(null, { ...command, number }, opts);
-      if (outcome === 'conflict') throw new Error(`incident id ${command.incidentId} already exists`);
-      return outcome;
+      // The number is taken inside the commit: a re-delivery (a double click on the form), a failed commit or a crash
+      // spends none, so people never ask where INC-2 went.
+      let made: { incident: Incident; events: IncidentEvent[] } | undefined;
+      const result = await store.commitNew({ inboundKey: opts.inboundKey, now: command.at }, (number) => {
+        const events = decide({ ...command, type: 'DeclareIncident', number }, null);
+        if (isRefusal(events)) throw new Error(`declaration refused once numbered: ${events.refused}`);
+        const incident = evolveAll(events, null)!;
+        made = { incident, events };
+        return { incidentId: incident.id, expectedVersion: 0, events, state: incident, effects: react(events, incident), completesEffect: opts.completesEffect, now: command.at };
+      });
+      if (!result.ok) {
+        const outcome = failed(result, opts);
+        if (outcome === 'conflict') throw new Error(`incident id ${command.incidentId} already exists`);
+        return outcome;
+      }
+      onCommitted();
+      return { kind: 'changed', ...made! };
     },
     run(incidentId, command, opts = {}) {
       return serially(incidentId, async () => {

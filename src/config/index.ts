@@ -44,6 +44,10 @@ export interface WorkerConfig {
   giveUpAfterMs: number;
   /** How long a declaration mail waits for the channel and bridge links before going without them. */
   mailWaitMs: number;
+  /** How long a claimed effect is leased to one worker; after a crash, its effects wait this long to be taken up. */
+  leaseMs: number;
+  /** A mail whose sending was under way (a crash, a timeout) is looked for in Sent Items this long before it is sent again. */
+  mailSentCopyWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,5 +124,7 @@ function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig 
     retryCapMs,
     giveUpAfterMs: int(env, 'EFFECT_GIVE_UP_AFTER_SECONDS', 1800, 1, 7 * 24 * 3600, problems) * 1000,
     mailWaitMs: int(env, 'MAIL_WAIT_FOR_LINKS_SECONDS', 60, 0, 3600, problems) * 1000,
+    leaseMs: int(env, 'EFFECT_LEASE_SECONDS', 60, 3, 3600, problems) * 1000,
+    mailSentCopyWaitMs: int(env, 'MAIL_SENT_COPY_WAIT_SECONDS', 30, 0, 3600, problems) * 1000,
   };
 }

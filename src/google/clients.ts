@@ -29,6 +29,16 @@ export interface GoogleClients {
   drive: drive_v3.Drive;
   /** Paces every Docs write of the service (write-budget.ts); unpaced when unset. */
   writes?: WriteBudget;
+  /** Set on clients bound to an attempt (`withSignal`): their calls and retry waits stop when it aborts. */
+  signal?: AbortSignal;
+  /** The same clients with `signal` on every request (gaxios takes it like fetch does). */
+  rebind?(signal: AbortSignal): Pick<GoogleClients, 'docs' | 'drive'>;
+}
+
+/** The clients for one effect attempt: every request they make is cancelled when `signal` aborts. */
+export function withSignal(clients: GoogleClients, signal: AbortSignal | undefined): GoogleClients {
+  if (!signal || !clients.rebind) return clients;
+  return { ...clients, ...clients.rebind(signal), signal };
 }
 
 export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints): GoogleClients {
@@ -44,10 +54,11 @@ export function googleClients(key: ServiceAccountKey, subject: string, endpoints
   }
   // retry: false - withRetry (retry.ts) decides, for POSTs and 403 rate limits too.
   const common = { auth, retry: false } as const;
-  return {
-    docs: docs({ version: 'v1', ...common, rootUrl: withSlash(endpoints.docsUrl) }),
-    drive: drive({ version: 'v3', ...common, rootUrl: withSlash(endpoints.driveUrl) }),
-  };
+  const make = (signal?: AbortSignal) => ({
+    docs: docs({ version: 'v1', ...common, rootUrl: withSlash(endpoints.docsUrl), ...(signal && { signal }) }),
+    drive: drive({ version: 'v3', ...common, rootUrl: withSlash(endpoints.driveUrl), ...(signal && { signal }) }),
+  });
+  return { ...make(), rebind: make };
 }
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

@@ -1,7 +1,7 @@
 import type { Incident, Person } from '../domain/incident';
 import { incidentLabel } from '../domain/messages';
 import { OutsideError } from '../outside-error';
-import type { GoogleClients } from './clients';
+import { withSignal, type GoogleClients } from './clients';
 import { planFill } from './fill';
 import { lockedWrite } from './locked-write';
 import { placeholderValues } from './placeholders';
@@ -18,12 +18,12 @@ import { findTimeline, missingRows, planRows, type TimelineRow } from './timelin
  */
 export interface IncidentDocs {
   /** Finds the incident's doc or copies the template (never twice), then fills and shares it. */
-  create(incident: Incident): Promise<DocLink>;
-  find(incidentId: string): Promise<DocLink | undefined>;
+  create(incident: Incident, signal?: AbortSignal): Promise<DocLink>;
+  find(incidentId: string, signal?: AbortSignal): Promise<DocLink | undefined>;
   /** Brings the doc's placeholders up to date with the incident; undefined when it has no doc. */
-  fill(incident: Incident): Promise<DocLink | undefined>;
+  fill(incident: Incident, signal?: AbortSignal): Promise<DocLink | undefined>;
   /** Appends the rows not yet in the timeline table, in one revision-locked write. */
-  appendTimeline(docId: string, rows: TimelineRow[]): Promise<{ written: number }>;
+  appendTimeline(docId: string, rows: TimelineRow[], signal?: AbortSignal): Promise<{ written: number }>;
 }
 
 export interface DocLink {
@@ -60,8 +60,21 @@ export const INCIDENT = 'firebreakIncident';
  */
 const MY_DRIVE = 'root';
 
+/** Each call may carry the effect attempt's AbortSignal: its requests and retry waits stop when it aborts. */
 export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
+  const plain = docsWith(opts);
+  const bound = (signal?: AbortSignal) => (signal ? docsWith({ ...opts, clients: withSignal(opts.clients, signal) }) : plain);
+  return {
+    create: (incident, signal) => bound(signal).create(incident),
+    find: (incidentId, signal) => bound(signal).find(incidentId),
+    fill: (incident, signal) => bound(signal).fill(incident),
+    appendTimeline: (docId, rows, signal) => bound(signal).appendTimeline(docId, rows),
+  };
+}
+
+function docsWith(opts: IncidentDocsOptions): IncidentDocs {
   const { clients } = opts;
+  const { signal } = clients;
   const retry = opts.retry ?? DEFAULT_RETRY;
   const files = 'files(id,webViewLink,createdTime)';
 
@@ -116,6 +129,7 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
             throw err;
           }),
         retry,
+        signal,
       );
     }
   }
@@ -124,17 +138,17 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
     async create(incident) {
       // The unit of retry is "find, else copy": after a lost answer or a crash, the copy made earlier is found.
       const places = [placeOf(incident)];
-      const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry);
+      const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry, signal);
       const doc = await settle(incident.id, places, made);
       await fillDoc(doc.id, incident);
       await share(doc.id, incident);
       return doc;
     },
     async find(incidentId) {
-      return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry))[0];
+      return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry, signal))[0];
     },
     async fill(incident) {
-      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, [placeOf(incident)]), retry))[0];
+      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, [placeOf(incident)]), retry, signal))[0];
       if (doc) await fillDoc(doc.id, incident);
       // A private doc is shared person by person: a new commander or role holder gets it when they get the role.
       if (doc && incident.private) await share(doc.id, incident);
@@ -157,10 +171,10 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
 
   /** Two workers racing past an expired lease could each copy: all settle on the first copy; the rest go to the bin. */
   async function settle(incidentId: string, places: (string | undefined)[], made: DocLink): Promise<DocLink> {
-    const all = await withRetry('checking for duplicate docs', () => matching(incidentId, places), retry);
+    const all = await withRetry('checking for duplicate docs', () => matching(incidentId, places), retry, signal);
     const first = all[0] ?? made;
     for (const extra of all.slice(1)) {
-      await withRetry('trashing a duplicate doc', () => clients.drive.files.update({ fileId: extra.id, supportsAllDrives: true, requestBody: { trashed: true } }), retry);
+      await withRetry('trashing a duplicate doc', () => clients.drive.files.update({ fileId: extra.id, supportsAllDrives: true, requestBody: { trashed: true } }), retry, signal);
     }
     return first;
   }

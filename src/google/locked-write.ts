@@ -54,13 +54,14 @@ export function lockedWrite<T>(
           if (revision) onWritten?.(revision);
           return result;
         } catch (err) {
-          if (httpStatus(err) !== 400) throw err;
+          if (httpStatus(err) !== 400 || clients.signal?.aborted) throw err;
           // People typing in the doc all along: the effect runner tries again shortly, it does not give up.
           if (race >= RACES) throw new OutsideError('conflict', `${what}: the incident doc changed during each of ${RACES} writes (people editing it); trying again shortly`);
         }
       }
     },
     retry,
+    clients.signal,
   );
 }
 

@@ -1,3 +1,4 @@
+import { sleep } from '../abort';
 import { OutsideError, type FailureKind } from '../outside-error';
 
 /**
@@ -81,19 +82,24 @@ export function toOutsideError(failure: Failure): OutsideError {
   return new OutsideError(failure.kind, failure.message, failure.retryAfterSeconds);
 }
 
-/** Runs `call`, retrying transient failures with capped exponential backoff and full jitter. */
-export async function withRetry<T>(what: string, call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+/**
+ * Runs `call`, retrying transient failures with capped exponential backoff and full jitter. Once `signal` aborts
+ * (the effect's attempt ran out of time) it neither waits nor tries again: it fails with the signal's reason.
+ */
+export async function withRetry<T>(what: string, call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
+      signal?.throwIfAborted();
       return await call();
     } catch (err) {
+      if (signal?.aborted) throw signal.reason;
       const failure = classify(err, what);
       // A long Retry-After is the effect runner's to wait out (it reschedules), not this call's (it holds a lease).
       const tooLong = (failure.retryAfterSeconds ?? 0) * 1000 > policy.capMs;
       if (!failure.transient || attempt >= policy.attempts || tooLong) throw toOutsideError(failure);
       const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
       const wait = Math.max(Math.random() * ceiling, (failure.retryAfterSeconds ?? 0) * 1000);
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait, signal);
     }
   }
 }

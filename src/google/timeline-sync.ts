@@ -1,6 +1,6 @@
 import type { docs_v1 } from '@googleapis/docs';
 import { failureKind, OutsideError } from '../outside-error';
-import type { GoogleClients } from './clients';
+import { withSignal, type GoogleClients } from './clients';
 import { cellText, docsSafe, namedRanges } from './doc-text';
 import { lockedWrite, readForWrite } from './locked-write';
 import { withRetry, type RetryPolicy } from './retry';
@@ -18,7 +18,7 @@ export interface DocTimeline {
   revision(docId: string): Promise<string>;
   read(docId: string): Promise<TableRead>;
   /** Appends missing rows, tags rows people wrote, rewrites rows marked `rewrite`, in one revision-locked write. */
-  sync(docId: string, rows: WantedRow[]): Promise<SyncResult>;
+  sync(docId: string, rows: WantedRow[], signal?: AbortSignal): Promise<SyncResult>;
   /** Who last changed the doc, best effort (Drive `lastModifyingUser`). */
   lastEditor(docId: string): Promise<{ name: string; email?: string } | undefined>;
   /** Opens a Drive push channel on the doc (`files.watch`, web_hook); Drive answers the expiry it granted. */
@@ -72,7 +72,7 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
       const doc = await withRetry('reading the incident doc', () => readForWrite(clients, docId), retry);
       return { revisionId: doc.revisionId!, rows: tableRows(doc) };
     },
-    async sync(docId, rows) {
+    async sync(docId, rows, signal) {
       let read = '';
       let revisionId: string | undefined;
       let present = new Map<string, string>();
@@ -83,7 +83,7 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
         return { requests: planned.requests, result: planned.written };
       };
       // The answer's writeControl names the revision this write made, and only it: no person's edit hides in it.
-      const written = await lockedWrite(clients, 'writing the timeline', docId, plan, retry, (r) => (revisionId = r));
+      const written = await lockedWrite(withSignal(clients, signal), 'writing the timeline', docId, plan, retry, (r) => (revisionId = r));
       return { written, present, ...(revisionId ? { revisionId } : {}), readRevisionId: read };
     },
     async lastEditor(docId) {

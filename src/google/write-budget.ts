@@ -1,3 +1,5 @@
+import type { BudgetStore } from '../store/budget-store';
+
 /**
  * Every Docs write of the service is made as one impersonated user, and the Docs API allows that user 60 write
  * requests a minute (https://developers.google.com/workspace/docs/api/limits). A token bucket shared by all docs
@@ -11,36 +13,39 @@ export interface WriteBudget {
   refund(): void;
 }
 
-export function createWriteBudget(perMinute: number, opts: { burst?: number; now?: () => number } = {}): WriteBudget {
-  const now = opts.now ?? Date.now;
-  const burst = opts.burst ?? Math.max(1, Math.floor(perMinute / 10));
-  const msPerToken = 60_000 / perMinute;
-  let tokens = burst;
-  let refilled = now();
-  let queue: Promise<void> = Promise.resolve();
+export interface WriteBudgetOptions {
+  /** The bucket's name: one per quota (Google counts Docs writes per user, so one per impersonated subject). */
+  name: string;
+  perMinute: number;
+  /** At most this many saved up (default a tenth of a minute's worth). */
+  burst?: number;
+  now?: () => number;
+}
 
-  const refill = () => {
-    const t = now();
-    tokens = Math.min(burst, tokens + (t - refilled) / msPerToken);
-    refilled = t;
-  };
+/**
+ * The bucket is kept in the store so that every replica draws on one: with two replicas, two in-process buckets of
+ * 50 a minute would let 100 writes a minute at Google's 60. Writes of this process still go out one waiter at a time,
+ * in the order they asked.
+ */
+export function createWriteBudget(store: BudgetStore, opts: WriteBudgetOptions): WriteBudget {
+  const now = opts.now ?? Date.now;
+  const burst = opts.burst ?? Math.max(1, Math.floor(opts.perMinute / 10));
+  let queue: Promise<void> = Promise.resolve();
   return {
     take() {
-      // One waiter at a time, in arrival order: writes go out in the order they asked.
       const turn = queue.then(async () => {
-        refill();
-        if (tokens < 1) {
-          await new Promise((r) => setTimeout(r, Math.ceil((1 - tokens) * msPerToken)));
-          refill();
+        for (;;) {
+          const waitMs = await store.take(opts.name, opts.perMinute, burst, now());
+          if (waitMs === 0) return;
+          await new Promise((r) => setTimeout(r, waitMs));
         }
-        tokens -= 1;
       });
       queue = turn.catch(() => undefined);
       return turn;
     },
     refund() {
-      refill();
-      tokens = Math.min(burst, tokens + 1);
+      // Best effort: a refund lost to a database blip costs one write's worth of pace, never a quota overrun.
+      void store.refund(opts.name, opts.perMinute, burst, now()).catch(() => undefined);
     },
   };
 }

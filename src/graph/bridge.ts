@@ -34,10 +34,10 @@ const CALENDAR: Operation = {
  * design (onlinemeeting-createorget: tenant + organizer + externalId identify the meeting), so a retry or
  * a second worker gets the same joinWebUrl.
  */
-export async function ensureBridge(client: Client, req: BridgeRequest): Promise<Bridge> {
+export async function ensureBridge(client: Client, req: BridgeRequest, signal?: AbortSignal): Promise<Bridge> {
   try {
     const meeting = (await call(MEETING, () =>
-      client.api(`/users/${req.organizerId}/onlineMeetings/createOrGet`).post({
+      client.api(`/users/${req.organizerId}/onlineMeetings/createOrGet`).option('signal', signal).post({
         externalId: req.externalId,
         subject: req.subject,
         startDateTime: req.start.toISOString(),
@@ -49,7 +49,7 @@ export async function ensureBridge(client: Client, req: BridgeRequest): Promise<
   } catch (err) {
     if (req.fallback !== 'calendar' || !(err instanceof OutsideError) || err.kind !== 'permanent') throw err;
     try {
-      return await calendarBridge(client, req);
+      return await calendarBridge(client, req, signal);
     } catch (fallbackErr) {
       const second = fallbackErr as OutsideError;
       throw new OutsideError(second.kind ?? 'retryable', `${err.message} The calendar fallback failed too: ${second.message}`, second.retryAfterSeconds);
@@ -62,10 +62,10 @@ export async function ensureBridge(client: Client, req: BridgeRequest): Promise<
  * guard against a retried create making a second event ("to avoid redundant POST operations in case of
  * client retries", event resource).
  */
-async function calendarBridge(client: Client, req: BridgeRequest): Promise<Bridge> {
+async function calendarBridge(client: Client, req: BridgeRequest, signal?: AbortSignal): Promise<Bridge> {
   const at = (d: Date) => ({ dateTime: d.toISOString().replace('Z', ''), timeZone: 'UTC' });
   const event = (await call(CALENDAR, () =>
-    client.api(`/users/${req.organizerId}/events`).post({
+    client.api(`/users/${req.organizerId}/events`).option('signal', signal).post({
       subject: req.subject,
       start: at(req.start),
       end: at(req.end),

@@ -1,4 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { sleep } from '../abort';
 import { OutsideError } from '../outside-error';
 import { channelName } from './channel-name';
 import { call, classifyGraphError, statusOf, type Operation } from './errors';
@@ -44,7 +45,7 @@ const SUFFIXES = ['', '-2', '-3', '-4', '-5'];
  * or creates it. Ours is recognised by the incident id in the channel's description, so a same-named
  * channel that is not ours (an older install, a person) is left alone and the next name is tried.
  */
-export async function ensureChannel(client: Client, req: ChannelRequest, relistDelayMs: number): Promise<IncidentChannel> {
+export async function ensureChannel(client: Client, req: ChannelRequest, relistDelayMs: number, signal?: AbortSignal): Promise<IncidentChannel> {
   if (req.private && req.owners.length === 0) {
     throw new OutsideError('permanent', 'a private channel needs an owner, and neither the commander nor the declarer has a Microsoft Entra id');
   }
@@ -54,30 +55,31 @@ export async function ensureChannel(client: Client, req: ChannelRequest, relistD
   for (const suffix of SUFFIXES) {
     const name = channelName(req.number, req.title, suffix);
     tried.push(name);
-    const existing = await find(client, req.teamId, name);
+    const existing = await find(client, req.teamId, name, signal);
     if (existing) {
       if (ours(existing)) return view(existing);
       continue;
     }
     try {
-      const created = await client.api(`/teams/${req.teamId}/channels`).post(body(req, name, marker));
+      const created = await client.api(`/teams/${req.teamId}/channels`).option('signal', signal).post(body(req, name, marker));
       return view(created as GraphChannel);
     } catch (err) {
       if (!isNameTaken(err)) throw classifyGraphError(err, CREATE);
     }
     // Taken, yet not listed a moment ago: ours, made by a call whose answer was lost and not listed yet,
     // or a deleted channel's name (Teams keeps those reserved). Look once more before moving on.
-    await new Promise((r) => setTimeout(r, relistDelayMs));
-    const again = await find(client, req.teamId, name);
+    await sleep(relistDelayMs, signal);
+    const again = await find(client, req.teamId, name, signal);
     if (ours(again)) return view(again!);
   }
   throw new OutsideError('permanent', `every channel name tried for ${req.label} is taken (${tried.join(', ')})`);
 }
 
-async function find(client: Client, teamId: string, name: string): Promise<GraphChannel | undefined> {
+async function find(client: Client, teamId: string, name: string, signal?: AbortSignal): Promise<GraphChannel | undefined> {
   const page = await call(LIST, () =>
     client
       .api(`/teams/${teamId}/channels`)
+      .option('signal', signal)
       .filter(`displayName eq '${name.replace(/'/g, "''")}'`)
       .select(['id', 'displayName', 'description', 'webUrl'])
       .get() as Promise<{ value: GraphChannel[] }>,

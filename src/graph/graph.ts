@@ -1,7 +1,7 @@
 import { ensureBridge, type Bridge, type BridgeRequest } from './bridge';
 import { ensureChannel, type ChannelRequest, type IncidentChannel } from './channel';
 import { createGraphClient, type GraphClientOptions } from './client';
-import { sendMail, type MailRequest } from './mail';
+import { findSentMail, sendMail, type MailRequest } from './mail';
 
 /**
  * What the effect workers need from Microsoft Graph. Every method may run twice for one effect and does
@@ -11,9 +11,14 @@ import { sendMail, type MailRequest } from './mail';
  * const channel = await graph.ensureChannel({ teamId, incidentId, label: 'INC-42', number: 42, title, private: false, owners: [] });
  */
 export interface Graph {
-  ensureChannel(req: ChannelRequest): Promise<IncidentChannel>;
-  ensureBridge(req: BridgeRequest): Promise<Bridge>;
-  sendMail(req: MailRequest): Promise<void>;
+  ensureChannel(req: ChannelRequest, signal?: AbortSignal): Promise<IncidentChannel>;
+  ensureBridge(req: BridgeRequest, signal?: AbortSignal): Promise<Bridge>;
+  sendMail(req: MailRequest, signal?: AbortSignal): Promise<void>;
+  /**
+   * Whether a mail sent with this key is in the sender's Sent Items (by its extended property): 'unknown' when the
+   * app may not read that mailbox (no Mail.Read), so the caller decides without it.
+   */
+  findSentMail(sender: string, key: string, signal?: AbortSignal): Promise<'sent' | 'not-found' | 'unknown'>;
 }
 
 export interface GraphOptions extends GraphClientOptions {
@@ -25,9 +30,10 @@ export function createGraph(opts: GraphOptions): Graph {
   const client = createGraphClient(opts);
   const relistDelayMs = opts.relistDelayMs ?? 2000;
   return {
-    ensureChannel: (req) => ensureChannel(client, req, relistDelayMs),
-    ensureBridge: (req) => ensureBridge(client, req),
-    sendMail: (req) => sendMail(client, req),
+    ensureChannel: (req, signal) => ensureChannel(client, req, relistDelayMs, signal),
+    ensureBridge: (req, signal) => ensureBridge(client, req, signal),
+    sendMail: (req, signal) => sendMail(client, req, signal),
+    findSentMail: (sender, key, signal) => findSentMail(client, sender, key, signal),
   };
 }
 

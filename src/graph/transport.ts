@@ -31,12 +31,13 @@ export class HttpsTransport implements Middleware {
     if (options.body !== undefined && options.body !== null && body === undefined) {
       throw new Error('HttpsTransport sends string or Buffer bodies only');
     }
-    context.response = await this.send(url, options.method ?? 'GET', headers, body);
+    // A request's `signal` (GraphRequest.option('signal', ...)) cancels it: the effect's attempt ran out of time.
+    context.response = await this.send(url, options.method ?? 'GET', headers, body, options.signal ?? undefined);
   }
 
-  private send(url: string, method: string, headers: Headers, body: string | Buffer | undefined): Promise<Response> {
+  private send(url: string, method: string, headers: Headers, body: string | Buffer | undefined, signal?: AbortSignal): Promise<Response> {
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method, agent: this.agent, headers: Object.fromEntries(headers.entries()), timeout: this.opts.timeoutMs }, (res) => {
+      const req = https.request(url, { method, agent: this.agent, headers: Object.fromEntries(headers.entries()), timeout: this.opts.timeoutMs, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);

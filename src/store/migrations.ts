@@ -76,6 +76,31 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX watch_channels_incident ON watch_channels (incident_id) WHERE stopped_at IS NULL;
   `,
+  // Exactly once through crashes and replicas (issue 13):
+  // - an effect's lease is a token given at each claim: only its holder may complete, retry, fail or release it;
+  // - incident numbers come from one row, counted up in the declaring transaction: a rollback or a crash gives the
+  //   number back (a sequence is WAL-logged 32 ahead and never rolls back, so crashes and failed commits left gaps);
+  // - one replica at a time may open a doc's Drive push channel (a claim that expires, in case its holder dies);
+  // - token buckets that hold for the whole service, whatever the number of replicas (the Docs write quota).
+  `
+  ALTER TABLE effects ADD COLUMN lease text;
+  CREATE TABLE incident_numbers (
+    id   integer PRIMARY KEY CHECK (id = 1),
+    last integer NOT NULL
+  );
+  INSERT INTO incident_numbers (id, last) SELECT 1, COALESCE(MAX(number), 0) FROM incidents;
+  DROP SEQUENCE incident_number_seq;
+  CREATE TABLE watch_claims (
+    incident_id text PRIMARY KEY,
+    holder      text NOT NULL,
+    until       timestamptz NOT NULL
+  );
+  CREATE TABLE budgets (
+    name        text PRIMARY KEY,
+    tokens      double precision NOT NULL,
+    refilled_at timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */

@@ -1,24 +1,48 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Sql } from './sql';
 
-/** Embedded PostgreSQL (WASM). `dataDir` undefined means in memory. */
+/**
+ * Embedded PostgreSQL (WASM). `dataDir` undefined means in memory.
+ *
+ * PGlite runs one statement at a time on one connection, and a transaction holds it until it ends. Operations wait
+ * their turn here rather than in PGlite, so an urgent one (an effect noting what it has just done outside) goes
+ * before those queued earlier: a crash while it waits would make the effect do it again.
+ */
 export async function openPglite(dataDir?: string): Promise<Sql> {
   const db = await PGlite.create(dataDir);
-  // PGlite runs one statement at a time on one connection; a transaction holds it until it ends.
+  const turn = turns();
   return {
-    async query<T>(text: string, params?: unknown[]) {
-      const result = await db.query<T>(text, params);
-      return result.rows;
+    query<T>(text: string, params?: unknown[], opts?: { urgent?: boolean }) {
+      return turn(Boolean(opts?.urgent), async () => (await db.query<T>(text, params)).rows);
     },
     transaction(fn) {
-      return db.transaction((tx) =>
-        fn({
-          async query<T>(text: string, params?: unknown[]) {
-            return (await tx.query<T>(text, params)).rows;
-          },
-        }),
+      return turn(false, () =>
+        db.transaction((tx) =>
+          fn({
+            async query<T>(text: string, params?: unknown[]) {
+              return (await tx.query<T>(text, params)).rows;
+            },
+          }),
+        ),
       );
     },
-    close: () => db.close(),
+    close: () => turn(true, () => db.close()),
   };
+}
+
+/** One operation at a time; urgent ones before the others, each kind in the order asked. */
+function turns(): <T>(urgent: boolean, work: () => Promise<T>) => Promise<T> {
+  const urgentQueue: (() => void)[] = [];
+  const queue: (() => void)[] = [];
+  let busy = false;
+  const next = () => {
+    const start = urgentQueue.shift() ?? queue.shift();
+    busy = Boolean(start);
+    start?.();
+  };
+  return (urgent, work) =>
+    new Promise((resolve, reject) => {
+      (urgent ? urgentQueue : queue).push(() => work().then(resolve, reject).finally(next));
+      if (!busy) next();
+    });
 }

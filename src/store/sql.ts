@@ -1,6 +1,7 @@
 /** The little SQL surface both backends share: PGlite (embedded) and PostgreSQL (`pg`). */
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** `urgent`: go before queued work where the backend queues (PGlite); PostgreSQL's pool ignores it. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: { urgent?: boolean }): Promise<T[]>;
   /** Runs `fn` in one transaction; a throw rolls it back. */
   transaction<R>(fn: (tx: SqlTx) => Promise<R>): Promise<R>;
   close(): Promise<void>;

@@ -1,5 +1,7 @@
 import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
-import type { Effect, EffectKind } from '../domain/react';
+import type { Effect } from '../domain/react';
+import { createBudgetStore, type BudgetStore } from './budget-store';
+import { completeInCommit, createEffectsStore, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
@@ -16,12 +18,15 @@ export interface Commit {
   effects: readonly Effect[];
   /** An inbound activity id: the commit is refused as a duplicate if it was seen before. */
   inboundKey?: string;
-  /** The effect whose result these events record; it is marked done in the same transaction. */
-  completesEffect?: string;
+  /**
+   * The effect whose result these events record, with the lease it was claimed with: it is marked done in the same
+   * transaction, and the commit is refused whole ('lease-lost') when the claim is no longer current.
+   */
+  completesEffect?: Claim;
   now: string;
 }
 
-export type CommitResult = { ok: true } | { ok: false; reason: 'conflict' | 'duplicate' };
+export type CommitResult = { ok: true } | { ok: false; reason: 'conflict' | 'duplicate' | 'lease-lost' };
 
 export interface RecordedEvent {
   seq: number;
@@ -29,20 +34,10 @@ export interface RecordedEvent {
   event: IncidentEvent;
 }
 
-export interface StoredEffect {
-  id: string;
-  kind: EffectKind;
-  key: string;
-  incidentId: string | null;
-  payload: unknown;
-  notBefore: string;
-  attempts: number;
-  lastError: string | null;
-  outcome: 'done' | 'failed' | null;
-  createdAt: string;
-}
+export type { ClaimedEffect, Claim, StoredEffect } from './effects-store';
+export { LeaseLost } from './effects-store';
 
-export interface Store {
+export interface Store extends EffectsStore {
   readonly backend: 'pglite' | 'postgres';
   load(incidentId: string): Promise<Incident | null>;
   byNumber(number: number): Promise<Incident | null>;
@@ -54,22 +49,21 @@ export interface Store {
   /** Incidents whose resource of this kind has a URL containing `fragment` (a doc id), most recent first. */
   withResourceUrl(kind: ResourceKind, fragment: string): Promise<Incident[]>;
   events(incidentId: string): Promise<RecordedEvent[]>;
-  nextNumber(): Promise<number>;
   commit(commit: Commit): Promise<CommitResult>;
+  /**
+   * Commits a new incident numbered in the same transaction: `build` gets the number after the last one declared
+   * (taken under a row lock, so declarations on several replicas queue for it), and a rollback gives it back. So
+   * numbers have no gaps, whatever crashes or fails. The inbound key is checked first: a re-delivery spends nothing.
+   */
+  commitNew(inbound: { inboundKey?: string; now: string }, build: (number: number) => Omit<Commit, 'inboundKey'>): Promise<CommitResult>;
   /** Records an inbound key; false when it was already seen (a re-delivery). */
   markInbound(key: string, now: string): Promise<boolean>;
   /** Whether an inbound key was recorded (without recording it). */
   seenInbound(key: string): Promise<boolean>;
-  /** Leases up to `limit` due effects to this worker until `now + leaseMs`. */
-  claimEffects(now: string, limit: number, leaseMs: number): Promise<StoredEffect[]>;
-  completeEffect(id: string, now: string): Promise<void>;
-  retryEffect(id: string, error: string, notBefore: string): Promise<void>;
-  failEffect(id: string, error: string, now: string): Promise<void>;
-  /** Keeps what an effect has done outside so far (merged into its payload), so a retry doesn't do it again. */
-  noteEffectProgress(id: string, progress: Record<string, unknown>): Promise<void>;
-  effects(opts?: { incidentId?: string; pending?: boolean }): Promise<StoredEffect[]>;
   /** The doc timeline's bookkeeping (known rows, last revision, push channels). */
   timeline: TimelineStore;
+  /** Quotas shared by every replica (the Docs writes of the service's Google user). */
+  budgets: BudgetStore;
   close(): Promise<void>;
 }
 
@@ -79,7 +73,7 @@ export function baseConversationId(id: string): string {
 }
 
 class Rollback extends Error {
-  constructor(readonly reason: 'conflict' | 'duplicate') {
+  constructor(readonly reason: 'conflict' | 'duplicate' | 'lease-lost') {
     super(reason);
   }
 }
@@ -88,6 +82,15 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
   sql = wellFormedSql(sql); // a NUL or lone surrogate in any text never reaches PostgreSQL, whatever path it took
   await migrate(sql);
   const stateOf = (rows: { state: Incident }[]) => (rows[0] ? rows[0].state : null);
+  async function inTransaction(fn: (tx: SqlTx) => Promise<void>): Promise<CommitResult> {
+    try {
+      await sql.transaction(fn);
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof Rollback) return { ok: false, reason: err.reason };
+      throw err;
+    }
+  }
 
   return {
     backend,
@@ -135,19 +138,13 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
       );
       return rows.map((r) => ({ seq: Number(r.seq), version: r.version, event: r.data }));
     },
-    async nextNumber() {
-      const rows = await sql.query<{ n: string }>("SELECT nextval('incident_number_seq')::text AS n");
-      return Number(rows[0].n);
-    },
-    async commit(c) {
-      try {
-        await sql.transaction((tx) => writeCommit(tx, c));
-        return { ok: true };
-      } catch (err) {
-        if (err instanceof Rollback) return { ok: false, reason: err.reason };
-        throw err;
-      }
-    },
+    commit: (c) => inTransaction((tx) => writeCommit(tx, c)),
+    commitNew: (inbound, build) =>
+      inTransaction(async (tx) => {
+        if (inbound.inboundKey) await checkInbound(tx, inbound.inboundKey, inbound.now);
+        const [row] = await tx.query<{ last: number }>('UPDATE incident_numbers SET last = last + 1 WHERE id = 1 RETURNING last');
+        await writeCommit(tx, build(Number(row.last)));
+      }),
     async markInbound(key, now) {
       const rows = await sql.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [
         key,
@@ -158,58 +155,20 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     async seenInbound(key) {
       return (await sql.query('SELECT 1 FROM inbound WHERE key = $1', [key])).length === 1;
     },
-    async claimEffects(now, limit, leaseMs) {
-      const rows = await sql.query<EffectRow>(
-        `UPDATE effects SET claimed_until = $1::timestamptz + ($3::text || ' milliseconds')::interval, attempts = attempts + 1
-         WHERE id IN (
-           SELECT id FROM effects
-           WHERE done_at IS NULL AND not_before <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
-           ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING ${EFFECT_COLUMNS}`,
-        [now, limit, String(leaseMs)],
-      );
-      return rows.map(toEffect).sort((a, b) => Number(a.id) - Number(b.id));
-    },
-    async completeEffect(id, now) {
-      await sql.query(`UPDATE effects SET done_at = $2, outcome = 'done', claimed_until = NULL WHERE id = $1`, [id, now]);
-    },
-    async retryEffect(id, error, notBefore) {
-      await sql.query('UPDATE effects SET last_error = $2, not_before = $3, claimed_until = NULL WHERE id = $1', [
-        id,
-        error,
-        notBefore,
-      ]);
-    },
-    async failEffect(id, error, now) {
-      await sql.query(
-        `UPDATE effects SET last_error = $2, done_at = $3, outcome = 'failed', claimed_until = NULL WHERE id = $1`,
-        [id, error, now],
-      );
-    },
-    async noteEffectProgress(id, progress) {
-      await sql.query('UPDATE effects SET payload = payload || $2::jsonb WHERE id = $1', [id, JSON.stringify(progress)]);
-    },
-    async effects(opts = {}) {
-      const rows = await sql.query<EffectRow>(
-        `SELECT ${EFFECT_COLUMNS} FROM effects
-         WHERE ($1::text IS NULL OR incident_id = $1) AND (NOT $2::boolean OR done_at IS NULL) ORDER BY id`,
-        [opts.incidentId ?? null, opts.pending ?? false],
-      );
-      return rows.map(toEffect);
-    },
+    ...createEffectsStore(sql),
     timeline: createTimelineStore(sql),
+    budgets: createBudgetStore(sql),
     close: () => sql.close(),
   };
 }
 
+async function checkInbound(tx: SqlTx, key: string, now: string): Promise<void> {
+  const seen = await tx.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [key, now]);
+  if (seen.length === 0) throw new Rollback('duplicate');
+}
+
 async function writeCommit(tx: SqlTx, c: Commit): Promise<void> {
-  if (c.inboundKey) {
-    const seen = await tx.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [
-      c.inboundKey,
-      c.now,
-    ]);
-    if (seen.length === 0) throw new Rollback('duplicate');
-  }
+  if (c.inboundKey) await checkInbound(tx, c.inboundKey, c.now);
   const s = c.state;
   if (c.expectedVersion === 0) {
     const inserted = await tx.query(
@@ -260,41 +219,6 @@ async function writeCommit(tx: SqlTx, c: Commit): Promise<void> {
       [effect.key, effect.kind, effect.incidentId, JSON.stringify(effect.payload), effect.notBefore ?? c.now, c.now],
     );
   }
-  if (c.completesEffect) {
-    await tx.query(`UPDATE effects SET done_at = $2, outcome = 'done', claimed_until = NULL WHERE id = $1`, [
-      c.completesEffect,
-      c.now,
-    ]);
-  }
+  if (c.completesEffect && !(await completeInCommit(tx, c.completesEffect, c.now))) throw new Rollback('lease-lost');
 }
 
-const EFFECT_COLUMNS =
-  'id::text AS id, kind, key, incident_id, payload, not_before, attempts, last_error, outcome, created_at';
-
-interface EffectRow {
-  id: string;
-  kind: EffectKind;
-  key: string;
-  incident_id: string | null;
-  payload: unknown;
-  not_before: Date | string;
-  attempts: number;
-  last_error: string | null;
-  outcome: 'done' | 'failed' | null;
-  created_at: Date | string;
-}
-
-function toEffect(r: EffectRow): StoredEffect {
-  return {
-    id: r.id,
-    kind: r.kind,
-    key: r.key,
-    incidentId: r.incident_id,
-    payload: r.payload,
-    notBefore: new Date(r.not_before).toISOString(),
-    attempts: Number(r.attempts),
-    lastError: r.last_error,
-    outcome: r.outcome,
-    createdAt: new Date(r.created_at).toISOString(),
-  };
-}

@@ -36,6 +36,13 @@ export interface TimelineStore {
   /** Channels not stopped, of one incident or all. */
   channels(incidentId?: string): Promise<WatchChannel[]>;
   channelStopped(id: string, now: string): Promise<void>;
+  /**
+   * Takes the right to open this incident's push channel until `until`, for all replicas: false while another
+   * holder's claim runs. The holder may take it again (to extend it, as a back-off after Drive refused).
+   */
+  claimWatch(incidentId: string, holder: string, now: string, until: string): Promise<boolean>;
+  /** Ends a claim early (the channel is open); a claim not released runs out by itself. */
+  releaseWatch(incidentId: string, holder: string): Promise<void>;
 }
 
 export function createTimelineStore(sql: Sql): TimelineStore {
@@ -102,6 +109,18 @@ export function createTimelineStore(sql: Sql): TimelineStore {
     },
     async channelStopped(id, now) {
       await sql.query('UPDATE watch_channels SET stopped_at = $2 WHERE id = $1', [id, now]);
+    },
+    async claimWatch(incidentId, holder, now, until) {
+      const rows = await sql.query(
+        `INSERT INTO watch_claims (incident_id, holder, until) VALUES ($1, $2, $4)
+         ON CONFLICT (incident_id) DO UPDATE SET holder = $2, until = $4 WHERE watch_claims.until <= $3 OR watch_claims.holder = $2
+         RETURNING incident_id`,
+        [incidentId, holder, now, until],
+      );
+      return rows.length === 1;
+    },
+    async releaseWatch(incidentId, holder) {
+      await sql.query('DELETE FROM watch_claims WHERE incident_id = $1 AND holder = $2', [incidentId, holder]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { isAnnouncement, type CardCopy, type Conversation, type Incident } from '../domain/incident';
 import { headline, type Message } from '../domain/messages';
@@ -7,12 +7,15 @@ import { referenceTo } from './activity';
 import { incidentCard } from './cards';
 import { markdownLine, markdownWithLinks } from './text';
 
-/** What the effect workers need from Teams: post the card, update it in place, post a message. */
+/**
+ * What the effect workers need from Teams: post the card, update it in place, post a message. Each call stops
+ * waiting when `signal` aborts (the Bot Connector request is cancelled); it may still have reached Teams.
+ */
 export interface TeamsOutbox {
   /** Posts the card into a place; a channel root gets a new thread. */
-  postCard(incident: Incident, place: Conversation): Promise<Omit<CardCopy, 'conversationId'>>;
-  updateCard(incident: Incident, place: Conversation, copy: CardCopy): Promise<void>;
-  postMessage(conversation: Conversation, message: Message): Promise<string>;
+  postCard(incident: Incident, place: Conversation, signal?: AbortSignal): Promise<Omit<CardCopy, 'conversationId'>>;
+  updateCard(incident: Incident, place: Conversation, copy: CardCopy, signal?: AbortSignal): Promise<void>;
+  postMessage(conversation: Conversation, message: Message, signal?: AbortSignal): Promise<string>;
 }
 
 /** A channel itself rather than a thread in it: posting there starts a new thread. */
@@ -21,16 +24,26 @@ export function isChannelRoot(conversation: Conversation): boolean {
 }
 
 export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: () => Date = () => new Date()): TeamsOutbox {
-  async function within<T>(conversation: Conversation, fn: (context: TurnContext) => Promise<T>): Promise<T> {
+  async function within<T>(conversation: Conversation, signal: AbortSignal | undefined, fn: (context: TurnContext, connector: ConnectorClient) => Promise<T>): Promise<T> {
     let result: T | undefined;
     try {
+      signal?.throwIfAborted();
       await adapter.continueConversationAsync(botAppId, referenceTo(conversation, botAppId), async (context) => {
-        result = await fn(context);
+        result = await fn(context, context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey));
       });
     } catch (err) {
-      throw classify(err);
+      throw classify(signal?.aborted ? signal.reason : err);
     }
     return result as T;
+  }
+
+  /**
+   * What `context.sendActivity` does for a proactive message (CloudAdapterBase.sendActivities: the conversation
+   * reference applied, then sendToConversation), with the request's abort signal, which botbuilder does not pass.
+   */
+  async function send(context: TurnContext, connector: ConnectorClient, activity: Partial<Activity>, signal: AbortSignal | undefined) {
+    const outgoing = TurnContext.applyConversationReference({ ...activity }, TurnContext.getConversationReference(context.activity));
+    return connector.conversations.sendToConversation(outgoing.conversation!.id, outgoing, { abortSignal: signal });
   }
 
   /**
@@ -45,40 +58,43 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
   }
 
   return {
-    postCard(incident, place) {
-      return within(place, async (context) => {
+    postCard(incident, place, signal) {
+      return within(place, signal, async (context, connector) => {
         const activity = cardActivity(incident, place);
         if (isChannelRoot(place)) {
           // A new thread in a channel: POST v3/conversations with channelData.channel.id; the root message id
           // is the `;messageid=` suffix of the returned conversation id.
           // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
-          const connector = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
-          const created: { id: string; activityId?: string } = await connector.conversations.createConversation({
-            isGroup: true,
-            bot: { id: botAppId, name: 'Firebreak' },
-            members: [],
-            channelData: { channel: { id: place.channelId ?? place.id }, ...(place.tenantId ? { tenant: { id: place.tenantId } } : {}) },
-            activity: activity as Activity,
-            tenantId: place.tenantId,
-          });
+          const created: { id: string; activityId?: string } = await connector.conversations.createConversation(
+            {
+              isGroup: true,
+              bot: { id: botAppId, name: 'Firebreak' },
+              members: [],
+              channelData: { channel: { id: place.channelId ?? place.id }, ...(place.tenantId ? { tenant: { id: place.tenantId } } : {}) },
+              activity: activity as Activity,
+              tenantId: place.tenantId,
+            },
+            { abortSignal: signal },
+          );
           const activityId = created.activityId || created.id.split(';messageid=')[1];
           if (!activityId) throw new OutsideError('retryable', 'the connector returned no message id for the new thread');
           return { postedIn: created.id, activityId };
         }
-        const response = await context.sendActivity(activity);
+        const response = await send(context, connector, activity, signal);
         // Posting again would make a second card nobody can update: stop and say so instead.
         if (!response?.id) throw new OutsideError('permanent', 'the connector accepted the card but returned no activity id');
         return { postedIn: place.id, activityId: response.id };
       });
     },
-    updateCard(incident, place, copy) {
-      return within({ ...place, id: copy.postedIn }, async (context) => {
-        await context.updateActivity({ ...cardActivity(incident, place), id: copy.activityId });
+    updateCard(incident, place, copy, signal) {
+      return within({ ...place, id: copy.postedIn }, signal, async (context, connector) => {
+        const activity = TurnContext.applyConversationReference({ ...cardActivity(incident, place) }, TurnContext.getConversationReference(context.activity));
+        await connector.conversations.updateActivity(activity.conversation!.id, copy.activityId, { ...activity, id: copy.activityId }, { abortSignal: signal });
       });
     },
-    postMessage(conversation, message) {
-      return within(conversation, async (context) => {
-        const response = await context.sendActivity({ type: 'message', text: messageMarkdown(message), textFormat: 'markdown' });
+    postMessage(conversation, message, signal) {
+      return within(conversation, signal, async (context, connector) => {
+        const response = await send(context, connector, { type: 'message', text: messageMarkdown(message), textFormat: 'markdown' }, signal);
         return response?.id ?? '';
       });
     },

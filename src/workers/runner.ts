@@ -1,12 +1,16 @@
 import type { Logger } from '../log';
-import type { Store, StoredEffect } from '../store/store';
+import { LeaseLost, type ClaimedEffect, type Store, type StoredEffect } from '../store/store';
 import { describe, failureKind, OutsideError } from '../outside-error';
 
 /**
  * Carries out one kind of effect. Returns when done; throws (ideally an OutsideError) when not. A handler whose work
  * recurs (a reminder nagging until the update goes out) returns the time it should run again instead.
+ *
+ * `effect` carries the lease it was claimed with: pass the effect itself as `completesEffect` and to
+ * `noteEffectProgress`, so nothing is recorded once the claim is gone. `signal` aborts when the attempt has run out
+ * of time (or the process is handing its work back): pass it to every outside call, which then stops waiting.
  */
-export type EffectHandler = (effect: StoredEffect) => Promise<void | { runAgainAt: string }>;
+export type EffectHandler = (effect: ClaimedEffect, signal: AbortSignal) => Promise<void | { runAgainAt: string }>;
 
 export interface RunnerOptions {
   store: Store;
@@ -20,7 +24,11 @@ export interface RunnerOptions {
   batch?: number;
   /** At most this many effects run at once in this process (claims take only what fits). */
   concurrency?: number;
-  /** A single attempt taking longer than this is abandoned and retried (its lease would run out anyway). */
+  /**
+   * A single attempt taking longer than this is aborted (its signal fires) and set for a retry at once; whatever it
+   * does afterwards is discarded (its lease is gone). It must end well before the lease, or another worker could
+   * claim the effect while this one still believes it holds it.
+   */
   attemptTimeoutMs?: number;
   /** Backoff for the n-th failed attempt (1-based), capped. */
   backoffMs?: (attempt: number) => number;
@@ -36,7 +44,11 @@ export interface Runner {
   wake(): void;
   /** Runs until no effect is due; for tests and shutdown. */
   drain(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, then waits for the attempts under way. With `graceMs`, those still running after it are aborted
+   * and their claims handed back at once (another replica takes them without waiting for the lease to run out).
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export function exponentialBackoff(baseMs = 500, capMs = 60_000): (attempt: number) => number {
@@ -48,7 +60,8 @@ export function exponentialBackoff(baseMs = 500, capMs = 60_000): (attempt: numb
 
 /**
  * Claims due effects from the outbox and runs them concurrently, each retried on its own.
- * Several processes can run one each: claims are leases taken with FOR UPDATE SKIP LOCKED.
+ * Several processes can run one each: claims are leases taken with FOR UPDATE SKIP LOCKED, each with a token that
+ * only its attempt holds (see effects-store.ts), so an attempt that ran out of time can settle nothing.
  */
 export function createRunner(opts: RunnerOptions): Runner {
   const now = opts.now ?? (() => new Date());
@@ -57,40 +70,49 @@ export function createRunner(opts: RunnerOptions): Runner {
   const batch = opts.batch ?? 16;
   const concurrency = Math.max(1, opts.concurrency ?? batch);
   // An attempt must end before its lease does, or a second worker could claim it while it still runs.
-  const attemptTimeoutMs = Math.min(opts.attemptTimeoutMs ?? leaseMs - 5_000, leaseMs - 1_000);
+  const attemptTimeoutMs = Math.min(opts.attemptTimeoutMs ?? leaseMs - Math.min(5_000, leaseMs / 5), leaseMs - Math.min(1_000, leaseMs / 10));
   const backoff = opts.backoffMs ?? exponentialBackoff();
   const giveUpAfterMs = opts.giveUpAfterMs ?? 30 * 60_000;
   const inFlight = new Set<Promise<void>>();
+  const attempts = new Map<string, { effect: ClaimedEffect; controller: AbortController }>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
   let stopped = true;
 
-  async function runOne(effect: StoredEffect): Promise<void> {
+  async function runOne(effect: ClaimedEffect): Promise<void> {
     const handler = opts.handlers[effect.kind];
+    const controller = new AbortController();
+    attempts.set(effect.lease, { effect, controller });
+    const timeout = setTimeout(() => controller.abort(new OutsideError('retryable', `${effect.kind} took longer than ${Math.round(attemptTimeoutMs / 1000)} s`)), attemptTimeoutMs);
     try {
       if (!handler) throw new OutsideError('permanent', `no handler for effect kind ${effect.kind}`);
-      const result = await withTimeout(handler(effect), attemptTimeoutMs, effect.kind);
+      const result = await untilAborted(handler(effect, controller.signal), controller.signal);
       if (result && 'runAgainAt' in result) {
         // Each run is due afresh: giving up is measured from the next run, not from the first.
-        await opts.store.noteEffectProgress(effect.id, { runFrom: result.runAgainAt });
-        await opts.store.retryEffect(effect.id, '', result.runAgainAt);
+        await opts.store.noteEffectProgress(effect, { runFrom: result.runAgainAt });
+        await opts.store.retryEffect(effect, '', result.runAgainAt);
         return;
       }
-      // Handlers that record a result commit it together with completing the effect; this is for the rest.
-      await opts.store.completeEffect(effect.id, now().toISOString());
+      // Handlers that record a result complete the effect with that commit (then this finds it settled); this is for
+      // the rest.
+      await opts.store.completeEffect(effect, now().toISOString());
     } catch (err) {
+      if (err instanceof LeaseLost) return lateResult(effect);
       await settleFailure(effect, err).catch((e) => opts.log.error('effect bookkeeping failed', { effect: effect.key, error: describe(e) }));
+    } finally {
+      clearTimeout(timeout);
+      attempts.delete(effect.lease);
     }
   }
 
-  async function settleFailure(effect: StoredEffect, err: unknown): Promise<void> {
+  async function settleFailure(effect: ClaimedEffect, err: unknown): Promise<void> {
     const kind = failureKind(err);
     const reason = describe(err);
     const age = now().getTime() - firstDue(effect);
     if (kind === 'permanent' || kind === 'not-found' || age > giveUpAfterMs) {
+      if (!(await opts.store.failEffect(effect, reason, now().toISOString()))) return lateResult(effect);
       opts.log.warn('effect given up', { effect: effect.key, attempts: effect.attempts, reason });
-      await opts.store.failEffect(effect.id, reason, now().toISOString());
       await opts.onGiveUp?.(effect, reason);
       return;
     }
@@ -100,8 +122,12 @@ export function createRunner(opts: RunnerOptions): Runner {
       kind === 'conflict'
         ? 20 + Math.round(Math.random() * 180)
         : Math.max(backoff(effect.attempts), err instanceof OutsideError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0);
+    if (!(await opts.store.retryEffect(effect, reason, new Date(now().getTime() + waitMs).toISOString()))) return lateResult(effect);
     opts.log.info('effect will retry', { effect: effect.key, attempts: effect.attempts, inMs: waitMs, reason });
-    await opts.store.retryEffect(effect.id, reason, new Date(now().getTime() + waitMs).toISOString());
+  }
+
+  function lateResult(effect: ClaimedEffect): void {
+    opts.log.warn('an effect attempt outlived its lease; its result is discarded', { effect: effect.key, attempts: effect.attempts });
   }
 
   async function tick(): Promise<void> {
@@ -171,10 +197,22 @@ export function createRunner(opts: RunnerOptions): Runner {
         draining = false;
       }
     },
-    async stop() {
+    async stop(stopOpts = {}) {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await Promise.all([...inFlight]);
+      const all = Promise.all([...inFlight]);
+      if (stopOpts.graceMs === undefined) return void (await all);
+      let grace: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'over'>((r) => (grace = setTimeout(() => r('over'), stopOpts.graceMs)));
+      const ended = await Promise.race([all.then(() => 'done' as const), graceOver]);
+      clearTimeout(grace);
+      if (ended === 'done') return;
+      // Hand back first, then abort: the aborted attempt's own bookkeeping then finds its claim gone and writes nothing.
+      const left = [...attempts.values()];
+      await Promise.all(left.map(({ effect }) => opts.store.releaseEffect(effect).catch((e) => opts.log.error('handing an effect back failed', { effect: effect.key, error: describe(e) }))));
+      for (const { controller } of left) controller.abort(new OutsideError('retryable', 'the process is shutting down'));
+      opts.log.info('effects handed back at shutdown', { count: left.length });
+      await all;
     },
   };
 }
@@ -189,14 +227,16 @@ function firstDue(effect: StoredEffect): number {
   return Math.max(...times.filter((t) => !Number.isNaN(t)));
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OutsideError('retryable', `${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
+/**
+ * The attempt's outcome, or its abort reason as soon as the signal fires: a handler that does not stop when told
+ * (a call that takes no signal) is not waited for. Its later rejection is swallowed; its later writes are refused.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

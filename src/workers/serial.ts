@@ -8,5 +8,5 @@ import type { EffectHandler } from './runner';
  */
 export function onePerIncident(handler: EffectHandler): EffectHandler {
   const queue = keyedQueue();
-  return (effect) => queue(effect.incidentId ?? '', () => handler(effect));
+  return (effect, signal) => queue(effect.incidentId ?? '', () => handler(effect, signal));
 }

@@ -31,16 +31,27 @@ describe.each(backends())('store on $name', ({ name, available }) => {
 
   async function declared(overrides = {}) {
     counter += 1;
-    const number = await store.nextNumber();
-    const commit = commitFor(declareCommand({ incidentId: `${name}-${counter}`, number, ...overrides }), null);
-    expect(await store.commit(commit)).toEqual({ ok: true });
-    return commit.state;
+    let state: Incident | undefined;
+    const result = await store.commitNew({ now: AT }, (number) => {
+      const commit = commitFor(declareCommand({ incidentId: `${name}-${counter}`, number, ...overrides }), null);
+      state = commit.state;
+      return commit;
+    });
+    expect(result).toEqual({ ok: true });
+    return state!;
   }
 
-  test('numbers are allocated in order', async () => {
-    const a = await store.nextNumber();
-    const b = await store.nextNumber();
-    expect(b).toBe(a + 1);
+  test('numbers are allocated in order, in the declaring transaction', async () => {
+    const a = await declared();
+    const b = await declared();
+    expect(b.number).toBe(a.number + 1);
+    expect(await store.commitNew({ now: AT }, (number) => commitFor(declareCommand({ incidentId: a.id, number }), null))).toEqual({ ok: false, reason: 'conflict' });
+    await expect(
+      store.commitNew({ now: AT }, () => {
+        throw new Error('the declaration could not be built');
+      }),
+    ).rejects.toThrow('could not be built');
+    expect((await declared()).number).toBe(b.number + 1);
   });
 
   test('a commit stores events, snapshot and effects together', async () => {
@@ -123,19 +134,19 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     test('claims due effects once, leases them, retries and completes', async () => {
       // Drain what earlier tests queued, so this test sees only its own effects.
       while ((await store.claimEffects(plus(0), 100, 1)).length) { /* lease everything briefly */ }
-      for (const e of await store.effects({ pending: true })) await store.completeEffect(e.id, T0);
+      for (const e of await store.claimEffects('2100-01-01T00:00:00.000Z', 1000, 1)) await store.completeEffect(e, T0);
 
       const incident = await declared();
       const [effect] = await store.claimEffects(plus(1), 10, 60_000);
       expect(effect).toMatchObject({ kind: 'card.post', incidentId: incident.id, attempts: 1 });
       expect(await store.claimEffects(plus(2), 10, 60_000)).toEqual([]); // leased
 
-      await store.retryEffect(effect.id, 'HTTP 503', plus(5_000));
+      expect(await store.retryEffect(effect, 'HTTP 503', plus(5_000))).toBe(true);
       expect(await store.claimEffects(plus(4_000), 10, 60_000)).toEqual([]); // not due yet
       const [again] = await store.claimEffects(plus(5_000), 10, 60_000);
       expect(again).toMatchObject({ id: effect.id, attempts: 2, lastError: 'HTTP 503' });
 
-      await store.completeEffect(again.id, plus(5_001));
+      expect(await store.completeEffect(again, plus(5_001))).toBe(true);
       expect(await store.claimEffects(plus(999_999), 10, 60_000)).toEqual([]);
       expect((await store.effects({ incidentId: incident.id }))[0]).toMatchObject({ outcome: 'done' });
     });
@@ -151,7 +162,7 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     test('a failed effect is done, with its reason', async () => {
       const incident = await declared();
       const [effect] = (await store.claimEffects(plus(20_000), 10, 1_000)).filter((e) => e.incidentId === incident.id);
-      await store.failEffect(effect.id, 'missing permission', plus(20_001));
+      expect(await store.failEffect(effect, 'missing permission', plus(20_001))).toBe(true);
       expect((await store.effects({ incidentId: incident.id }))[0]).toMatchObject({ outcome: 'failed', lastError: 'missing permission' });
       expect(await store.effects({ incidentId: incident.id, pending: true })).toEqual([]);
     });
@@ -162,10 +173,22 @@ describe.each(backends())('store on $name', ({ name, available }) => {
       const posted = commitFor(
         { type: 'RecordCardPosted', conversationId: incident.origin.id, postedIn: incident.origin.id, activityId: 'act-1', at: AT, by: jo },
         incident,
-        { completesEffect: effect.id },
+        { completesEffect: effect },
       );
       expect(await store.commit(posted)).toEqual({ ok: true });
       expect((await store.effects({ incidentId: incident.id }))[0].outcome).toBe('done');
+    });
+
+    test('a commit recording the result of a lost claim is refused whole', async () => {
+      const incident = await declared();
+      const [stale] = (await store.claimEffects(plus(50_000), 10, 1_000)).filter((e) => e.incidentId === incident.id);
+      const [current] = (await store.claimEffects(plus(52_000), 10, 60_000)).filter((e) => e.id === stale.id);
+      const posted = (activityId: string, claim: typeof stale) =>
+        commitFor({ type: 'RecordCardPosted', conversationId: incident.origin.id, postedIn: incident.origin.id, activityId, at: AT, by: jo }, incident, { completesEffect: claim });
+      expect(await store.commit(posted('late', stale))).toEqual({ ok: false, reason: 'lease-lost' });
+      expect(await store.events(incident.id)).toHaveLength(1);
+      expect(await store.commit(posted('current', current))).toEqual({ ok: true });
+      expect((await store.load(incident.id))!.cards.map((c) => c.activityId)).toEqual(['current']);
     });
 
     test('two workers claiming at once never get the same effect', async () => {

@@ -27,7 +27,7 @@ describe.each(backends())('timeline store on $name', ({ name, available }) => {
     n += 1;
     let state: Incident | null = null;
     for (const command of [
-      declareCommand({ incidentId: `${name}-t${n}`, number: await store.nextNumber(), provisioning: ['doc'] }),
+      declareCommand({ incidentId: `${name}-t${n}`, number: 1000 + n, provisioning: ['doc'] }),
       { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'https://docs.google.com/document/d/abc/edit', label: 'INC', at: AT, by: jo },
     ]) {
       const events = decide(command, state) as IncidentEvent[];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Reply } from '../http';
 import { accessDenied, badRequest, graphError, unknownProperty } from './errors';
 import { hasRole, isObject, type RouteContext } from './route';
@@ -5,11 +6,12 @@ import { findUser, type SentMail } from './state';
 
 const MAIL_ROLES = ['Mail.Send'];
 const SEND_FIELDS = ['message', 'saveToSentItems'];
-const MESSAGE_FIELDS = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'internetMessageHeaders', 'importance', 'from'];
+const MESSAGE_FIELDS = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'internetMessageHeaders', 'importance', 'from', 'singleValueExtendedProperties'];
 
 /**
  * POST /users/{id | userPrincipalName}/sendMail (JSON form): 202 Accepted with no body (user-sendmail, v1.0).
- * The message lands in the emulator's mailbox, which tests and the sandbox page read.
+ * The message lands in the emulator's mailbox, which tests and the sandbox page read, and (unless saveToSentItems
+ * is false) in the sender's Sent Items, with its extended properties (sent-items.ts finds it by them).
  */
 export function sendMailRoute(ctx: RouteContext): Reply | undefined {
   const [users, userId, action, ...rest] = ctx.segments;
@@ -41,8 +43,11 @@ export function sendMailRoute(ctx: RouteContext): Reply | undefined {
   if (contentType !== 'text' && contentType !== 'html') return badRequest(`Invalid contentType '${content.contentType}'.`, 'ErrorInvalidRequest');
   const headers = customHeaders(message.internetMessageHeaders);
   if ('status' in headers) return headers;
+  const extended = extendedProperties(message.singleValueExtendedProperties);
+  if ('status' in extended) return extended;
 
   const mail: SentMail = {
+    id: `AAMkAG${randomUUID().replace(/-/g, '')}=`,
     from: sender.mail ?? sender.userPrincipalName,
     to,
     cc,
@@ -50,6 +55,7 @@ export function sendMailRoute(ctx: RouteContext): Reply | undefined {
     contentType,
     body: String(content.content ?? ''),
     headers: headers.map,
+    extendedProperties: extended.list,
     savedToSentItems: body.saveToSentItems !== false && body.saveToSentItems !== 'false',
     sentAt: new Date().toISOString(),
   };
@@ -82,4 +88,28 @@ function customHeaders(list: unknown): { map: Record<string, string> } | Reply {
     map[name.toLowerCase()] = String((h as Record<string, unknown>).value ?? '');
   }
   return { map };
+}
+
+/**
+ * `singleValueExtendedProperties`: each id in one of Exchange's three formats, else its 400 (as reported in
+ * msgraph-sdk-powershell#2784): "MapiPropertyType {guid} Name name", "MapiPropertyType {guid} Id 0x...",
+ * "MapiPropertyType 0x...". Values are kept as strings.
+ */
+const PROPERTY_ID = /^(\w+) (\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\} (Name \S.*|Id 0x[0-9a-f]{1,4})|0x[0-9a-f]{1,4})$/i;
+
+function extendedProperties(list: unknown): { list: { id: string; value: string }[] } | Reply {
+  if (list === undefined) return { list: [] };
+  if (!Array.isArray(list)) return badRequest('singleValueExtendedProperties must be a list.', 'ErrorInvalidRequest');
+  const out: { id: string; value: string }[] = [];
+  for (const p of list) {
+    const id = isObject(p) && typeof p.id === 'string' ? p.id : '';
+    if (!PROPERTY_ID.test(id)) {
+      return badRequest(
+        "PropertyId values may only be in one of the following formats: 'MapiPropertyType namespaceGuid Name propertyName', 'MapiPropertyType namespaceGuid Id propertyId' or 'MapiPropertyType propertyTag'.",
+        'ErrorInvalidProperty',
+      );
+    }
+    out.push({ id, value: String((p as Record<string, unknown>).value ?? '') });
+  }
+  return { list: out };
 }

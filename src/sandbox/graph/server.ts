@@ -5,6 +5,7 @@ import { createEntra } from './entra';
 import { badRequest, graphError } from './errors';
 import { createFaults, type GraphFault } from './faults';
 import { sendMailRoute } from './mail';
+import { sentItemsRoute } from './sent-items';
 import { createOrGetRoute, eventsRoute } from './meetings';
 import type { Route } from './route';
 import { emptyState, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
@@ -37,12 +38,12 @@ export interface GraphEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [channelsRoute, createOrGetRoute, eventsRoute, sendMailRoute];
+const ROUTES: Route[] = [channelsRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute];
 
 /**
  * Starts the emulator. Routes: the Entra endpoints MSAL needs (entra.ts), and under /v1.0 exactly
- * POST/GET /teams/{id}/channels, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events and
- * POST /users/{id}/sendMail. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
+ * POST/GET /teams/{id}/channels, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events,
+ * POST /users/{id}/sendMail and GET /users/{id}/mailFolders/sentitems/messages. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
  * it holds for the sandbox page. Differences from the real service: DEVIATIONS.md.
  */
 export async function startGraphEmulator(tenant: GraphTenant, port = 0): Promise<GraphEmulator> {

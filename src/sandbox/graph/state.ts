@@ -55,6 +55,8 @@ export interface EventRecord {
 }
 
 export interface SentMail {
+  /** The message id of its Sent Items copy. */
+  id: string;
   from: string;
   to: string[];
   cc: string[];
@@ -63,6 +65,8 @@ export interface SentMail {
   body: string;
   /** Custom `x-` headers the sender added (Firebreak sends its effect key as one). */
   headers: Record<string, string>;
+  /** singleValueExtendedProperties as sent (Firebreak stamps its effect key as one, to find the mail again). */
+  extendedProperties: { id: string; value: string }[];
   savedToSentItems: boolean;
   sentAt: string;
 }

@@ -1,7 +1,7 @@
 import type { Incidents } from '../../app/incidents';
 import { incidentLabel } from '../../domain/messages';
 import type { Graph } from '../../graph/graph';
-import type { Store, StoredEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import { reportRetrying } from '../give-up';
 import { SYSTEM } from './system';
@@ -19,7 +19,7 @@ const DAY = 24 * 3600 * 1000;
 
 /** Gets the incident's meeting bridge (createOrGet by incident id) and puts its join link on the card. */
 export function bridgeCreate(deps: BridgeCreateDeps) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
     if (incident.resources.bridge?.status === 'ready') return;
@@ -34,15 +34,15 @@ export function bridgeCreate(deps: BridgeCreateDeps) {
         // a long incident without leaving a stale bridge on the organizer's books for ever.
         end: new Date(start.getTime() + DAY),
         fallback: deps.fallback,
-      })
+      }, signal)
       .catch(async (err) => {
-        if (failureKind(err) === 'retryable') await reportRetrying(deps.incidents, incident.id, 'bridge', describe(err), deps.now);
+        if (!signal.aborted && failureKind(err) === 'retryable') await reportRetrying(deps.incidents, incident.id, 'bridge', describe(err), deps.now);
         throw err;
       });
     await deps.incidents.run(
       incident.id,
       { type: 'RecordResourceReady', resource: 'bridge', url: bridge.joinWebUrl, label: 'Meeting bridge', at: deps.now().toISOString(), by: SYSTEM },
-      { completesEffect: effect.id },
+      { completesEffect: effect },
     );
   };
 }

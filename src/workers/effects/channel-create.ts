@@ -2,7 +2,7 @@ import type { Incidents } from '../../app/incidents';
 import type { Conversation, Incident } from '../../domain/incident';
 import { incidentLabel } from '../../domain/messages';
 import type { Graph } from '../../graph/graph';
-import type { Store, StoredEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import { reportRetrying } from '../give-up';
 import { SYSTEM } from './system';
@@ -26,7 +26,7 @@ export interface ChannelCreateDeps {
  * puts its link on the card, PlaceAdded posts the card into it. The effect completes with the last fact.
  */
 export function channelCreate(deps: ChannelCreateDeps) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
     // With a place to add, run again even when ready: the crash may have come between the two facts,
@@ -41,19 +41,19 @@ export function channelCreate(deps: ChannelCreateDeps) {
         title: incident.title,
         private: incident.private,
         owners: [incident.commander.aadObjectId, incident.declaredBy.aadObjectId].filter((id): id is string => Boolean(id)),
-      })
+      }, signal)
       .catch(async (err) => {
-        if (failureKind(err) === 'retryable') await reportRetrying(deps.incidents, incident.id, 'channel', describe(err), deps.now);
+        if (!signal.aborted && failureKind(err) === 'retryable') await reportRetrying(deps.incidents, incident.id, 'channel', describe(err), deps.now);
         throw err;
       });
     const at = deps.now().toISOString();
     await deps.incidents.run(
       incident.id,
       { type: 'RecordResourceReady', resource: 'channel', url: channel.webUrl, label: `#${channel.name}`, at, by: SYSTEM },
-      deps.addPlace ? {} : { completesEffect: effect.id },
+      deps.addPlace ? {} : { completesEffect: effect },
     );
     if (!deps.addPlace) return;
-    await deps.incidents.run(incident.id, { type: 'AddPlace', conversation: placeOf(incident, channel.id), at, by: SYSTEM }, { completesEffect: effect.id });
+    await deps.incidents.run(incident.id, { type: 'AddPlace', conversation: placeOf(incident, channel.id), at, by: SYSTEM }, { completesEffect: effect });
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Incidents } from '../../app/incidents';
 import { incidentLabel } from '../../domain/messages';
 import type { IncidentDocs } from '../../google/incident-docs';
-import type { Store, StoredEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import { reportRetrying } from '../give-up';
 import { SYSTEM } from './system';
@@ -11,23 +11,23 @@ import { SYSTEM } from './system';
  * effect's completion. Safe to run again: the adapter finds the copy an interrupted run made.
  */
 export function docCreate(deps: { store: Store; incidents: Incidents; docs: IncidentDocs; now: () => Date }) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
     if (incident.resources.doc?.status === 'ready') return; // recorded before a crash
     let doc;
     try {
-      doc = await deps.docs.create(incident);
+      doc = await deps.docs.create(incident, signal);
     } catch (err) {
       const kind = failureKind(err);
       // The card says "retrying (<why>)" while the runner keeps trying; giving up is reported by give-up.ts.
-      if (kind === 'retryable' || kind === 'conflict') await reportRetrying(deps.incidents, incident.id, 'doc', describe(err), deps.now);
+      if (!signal.aborted && (kind === 'retryable' || kind === 'conflict')) await reportRetrying(deps.incidents, incident.id, 'doc', describe(err), deps.now);
       throw err;
     }
     await deps.incidents.run(
       incident.id,
       { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: `${incidentLabel(incident)} ${incident.title}`, at: deps.now().toISOString(), by: SYSTEM },
-      { completesEffect: effect.id },
+      { completesEffect: effect },
     );
   };
 }

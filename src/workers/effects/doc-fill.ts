@@ -1,5 +1,5 @@
 import type { IncidentDocs } from '../../google/incident-docs';
-import type { Store, StoredEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import { OutsideError } from '../../outside-error';
 
 /**
@@ -7,11 +7,11 @@ import { OutsideError } from '../../outside-error';
  * Idempotent: fields already showing the current value are not written again.
  */
 export function docFill(deps: { store: Store; docs: IncidentDocs }) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
     if (incident.resources.doc?.status !== 'ready') return; // the create effect fills it with whatever is known then
-    const doc = await deps.docs.fill(incident);
+    const doc = await deps.docs.fill(incident, signal);
     if (!doc) throw new OutsideError('not-found', `the doc of incident ${incident.id} is no longer in Drive`);
   };
 }

@@ -2,7 +2,8 @@ import type { Incident } from '../../domain/incident';
 import { declaration, followUp, stakeholderUpdate, type Message } from '../../domain/messages';
 import type { SendMail } from '../../domain/react';
 import type { Graph } from '../../graph/graph';
-import type { Store, StoredEffect } from '../../store/store';
+import type { Logger } from '../../log';
+import type { ClaimedEffect, Store } from '../../store/store';
 import { OutsideError } from '../../outside-error';
 
 export interface MailSendDeps {
@@ -14,7 +15,13 @@ export interface MailSendDeps {
   waitForLinksMs: number;
   /** The shortest wait before looking again (250 ms); the runner's backoff spaces later looks out. */
   waitPollMs?: number;
+  /**
+   * How long after an interrupted send Sent Items is trusted to say "not sent": Exchange files the copy there only
+   * once the message has left the Outbox, normally within seconds. Until then a retry looks again rather than sends.
+   */
+  sentCopyWaitMs?: number;
   now: () => Date;
+  log?: Logger;
 }
 
 /**
@@ -22,16 +29,16 @@ export interface MailSendDeps {
  * perceive; "Severity N, phase N. <IC> is incident commander. Coordinating via <channel> and <bridge>.").
  * A private incident's mail says only that it exists and who leads it.
  *
- * At most once per effect key, except where the outcome cannot be known (sendMail has no idempotency key):
- * a crash after Graph's 202 and before the runner marks the effect done, or a 202 lost on the way back,
- * sends the mail again. Nothing but that one commit follows the call; the X-Firebreak-Key header lets a
- * reader or a mail rule spot such a repeat.
+ * Once per effect key: sendMail takes no idempotency key, so the effect key goes on the message as an extended
+ * property, and the time a send starts is kept on the effect first. An attempt that finds a send under way (a crash
+ * or a timeout after it started) looks the key up in the sender's Sent Items and sends only if it is not there.
+ * Without Mail.Read the check can't be made and the mail may go twice; docs/reliability.md has the details.
  */
 export function mailSend(deps: MailSendDeps) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
-    const payload = effect.payload as SendMail['payload'];
+    const payload = effect.payload as SendMail['payload'] & { sending?: string };
     if (payload.what === 'declaration' && !incident.private) {
       const assembling = stillAssembling(incident);
       const waited = deps.now().getTime() - new Date(effect.createdAt).getTime();
@@ -39,8 +46,19 @@ export function mailSend(deps: MailSendDeps) {
         throw new OutsideError('retryable', `waiting for the ${assembling.join(' and ')} link before mailing the declaration`, (deps.waitPollMs ?? 250) / 1000);
       }
     }
+    if (payload.sending) {
+      const found = await deps.graph.findSentMail(deps.sender, effect.key, signal);
+      if (found === 'sent') return; // an earlier attempt's mail went out; its answer was lost
+      const since = deps.now().getTime() - Date.parse(payload.sending);
+      const settleMs = deps.sentCopyWaitMs ?? 30_000;
+      if (found === 'not-found' && since < settleMs) {
+        throw new OutsideError('retryable', 'an earlier attempt to send this mail was interrupted; waiting for Sent Items to tell whether it went', Math.max(1, Math.ceil((settleMs - since) / 1000)));
+      }
+      deps.log?.warn('sending a mail again after an interrupted attempt', { effect: effect.key, sentItems: found });
+    }
+    await deps.store.noteEffectProgress(effect, { sending: deps.now().toISOString() });
     const message = render(incident, payload);
-    await deps.graph.sendMail({ sender: deps.sender, to: deps.to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key });
+    await deps.graph.sendMail({ sender: deps.sender, to: deps.to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key }, signal);
   };
 }
 

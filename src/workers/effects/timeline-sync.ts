@@ -2,7 +2,7 @@ import type { Incidents } from '../../app/incidents';
 import { timeline } from '../../domain/timeline';
 import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
-import type { Store, StoredEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import type { DocPace } from '../timeline/pace';
 import { wantedRows } from '../timeline/rows';
@@ -26,7 +26,7 @@ export interface TimelineSyncDeps {
  * write for a person's edit. A doc deleted or unshared is said once in the incident conversation.
  */
 export function timelineSync(deps: TimelineSyncDeps) {
-  return async (effect: StoredEffect): Promise<void> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const id = effect.incidentId!;
     const incident = await deps.store.load(id);
     if (!incident) throw new OutsideError('not-found', `incident ${id} is gone`);
@@ -42,7 +42,7 @@ export function timelineSync(deps: TimelineSyncDeps) {
       await deps.store.timeline.markPending(id, changing.map((w) => ({ key: w.key, text: w.entry })), at());
       let result;
       try {
-        result = await deps.timeline.sync(docId, wanted);
+        result = await deps.timeline.sync(docId, wanted, signal);
       } catch (err) {
         if (failureKind(err) !== 'not-found') throw err;
         await deps.incidents.run(id, { type: 'RecordDocLost', detail: describe(err), at: at(), by: SYSTEM });

@@ -1,7 +1,7 @@
 import { nextUpdateDue } from '../../domain/cadence';
 import { updateDueMessage } from '../../domain/messages';
 import type { RemindUpdate } from '../../domain/react';
-import type { Store, StoredEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 
 /** While an update stays overdue, the reminder comes back this often: a missed update is the one that matters most. */
@@ -12,12 +12,12 @@ export const REMIND_AGAIN_MINUTES = 15;
  * again every quarter hour while it stays overdue. A posted update moves the due time, which retires this reminder.
  */
 export function updateReminder(deps: { store: Store; teams: TeamsOutbox; now: () => Date }) {
-  return async (effect: StoredEffect): Promise<void | { runAgainAt: string }> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void | { runAgainAt: string }> => {
     const { due } = effect.payload as RemindUpdate['payload'];
     const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
     if (!incident || nextUpdateDue(incident) !== due || new Date(due) > deps.now()) return;
     const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
-    await deps.teams.postMessage({ ...incident.origin, id: thread }, updateDueMessage(incident, deps.now()));
+    await deps.teams.postMessage({ ...incident.origin, id: thread }, updateDueMessage(incident, deps.now()), signal);
     return { runAgainAt: new Date(deps.now().getTime() + REMIND_AGAIN_MINUTES * 60_000).toISOString() };
   };
 }

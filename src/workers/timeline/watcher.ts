@@ -49,12 +49,15 @@ export interface Watcher {
 }
 
 const WATCH_RETRY_MS = 10 * 60_000;
+/** Long enough for one `files.watch` call and its bookkeeping; a replica that dies holding it blocks no one longer. */
+const OPEN_CLAIM_MS = 2 * 60_000;
 
 export function createWatcher(opts: WatcherOptions): Watcher {
   const settles = new Map<string, { timer: NodeJS.Timeout; firstAt: number }>();
   const reads = new Set<Promise<void>>();
-  const watchFailedAt = new Map<string, number>();
   const opening = new Map<string, Promise<void>>();
+  // This replica, as the holder of store claims on opening a doc's push channel.
+  const holder = randomUUID();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
   let stopped = true;
@@ -131,7 +134,10 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
   }
 
-  /** Keeps one live push channel per watched doc; a call while one is opening waits for that one, never opens a second. */
+  /**
+   * Keeps one live push channel per watched doc: a call while this process opens one waits for that one, and across
+   * replicas the store's claim lets one at a time open it (the others find it open, or leave it to the holder).
+   */
   function ensureChannel(incident: Incident, docId: string): Promise<void> {
     const running = opening.get(incident.id);
     if (running) return running;
@@ -140,25 +146,31 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     return p;
   }
 
-  /** Opens the doc's push channel unless a live one has a while to go; renews it before Drive lets it expire. */
+  /**
+   * Opens the doc's push channel unless a live one has a while to go; renews it before Drive lets it expire. A
+   * channel Drive refused is not asked for again by any replica for WATCH_RETRY_MS: the claim is kept that long.
+   */
   async function openChannel(incident: Incident, docId: string): Promise<void> {
     const push = opts.push!;
-    const now = Date.now();
     const margin = Math.min(push.watchMs / 4, 10 * 60_000);
+    const live = (channels: { expiration: string }[]) => channels.some((c) => Date.parse(c.expiration) - Date.now() > margin);
+    if (live(await opts.store.timeline.channels(incident.id))) return;
+    const at = opts.now().getTime();
+    if (!(await opts.store.timeline.claimWatch(incident.id, holder, iso(), new Date(at + OPEN_CLAIM_MS).toISOString()))) return;
+    // Read again under the claim: another replica may have opened one between the first read and the claim.
     const channels = await opts.store.timeline.channels(incident.id);
-    if (channels.some((c) => Date.parse(c.expiration) - now > margin)) return;
-    if (now - (watchFailedAt.get(incident.id) ?? 0) < WATCH_RETRY_MS) return;
+    if (live(channels)) return opts.store.timeline.releaseWatch(incident.id, holder);
     const id = randomUUID();
     const token = randomBytes(24).toString('base64url');
     try {
-      const granted = await opts.timeline.watch(docId, { id, token, address: push.address(), expiration: now + push.watchMs });
+      const granted = await opts.timeline.watch(docId, { id, token, address: push.address(), expiration: Date.now() + push.watchMs });
       await opts.store.timeline.addChannel({ id, incidentId: incident.id, docId, resourceId: granted.resourceId, token, expiration: granted.expiration });
-      watchFailedAt.delete(incident.id);
     } catch (err) {
-      watchFailedAt.set(incident.id, now);
+      await opts.store.timeline.claimWatch(incident.id, holder, iso(), new Date(at + WATCH_RETRY_MS).toISOString());
       opts.log.warn('Drive push for the incident doc is unavailable; polling alone', { incident: incident.id, error: describe(err) });
       return;
     }
+    await opts.store.timeline.releaseWatch(incident.id, holder);
     for (const old of channels) await stopChannel(old.id, old.resourceId);
   }
 

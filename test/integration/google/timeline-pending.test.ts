@@ -2,7 +2,7 @@ import { createIncidents } from '../../../src/app/incidents';
 import { createDocTimeline } from '../../../src/google/timeline-sync';
 import { createLogger } from '../../../src/log';
 import { openStore } from '../../../src/store/open';
-import type { Store, StoredEffect } from '../../../src/store/store';
+import type { ClaimedEffect, Store } from '../../../src/store/store';
 import { timelineSync } from '../../../src/workers/effects/timeline-sync';
 import { createDocPace } from '../../../src/workers/timeline/pace';
 import { createWatcher } from '../../../src/workers/timeline/watcher';
@@ -40,8 +40,9 @@ test("a row being rewritten, read by another replica before the writer hears bac
   await incidents.run(id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
   await incidents.run(id, { type: 'RecordMessage', messageId: 'm1', text: 'Lag is 40 s', author: jo, sentAt: now().toISOString(), at: now().toISOString(), by: jo });
   const sync = timelineSync({ store, incidents, timeline, pace: createDocPace(0), maxChars: 120, now });
-  const effect = { incidentId: id } as StoredEffect;
-  await sync(effect);
+  const effect = { incidentId: id } as ClaimedEffect;
+  const signal = new AbortController().signal;
+  await sync(effect, signal);
   const row = [...(await store.timeline.rows(id)).values()].find((r) => r.text === 'Lag is 40 s');
   expect(row).toBeDefined();
 
@@ -61,7 +62,7 @@ test("a row being rewritten, read by another replica before the writer hears bac
       readDuringWrite = true;
     },
   });
-  await sync(effect);
+  await sync(effect, signal);
   await other.stop();
 
   expect(readDuringWrite).toBe(true);

@@ -66,11 +66,20 @@ test('local mode emulates Graph unless given its own app; ids without one are a 
 });
 
 test('the effect retry knobs are read and checked', () => {
-  expect(loadConfig({ EFFECT_RETRY_BASE_MS: '50', EFFECT_RETRY_CAP_MS: '500', EFFECT_GIVE_UP_AFTER_SECONDS: '60', MAIL_WAIT_FOR_LINKS_SECONDS: '0' }, '/tmp').workers).toEqual({
+  expect(
+    loadConfig(
+      { EFFECT_RETRY_BASE_MS: '50', EFFECT_RETRY_CAP_MS: '500', EFFECT_GIVE_UP_AFTER_SECONDS: '60', MAIL_WAIT_FOR_LINKS_SECONDS: '0', EFFECT_LEASE_SECONDS: '5', MAIL_SENT_COPY_WAIT_SECONDS: '2' },
+      '/tmp',
+    ).workers,
+  ).toEqual({
     retryBaseMs: 50,
     retryCapMs: 500,
     giveUpAfterMs: 60_000,
     mailWaitMs: 0,
+    leaseMs: 5_000,
+    mailSentCopyWaitMs: 2_000,
   });
+  expect(loadConfig({}, '/tmp').workers).toMatchObject({ leaseMs: 60_000, mailSentCopyWaitMs: 30_000 });
+  expect(problems({ EFFECT_LEASE_SECONDS: '1' })).toEqual([expect.stringContaining('EFFECT_LEASE_SECONDS')]);
   expect(problems({ EFFECT_RETRY_BASE_MS: '500', EFFECT_RETRY_CAP_MS: '50' })).toEqual(['EFFECT_RETRY_CAP_MS must not be below EFFECT_RETRY_BASE_MS']);
 });

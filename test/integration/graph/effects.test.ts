@@ -44,7 +44,7 @@ afterEach(async () => {
   await world?.runner.stop();
   await world?.emulator.close();
   // Nothing a test left behind may run in the next one, against another emulator.
-  for (const effect of await store.effects({ pending: true })) await store.failEffect(effect.id, 'test over', new Date().toISOString());
+  for (const effect of await store.claimEffects('2100-01-01T00:00:00.000Z', 1000, 1)) await store.failEffect(effect, 'test over', new Date().toISOString());
 });
 
 async function start(opts: { roles?: string[]; addPlace?: boolean; mailWaitMs?: number; giveUpAfterMs?: number; crashBeforeRecordingChannel?: boolean } = {}): Promise<World> {

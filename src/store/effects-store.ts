@@ -1,0 +1,149 @@
+import type { EffectKind } from '../domain/react';
+import type { Sql, SqlTx } from './sql';
+
+export interface StoredEffect {
+  id: string;
+  kind: EffectKind;
+  key: string;
+  incidentId: string | null;
+  payload: unknown;
+  notBefore: string;
+  attempts: number;
+  lastError: string | null;
+  outcome: 'done' | 'failed' | null;
+  createdAt: string;
+}
+
+/** An effect as one worker claimed it: `lease` is a token only this claim holds, until it is settled or claimed again. */
+export interface ClaimedEffect extends StoredEffect {
+  lease: string;
+}
+
+/** What proves a claim: the effect and the lease it was claimed with. */
+export type Claim = Pick<ClaimedEffect, 'id' | 'lease'>;
+
+/**
+ * The claim is no longer this attempt's: it ran past its lease and was settled (timed out, handed back) or claimed by
+ * another worker. Whatever the attempt learned is dropped; the holder of the current claim does the work.
+ */
+export class LeaseLost extends Error {
+  constructor(readonly effectId: string) {
+    super(`effect ${effectId}: its lease was lost (the attempt took too long, or another worker claimed it); this attempt's result is discarded`);
+    this.name = 'LeaseLost';
+  }
+}
+
+/** The outbox: effects waiting to run, claimed with leases so several workers (and replicas) can share it. */
+export interface EffectsStore {
+  /** Leases up to `limit` due effects to the caller until `now + leaseMs`, each with a fresh lease token. */
+  claimEffects(now: string, limit: number, leaseMs: number): Promise<ClaimedEffect[]>;
+  /** Each of these settles a claim and ends it; false (and nothing changed) when the claim is no longer current. */
+  completeEffect(claim: Claim, now: string): Promise<boolean>;
+  retryEffect(claim: Claim, error: string, notBefore: string): Promise<boolean>;
+  failEffect(claim: Claim, error: string, now: string): Promise<boolean>;
+  /** Hands a claimed effect back untried (a shutdown): claimable again at once, the attempt not counted. */
+  releaseEffect(claim: Claim): Promise<boolean>;
+  /**
+   * Keeps what an attempt has done outside so far (merged into the payload), so a retry doesn't do it again.
+   * Throws LeaseLost when the claim is no longer current: the attempt must stop.
+   */
+  noteEffectProgress(claim: Claim, progress: Record<string, unknown>): Promise<void>;
+  effects(opts?: { incidentId?: string; pending?: boolean }): Promise<StoredEffect[]>;
+}
+
+export function createEffectsStore(sql: Sql): EffectsStore {
+  const settle = async (text: string, params: unknown[], urgent = false) => (await sql.query(`${text} RETURNING id`, params, { urgent })).length === 1;
+  return {
+    async claimEffects(now, limit, leaseMs) {
+      const rows = await sql.query<EffectRow & { lease: string }>(
+        `UPDATE effects SET claimed_until = $1::timestamptz + ($3::text || ' milliseconds')::interval, attempts = attempts + 1,
+           lease = gen_random_uuid()::text
+         WHERE id IN (
+           SELECT id FROM effects
+           WHERE done_at IS NULL AND not_before <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+           ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING ${EFFECT_COLUMNS}, lease`,
+        [now, limit, String(leaseMs)],
+      );
+      return rows.map((r) => ({ ...toEffect(r), lease: r.lease })).sort((a, b) => Number(a.id) - Number(b.id));
+    },
+    completeEffect(claim, now) {
+      // Urgent: a message just posted is unrecorded until this commits (see pglite.ts).
+      return settle(`UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2`, [claim.id, claim.lease, now], true);
+    },
+    retryEffect(claim, error, notBefore) {
+      return settle('UPDATE effects SET last_error = $3, not_before = $4, claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2', [
+        claim.id,
+        claim.lease,
+        error,
+        notBefore,
+      ]);
+    },
+    failEffect(claim, error, now) {
+      return settle(`UPDATE effects SET last_error = $3, done_at = $4, outcome = 'failed', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2`, [
+        claim.id,
+        claim.lease,
+        error,
+        now,
+      ]);
+    },
+    releaseEffect(claim) {
+      return settle('UPDATE effects SET claimed_until = NULL, lease = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = $1 AND lease = $2', [claim.id, claim.lease]);
+    },
+    async noteEffectProgress(claim, progress) {
+      // Urgent: what was just done outside is unrecorded until this commits.
+      const rows = await sql.query('UPDATE effects SET payload = payload || $3::jsonb WHERE id = $1 AND lease = $2 RETURNING id', [claim.id, claim.lease, JSON.stringify(progress)], { urgent: true });
+      if (rows.length !== 1) {
+        throw new LeaseLost(claim.id);
+      }
+    },
+    async effects(opts = {}) {
+      const rows = await sql.query<EffectRow>(
+        `SELECT ${EFFECT_COLUMNS} FROM effects
+         WHERE ($1::text IS NULL OR incident_id = $1) AND (NOT $2::boolean OR done_at IS NULL) ORDER BY id`,
+        [opts.incidentId ?? null, opts.pending ?? false],
+      );
+      return rows.map(toEffect);
+    },
+  };
+}
+
+/** Completes the effect whose result a commit records, in the commit's transaction; false when the claim is gone. */
+export async function completeInCommit(tx: SqlTx, claim: Claim, now: string): Promise<boolean> {
+  const rows = await tx.query(`UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2 RETURNING id`, [
+    claim.id,
+    claim.lease,
+    now,
+  ]);
+  return rows.length === 1;
+}
+
+const EFFECT_COLUMNS = 'id::text AS id, kind, key, incident_id, payload, not_before, attempts, last_error, outcome, created_at';
+
+interface EffectRow {
+  id: string;
+  kind: EffectKind;
+  key: string;
+  incident_id: string | null;
+  payload: unknown;
+  not_before: Date | string;
+  attempts: number;
+  last_error: string | null;
+  outcome: 'done' | 'failed' | null;
+  created_at: Date | string;
+}
+
+function toEffect(r: EffectRow): StoredEffect {
+  return {
+    id: r.id,
+    kind: r.kind,
+    key: r.key,
+    incidentId: r.incident_id,
+    payload: r.payload,
+    notBefore: new Date(r.not_before).toISOString(),
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    outcome: r.outcome,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
