@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { clockEnv } from './clock';
 
 export interface RunningFirebreak {
   url: string;
@@ -19,7 +20,7 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: port, FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env },
+    env: { PATH: process.env.PATH, ...clockEnv(), PORT: port, FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
