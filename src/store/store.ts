@@ -188,9 +188,10 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
       await sql.query('UPDATE effects SET payload = payload || $2::jsonb WHERE id = $1', [id, JSON.stringify(progress)]);
     },
     async effects(opts = {}) {
+      // ORDER BY effects.id, the number: a bare `id` would sort the text alias of the SELECT list (10 before 9).
       const rows = await sql.query<EffectRow>(
         `SELECT ${EFFECT_COLUMNS} FROM effects
-         WHERE ($1::text IS NULL OR incident_id = $1) AND (NOT $2::boolean OR done_at IS NULL) ORDER BY id`,
+         WHERE ($1::text IS NULL OR incident_id = $1) AND (NOT $2::boolean OR done_at IS NULL) ORDER BY effects.id`,
         [opts.incidentId ?? null, opts.pending ?? false],
       );
       return rows.map(toEffect);
