@@ -98,9 +98,10 @@ export function createEffectsStore(sql: Sql): EffectsStore {
       }
     },
     async effects(opts = {}) {
+      // ORDER BY effects.id, the number: a bare `id` would sort the text alias of the SELECT list (10 before 9).
       const rows = await sql.query<EffectRow>(
         `SELECT ${EFFECT_COLUMNS} FROM effects
-         WHERE ($1::text IS NULL OR incident_id = $1) AND (NOT $2::boolean OR done_at IS NULL) ORDER BY id`,
+         WHERE ($1::text IS NULL OR incident_id = $1) AND (NOT $2::boolean OR done_at IS NULL) ORDER BY effects.id`,
         [opts.incidentId ?? null, opts.pending ?? false],
       );
       return rows.map(toEffect);

@@ -1,4 +1,4 @@
-import { asPlainText, changeLine, coordinationLine, declaration, followUp, headline, missingRoles } from '../../src/domain/messages';
+import { asPlainText, changeLine, coordinationLine, declaration, followUp, headline, missingRoles, nextUpdateLine } from '../../src/domain/messages';
 import { ana, AT, declareCommand, given, jo, sam } from './fixtures';
 
 const at = AT;
@@ -108,4 +108,18 @@ test('a follow-up says where people coordinate once a link exists, and when the 
     'Severity 1, phase 1. Jo Park is incident commander.',
     'Next update by 00:32 UTC.',
   ]);
+});
+
+describe('the next update falls on another day: the time says which', () => {
+  test.each([
+    ['2026-03-15T23:30:00.000Z', 2, 'Next update by 2026-03-16 00:30 UTC.'],
+    ['2026-03-15T23:59:00.000Z', 1, 'Next update by 2026-03-16 00:29 UTC.'],
+    ['2026-12-31T21:00:00.000Z', 4, 'Next update by 2027-01-01 01:00 UTC.'],
+    ['2026-03-15T22:59:00.000Z', 2, 'Next update by 23:59 UTC.'],
+    ['2026-03-16T00:10:00.000Z', 2, 'Next update by 01:10 UTC.'],
+  ])('declared %s at severity %i: "%s"', (declaredAt, severity, line) => {
+    const { state } = given(declareCommand({ at: declaredAt, severity }));
+    expect(nextUpdateLine(state)).toBe(line);
+    expect(asPlainText(declaration(state)).split('\n').at(-1)).toBe(line);
+  });
 });

@@ -72,7 +72,11 @@ test('while Google fails the card says the doc is retrying, and the link arrives
   expect(google.files().filter((f) => f.name.endsWith(' Search is slow'))).toHaveLength(1);
 }, 45_000);
 
-test('no secret of the service account reaches the logs', () => {
+test('no secret of the service account reaches the logs', async () => {
+  // Its own doc, made with a token signed by the service account's key, so the logs below saw it used.
+  const { activity, sent } = declare('Status page slow to load');
+  expect((await sent).status).toBe(200);
+  await eventually(() => cardTexts(activity.conversation.id).find((t) => /Incident doc: \[INC-\d+ Status page slow to load\]/.test(t)), 'the card with the doc link');
   const logs = firebreak.logs.join('\n');
   expect(logs).not.toContain('PRIVATE KEY');
   expect(logs).not.toMatch(/ya29\.[A-Za-z0-9._-]{10,}/);

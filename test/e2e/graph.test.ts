@@ -67,17 +67,23 @@ afterAll(async () => {
 
 const cardText = (activity: Record<string, any>) => JSON.stringify(activity.attachments?.[0]?.content ?? {});
 
-test('a declaration: the card gains its channel and bridge links, and is posted into the new channel', async () => {
-  const activity = channelMessage('declare sev2 Checkout API returning 500s', { serviceUrl: channel.serviceUrl });
+/** Declares in a thread of its own; its card, and the channel and bridge Graph made for it (found by its number). */
+async function declare(title: string, slug: string) {
+  const activity = channelMessage(`declare sev2 ${title}`, { serviceUrl: channel.serviceUrl });
   expect((await post(firebreak.url, activity, channel.signInbound({ serviceUrl: channel.serviceUrl }))).status).toBe(200);
-
   const card = await eventually(
     () => channel.recorded.find((r) => r.conversationId === activity.conversation.id && r.activity.attachments),
     'the card in the conversation it was declared in',
   );
-  const incidentChannel = await eventually(() => graph.channels(TEAM)[0], 'the incident channel', 15_000);
-  const meeting = await eventually(() => graph.meetings()[0], 'the meeting bridge', 15_000);
-  expect(incidentChannel.displayName).toBe('inc-1-checkout-api-returning-500s');
+  const number = Number(/^INC-(\d+): /.exec(card.activity.summary)![1]);
+  const channelName = `inc-${number}-${slug}`;
+  const incidentChannel = await eventually(() => graph.channels(TEAM).find((c) => c.displayName === channelName), `the incident channel ${channelName}`, 15_000);
+  const meeting = await eventually(() => graph.meetings().find((m) => m.subject === `INC-${number}: ${title}`), 'the meeting bridge', 15_000);
+  return { activity, card, number, channelName, incidentChannel, meeting };
+}
+
+test('a declaration: the card gains its channel and bridge links, and is posted into the new channel', async () => {
+  const { activity, card, number, channelName, incidentChannel, meeting } = await declare('Checkout API returning 500s', 'checkout-api-returning-500s');
 
   // card.refresh: the same activity updated in place (PUT) until it shows both links.
   const updated = await eventually(() => {
@@ -86,7 +92,7 @@ test('a declaration: the card gains its channel and bridge links, and is posted 
     return text.includes(incidentChannel.webUrl) && text.includes(meeting.joinWebUrl) ? current : undefined;
   }, 'the card updated with the channel and bridge links', 15_000);
   expect(channel.recorded.some((r) => r.op === 'update' && r.activityId === card.activityId)).toBe(true);
-  expect(cardText(updated)).toContain(`Channel: [#inc-1-checkout-api-returning-500s](${incidentChannel.webUrl})`);
+  expect(cardText(updated)).toContain(`Channel: [#${channelName}](${incidentChannel.webUrl})`);
   expect(cardText(updated)).toContain(`Meeting bridge: [Meeting bridge](${meeting.joinWebUrl})`);
   expect(adaptiveCardErrors(updated.attachments[0].content)).toEqual([]);
 
@@ -100,25 +106,28 @@ test('a declaration: the card gains its channel and bridge links, and is posted 
   expect(inChannel.conversationId).toBe(`${incidentChannel.id};messageid=${inChannel.activityId}`);
 
   // And the incidents list got the declaration, with both links.
-  const mail = await eventually(() => graph.mailbox()[0], 'the declaration mail', 15_000);
-  expect(mail).toMatchObject({ from: 'firebreak@contoso.test', to: ['incidents@contoso.test'], subject: 'INC-1: Checkout API returning 500s' });
+  const mail = await eventually(() => graph.mailbox().find((m) => m.subject === `INC-${number}: Checkout API returning 500s`), 'the declaration mail', 15_000);
+  expect(mail).toMatchObject({ from: 'firebreak@contoso.test', to: ['incidents@contoso.test'] });
   expect(mail.body.split('\n\n')[0]).toBe(
-    `Severity 2, phase 1. Alice Adams is incident commander. Coordinating via #inc-1-checkout-api-returning-500s (${incidentChannel.webUrl}) and Meeting bridge (${meeting.joinWebUrl}).`,
+    `Severity 2, phase 1. Alice Adams is incident commander. Coordinating via #${channelName} (${incidentChannel.webUrl}) and Meeting bridge (${meeting.joinWebUrl}).`,
   );
 
   // `status` in the conversation shows the channel and the bridge as links by their names, not as long URLs.
   const ask = channelMessage('status', { serviceUrl: channel.serviceUrl, thread: activity.conversation.id.split('=')[1] });
   ask.conversation = { ...ask.conversation, id: activity.conversation.id };
   await post(firebreak.url, ask, channel.signInbound({ serviceUrl: channel.serviceUrl }));
-  const status = await eventually(() => channel.recorded.find((r) => r.activity.text?.startsWith('INC-1: Checkout')), 'the status answer', 15_000);
-  expect(status.activity.text).toContain(`Coordinating via [#inc-1-checkout-api-returning-500s](${incidentChannel.webUrl}) and [Meeting bridge](${meeting.joinWebUrl}).`);
+  const status = await eventually(() => channel.recorded.find((r) => r.activity.text?.startsWith(`INC-${number}: Checkout`)), 'the status answer', 15_000);
+  expect(status.activity.text).toContain(`Coordinating via [#${channelName}](${incidentChannel.webUrl}) and [Meeting bridge](${meeting.joinWebUrl}).`);
 }, 30_000);
 
-test('Graph saw app-only tokens from the bot app and nothing it does not emulate', () => {
+test('Graph saw app-only tokens from the bot app and nothing it does not emulate; one channel and one bridge an incident', async () => {
+  const { number, channelName } = await declare('Search is slow', 'search-is-slow');
+  await eventually(() => graph.mailbox().find((m) => m.subject === `INC-${number}: Search is slow`), 'the declaration mail', 15_000);
   const statuses = graph.requests.map((r) => r.status);
+  expect(statuses.length).toBeGreaterThan(0);
   expect(statuses).not.toContain(401);
   expect(statuses).not.toContain(501);
-  expect(graph.channels(TEAM)).toHaveLength(1);
-  expect(graph.meetings()).toHaveLength(1);
+  expect(graph.channels(TEAM).filter((c) => c.displayName === channelName)).toHaveLength(1);
+  expect(graph.meetings().filter((m) => m.subject === `INC-${number}: Search is slow`)).toHaveLength(1);
   expect(firebreak.logs.join('\n')).not.toContain(PASSWORD);
-});
+}, 30_000);

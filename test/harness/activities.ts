@@ -6,8 +6,8 @@ export const BOB = { id: '29:bob', name: 'Bob Brown', aadObjectId: '00000000-000
 export const TENANT = '11111111-2222-3333-4444-555555555555';
 export const CHANNEL_CONVERSATION = '19:ops-channel@thread.tacv2';
 
-/** A Teams channel message that @mentions the bot, as the Teams channel delivers it. */
-export function channelMessage(text: string, opts: { serviceUrl: string; from?: typeof ALICE; id?: string; thread?: string; mentions?: (typeof ALICE)[] }) {
+/** A Teams channel message that @mentions the bot, as the Teams channel delivers it (in the ops channel unless told). */
+export function channelMessage(text: string, opts: { serviceUrl: string; from?: typeof ALICE; id?: string; thread?: string; mentions?: (typeof ALICE)[]; channel?: string }) {
   const from = opts.from ?? ALICE;
   const id = opts.id ?? randomUUID();
   const mentionText = (opts.mentions ?? []).map((m) => ` <at>${m.name}</at>`).join('');
@@ -20,7 +20,7 @@ export function channelMessage(text: string, opts: { serviceUrl: string; from?: 
     from,
     recipient: BOT,
     conversation: {
-      id: `${CHANNEL_CONVERSATION};messageid=${opts.thread ?? id}`,
+      id: `${opts.channel ?? CHANNEL_CONVERSATION};messageid=${opts.thread ?? id}`,
       conversationType: 'channel',
       isGroup: true,
       tenantId: TENANT,
@@ -34,7 +34,7 @@ export function channelMessage(text: string, opts: { serviceUrl: string; from?: 
     channelData: {
       tenant: { id: TENANT },
       team: { id: '19:team@thread.tacv2', aadGroupId: '22222222-3333-4444-5555-666666666666' },
-      channel: { id: CHANNEL_CONVERSATION },
+      channel: { id: opts.channel ?? CHANNEL_CONVERSATION },
     },
   };
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { clockEnv } from './clock';
 
 export interface RunningFirebreak {
   url: string;
@@ -19,7 +20,7 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: port, FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env },
+    env: { PATH: process.env.PATH, ...clockEnv(), PORT: port, FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -28,7 +29,8 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded 2-core machine tsx and PGlite can take tens of seconds; the hooks allow 60 s.
+  const deadline = Date.now() + 50_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`firebreak exited with ${child.exitCode}:\n${logs.join('\n')}`);
     try {
@@ -37,7 +39,12 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error(`firebreak did not become healthy:\n${logs.join('\n')}`);
+    if (Date.now() > deadline) {
+      // A process left running would keep Jest from exiting and hold the data directory.
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`firebreak did not become healthy:\n${logs.join('\n')}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { tempDataDir } from './browser';
+import { clockEnv } from './clock';
 
 export interface LocalStack {
   firebreakUrl: string;
@@ -17,7 +18,7 @@ export async function startLocalStack(): Promise<LocalStack> {
   const port = 20000 + Math.floor(Math.random() * 15000);
   const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/local/start.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: String(port), GOOGLE_SANDBOX_PORT: String(port + 1), PLAYGROUND_PORT: String(port + 2), FIREBREAK_DATA_DIR: tempDataDir() },
+    env: { PATH: process.env.PATH, ...clockEnv(), PORT: String(port), GOOGLE_SANDBOX_PORT: String(port + 1), PLAYGROUND_PORT: String(port + 2), FIREBREAK_DATA_DIR: tempDataDir() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -131,11 +131,13 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     const T0 = '2026-03-15T01:00:00.000Z';
     const plus = (ms: number) => new Date(new Date(T0).getTime() + ms).toISOString();
 
-    test('claims due effects once, leases them, retries and completes', async () => {
-      // Drain what earlier tests queued, so this test sees only its own effects.
+    // Drain what other tests queued (in whatever order they ran), so each test here claims only its own effects.
+    beforeEach(async () => {
       while ((await store.claimEffects(plus(0), 100, 1)).length) { /* lease everything briefly */ }
       for (const e of await store.claimEffects('2100-01-01T00:00:00.000Z', 1000, 1)) await store.completeEffect(e, T0);
+    });
 
+    test('claims due effects once, leases them, retries and completes', async () => {
       const incident = await declared();
       const [effect] = await store.claimEffects(plus(1), 10, 60_000);
       expect(effect).toMatchObject({ kind: 'card.post', incidentId: incident.id, attempts: 1 });
@@ -198,6 +200,13 @@ describe.each(backends())('store on $name', ({ name, available }) => {
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBeGreaterThanOrEqual(6);
     });
+  });
+
+  test('effects are listed in the order they were queued, past the ninth', async () => {
+    for (let i = 0; i < 11; i++) await declared();
+    const ids = (await store.effects()).map((e) => Number(e.id));
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
   test('concurrent commits on one incident: exactly one wins each version', async () => {

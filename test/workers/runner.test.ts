@@ -6,6 +6,7 @@ import { OutsideError } from '../../src/outside-error';
 import { reportGiveUp } from '../../src/workers/give-up';
 import { createRunner, type EffectHandler } from '../../src/workers/runner';
 import { declareCommand } from '../domain/fixtures';
+import { eventually } from '../harness/firebreak';
 
 let store: Store;
 const log = createLogger('error', () => undefined);
@@ -16,6 +17,12 @@ beforeAll(async () => {
   store = await openStore('pglite:memory');
 }, 60_000);
 afterAll(async () => store.close());
+// Every runner here drains the whole outbox: each test starts from one that holds nothing of the tests before it,
+// whichever ran before.
+beforeEach(async () => {
+  // Claimed far in the future, so every pending one is taken (a claim is what settling an effect needs).
+  for (const effect of await store.claimEffects('2100-01-01T00:00:00.000Z', 1000, 1)) await store.failEffect(effect, 'left by an earlier test', clock.toISOString());
+});
 
 /** Effects still to run now (reminders set for later don't count). */
 async function due(incidentId: string) {
@@ -100,11 +107,11 @@ test('effects of one event run concurrently, each on its own', async () => {
   await declare('r-4', ['channel', 'doc']);
   let active = 0;
   let peak = 0;
+  // Each waits until the other is running too: run one after the other, neither would ever see two.
   const slow: EffectHandler = async () => {
     active++;
     peak = Math.max(peak, active);
-    await new Promise((r) => setTimeout(r, 50));
-    active--;
+    await eventually(() => (active >= 2 ? true : undefined), 'both effects running at once', 5_000).finally(() => active--);
   };
   const seen: StoredEffect['kind'][] = [];
   const runner = createRunner({
@@ -146,16 +153,20 @@ test('at most `concurrency` effects run at once; the rest wait their turn', asyn
   await declare('r-6', ['channel', 'doc']);
   let inFlight = 0;
   let peak = 0;
+  let claimedAtOnce = 0;
   const ran: string[] = [];
+  // While one runs, the store shows what else the runner has taken on: nothing, if it waits its turn.
   const slow: EffectHandler = async (e) => {
     peak = Math.max(peak, ++inFlight);
-    await new Promise((r) => setTimeout(r, 30));
+    const claimed = (await store.effects({ incidentId: 'r-6', pending: true })).filter((x) => x.attempts > 0);
+    claimedAtOnce = Math.max(claimedAtOnce, claimed.length);
     inFlight--;
     if (e.incidentId === 'r-6') ran.push(e.kind);
   };
   const runner = createRunner({ store, log, now, concurrency: 1, handlers: { 'card.post': slow, 'channel.create': slow, 'doc.create': slow } });
   await runner.drain();
   expect(peak).toBe(1);
+  expect(claimedAtOnce).toBe(1);
   expect(ran.sort()).toEqual(['card.post', 'channel.create', 'doc.create']);
 });
 
@@ -165,14 +176,20 @@ test('a conflict is retried soon but not at once, so a losing writer never spins
     store,
     log,
     now,
+    pollMs: 20,
     handlers: {
-      'card.post': async () => {
-        throw new OutsideError('conflict', 'someone else changed it first');
+      'card.post': async (e) => {
+        if (e.incidentId === 'r-7') throw new OutsideError('conflict', 'someone else changed it first');
       },
     },
   });
   runner.start(); // running, not draining: the effect is not due again until its wait is over
-  await new Promise((r) => setTimeout(r, 100));
+  const cardOf = async (id: string) => (await store.effects({ incidentId: id })).find((e) => e.kind === 'card.post')!;
+  await eventually(async () => ((await cardOf('r-7')).lastError ? true : undefined), 'the first attempt, refused');
+  // The runner goes on claiming (a later incident's card is posted) and still leaves the conflicted one waiting.
+  await declare('r-7-later');
+  runner.wake();
+  await eventually(async () => ((await cardOf('r-7-later')).outcome === 'done' ? true : undefined), 'a later effect run');
   await runner.stop();
   const pending = (await store.effects({ incidentId: 'r-7', pending: true })).find((e) => e.kind === 'card.post')!;
   const wait = new Date(pending.notBefore).getTime() - clock.getTime();

@@ -13,7 +13,7 @@ import { unauthenticatedOutbox } from '../harness/outbox';
 /** The cadence over a simulated hour: the real outbox posts to a local Bot Connector; only the clock is ours. */
 let store: Store;
 let channel: BotChannel;
-let clock = new Date('2026-03-15T00:02:00.000Z');
+let clock: Date;
 const now = () => clock;
 
 beforeAll(async () => {
@@ -42,14 +42,21 @@ function makeRunner() {
   return { incidents, runner };
 }
 
+/** Declares through the app service (which numbers it) and returns the number given. */
+async function declared(incidents: ReturnType<typeof makeRunner>['incidents'], command: ReturnType<typeof declareCommand>): Promise<number> {
+  const { number: _unnumbered, ...declare } = command;
+  const outcome = await incidents.declare(declare);
+  if (outcome.kind !== 'changed') throw new Error(`declare: ${outcome.kind}`);
+  return outcome.incident.number;
+}
+
 test('a reminder goes out when an update is due and none was posted; a posted update moves it', async () => {
+  clock = new Date('2026-03-15T00:02:00.000Z');
   const { incidents, runner } = makeRunner();
   const origin = { id: '19:ops@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl };
-  const { number, ...declare } = declareCommand({ incidentId: 'cad-1', origin, at: clock.toISOString() });
-  void number;
-  await incidents.declare(declare);
+  const number = await declared(incidents, declareCommand({ incidentId: 'cad-1', origin, at: clock.toISOString() }));
   await runner.drain();
-  const reminders = () => channel.recorded.filter((r) => /a stakeholder update is due now/.test(r.activity.text ?? ''));
+  const reminders = () => channel.recorded.filter((r) => r.conversationId.startsWith('19:ops@') && /a stakeholder update is due now/.test(r.activity.text ?? ''));
 
   clock = new Date('2026-03-15T01:01:00.000Z'); // a minute before the severity-2 hour is up
   await runner.drain();
@@ -58,7 +65,7 @@ test('a reminder goes out when an update is due and none was posted; a posted up
   clock = new Date('2026-03-15T01:02:00.000Z');
   await runner.drain();
   expect(reminders().map((r) => r.activity.text)).toEqual([
-    '**INC-1: a stakeholder update is due now**\n\nJo Park (incident commander): stakeholders were promised an update by now. "No news yet" is still an update.\n\nPost one with "update \\<text\\>" or the card\'s Update button; it will say when the next one comes.',
+    `**INC-${number}: a stakeholder update is due now**\n\nJo Park (incident commander): stakeholders were promised an update by now. "No news yet" is still an update.\n\nPost one with "update \\<text\\>" or the card's Update button; it will say when the next one comes.`,
   ]);
 
   await incidents.run('cad-1', { type: 'PostStakeholderUpdate', text: 'Still investigating', at: '2026-03-15T01:10:00.000Z', by: jo });
@@ -74,9 +81,8 @@ test('an overdue update is reminded again every quarter hour until one goes out 
   clock = new Date('2026-03-16T00:00:00.000Z');
   const { incidents, runner } = makeRunner();
   const origin = { id: '19:ops2@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl };
-  const { number, ...declare } = declareCommand({ incidentId: 'cad-2', origin, at: clock.toISOString() });
-  void number;
-  await incidents.declare(declare);
+  const declare = declareCommand({ incidentId: 'cad-2', origin, at: clock.toISOString() });
+  const number = await declared(incidents, declare);
   await runner.drain();
   const texts = () =>
     channel.recorded
@@ -88,9 +94,9 @@ test('an overdue update is reminded again every quarter hour until one goes out 
     await runner.drain();
   }
   expect(texts()).toEqual([
-    '**INC-2: a stakeholder update is due now**',
-    '**INC-2: a stakeholder update is overdue by 15 min**',
-    '**INC-2: a stakeholder update is overdue by 30 min**',
+    `**INC-${number}: a stakeholder update is due now**`,
+    `**INC-${number}: a stakeholder update is overdue by 15 min**`,
+    `**INC-${number}: a stakeholder update is overdue by 30 min**`,
   ]);
 
   await incidents.run('cad-2', { type: 'ResolveIncident', at: '2026-03-16T01:31:00.000Z', by: declare.by });

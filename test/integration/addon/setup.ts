@@ -33,11 +33,12 @@ export interface Harness {
  * The add-on endpoint in-process over real HTTP (the same restify server), on the embedded store, with Google's
  * keys served by the local issuer: google-auth-library fetches and checks them exactly as it would Google's.
  */
-export async function startHarness(opts: { certsUrl?: string; allowedDomains?: string[] } = {}): Promise<Harness> {
+export async function startHarness(opts: { certsUrl?: string; allowedDomains?: string[]; now?: Date } = {}): Promise<Harness> {
   const store = await openStore('pglite:memory');
   const incidents = createIncidents(store);
   const issuer = await startAddonIssuer();
-  const now = new Date();
+  // The add-on's clock: a test that reads a time off a card sets it, so the text does not depend on the hour it runs.
+  const now = opts.now ?? new Date();
   let endpoint = '';
   const log = createLogger('error');
   const server = createServer(

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { googleClients } from '../../../src/google/clients';
 import { createIncidentDocs } from '../../../src/google/incident-docs';
 import { OutsideError } from '../../../src/outside-error';
-import { FAST, googleWorld, incident, plainText, SERVICE_ACCOUNT, SHARE, SUBJECT, type GoogleWorld } from './setup';
+import { FAST, googleWorld, incident, plainText, SHARE, SUBJECT, type GoogleWorld } from './setup';
 
 /** 429 and 5xx storms, 403 rate limits, dropped connections: absorbed with backoff, or handed on in plain words. */
 let world: GoogleWorld;
@@ -31,12 +31,13 @@ test.each([
 });
 
 test('a storm longer than the backoff is handed to the effect runner as retryable, in plain words, honouring Retry-After', async () => {
+  const storm = world.sandbox.calls.length;
   world.sandbox.fault({ match: 'drive.files', status: 429, retryAfter: 0 });
-  const started = Date.now();
   const err = await world.docs.create(incident(71)).catch((e) => e);
   expect(err).toBeInstanceOf(OutsideError);
   expect(err).toMatchObject({ kind: 'retryable', message: 'creating the incident doc: Google is rate limiting Firebreak (429)' });
-  expect(Date.now() - started).toBeLessThan(2000);
+  // Handed on after the policy's attempts (here 4), not retried on and on in the effect's turn.
+  expect(world.sandbox.calls.slice(storm).map((c) => c.status)).toEqual(Array(FAST.attempts).fill(429));
 
   // A Retry-After longer than the backoff's cap goes straight to the runner, which reschedules the effect.
   const since = world.sandbox.calls.length;
@@ -95,6 +96,10 @@ test('permanent failures are not retried: a missing template, a service account 
     tokenUrl: world.sandbox.tokenUrl,
   });
   const docs = createIncidentDocs({ clients: half, templateId: world.templateId, folderId: world.driveId, share: SHARE, retry: FAST });
-  await expect(docs.create(incident(75))).rejects.toMatchObject({ kind: 'permanent', message: expect.stringContaining('unauthorized_client') });
-  expect(SERVICE_ACCOUNT).not.toBe('half@x.iam.gserviceaccount.com');
+  const refusedFrom = world.sandbox.calls.length;
+  const halfIncident = incident(75);
+  await expect(docs.create(halfIncident)).rejects.toMatchObject({ kind: 'permanent', message: expect.stringContaining('unauthorized_client') });
+  // Refused at the token endpoint: no Drive or Docs call was made with it, no doc exists, and nothing was retried.
+  expect(world.sandbox.calls.slice(refusedFrom).filter((c) => /^(drive|docs)\./.test(c.method))).toEqual([]);
+  expect(docsOf(halfIncident.id)).toEqual([]);
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PLACEHOLDERS } from '../../../src/google/placeholders';
+import { clockEnv } from '../../harness/clock';
 import { createTemplate, parseTemplate, TEMPLATE_FILE } from '../../../src/google/template';
 import { findTimeline } from '../../../src/google/timeline';
 import { FAST, googleWorld, SERVICE_ACCOUNT, SUBJECT, tableRows, type GoogleWorld } from './setup';
@@ -85,7 +86,7 @@ test('an organisation\'s own template: several tables, astral text, the timeline
 
 /** The script as npm runs it; async, since the sandbox it talks to lives in this process. */
 function script(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/template-create.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } });
+  const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/template-create.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH!, ...clockEnv(), ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

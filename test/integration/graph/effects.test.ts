@@ -12,6 +12,7 @@ import { channelCreate } from '../../../src/workers/effects/channel-create';
 import { mailSend } from '../../../src/workers/effects/mail-send';
 import { reportGiveUp } from '../../../src/workers/give-up';
 import { createRunner, type Runner } from '../../../src/workers/runner';
+import { clockFrom } from '../../harness/clock';
 import { eventually } from '../../harness/firebreak';
 import { ALICE_OID, BOB_OID, CHANNELS_PATH, graphCalls, graphFor, ORGANIZER, SENDER, startEmulator, TEAM } from './setup';
 
@@ -21,6 +22,7 @@ import { ALICE_OID, BOB_OID, CHANNELS_PATH, graphCalls, graphFor, ORGANIZER, SEN
  */
 const ALICE: Person = { id: '29:alice', name: 'Alice Adams', aadObjectId: ALICE_OID };
 const BOB: Person = { id: '29:bob', name: 'Bob Brown', aadObjectId: BOB_OID };
+const DECLARED_AT = '2026-03-14T23:40:00.000Z';
 const ORIGIN = { id: '19:ops@thread.tacv2', serviceUrl: 'https://smba.example/emea/', tenantId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', isChannel: true };
 
 interface World {
@@ -29,6 +31,7 @@ interface World {
   incidents: Incidents;
   runner: Runner;
   posted: PostMessage['payload'][];
+  now: () => Date;
   declare(over?: Partial<DeclareIncident>): Promise<Incident>;
   settled(incident: Incident): Promise<Incident>;
 }
@@ -49,7 +52,8 @@ afterEach(async () => {
 
 async function start(opts: { roles?: string[]; addPlace?: boolean; mailWaitMs?: number; giveUpAfterMs?: number; crashBeforeRecordingChannel?: boolean } = {}): Promise<World> {
   const emulator = await startEmulator({ roles: opts.roles });
-  const now = () => new Date();
+  // 23:40 UTC: an hour's cadence puts the next update on the next day, which the texts must say.
+  const now = clockFrom(DECLARED_AT);
   let runner: Runner | undefined;
   const incidents = createIncidents(store, () => runner?.wake());
   let crash = opts.crashBeforeRecordingChannel ?? false;
@@ -90,6 +94,7 @@ async function start(opts: { roles?: string[]; addPlace?: boolean; mailWaitMs?: 
     incidents,
     runner,
     posted,
+    now,
     async declare(over = {}) {
       const outcome = await incidents.declare({
         type: 'DeclareIncident',
@@ -137,7 +142,8 @@ test('a declaration gets its channel, its bridge, the channel as a place, and on
     `Severity 2, phase 1. Bob Brown is incident commander. Coordinating via #inc-${incident.number}-checkout-api-returning-500s (${channel.webUrl}) and Meeting bridge (${meeting.joinWebUrl}).`,
     'p99 errors on /checkout since 10:02 UTC.',
     'No business liaison yet (expected from severity 2 upward).',
-    expect.stringMatching(/^Next update by \d\d:\d\d UTC\.$/),
+    // Severity 2: an update every hour, so the next is due after midnight, on another day than the declaration.
+    'Next update by 2026-03-15 00:40 UTC.',
   ]);
   expect(mails[0].to).toEqual(['incidents@contoso.test']);
 });
@@ -163,7 +169,7 @@ test('a private incident: private channel owned by commander and declarer; the m
   expect(incident.resources.channel?.status).toBe('ready');
   const [mail] = world.emulator.mailbox();
   expect(mail.subject).toBe(`INC-${incident.number}: private incident declared`);
-  expect(mail.body).toMatch(/^Severity 2, phase 1\. Bob Brown is incident commander\.\n\nDetails are shared with the people working on it\.\n\nNext update by \d\d:\d\d UTC\.$/);
+  expect(mail.body).toMatch(/^Severity 2, phase 1\. Bob Brown is incident commander\.\n\nDetails are shared with the people working on it\.\n\nNext update by 2026-03-15 00:40 UTC\.$/);
   expect(`${mail.subject} ${mail.body}`).not.toMatch(/credential|teams\.microsoft\.com/);
 });
 
@@ -231,7 +237,7 @@ test('in local mode the channel gets made and linked but does not become a place
 test('a severity change mails a follow-up carrying severity, phase, commander and the links to join', async () => {
   world = await start();
   const incident = await world.settled(await world.declare());
-  await world.incidents.run(incident.id, { type: 'ChangeSeverity', severity: 1, at: new Date().toISOString(), by: ALICE });
+  await world.incidents.run(incident.id, { type: 'ChangeSeverity', severity: 1, at: world.now().toISOString(), by: ALICE });
   const followUp = await eventually(() => world.emulator.mailbox().find((m) => m.subject.startsWith('Re:')), 'the follow-up mail');
   expect(followUp.subject).toBe(`Re: INC-${incident.number}: Checkout API returning 500s`);
   const [channel] = world.emulator.channels(TEAM);

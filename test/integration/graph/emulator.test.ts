@@ -75,8 +75,9 @@ test('a team id must be the group GUID, not the thread id', async () => {
 });
 
 test('list channels filters by displayName and refuses query options it does not support', async () => {
-  const found = await call('GET', `/v1.0/teams/${TEAM}/channels?$filter=${encodeURIComponent("displayName eq 'inc-7-taken'")}&$select=displayName`);
-  expect(found.body.value).toEqual([{ id: expect.stringMatching(/^19:/), displayName: 'inc-7-taken' }]);
+  expect((await call('POST', `/v1.0/teams/${TEAM}/channels`, { displayName: 'inc-8-listed' })).status).toBe(201);
+  const found = await call('GET', `/v1.0/teams/${TEAM}/channels?$filter=${encodeURIComponent("displayName eq 'inc-8-listed'")}&$select=displayName`);
+  expect(found.body.value).toEqual([{ id: expect.stringMatching(/^19:/), displayName: 'inc-8-listed' }]);
   expect((await call('GET', `/v1.0/teams/${TEAM}/channels?$top=1`)).status).toBe(400);
   expect((await call('GET', `/v1.0/teams/${TEAM}/channels?$filter=${encodeURIComponent("startswith(displayName,'inc')")}`)).status).toBe(400);
 });
