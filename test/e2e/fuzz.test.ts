@@ -104,32 +104,6 @@ describe('what the first fuzz run crashed on is now a 4xx naming the field', () 
   });
 });
 
-test(`${RUNS} generated activities: no turn crashes, no 5xx (seed ${SEED})`, async () => {
-  const target = await declared('Fuzz target');
-  const activities = fc.sample(fuzzActivity({ serviceUrl: channel.serviceUrl, conversationId: target.conversationId, incidentId: target.incidentId }), { numRuns: RUNS, seed: SEED });
-  const failures: { index: number; status: number; body: unknown }[] = [];
-  const statuses: Record<number, number> = {};
-  const sender = activitySender(firebreak.url, token, PARALLEL);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      for (let i = next++; i < activities.length; i = next++) {
-        const res = await sender.send(activities[i]);
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status >= 500) failures.push({ index: i, status: res.status, body: res.body });
-      }
-    }),
-  ).finally(() => sender.close());
-  const crashes = turnFailures();
-  if (failures.length || crashes.length) {
-    const show = failures.slice(0, 3).map((f) => `#${f.index} -> ${f.status} ${JSON.stringify(f.body)}\n${JSON.stringify(activities[f.index]).slice(0, 800)}`);
-    throw new Error(`replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}: ${failures.length} answers were 5xx, ${crashes.length} turns crashed (${JSON.stringify(statuses)})\n${show.join('\n')}\n${crashes.slice(0, 3).join('\n').slice(0, 2000)}`);
-  }
-  // Most of them reached the handlers: the run is not all 400s.
-  expect(statuses[200]).toBeGreaterThan(RUNS / 5);
-  expect((await fetch(`${firebreak.url}/healthz`)).status).toBe(200);
-}, 300_000);
-
 describe('the Drive notification endpoint', () => {
   let deployment: GoogleDeployment;
   let google: RunningFirebreak;
@@ -173,43 +147,79 @@ function notify(base: string, headers: Record<string, string>, body: string | un
   });
 }
 
-describe('afterwards every well-formed command still works and is answered', () => {
-  let incident: { conversationId: string; incidentId: string; thread: string };
-  const replyTo = async (text: string) => {
-    const before = channel.recorded.length;
-    const activity = channelMessage(text, { serviceUrl: channel.serviceUrl, thread: incident.thread });
-    expect((await send(activity)).status).toBe(200);
-    const reply = await eventually(() => channel.recorded.slice(before).find((r: Recorded) => r.conversationId === incident.conversationId && r.op !== 'update' && typeof r.activity.text === 'string'), `the answer to "${text}"`);
-    return readable(reply.activity.text) as string;
-  };
+describe(`${RUNS} generated activities (seed ${SEED})`, () => {
+  // The run happens first, whatever order the tests below are drawn in (npm test randomizes): each of them looks at
+  // the server after it.
+  let ran: { failures: { index: number; status: number; body: unknown }[]; statuses: Record<number, number>; show: (index: number) => string };
+  beforeAll(async () => {
+    const target = await declared('Fuzz target');
+    const activities = fc.sample(fuzzActivity({ serviceUrl: channel.serviceUrl, conversationId: target.conversationId, incidentId: target.incidentId }), { numRuns: RUNS, seed: SEED });
+    const failures: { index: number; status: number; body: unknown }[] = [];
+    const statuses: Record<number, number> = {};
+    const sender = activitySender(firebreak.url, token, PARALLEL);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        for (let i = next++; i < activities.length; i = next++) {
+          const res = await sender.send(activities[i]);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status >= 500) failures.push({ index: i, status: res.status, body: res.body });
+        }
+      }),
+    ).finally(() => sender.close());
+    ran = { failures, statuses, show: (i) => JSON.stringify(activities[i]).slice(0, 800) };
+  }, 300_000);
 
-  test('declare, sev, note, status, help', async () => {
-    incident = await declared('After the storm');
-    expect(await replyTo('sev 1')).toContain('Severity raised from 2 to 1 by Alice Adams.');
-    expect(await replyTo('note all clear on db-2')).toMatch(/^Added to the timeline of INC-\d+\.$/);
-    expect(await replyTo('status')).toMatch(/^INC-\d+: After the storm\. Severity 1, phase 1\. Alice Adams is incident commander\./);
-    expect(await replyTo('help')).toMatch(/^Firebreak commands/);
+  test('no turn crashes, no 5xx', async () => {
+    const { failures, statuses } = ran;
+    const crashes = turnFailures();
+    if (failures.length || crashes.length) {
+      const show = failures.slice(0, 3).map((f) => `#${f.index} -> ${f.status} ${JSON.stringify(f.body)}\n${ran.show(f.index)}`);
+      throw new Error(`replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}: ${failures.length} answers were 5xx, ${crashes.length} turns crashed (${JSON.stringify(statuses)})\n${show.join('\n')}\n${crashes.slice(0, 3).join('\n').slice(0, 2000)}`);
+    }
+    // Most of them reached the handlers: the run is not all 400s.
+    expect(statuses[200]).toBeGreaterThan(RUNS / 5);
+    expect((await fetch(`${firebreak.url}/healthz`)).status).toBe(200);
   });
 
-  test('a card button', async () => {
-    const press = invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'setPhase', data: { incidentId: incident.incidentId, phase: '2' } }, trigger: 'manual' }, opts(incident.thread));
-    const res = await send(press);
-    expect(res.status).toBe(200);
-    expect((res.body as any).value.body[0].text).toBe('Done. Everyone sees the change.');
-  });
+  describe('afterwards every well-formed command still works and is answered', () => {
+    const replyTo = async (incident: { conversationId: string; thread: string }, text: string) => {
+      const before = channel.recorded.length;
+      const activity = channelMessage(text, { serviceUrl: channel.serviceUrl, thread: incident.thread });
+      expect((await send(activity)).status).toBe(200);
+      const reply = await eventually(() => channel.recorded.slice(before).find((r: Recorded) => r.conversationId === incident.conversationId && r.op !== 'update' && typeof r.activity.text === 'string'), `the answer to "${text}"`);
+      return readable(reply.activity.text) as string;
+    };
 
-  test('the message extension: the form opens on a message, and submitting it declares', async () => {
-    const link = 'https://teams.microsoft.com/l/message/19:ops-channel@thread.tacv2/1700000000002';
-    const fetchTask = invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'message', messagePayload: { id: '1700000000002', body: { contentType: 'html', content: '<p>payments failing</p>' }, linkToMessage: link } }, opts());
-    const opened = await send(fetchTask);
-    expect(opened.status).toBe(200);
-    const form = (opened.body as any).task.value.card.content;
-    const { formId, sourceUrl } = form.actions[0].data;
-    const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data: { formId, sourceUrl, title: 'Payments failing', severity: '2', commander: ALICE.id } }, opts());
-    const answered = await send(submit);
-    expect((answered.body as any).task.value).toMatch(/^Declared INC-\d+: Payments failing\./);
-    const card = await eventually(() => channel.recorded.find((r) => r.conversationId === submit.conversation.id && r.activity.attachments), 'the card of the declared incident');
-    expect(JSON.stringify(card.activity.attachments[0].content)).toContain(`Declared from [this message](${link})`);
-    expect(turnFailures()).toEqual([]);
+    test('declare, sev, note, status, help', async () => {
+      const incident = await declared('After the storm');
+      expect(await replyTo(incident, 'sev 1')).toContain('Severity raised from 2 to 1 by Alice Adams.');
+      expect(await replyTo(incident, 'note all clear on db-2')).toMatch(/^Added to the timeline of INC-\d+\.$/);
+      expect(await replyTo(incident, 'status')).toMatch(/^INC-\d+: After the storm\. Severity 1, phase 1\. Alice Adams is incident commander\./);
+      expect(await replyTo(incident, 'help')).toMatch(/^Firebreak commands/);
+    });
+
+    test('a card button', async () => {
+      const incident = await declared('A button after the storm');
+      const press = invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'setPhase', data: { incidentId: incident.incidentId, phase: '2' } }, trigger: 'manual' }, opts(incident.thread));
+      const res = await send(press);
+      expect(res.status).toBe(200);
+      expect((res.body as any).value.body[0].text).toBe('Done. Everyone sees the change.');
+    });
+
+    test('the message extension: the form opens on a message, and submitting it declares', async () => {
+      const link = 'https://teams.microsoft.com/l/message/19:ops-channel@thread.tacv2/1700000000002';
+      const fetchTask = invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'message', messagePayload: { id: '1700000000002', body: { contentType: 'html', content: '<p>payments failing</p>' }, linkToMessage: link } }, opts());
+      const opened = await send(fetchTask);
+      expect(opened.status).toBe(200);
+      const form = (opened.body as any).task.value.card.content;
+      const { formId, sourceUrl } = form.actions[0].data;
+      const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data: { formId, sourceUrl, title: 'Payments failing', severity: '2', commander: ALICE.id } }, opts());
+      const answered = await send(submit);
+      expect((answered.body as any).task.value).toMatch(/^Declared INC-\d+: Payments failing\./);
+      const card = await eventually(() => channel.recorded.find((r) => r.conversationId === submit.conversation.id && r.activity.attachments), 'the card of the declared incident');
+      expect(JSON.stringify(card.activity.attachments[0].content)).toContain(`Declared from [this message](${link})`);
+      expect(turnFailures()).toEqual([]);
+    });
   });
 });

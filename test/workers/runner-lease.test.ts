@@ -15,6 +15,11 @@ beforeAll(async () => {
   store = await openStore('pglite:memory');
 }, 60_000);
 afterAll(async () => store.close());
+// Each test starts from an empty outbox, whichever ran before: a claim a test leaves (leased into 2030, or handed
+// back) would otherwise hold up another test's runner. Claimed far in the future so that every pending one is taken.
+beforeEach(async () => {
+  for (const e of await store.claimEffects('2100-01-01T00:00:00.000Z', 1000, 1)) await store.failEffect(e, 'left by an earlier test', now().toISOString());
+});
 
 async function declare(id: string) {
   let wake = () => undefined as void;
