@@ -1,6 +1,6 @@
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { freshPostgresUrl } from './databases';
+import { backends, freshPostgresUrl } from './databases';
 
 /**
  * Two replicas' stores on one database: PostgreSQL gets two connection pools on a fresh database; the embedded store
@@ -14,4 +14,23 @@ export async function twoReplicas(backend: 'pglite' | 'postgres'): Promise<{ sto
   const url = await freshPostgresUrl();
   const stores: [Store, Store] = [await openStore(url), await openStore(url)];
   return { stores, close: async () => void (await Promise.all(stores.map((s) => s.close()))) };
+}
+
+/**
+ * `describe.each(backends())` for two replicas: the suite runs once per store backend; on a backend this machine
+ * lacks, it says so and runs nothing. `stores()` gives the two replicas' stores inside the tests.
+ */
+export function onTwoReplicas(title: string, suite: (stores: () => [Store, Store], backend: 'pglite' | 'postgres') => void): void {
+  describe.each(backends())(`${title} on $name`, ({ name, available }) => {
+    if (!available) {
+      test.todo(`PostgreSQL is not available on this machine: the ${name} half is skipped`);
+      return;
+    }
+    let replicas: Awaited<ReturnType<typeof twoReplicas>> | undefined;
+    beforeAll(async () => {
+      replicas = await twoReplicas(name);
+    }, 60_000);
+    afterAll(() => replicas?.close());
+    suite(() => replicas!.stores, name);
+  });
 }

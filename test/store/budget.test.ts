@@ -1,27 +1,15 @@
 import { createWriteBudget } from '../../src/google/write-budget';
 import type { Store } from '../../src/store/store';
-import { backends } from '../harness/databases';
-import { twoReplicas } from '../harness/replicas';
+import { onTwoReplicas } from '../harness/replicas';
 import { eventually } from '../harness/firebreak';
 
 /** The Docs write budget, shared by every replica through the store. A fake clock: counts, not wall-clock thresholds. */
-describe.each(backends())('shared budget on $name', ({ name, available }) => {
-  if (!available) {
-    test.todo(`PostgreSQL is not available on this machine: the ${name} half is skipped`);
-    return;
-  }
-  let replicas: Awaited<ReturnType<typeof twoReplicas>>;
-  let stores: [Store, Store];
-  beforeAll(async () => {
-    replicas = await twoReplicas(name);
-    stores = replicas.stores;
-  }, 60_000);
-  afterAll(() => replicas?.close());
+onTwoReplicas('shared budget', (replicaStores, name) => {
 
   test('two replicas draw on one bucket: together they get the burst, then one write per 60/perMinute seconds', async () => {
     let t = Date.parse('2026-03-15T00:00:00.000Z');
     const opts = { name: `${name}:docs:incidents@example.com`, perMinute: 60, burst: 3, now: () => t };
-    const [a, b] = [createWriteBudget(stores[0].budgets, opts), createWriteBudget(stores[1].budgets, opts)];
+    const [a, b] = [createWriteBudget(replicaStores()[0].budgets, opts), createWriteBudget(replicaStores()[1].budgets, opts)];
     const got: string[] = [];
     await Promise.all([a.take().then(() => got.push('a1')), b.take().then(() => got.push('b1')), a.take().then(() => got.push('a2'))]);
     expect(got).toHaveLength(3);
@@ -38,10 +26,10 @@ describe.each(backends())('shared budget on $name', ({ name, available }) => {
   test('a write taken but not made is given back to every replica', async () => {
     const t = Date.parse('2026-03-15T01:00:00.000Z');
     const bucket = `${name}:docs:refund@example.com`;
-    const a = createWriteBudget(stores[0].budgets, { name: bucket, perMinute: 60, burst: 1, now: () => t });
+    const a = createWriteBudget(replicaStores()[0].budgets, { name: bucket, perMinute: 60, burst: 1, now: () => t });
     await a.take();
-    expect(await stores[1].budgets.take(bucket, 60, 1, t)).toBe(1000); // empty for the other replica too
+    expect(await replicaStores()[1].budgets.take(bucket, 60, 1, t)).toBe(1000); // empty for the other replica too
     a.refund();
-    await eventually(async () => ((await stores[1].budgets.take(bucket, 60, 1, t)) === 0 ? true : undefined), 'the refunded write');
+    await eventually(async () => ((await replicaStores()[1].budgets.take(bucket, 60, 1, t)) === 0 ? true : undefined), 'the refunded write');
   });
 });

@@ -5,8 +5,7 @@ import type { Store } from '../../../src/store/store';
 import { createDocPace } from '../../../src/workers/timeline/pace';
 import { createWatcher, type Watcher } from '../../../src/workers/timeline/watcher';
 import { declareCommand, sam } from '../../domain/fixtures';
-import { backends } from '../../harness/databases';
-import { twoReplicas } from '../../harness/replicas';
+import { onTwoReplicas } from '../../harness/replicas';
 import { FAST, googleWorld, incident, type GoogleWorld } from '../../integration/google/setup';
 
 /**
@@ -19,24 +18,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => world?.close());
 
-describe.each(backends())('on $name', ({ name, available }) => {
-  if (!available) {
-    test.todo(`PostgreSQL is not available on this machine: the ${name} half is skipped`);
-    return;
-  }
-  let replicas: Awaited<ReturnType<typeof twoReplicas>>;
-  let stores: [Store, Store];
-  beforeAll(async () => {
-    replicas = await twoReplicas(name);
-    stores = replicas.stores;
-  }, 60_000);
-  afterAll(() => replicas?.close());
-
+onTwoReplicas('one watch channel per doc', (replicaStores, name) => {
   let n = 0;
   async function incidentWithDoc(): Promise<{ id: string; docId: string }> {
     const id = `${name}-watch-${++n}`;
     const doc = await world.docs.create(incident(500 + n));
-    const incidents = createIncidents(stores[0]);
+    const incidents = createIncidents(replicaStores()[0]);
     const { number, ...declare } = declareCommand({ incidentId: id, provisioning: ['doc'] });
     void number;
     await incidents.declare(declare);
@@ -60,18 +47,18 @@ describe.each(backends())('on $name', ({ name, available }) => {
 
   test('both replicas tracking a doc at once open one push channel', async () => {
     const { id, docId } = await incidentWithDoc();
-    const [a, b] = [replica(stores[0]), replica(stores[1])];
+    const [a, b] = [replica(replicaStores()[0]), replica(replicaStores()[1])];
     a.start();
     b.start();
     await Promise.all([a.track(id), b.track(id), a.track(id), b.track(id)]);
     await Promise.all([a.stop(), b.stop()]);
     expect(world.sandbox.channels().filter((c) => c.fileId === docId)).toHaveLength(1);
-    expect(await stores[0].timeline.channels(id)).toHaveLength(1);
+    expect(await replicaStores()[0].timeline.channels(id)).toHaveLength(1);
   });
 
   test('a push channel Drive refused is not asked for again by the other replica either, until the back-off is over', async () => {
     const { id } = await incidentWithDoc();
-    const [a, b] = [replica(stores[0]), replica(stores[1])];
+    const [a, b] = [replica(replicaStores()[0]), replica(replicaStores()[1])];
     a.start();
     b.start();
     const before = watchCalls().length;
@@ -80,6 +67,6 @@ describe.each(backends())('on $name', ({ name, available }) => {
     await b.track(id);
     await Promise.all([a.stop(), b.stop()]);
     expect(watchCalls().length - before).toBe(1);
-    expect(await stores[0].timeline.channels(id)).toEqual([]);
+    expect(await replicaStores()[0].timeline.channels(id)).toEqual([]);
   });
 });
