@@ -9,14 +9,14 @@ import type { Sql, SqlTx } from './sql';
  */
 export function wellFormedSql(sql: Sql): Sql {
   return {
-    query: (text, params) => sql.query(text, clean(text, params)),
+    query: (text, params, opts) => sql.query(text, clean(text, params), opts),
     transaction: (fn) => sql.transaction((tx) => fn(wellFormedTx(tx))),
     close: () => sql.close(),
   };
 }
 
 function wellFormedTx(tx: SqlTx): SqlTx {
-  return { query: (text, params) => tx.query(text, clean(text, params)) };
+  return { query: (text, params, opts) => tx.query(text, clean(text, params), opts) };
 }
 
 function clean(text: string, params: unknown[] | undefined): unknown[] | undefined {
