@@ -37,10 +37,12 @@ export interface TimelineStore {
   channels(incidentId?: string): Promise<WatchChannel[]>;
   channelStopped(id: string, now: string): Promise<void>;
   /**
-   * Takes the right to open this incident's push channel until `until`, for all replicas: false while another
-   * holder's claim runs. The holder may take it again (to extend it, as a back-off after Drive refused).
+   * Takes the right to open this incident's push channel until `until`, for all replicas: false while a claim runs,
+   * whoever holds it (a back-off holds back the replica that was refused too).
    */
   claimWatch(incidentId: string, holder: string, now: string, until: string): Promise<boolean>;
+  /** Keeps the holder's claim until `until`: after Drive refused, no replica asks again before then. */
+  holdWatch(incidentId: string, holder: string, until: string): Promise<void>;
   /** Ends a claim early (the channel is open); a claim not released runs out by itself. */
   releaseWatch(incidentId: string, holder: string): Promise<void>;
 }
@@ -113,11 +115,14 @@ export function createTimelineStore(sql: Sql): TimelineStore {
     async claimWatch(incidentId, holder, now, until) {
       const rows = await sql.query(
         `INSERT INTO watch_claims (incident_id, holder, until) VALUES ($1, $2, $4)
-         ON CONFLICT (incident_id) DO UPDATE SET holder = $2, until = $4 WHERE watch_claims.until <= $3 OR watch_claims.holder = $2
+         ON CONFLICT (incident_id) DO UPDATE SET holder = $2, until = $4 WHERE watch_claims.until <= $3
          RETURNING incident_id`,
         [incidentId, holder, now, until],
       );
       return rows.length === 1;
+    },
+    async holdWatch(incidentId, holder, until) {
+      await sql.query('UPDATE watch_claims SET until = $3 WHERE incident_id = $1 AND holder = $2', [incidentId, holder, until]);
     },
     async releaseWatch(incidentId, holder) {
       await sql.query('DELETE FROM watch_claims WHERE incident_id = $1 AND holder = $2', [incidentId, holder]);

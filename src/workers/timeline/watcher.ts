@@ -166,7 +166,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       const granted = await opts.timeline.watch(docId, { id, token, address: push.address(), expiration: Date.now() + push.watchMs });
       await opts.store.timeline.addChannel({ id, incidentId: incident.id, docId, resourceId: granted.resourceId, token, expiration: granted.expiration });
     } catch (err) {
-      await opts.store.timeline.claimWatch(incident.id, holder, iso(), new Date(at + WATCH_RETRY_MS).toISOString());
+      await opts.store.timeline.holdWatch(incident.id, holder, new Date(at + WATCH_RETRY_MS).toISOString());
       opts.log.warn('Drive push for the incident doc is unavailable; polling alone', { incident: incident.id, error: describe(err) });
       return;
     }

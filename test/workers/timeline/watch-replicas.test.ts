@@ -56,15 +56,18 @@ onTwoReplicas('one watch channel per doc', (replicaStores, name) => {
     expect(await replicaStores()[0].timeline.channels(id)).toHaveLength(1);
   });
 
-  test('a push channel Drive refused is not asked for again by the other replica either, until the back-off is over', async () => {
+  test('a push channel Drive refused is not asked for again, by the refused replica or the other, until the back-off is over', async () => {
     const { id } = await incidentWithDoc();
     const [a, b] = [replica(replicaStores()[0]), replica(replicaStores()[1])];
     a.start();
     b.start();
     const before = watchCalls().length;
-    world.sandbox.fault({ match: 'drive.files.watch', status: 400, times: 1 });
+    world.sandbox.fault({ match: 'drive.files.watch', status: 400 });
+    await a.track(id);
     await a.track(id);
     await b.track(id);
+    await a.tick();
+    world.sandbox.fault(undefined);
     await Promise.all([a.stop(), b.stop()]);
     expect(watchCalls().length - before).toBe(1);
     expect(await replicaStores()[0].timeline.channels(id)).toEqual([]);
