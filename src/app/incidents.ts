@@ -17,6 +17,8 @@ export interface RunOptions {
    * The claimed effect whose result this command records: it completes with the commit. When its lease no longer
    * holds (the attempt ran too long and was retried elsewhere) nothing is written and LeaseLost is thrown.
    */
+  /** An effect attempt recording a first fact (not its last): nothing is written once its claim has lapsed. */
+  underLease?: Claim;
   completesEffect?: Claim;
 }
 
@@ -59,6 +61,7 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
       effects: react(decision, next),
       inboundKey: opts.inboundKey,
       completesEffect: opts.completesEffect,
+      underLease: opts.underLease,
       now: command.at,
     });
     if (!result.ok) return failed(result, opts);
@@ -67,7 +70,7 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
   }
 
   function failed(result: Exclude<CommitResult, { ok: true }>, opts: RunOptions): Outcome | 'conflict' {
-    if (result.reason === 'lease-lost') throw new LeaseLost(opts.completesEffect!.id);
+    if (result.reason === 'lease-lost') throw new LeaseLost((opts.completesEffect ?? opts.underLease)!.id);
     return result.reason === 'duplicate' ? { kind: 'duplicate' } : 'conflict';
   }
 

@@ -52,7 +52,7 @@ export interface EffectsStore {
 }
 
 export function createEffectsStore(sql: Sql): EffectsStore {
-  const settle = async (text: string, params: unknown[], urgent = false) => (await sql.query(`${text} RETURNING id`, params, { urgent })).length === 1;
+  const settle = async (text: string, params: unknown[]) => (await sql.query(`${text} RETURNING id`, params)).length === 1;
   return {
     async claimEffects(now, limit, leaseMs) {
       const rows = await sql.query<EffectRow & { lease: string }>(
@@ -67,9 +67,9 @@ export function createEffectsStore(sql: Sql): EffectsStore {
       );
       return rows.map((r) => ({ ...toEffect(r), lease: r.lease })).sort((a, b) => Number(a.id) - Number(b.id));
     },
-    completeEffect(claim, now) {
+    async completeEffect(claim, now) {
       // Urgent: a message just posted is unrecorded until this commits (see pglite.ts).
-      return settle(`UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2`, [claim.id, claim.lease, now], true);
+      return (await sql.query(COMPLETE, [claim.id, claim.lease, now], { urgent: true })).length === 1;
     },
     retryEffect(claim, error, notBefore) {
       return settle('UPDATE effects SET last_error = $3, not_before = $4, claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2', [
@@ -109,14 +109,16 @@ export function createEffectsStore(sql: Sql): EffectsStore {
   };
 }
 
+const COMPLETE = `UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2 RETURNING id`;
+
 /** Completes the effect whose result a commit records, in the commit's transaction; false when the claim is gone. */
 export async function completeInCommit(tx: SqlTx, claim: Claim, now: string): Promise<boolean> {
-  const rows = await tx.query(`UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2 RETURNING id`, [
-    claim.id,
-    claim.lease,
-    now,
-  ]);
-  return rows.length === 1;
+  return (await tx.query(COMPLETE, [claim.id, claim.lease, now])).length === 1;
+}
+
+/** Whether a claim is still current, holding the effect's row until the commit ends (so it can't change meanwhile). */
+export async function leaseHeld(tx: SqlTx, claim: Claim): Promise<boolean> {
+  return (await tx.query('SELECT id FROM effects WHERE id = $1 AND lease = $2 AND done_at IS NULL FOR UPDATE', [claim.id, claim.lease])).length === 1;
 }
 
 const EFFECT_COLUMNS = 'id::text AS id, kind, key, incident_id, payload, not_before, attempts, last_error, outcome, created_at';

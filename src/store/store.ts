@@ -1,7 +1,7 @@
 import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
 import type { Effect } from '../domain/react';
 import { createBudgetStore, type BudgetStore } from './budget-store';
-import { completeInCommit, createEffectsStore, type Claim, type EffectsStore } from './effects-store';
+import { completeInCommit, createEffectsStore, leaseHeld, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
@@ -22,6 +22,11 @@ export interface Commit {
    * The effect whose result these events record, with the lease it was claimed with: it is marked done in the same
    * transaction, and the commit is refused whole ('lease-lost') when the claim is no longer current.
    */
+  /**
+   * An effect attempt making this commit without completing the effect (a first fact of several): refused whole
+   * ('lease-lost') when the attempt's claim is no longer current.
+   */
+  underLease?: Claim;
   completesEffect?: Claim;
   now: string;
 }
@@ -219,6 +224,7 @@ async function writeCommit(tx: SqlTx, c: Commit): Promise<void> {
       [effect.key, effect.kind, effect.incidentId, JSON.stringify(effect.payload), effect.notBefore ?? c.now, c.now],
     );
   }
+  if (c.underLease && !(await leaseHeld(tx, c.underLease))) throw new Rollback('lease-lost');
   if (c.completesEffect && !(await completeInCommit(tx, c.completesEffect, c.now))) throw new Rollback('lease-lost');
 }
 

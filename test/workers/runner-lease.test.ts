@@ -148,3 +148,20 @@ test('stopping with a grace period hands back what is still running: aborted, an
   const again = (await store.claimEffects(now().toISOString(), 100, 60_000)).find((e) => e.id === effect.id);
   expect(again).toBeDefined(); // no waiting for the lease to run out
 });
+
+test('a first fact recorded under a lease (not completing the effect) is refused whole once the claim has lapsed', async () => {
+  const incidents = await declare('lease-6');
+  const at = '2030-03-01T00:00:00.000Z';
+  const first = (await store.claimEffects(at, 100, 1_000)).find((e) => e.incidentId === 'lease-6')!;
+  const second = (await store.claimEffects('2030-03-01T00:00:02.000Z', 100, 60_000)).find((e) => e.id === first.id)!;
+  const ready = (url: string) => ({ type: 'RecordResourceReady', resource: 'channel', url, label: '#inc', at, by: SYSTEM }) as const;
+
+  await expect(incidents.run('lease-6', ready('https://teams.example/late'), { underLease: first })).rejects.toBeInstanceOf(LeaseLost);
+  expect((await store.load('lease-6'))!.resources.channel).toBeUndefined();
+
+  expect((await incidents.run('lease-6', ready('https://teams.example/current'), { underLease: second })).kind).toBe('changed');
+  expect((await store.load('lease-6'))!.resources.channel?.url).toBe('https://teams.example/current');
+  // Recorded under the lease, not completed by it: the effect is still this attempt's to settle.
+  expect((await store.effects({ incidentId: 'lease-6' })).find((e) => e.id === second.id)).toMatchObject({ outcome: null });
+  expect(await store.completeEffect(second, at)).toBe(true);
+});

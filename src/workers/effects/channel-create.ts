@@ -50,7 +50,7 @@ export function channelCreate(deps: ChannelCreateDeps) {
     await deps.incidents.run(
       incident.id,
       { type: 'RecordResourceReady', resource: 'channel', url: channel.webUrl, label: `#${channel.name}`, at, by: SYSTEM },
-      deps.addPlace ? {} : { completesEffect: effect },
+      deps.addPlace ? { underLease: effect } : { completesEffect: effect },
     );
     if (!deps.addPlace) return;
     await deps.incidents.run(incident.id, { type: 'AddPlace', conversation: placeOf(incident, channel.id), at, by: SYSTEM }, { completesEffect: effect });

@@ -39,13 +39,15 @@ export function timelineSync(deps: TimelineSyncDeps) {
       const known = await deps.store.timeline.rows(id);
       const wanted = wantedRows(incident, entries, known, deps.maxChars);
       const changing = wanted.filter((w) => known.get(w.key)?.text !== w.entry || known.get(w.key)?.struck !== w.struck);
+      // An attempt the runner gave up on (its lease about to lapse) writes nothing more: the retry does it all.
+      signal.throwIfAborted();
       await deps.store.timeline.markPending(id, changing.map((w) => ({ key: w.key, text: w.entry })), at());
       let result;
       try {
         result = await deps.timeline.sync(docId, wanted, signal);
       } catch (err) {
         if (failureKind(err) !== 'not-found') throw err;
-        await deps.incidents.run(id, { type: 'RecordDocLost', detail: describe(err), at: at(), by: SYSTEM });
+        await deps.incidents.run(id, { type: 'RecordDocLost', detail: describe(err), at: at(), by: SYSTEM }, { underLease: effect });
         return;
       }
       if (result.written.length) deps.pace.wrote(id);
@@ -55,6 +57,7 @@ export function timelineSync(deps: TimelineSyncDeps) {
       for (const [key, text] of result.present) {
         if (byKey.has(key) && known.get(key)?.text == null && !result.written.includes(key)) saved.push({ key, text, struck: byKey.get(key)!.struck });
       }
+      signal.throwIfAborted();
       await deps.store.timeline.saveRows(id, saved, at());
       // The watcher need not read back a revision that is only this write.
       if (result.revisionId && (await deps.store.timeline.revision(id)) === result.readRevisionId) {
