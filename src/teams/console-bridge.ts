@@ -18,17 +18,24 @@ interface Scope {
 
 const scope = new AsyncLocalStorage<Scope>();
 const LEVELS = { error: 'error', warn: 'warn', log: 'info', info: 'info', debug: 'debug' } as const;
-let installed = false;
+/** Where console output goes outside a request (a proactive post by the outbox, a timer). */
+let fallback: Logger | undefined;
 
-function install(): void {
-  if (installed) return;
-  installed = true;
+/**
+ * Sends the process's console output through the JSON logger from now on: within `capture`, collected for the
+ * request's log line; anywhere else, one line of its own. Firebreak's own code logs through the logger; only its
+ * libraries (botbuilder above all) write to the console. Called once by the Teams endpoint; a later call changes
+ * the logger.
+ */
+export function bridgeConsole(log: Logger): void {
+  const first = !fallback;
+  fallback = log;
+  if (!first) return;
   for (const method of Object.keys(LEVELS) as (keyof typeof LEVELS)[]) {
-    const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
       const s = scope.getStore();
-      if (!s) return original(...args);
       const text = oneLine(args);
+      if (!s) return fallback![LEVELS[method]]('a library wrote to the console', { text });
       // A promise started inside a request can write after it was answered: log it rather than lose it.
       if (s.open) s.said.push(text);
       else s.log[LEVELS[method]]('botbuilder wrote to the console', { text });
@@ -38,7 +45,7 @@ function install(): void {
 
 /** Runs `fn` with botbuilder's console output collected into `said` instead of printed. */
 export async function capture<T>(log: Logger, fn: () => Promise<T>): Promise<{ said: string[] } & ({ ok: true; value: T } | { ok: false; error: unknown })> {
-  install();
+  bridgeConsole(log);
   const s: Scope = { said: [], open: true, log };
   try {
     const value = await scope.run(s, fn);

@@ -2,7 +2,7 @@ import { CloudAdapter, type Activity, type ActivityHandler } from 'botbuilder';
 import type { BotConfig } from '../config';
 import type { Logger } from '../log';
 import { createBotAuthentication } from './auth';
-import { capture } from './console-bridge';
+import { bridgeConsole, capture } from './console-bridge';
 import { InboundRefused } from './inbound-checks';
 import { validateActivity } from './validate';
 
@@ -31,6 +31,7 @@ const ANSWER: Record<InboundRefused['status'], (reason: string) => string> = {
  * goes through the JSON logger.
  */
 export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, log: Logger) {
+  bridgeConsole(log);
   const adapter = new FirebreakAdapter(createBotAuthentication(bot));
   const loggedTurnErrors = new WeakSet<object>();
   adapter.onTurnError = async (context, error) => {
