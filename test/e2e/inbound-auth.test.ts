@@ -84,7 +84,9 @@ describe('a request for a channel Firebreak does not serve is refused before any
 
   test('AseChannel, emulator, webchat, a missing channelId, skill and Emulator tokens: refused, no connection opened; then a Teams activity fetches the keys from the configured issuer only', async () => {
     const cases: [string, object, string | undefined][] = [
-      ['AseChannel', { ...message(s, 'declare sev2 from ASE'), channelId: 'AseChannel' }, token(s, { issuer: EMULATOR_ISSUER, claims: { ver: '1.0', appid: APP_ID } })],
+      // A token every later check would take: only the channel check can refuse it (on main it fetched Microsoft's metadata).
+      ['AseChannel', { ...message(s, 'declare sev2 from ASE'), channelId: 'AseChannel' }, token(s)],
+      ['AseChannel with an Emulator token', { ...message(s, 'declare sev2 from ASE'), channelId: 'AseChannel' }, token(s, { issuer: EMULATOR_ISSUER, claims: { ver: '1.0', appid: APP_ID } })],
       ['emulator', { ...message(s, 'declare sev2 from the emulator'), channelId: 'emulator' }, token(s)],
       ['webchat', { ...message(s, 'declare sev2 from webchat'), channelId: 'webchat' }, token(s)],
       ['no channelId', { ...message(s, 'declare sev2 without a channel'), channelId: undefined }, token(s)],
@@ -93,10 +95,13 @@ describe('a request for a channel Firebreak does not serve is refused before any
       ['an AseChannel token on msteams', message(s, 'declare sev2 ASE token'), token(s, { issuer: 'https://login.microsoftonline.com/botframework.com/v2.0', claims: { ver: '2.0', azp: APP_ID } })],
     ];
     const answers: [string, number | 'refused'][] = [];
+    const statuses: Record<string, number> = {};
     for (const [name, activity, bearer] of cases) {
       const { status } = await post(s.firebreak.url, activity, bearer);
+      statuses[name] = status;
       answers.push([name, [400, 401, 403].includes(status) ? 'refused' : status]);
     }
+    expect([statuses.AseChannel, statuses.emulator, statuses.webchat]).toEqual([403, 403, 403]); // the channel check
     expect(connections(s).filter((c) => c.netGuard === 'blocked')).toEqual([]);
     expect(answers).toEqual(cases.map(([name]) => [name, 'refused']));
     expect(connections(s)).toEqual([]);
