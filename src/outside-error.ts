@@ -13,6 +13,8 @@ export class OutsideError extends Error {
     message: string,
     /** Seconds the outside system asked us to wait (Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** The HTTP status the outside system answered with; none when no answer came (a timeout, a dropped connection). */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'OutsideError';
@@ -22,6 +24,14 @@ export class OutsideError extends Error {
 /** Errors nobody classified are treated as retryable: losing work is worse than retrying it. */
 export function failureKind(err: unknown): FailureKind {
   return err instanceof OutsideError ? err.kind : 'retryable';
+}
+
+/**
+ * The outside system answered that it did not do it: a 4xx (429 included) is a refusal before anything happened. A 5xx
+ * or no answer at all leaves it unknown whether the request took effect.
+ */
+export function refusedOutright(err: unknown): boolean {
+  return err instanceof OutsideError && err.status !== undefined && err.status >= 400 && err.status < 500;
 }
 
 export function describe(err: unknown): string {

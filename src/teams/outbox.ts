@@ -109,11 +109,11 @@ export function classify(err: unknown): OutsideError {
   const message = `Teams connector: ${status ? `HTTP ${status}` : e.code ?? 'network error'} ${e.message ?? ''}`.trim();
   if (status === 429 || (status !== undefined && status >= 500) || status === undefined) {
     const retryAfter = Number(e.response?.headers?.get?.('retry-after'));
-    return new OutsideError('retryable', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    return new OutsideError('retryable', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, status);
   }
-  if (status === 404) return new OutsideError('not-found', message);
-  if (status === 412) return new OutsideError('conflict', message);
-  return new OutsideError('permanent', message);
+  if (status === 404) return new OutsideError('not-found', message, undefined, status);
+  if (status === 412) return new OutsideError('conflict', message, undefined, status);
+  return new OutsideError('permanent', message, undefined, status);
 }
 
 /** Subject in bold, one paragraph per line; user text escaped so it can't format, link or mention. */

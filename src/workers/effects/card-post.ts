@@ -3,7 +3,7 @@ import type { PostCard } from '../../domain/react';
 import type { Logger } from '../../log';
 import type { ClaimedEffect, Store } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
-import { OutsideError } from '../../outside-error';
+import { OutsideError, refusedOutright } from '../../outside-error';
 import { SYSTEM } from './system';
 
 type Posted = { postedIn: string; activityId: string; renderedVersion: number };
@@ -28,7 +28,12 @@ export function cardPost(deps: { store: Store; incidents: Incidents; teams: Team
     if (!posted) {
       if (posting) deps.log?.warn('a card post was interrupted; posting again may show the card twice', { effect: effect.key, interrupted: posting });
       await deps.store.noteEffectProgress(effect, { posting: (posting ?? 0) + 1 });
-      posted = { ...(await deps.teams.postCard(incident, conversation, signal)), renderedVersion: incident.version };
+      const card = await deps.teams.postCard(incident, conversation, signal).catch(async (err) => {
+        // Refused outright (429, 4xx): no card went out, so the next attempt is not an interrupted one.
+        if (refusedOutright(err)) await deps.store.noteEffectProgress(effect, { posting: posting ?? 0 });
+        throw err;
+      });
+      posted = { ...card, renderedVersion: incident.version };
       await deps.store.noteEffectProgress(effect, { posted });
     }
     await deps.incidents.run(
