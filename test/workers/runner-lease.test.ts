@@ -5,6 +5,7 @@ import { LeaseLost, type Store } from '../../src/store/store';
 import { createRunner, type EffectHandler } from '../../src/workers/runner';
 import { SYSTEM } from '../../src/workers/effects/system';
 import { declareCommand } from '../domain/fixtures';
+import { eventually } from '../harness/firebreak';
 
 /** Leases: an attempt that runs past its time is aborted, and nothing it does afterwards counts. */
 let store: Store;
@@ -91,7 +92,7 @@ test('a late result is discarded: the attempt that lost its lease can neither re
   expect(timedOut).toMatchObject({ outcome: 'done', attempts: 2 });
   open();
   await runner.drain();
-  await new Promise((r) => setTimeout(r, 10));
+  await eventually(() => (late.length ? true : undefined), "the late attempt's answer");
 
   expect(late).toHaveLength(1);
   expect(late[0]).toBeInstanceOf(LeaseLost);
