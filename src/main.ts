@@ -39,6 +39,9 @@ import { reportGiveUp } from './workers/give-up';
 import { createRunner, exponentialBackoff } from './workers/runner';
 import { onePerIncident } from './workers/serial';
 
+/** How long effects under way at shutdown may finish before they are handed back (SIGTERM must end within 10 s). */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 export interface Firebreak {
   url: string;
   /** Local mode: the add-on's token issuer, to sign sidebar requests to this process (the sandbox doc view). */
@@ -167,7 +170,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await watcher?.stop();
-      await runner.stop();
+      // Attempts still running after the grace period are aborted and their claims handed back for another replica.
+      await runner.stop({ graceMs: SHUTDOWN_GRACE_MS });
       await store.close();
       await localGraph?.emulator.close();
       await google?.close();
