@@ -98,7 +98,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
-        'doc.fill': onePerIncident(docFill({ store, docs: google.docs })),
+        'doc.fill': onePerIncident(docFill({ store, incidents, docs: google.docs, now })),
         'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
       }),
     },

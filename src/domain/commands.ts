@@ -1,4 +1,4 @@
-import type { Conversation, IncidentEvent, Person, ResourceKind, RoleName } from './incident';
+import type { Conversation, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
 export interface Base {
@@ -131,6 +131,13 @@ export interface RecordDocLost extends Base {
   type: 'RecordDocLost';
   detail: string;
 }
+/** People of a private incident the doc could not be shared with, as the doc effect found them (told once each). */
+export interface RecordDocNotShared extends Base {
+  type: 'RecordDocNotShared';
+  people: NotShared[];
+  /** The doc they cannot open, for the people who can share it with them. */
+  url: string;
+}
 
 export type Command =
   | DeclareIncident
@@ -152,7 +159,8 @@ export type Command =
   | RecordMailFailed
   | RecordDocRow
   | RecordDocRowEdit
-  | RecordDocLost;
+  | RecordDocLost
+  | RecordDocNotShared;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C

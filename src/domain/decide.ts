@@ -136,6 +136,17 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'RecordDocLost':
       if (state.resources.doc?.status !== 'ready') return [];
       return [{ type: 'DocLost', detail: command.detail, at, by }];
+    case 'RecordDocNotShared': {
+      // Told once per person (and again only if why changed: an email found later makes sharing by hand possible).
+      const told = { ...state.docNotShared };
+      const events: IncidentEvent[] = [];
+      for (const { person, reason } of command.people) {
+        if (told[person.id] === reason) continue;
+        told[person.id] = reason;
+        events.push({ type: 'DocNotShared', person, reason, url: command.url, at, by });
+      }
+      return events;
+    }
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
@@ -156,7 +167,7 @@ function clipText(text: string, max: number): string {
 
 /** Facts reported by Firebreak's own workers; they are recorded even after resolution. */
 function isSystemFact(command: Command): boolean {
-  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed', 'RecordDocLost'].includes(command.type) || command.type.startsWith('RecordResource');
+  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed', 'RecordDocLost', 'RecordDocNotShared'].includes(command.type) || command.type.startsWith('RecordResource');
 }
 
 function declare(command: DeclareIncident, state: Incident | null): Decision {

@@ -1,4 +1,4 @@
-import type { Conversation, Person, Phase, ResourceKind, RoleName, Severity } from './values';
+import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
 export interface Base {
@@ -143,6 +143,13 @@ export interface DocLost extends Base {
   type: 'DocLost';
   detail: string;
 }
+/** A system fact: the private incident's doc could not be shared with one of its people; they are told once. */
+export interface DocNotShared extends Base {
+  type: 'DocNotShared';
+  person: Person;
+  reason: NotSharedReason;
+  url: string;
+}
 
 export type IncidentEvent =
   | IncidentDeclared
@@ -164,6 +171,7 @@ export type IncidentEvent =
   | MailFailed
   | DocRowAdded
   | DocRowEdited
-  | DocLost;
+  | DocLost
+  | DocNotShared;
 
 export type EventType = IncidentEvent['type'];

@@ -1,5 +1,5 @@
 import type { IncidentEvent } from './events';
-import type { Conversation, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
+import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
 export type * from './values';
@@ -60,6 +60,8 @@ export interface Incident {
   recorded: Record<string, { deleted: boolean }>;
   /** Timeline entries' texts as last changed in the doc, by entry id (so one edit is recorded once). */
   docTexts?: Record<string, string>;
+  /** People of a private incident told they could not be given its doc, by person id, with why (told once each). */
+  docNotShared?: Record<string, NotSharedReason>;
   /** Number of events applied. */
   version: number;
 }
@@ -156,6 +158,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return { ...next, docTexts: { ...state.docTexts, [event.entryId]: event.text } };
     case 'DocLost':
       return { ...next, resources: { ...state.resources, doc: { ...state.resources.doc, status: 'failed', detail: event.detail } } };
+    case 'DocNotShared':
+      return { ...next, docNotShared: { ...state.docNotShared, [event.person.id]: event.reason } };
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next

@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent, ResourceKind } from './incident';
+import type { Incident, IncidentEvent, NotSharedReason, Person, ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
 import { ROLE_LABEL } from './vocabulary';
 
@@ -202,6 +202,27 @@ export function docLostMessage(incident: Incident, detail: string): Message {
     subject: `${incidentLabel(incident)}: Firebreak can no longer write to the incident doc`,
     lines: [detail, 'The full timeline is still recorded here and by Firebreak; nothing said is lost. Restore the doc or share it again with Firebreak (as an editor) and Firebreak takes it up again by itself, catching up the timeline; or keep the timeline in this conversation.'],
   };
+}
+
+/**
+ * Someone of a private incident who cannot open its doc, why, and what to do. The doc lives in a My Drive shared
+ * person by person; Firebreak shares without an email (it sends no invitations for a private incident), which
+ * Drive refuses for an address without a Google account: the Share button's invitation by email still works.
+ */
+export function docNotSharedMessage(incident: Incident, told: { person: Person; reason: NotSharedReason; url: string }): Message {
+  const { person, reason, url } = told;
+  const doc = { text: `Incident doc: ${url}`, label: 'Incident doc', url };
+  const lines =
+    reason === 'no-email'
+      ? [
+          `Firebreak could not share the doc with ${person.name}: no email known (Teams gave none for them).`,
+          "There is nothing Firebreak can do about it. If they have a Google account, someone who can open the doc can share it with them by hand from the doc's Share button.",
+        ]
+      : [
+          `Firebreak could not share the doc with ${person.name}: no Google account for ${person.email ?? 'their address'}.`,
+          "Share it with them by hand from the doc's Share button: Google then emails them an invitation (Firebreak sends none for a private incident).",
+        ];
+  return { subject: `${incidentLabel(incident)}: ${person.name} cannot open the private incident doc`, lines: [...lines, doc.text], links: [doc] };
 }
 
 /** Said in the incident's conversation when Firebreak stops trying to create a resource. */

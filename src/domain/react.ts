@@ -1,6 +1,6 @@
 import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
-import { changeLine, docLostMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, stakeholderUpdate, troubleMessage, type Message } from './messages';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -197,6 +197,9 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'DocLost':
         refresh = true;
         tell('doc-lost', docLostMessage(state, event.detail));
+        break;
+      case 'DocNotShared':
+        tell(`doc-not-shared:${event.person.id}`, docNotSharedMessage(state, event));
         break;
       case 'CardPosted':
         // A change committed while this copy was on its way was refreshed without it: bring every copy up to date.

@@ -95,6 +95,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         break;
       }
       case 'DocLost':
+      case 'DocNotShared':
       case 'CardPosted':
       case 'MailFailed':
       case 'ResourceTrouble':

@@ -31,5 +31,16 @@ export interface Conversation {
   channelId?: string;
 }
 
+/**
+ * Why someone of a private incident could not be given its doc: Firebreak knows no email address for them (Teams
+ * gave none), or the address has no Google account, so only an email invitation could reach them.
+ */
+export type NotSharedReason = 'no-email' | 'no-google-account';
+
+export interface NotShared {
+  person: Person;
+  reason: NotSharedReason;
+}
+
 /** The coordination resources assembled for an incident by outside systems. */
 export type ResourceKind = 'channel' | 'bridge' | 'doc';

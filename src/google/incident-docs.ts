@@ -1,4 +1,4 @@
-import type { Incident, Person } from '../domain/incident';
+import type { Incident, NotShared, Person } from '../domain/incident';
 import { incidentLabel } from '../domain/messages';
 import { OutsideError } from '../outside-error';
 import { withSignal, type GoogleClients } from './clients';
@@ -12,16 +12,17 @@ import { findTimeline, missingRows, planRows, type TimelineRow } from './timelin
 /**
  * The incident doc in Google Docs: what the effect workers need, nothing more.
  * @example
- *   const doc = await docs.create(incident);       // copy of the template, filled, shared: { id, url }
+ *   const doc = await docs.create(incident);       // copy of the template, filled, shared: { id, url, unshared: [] }
  *   await docs.fill(laterIncident);                 // the bridge link arrived: its placeholder gets filled
+ *   // A private incident's people the doc could not be shared with: [{ person, reason: 'no-google-account' }]
  *   await docs.appendTimeline(doc.id, [{ key: 'e7', time: '00:02', who: 'Jo', entry: 'Rolled back' }]);
  */
 export interface IncidentDocs {
   /** Finds the incident's doc or copies the template (never twice), then fills and shares it. */
-  create(incident: Incident, signal?: AbortSignal): Promise<DocLink>;
+  create(incident: Incident, signal?: AbortSignal): Promise<SharedDoc>;
   find(incidentId: string, signal?: AbortSignal): Promise<DocLink | undefined>;
-  /** Brings the doc's placeholders up to date with the incident; undefined when it has no doc. */
-  fill(incident: Incident, signal?: AbortSignal): Promise<DocLink | undefined>;
+  /** Brings the doc's placeholders up to date with the incident (and a private one's sharing); undefined when it has no doc. */
+  fill(incident: Incident, signal?: AbortSignal): Promise<SharedDoc | undefined>;
   /** Appends the rows not yet in the timeline table, in one revision-locked write. */
   appendTimeline(docId: string, rows: TimelineRow[], signal?: AbortSignal): Promise<{ written: number }>;
 }
@@ -29,6 +30,11 @@ export interface IncidentDocs {
 export interface DocLink {
   id: string;
   url: string;
+}
+
+/** The doc, and the people of a private incident it could not be shared with (always empty for other incidents). */
+export interface SharedDoc extends DocLink {
+  unshared: NotShared[];
 }
 
 export interface ShareConfig {
@@ -114,24 +120,33 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
     return { id: res.data.id!, url: docUrl(res.data.id!, res.data.webViewLink) };
   }
 
-  async function share(docId: string, incident: Incident): Promise<void> {
+  /** Shares the doc; returns the incident's people it could not be shared with, for the effect to report. */
+  async function share(docId: string, incident: Incident): Promise<NotShared[]> {
+    const people = incident.private ? incidentPeople(incident) : [];
+    const unshared: NotShared[] = once(people.filter((p) => !p.email && !people.some((q) => q.id === p.id && q.email))).map((person) => ({ person, reason: 'no-email' }));
     for (const requestBody of shareTargets(incident, opts.share)) {
       // sendNotificationEmail "defaults to true for users and groups, and is not allowed for other requests": Drive
       // answers 403 to a domain grant that carries it at all (permissions.create reference).
       const person = requestBody.type === 'user' || requestBody.type === 'group';
-      await withRetry(
+      const granted = await withRetry(
         'sharing the incident doc',
         () =>
-          clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, ...(person ? { sendNotificationEmail: false } : {}), requestBody }).catch((err) => {
-            // An address with no Google account can only be invited by email (400 invalidSharingRequest): Firebreak
-            // sends no invitations, least of all for a private incident, so that person is left for a human to add.
-            if (person && driveReason(err) === 'invalidSharingRequest') return undefined;
-            throw err;
-          }),
+          clients.drive.permissions.create({ fileId: docId, supportsAllDrives: true, ...(person ? { sendNotificationEmail: false } : {}), requestBody }).then(
+            () => true,
+            (err) => {
+              // An address with no Google account can only be invited by email (400 invalidSharingRequest): Firebreak
+              // sends no invitations, least of all for a private incident, so that person is left for a human to
+              // add, and the incident's conversation is told so (see RecordDocNotShared).
+              if (person && driveReason(err) === 'invalidSharingRequest') return false;
+              throw err;
+            },
+          ),
         retry,
         signal,
       );
+      if (!granted) unshared.push(...once(people.filter((p) => p.email === requestBody.emailAddress)).map((p) => ({ person: p, reason: 'no-google-account' as const })));
     }
+    return unshared;
   }
 
   const api: IncidentDocs = {
@@ -141,18 +156,17 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
       const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry, signal);
       const doc = await settle(incident.id, places, made);
       await fillDoc(doc.id, incident);
-      await share(doc.id, incident);
-      return doc;
+      return { ...doc, unshared: await share(doc.id, incident) };
     },
     async find(incidentId) {
       return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry, signal))[0];
     },
     async fill(incident) {
       const doc = (await withRetry('finding the incident doc', () => matching(incident.id, [placeOf(incident)]), retry, signal))[0];
-      if (doc) await fillDoc(doc.id, incident);
+      if (!doc) return undefined;
+      await fillDoc(doc.id, incident);
       // A private doc is shared person by person: a new commander or role holder gets it when they get the role.
-      if (doc && incident.private) await share(doc.id, incident);
-      return doc;
+      return { ...doc, unshared: incident.private ? await share(doc.id, incident) : [] };
     },
     async appendTimeline(docId, rows) {
       return lockedWrite(clients, 'writing the timeline', docId, (doc) => {
@@ -185,14 +199,23 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
 /** Who the doc is shared with: the domain and groups; for a private incident only its people (DOMAIN.md). */
 export function shareTargets(incident: Incident, share: ShareConfig): { type: string; role: string; domain?: string; emailAddress?: string; allowFileDiscovery?: boolean }[] {
   if (incident.private) {
-    const people: (Person | undefined)[] = [incident.commander, incident.declaredBy, incident.roles.comms, incident.roles.customer, incident.roles.business, ...incident.roles.sme];
-    const emails = [...new Set(people.map((p) => p?.email).filter((e): e is string => Boolean(e)))];
+    const emails = [...new Set(incidentPeople(incident).map((p) => p.email).filter((e): e is string => Boolean(e)))];
     return emails.map((emailAddress) => ({ type: 'user', role: share.role, emailAddress }));
   }
   return [
     ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
     ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
   ];
+}
+
+/** The people a private incident's doc is for: commander, declarer and role holders (one may hold several parts). */
+function incidentPeople(incident: Incident): Person[] {
+  const { roles } = incident;
+  return [incident.commander, incident.declaredBy, roles.comms, roles.customer, roles.business, ...roles.sme].filter((p): p is Person => Boolean(p));
+}
+
+function once(people: Person[]): Person[] {
+  return people.filter((p, i) => people.findIndex((q) => q.id === p.id) === i);
 }
 
 /** Drive's `errors[0].reason` of a failed call, if it has one. */

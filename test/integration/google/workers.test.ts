@@ -31,7 +31,7 @@ beforeAll(async () => {
     onGiveUp: reportGiveUp(incidents, now),
     handlers: {
       'doc.create': docCreate({ store, incidents, docs: world.docs, now }),
-      'doc.fill': docFill({ store, docs: world.docs }),
+      'doc.fill': docFill({ store, incidents, docs: world.docs, now }),
       // The bridge is Graph's: here it stays "being set up" until the test records it ready.
       'bridge.create': async () => undefined,
       'card.post': async () => undefined,
