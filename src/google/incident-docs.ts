@@ -162,7 +162,9 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
       return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry, signal))[0];
     },
     async fill(incident) {
-      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, [placeOf(incident)]), retry, signal))[0];
+      // A private doc made by an earlier release is in the folder, not the subject's My Drive: look in both.
+      const places = incident.private ? [opts.folderId, MY_DRIVE] : [placeOf(incident)];
+      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, places), retry, signal))[0];
       if (!doc) return undefined;
       await fillDoc(doc.id, incident);
       // A private doc is shared person by person: a new commander or role holder gets it when they get the role.

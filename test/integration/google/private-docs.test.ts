@@ -71,3 +71,14 @@ test('someone in a private incident with no Google account is not invited (Drive
   const refused = world.sandbox.calls.filter((c) => c.method === 'drive.permissions.create' && c.status === 400);
   expect(refused).toHaveLength(1);
 });
+
+test('a private doc made before private docs moved out of the incidents drive is still found by the fill, and new people get it', async () => {
+  // As an earlier release made it: in the incidents drive, shared with the domain.
+  const declared = incident(64, [], { private: false });
+  const { id } = await docs.create(declared);
+  const bob = { id: '29:bob', name: 'Bob Brown', email: 'bob@example.com' };
+  const later = incident(64, [{ type: 'RoleAssigned', role: 'comms', person: bob }] as any, { private: true, incidentId: declared.id });
+  expect(await docs.fill(later)).toMatchObject({ id });
+  const file = world.sandbox.files().find((f) => f.id === id)!;
+  expect(file.permissions.map((p) => p.emailAddress)).toContain(bob.email);
+});
