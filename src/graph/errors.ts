@@ -32,14 +32,14 @@ export function classifyGraphError(err: unknown, op: Operation): OutsideError {
   if (RETRYABLE.has(status)) {
     const wait = retryAfterSeconds(e.headers);
     const why = status === 429 ? 'Microsoft Graph is throttling' : 'Microsoft Graph is unavailable';
-    return new OutsideError('retryable', `${why}: ${said}`, wait > 0 ? wait : undefined);
+    return new OutsideError('retryable', `${why}: ${said}`, wait > 0 ? wait : undefined, status);
   }
-  if (status === 401) return new OutsideError('retryable', `Microsoft Graph rejected the app's token (${said}): ${e.message ?? ''}`.trim());
+  if (status === 401) return new OutsideError('retryable', `Microsoft Graph rejected the app's token (${said}): ${e.message ?? ''}`.trim(), undefined, status);
   if (status === 403) {
-    return new OutsideError('permanent', `Microsoft Graph refused to ${op.what} (${said}): the app needs ${op.needs}.`);
+    return new OutsideError('permanent', `Microsoft Graph refused to ${op.what} (${said}): the app needs ${op.needs}.`, undefined, status);
   }
-  if (status === 409) return new OutsideError('conflict', `Microsoft Graph reported a conflict while trying to ${op.what} (${said}): ${e.message ?? ''}`.trim());
-  return new OutsideError('permanent', `Microsoft Graph could not ${op.what} (${said}): ${e.message ?? ''}`.trim());
+  if (status === 409) return new OutsideError('conflict', `Microsoft Graph reported a conflict while trying to ${op.what} (${said}): ${e.message ?? ''}`.trim(), undefined, status);
+  return new OutsideError('permanent', `Microsoft Graph could not ${op.what} (${said}): ${e.message ?? ''}`.trim(), undefined, status);
 }
 
 /** Calls Graph and maps its failure; `op` names the permission a 403 would be about. */

@@ -4,7 +4,7 @@ import type { SendMail } from '../../domain/react';
 import type { Graph } from '../../graph/graph';
 import type { Logger } from '../../log';
 import type { ClaimedEffect, Store } from '../../store/store';
-import { OutsideError } from '../../outside-error';
+import { OutsideError, refusedOutright } from '../../outside-error';
 
 export interface MailSendDeps {
   store: Store;
@@ -58,7 +58,11 @@ export function mailSend(deps: MailSendDeps) {
     }
     await deps.store.noteEffectProgress(effect, { sending: deps.now().toISOString() });
     const message = render(incident, payload);
-    await deps.graph.sendMail({ sender: deps.sender, to: deps.to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key }, signal);
+    await deps.graph.sendMail({ sender: deps.sender, to: deps.to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key }, signal).catch(async (err) => {
+      // Refused outright (429, 4xx): nothing went, so the retry need not wait for Sent Items to tell.
+      if (refusedOutright(err)) await deps.store.noteEffectProgress(effect, { sending: null });
+      throw err;
+    });
   };
 }
 

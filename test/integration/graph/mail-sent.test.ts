@@ -105,6 +105,32 @@ describe('the mail effect', () => {
     expect(effect).toMatchObject({ outcome: 'done', attempts: 2 });
     expect(emulator.mailbox().filter((m) => m.subject.includes('Lost answer'))).toHaveLength(1);
   });
+
+  test('a send Graph refused outright (a 400) leaves no send marked as under way (a retry would not wait on Sent Items)', async () => {
+    const now = () => new Date();
+    const incidents = createIncidents(store);
+    const graph = graphFor(emulator);
+    const runner = createRunner({
+      store,
+      log: createLogger('error', () => undefined),
+      now,
+      backoffMs: () => 10,
+      handlers: {
+        'card.post': async () => undefined,
+        'mail.send': mailSend({ store, graph, sender: SENDER, to: ['incidents@contoso.test'], waitForLinksMs: 0, now }),
+      },
+    });
+    const { number, ...declare } = declareCommand({ incidentId: 'mail-refused', mail: true, title: 'Refused once', at: now().toISOString() });
+    void number;
+    await incidents.declare(declare);
+    emulator.fault({ match: /sendMail$/, status: 400, times: 1 });
+    // A 400 is permanent: the effect is given up, with no send left marked as under way.
+    runner.start();
+    const failed = await eventually(async () => (await store.effects({ incidentId: 'mail-refused' })).find((e) => e.kind === 'mail.send' && e.outcome), 'the refused mail settled');
+    await runner.stop();
+    expect(failed).toMatchObject({ outcome: 'failed' });
+    expect((failed.payload as { sending?: string | null }).sending ?? null).toBeNull();
+  });
 });
 
 /** A Graph request as any client would make it: an app-only token from the emulator's Entra, then the call. */
