@@ -77,13 +77,16 @@ export function resolveQuestion(incident: Incident, at: string, summary?: string
 }
 
 /**
- * What happens once an incident is resolved, told in its own conversation with the resolution. Issue 18 adds the
- * postmortem owner and the team's break here.
+ * What happens once an incident is resolved, told in its own conversation with the resolution: who owns the
+ * postmortem (the incident commander by default: issue 18 adds `postmortem @person` and the doc), a break for the
+ * people who worked on it (DOMAIN.md "People"), and what the conversation can still do.
  */
 export function afterResolution(incident: Incident): string[] {
   const until = reopenUntil(incident);
   return [
-    'What happens next: the card and the incident doc show it resolved; notes still go on its timeline ("note <text>").',
+    `Postmortem: ${incident.commander.name} owns it (the incident commander, by default): a blameless write-up of the cause, the impact, the steps taken and the steps to prevent it.`,
+    'Everyone who worked on it: take a break of about 15 minutes before anything else.',
+    'The card and the incident doc show it resolved; notes still go on its timeline ("note <text>").',
     ...(until ? [`If it turns out not to be over, "reopen [why]" takes it back to phase 2 until ${utcTime(until, incident.resolvedAt)}.`] : []),
   ];
 }

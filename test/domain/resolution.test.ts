@@ -96,10 +96,12 @@ describe('announcements in the incident conversation', () => {
     const r = outcome([declared], { type: 'ResolveIncident', at: RESOLVED_AT, by: jo });
     const [inHere, inAnnouncements] = posts(r.effects!);
     expect(textOf(inHere)).toContain('Resolved by Jo Park.');
-    expect(textOf(inHere)).toContain('What happens next: the card and the incident doc show it resolved; notes still go on its timeline ("note <text>").');
+    expect(textOf(inHere)).toContain('Postmortem: Jo Park owns it (the incident commander, by default): a blameless write-up of the cause, the impact, the steps taken and the steps to prevent it.');
+    expect(textOf(inHere)).toContain('Everyone who worked on it: take a break of about 15 minutes before anything else.');
+    expect(textOf(inHere)).toContain('The card and the incident doc show it resolved; notes still go on its timeline ("note <text>").');
     expect(textOf(inHere)).toContain(`"reopen [why]" takes it back to phase 2 until ${after(90 + 7 * DAY).slice(0, 10)} 01:32 UTC.`);
     expect(textOf(inAnnouncements)).toContain('Resolved by Jo Park.');
-    expect(textOf(inAnnouncements)).not.toContain('What happens next');
+    expect(textOf(inAnnouncements)).not.toContain('Postmortem');
   });
 });
 
