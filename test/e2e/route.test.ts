@@ -147,8 +147,8 @@ describe('1. "Add to timeline"', () => {
     const first = await declare(thread(ch, `t-${randomUUID()}`));
     const newer = await declare(thread(ch, `t-${randomUUID()}`));
     const rootOfFirst = first.place.conversation.split('=')[1];
-    // Said later, added first; then a reply in the first incident's thread as some clients send it: the channel's
-    // conversation id, the message's `replyToId` naming its thread.
+    // Said later, added first; then a reply in the first incident's thread whose `replyToId` names that thread (the
+    // payload speaks for the message, so it wins over the conversation id the invoke carries: add-to-timeline.ts).
     expect(await send(addToTimeline(first.place, { id: `m-${randomUUID()}`, text: 'error rate back to 0.1%', createdDateTime: inSeconds(120) }))).toEqual({
       task: { type: 'message', value: `Added to the timeline of INC-${first.number}.` },
     });
@@ -156,6 +156,9 @@ describe('1. "Add to timeline"', () => {
     expect(await send(addToTimeline(bare, { id: `m-${randomUUID()}`, text: 'db-2 replica lag is 40 s', createdDateTime: inSeconds(60), replyToId: rootOfFirst }))).toEqual({
       task: { type: 'message', value: `Added to the timeline of INC-${first.number}.` },
     });
+    // A thread of neither: both are active in the channel, so it asks.
+    const neither = await send(addToTimeline(thread(ch, `t-${randomUUID()}`), { id: `m-${randomUUID()}`, text: 'disk full on db-3', createdDateTime: inSeconds(10) }));
+    expect(neither.task.value.card.content.body.find((e: any) => e.id === 'incidentId').choices.map((c: any) => c.value)).toEqual([newer.incidentId, first.incidentId]);
     checks.add(async (store) => {
       expect((await timelineTexts(store, first.incidentId)).slice(1)).toEqual(['db-2 replica lag is 40 s', 'error rate back to 0.1%']);
       expect(await timelineTexts(store, newer.incidentId)).toHaveLength(1);
@@ -183,9 +186,15 @@ describe('1. "Add to timeline"', () => {
     expect((await send(submit('not-an-incident'))).task.value).toBe('Choose one of the incidents on the card.');
     const forged = chat.at(invoke('composeExtension/submitAction', { commandId: 'addToTimeline', data: { ...card.actions[0].data, pending: card.actions[0].data.pending.replace('payments', 'PAYMENTS'), incidentId: two.incidentId } }, { serviceUrl: channel.serviceUrl }));
     expect((await send(forged)).task.value).toBe('This choice is no longer valid. Use "Add to timeline" on the message again.');
+    // Once one is resolved (a command in a chat acts on its newest incident), a message said after that can only be
+    // about the other: recorded there without asking.
+    await answer(chat, await say(chat, 'resolve confirm index rebuilt'), `Resolved by ${ALICE.name}. index rebuilt`);
+    expect(await send(addToTimeline(chat, { id: `m-${randomUUID()}`, text: 'payments p99 back to 300 ms', createdDateTime: inSeconds(60) }))).toEqual({
+      task: { type: 'message', value: `Added to the timeline of INC-${one.number}.` },
+    });
     checks.add(async (store) => {
-      expect(await timelineTexts(store, one.incidentId)).toContain('payments p99 is 9 s');
-      expect(await timelineTexts(store, two.incidentId)).toHaveLength(1);
+      expect((await timelineTexts(store, one.incidentId)).slice(1)).toEqual(['payments p99 is 9 s', 'payments p99 back to 300 ms']);
+      expect((await timelineTexts(store, two.incidentId)).join('\n')).not.toContain('payments');
     });
   });
 });
