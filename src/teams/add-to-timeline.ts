@@ -52,7 +52,11 @@ export class AddToTimeline {
     return choice(choiceCard(formId, pending, said, found.incidents, context.activity.conversation.id));
   }
 
-  /** The choice card's submit (`composeExtension/submitAction`, commandId `addToTimeline`). */
+  /**
+   * The choice card's submit: "After a user submits the dialog, your web service receives a
+   * composeExtensions/submitAction invoke message with the command ID and parameter values" (respond-to-task-module-submit,
+   * learn.microsoft.com): commandId `addToTimeline`, `data` the Action.Submit's data with the chosen `incidentId`.
+   */
   async submit(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     const data = (action.data ?? {}) as Record<string, unknown>;
     const [formId, pending, incidentId] = [data.formId, data.pending, data.incidentId];
