@@ -60,6 +60,11 @@ export interface ResolveIncident extends Base {
   type: 'ResolveIncident';
   summary?: string;
 }
+/** Takes a resolved incident back to phase 2 (full resolution), within `REOPEN_WINDOW_DAYS` of resolving it. */
+export interface ReopenIncident extends Base {
+  type: 'ReopenIncident';
+  reason?: string;
+}
 export interface RecordCardPosted extends Base {
   type: 'RecordCardPosted';
   conversationId: string;
@@ -148,6 +153,7 @@ export type Command =
   | AssignRole
   | AddNote
   | ResolveIncident
+  | ReopenIncident
   | RecordCardPosted
   | RecordResourceReady
   | RecordResourceTrouble

@@ -1,6 +1,7 @@
 import { assertNever, type Conversation, type Incident, type IncidentEvent } from './incident';
 import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
+import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 
 export type * from './commands';
 
@@ -20,8 +21,8 @@ export function decide(command: Command, state: Incident | null): Decision {
   if (command.type === 'DeclareIncident') return declare(command, state);
   if (!state) return refuse('There is no incident here to change.');
   const { at, by } = command;
-  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command)) {
-    return refuse(`Incident #${state.number} is resolved; it can't be changed any more.`);
+  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command) && command.type !== 'ReopenIncident') {
+    return refuse(resolvedAnswer(state, at));
   }
   switch (command.type) {
     case 'ChangeCustomerImpact':
@@ -73,6 +74,13 @@ export function decide(command: Command, state: Incident | null): Decision {
       if (state.phase < 3) events.push({ type: 'PhaseChanged', from: state.phase, to: 3, at, by });
       events.push({ type: 'IncidentResolved', summary: summary || undefined, at, by });
       return events;
+    }
+    case 'ReopenIncident': {
+      if (state.status !== 'resolved') return refuse(`INC-${state.number} is not resolved (it is in phase ${state.phase}): there is nothing to reopen.`);
+      if (!canReopen(state, at)) return refuse(tooLateToReopen(state));
+      const reason = command.reason?.trim();
+      if (reason && reason.length > LIMITS.note) return refuse(`That reason is ${reason.length} characters; the limit is ${LIMITS.note}.`);
+      return [{ type: 'IncidentReopened', ...(reason ? { reason } : {}), at, by }];
     }
     case 'RecordCardPosted': {
       const known = state.cards.find((c) => c.conversationId === command.conversationId);

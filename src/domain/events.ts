@@ -60,6 +60,11 @@ export interface IncidentResolved extends Base {
   type: 'IncidentResolved';
   summary?: string;
 }
+/** A resolved incident was taken back to phase 2: it was not over after all. */
+export interface IncidentReopened extends Base {
+  type: 'IncidentReopened';
+  reason?: string;
+}
 /** A system fact: the card was posted and has this activity id. */
 export interface CardPosted extends Base {
   type: 'CardPosted';
@@ -160,6 +165,7 @@ export type IncidentEvent =
   | RoleAssigned
   | NoteAdded
   | IncidentResolved
+  | IncidentReopened
   | CardPosted
   | ResourceReady
   | ResourceTrouble

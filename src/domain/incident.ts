@@ -123,6 +123,11 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return next;
     case 'IncidentResolved':
       return { ...next, status: 'resolved', resolvedAt: event.at };
+    case 'IncidentReopened': {
+      // Announced everywhere like a declaration, so the update cadence counts from here (not already overdue).
+      const { resolvedAt: _resolvedAt, ...reopened } = next;
+      return { ...reopened, status: 'active', phase: 2, lastUpdateAt: event.at };
+    }
     case 'CardPosted':
       return {
         ...next,

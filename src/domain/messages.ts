@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent, NotSharedReason, Person, ResourceKind } from './incident';
+import type { Incident, IncidentEvent, NotSharedReason, Person, ResourceKind, RoleName } from './incident';
 import { nextUpdateDue } from './cadence';
 import { ROLE_LABEL } from './vocabulary';
 
@@ -72,6 +72,22 @@ export function rolesLine(incident: Incident): string | undefined {
   return parts.length ? parts.map(sentence).join(' ') : undefined;
 }
 
+/** "Bob Brown is now communications lead (assigned by Alice Adams)." — told in the incident's own conversation. */
+export function roleAssignedLine(event: { role: RoleName; person: Person; by: Person }): string {
+  const role = event.role === 'sme' ? 'a subject-matter expert' : ROLE_LABEL[event.role].toLowerCase();
+  const how = event.by.id === event.person.id ? 'took it on themselves' : `assigned by ${event.by.name}`;
+  return `${event.person.name} is now ${role} (${how}).`;
+}
+
+/**
+ * A gentle word when the commander is also named a subject-matter expert: the commander coordinates, others type
+ * (DOMAIN.md: "not hands-on-keyboard"). Not a refusal: in a small team it may be the only way for a while.
+ */
+export function commanderAlsoExpert(incident: Incident): string | undefined {
+  if (!incident.roles.sme.some((p) => p.id === incident.commander.id)) return undefined;
+  return `${incident.commander.name} is incident commander and also a subject-matter expert. The commander coordinates while others type: when someone can take the keyboard (or the command), hand one of the two over.`;
+}
+
 /** Roles the practice expects but nobody fills (DOMAIN.md: business liaison from sev 2, customer liaison with impact). */
 export function missingRoles(incident: Incident): string[] {
   const gaps: string[] = [];
@@ -123,6 +139,8 @@ export function changeLine(event: IncidentEvent, opts: { redact?: boolean } = {}
         : `${event.from.name} handed command to ${event.to.name}.`;
     case 'IncidentResolved':
       return `Resolved by ${event.by.name}.${event.summary && !opts.redact ? ` ${event.summary}` : ''}`;
+    case 'IncidentReopened':
+      return `Reopened by ${event.by.name}: back to phase 2 (full resolution).${event.reason && !opts.redact ? ` ${event.reason}` : ''}`;
     default:
       return undefined;
   }

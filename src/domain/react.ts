@@ -1,6 +1,7 @@
 import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
-import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { afterResolution } from './resolution';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -75,6 +76,7 @@ const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'RoleAssigned',
   'NoteAdded',
   'IncidentResolved',
+  'IncidentReopened',
   'StakeholderUpdatePosted',
   'MessageRecorded',
   'RecordedMessageEdited',
@@ -120,6 +122,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'PhaseChanged':
       case 'CommanderChanged':
       case 'IncidentResolved':
+      case 'IncidentReopened':
         changes.push(changeLine(event)!);
         privateChanges.push(changeLine(event, { redact: true })!);
         refresh = true;
@@ -147,6 +150,8 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         break;
       case 'RoleAssigned':
         refresh = true;
+        // Announced to the people running it (a private incident's roles stay out of announcement channels).
+        tell(`role:${event.role}:${event.person.id}`, followUp(state, [roleAssignedLine(event)]));
         break;
       case 'StakeholderUpdatePosted':
         refresh = true;
@@ -214,12 +219,12 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     }
   }
   // The update cadence: whenever the due time may have moved, a reminder is set for it (an unchanged time keeps its key).
-  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'SeverityChanged', 'CustomerImpactChanged'].includes(e.type))) {
+  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'SeverityChanged', 'CustomerImpactChanged', 'IncidentReopened'].includes(e.type))) {
     const due = nextUpdateDue(state);
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
-  const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved'];
+  const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {
     effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:v${state.version}`, incidentId: id, payload: {} });
   }
@@ -231,13 +236,16 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     effects.push({ kind: 'card.refresh', key: `card.refresh:${id}:${state.version}`, incidentId: id, payload: {} });
   }
   if (changes.length) {
+    // The people running it also hear what happens after a resolution; the announcement places hear only that it was.
+    const next = events.some((e) => e.type === 'IncidentResolved') ? afterResolution(state) : [];
     for (const conversation of state.places) {
       const redact = isAnnouncement(state, conversation.id);
+      const message = followUp(state, redact && state.private ? privateChanges : changes, { redact });
       effects.push({
         kind: 'message.post',
         key: `message.post:${id}:${state.version}:${conversation.id}`,
         incidentId: id,
-        payload: { conversation, message: followUp(state, redact && state.private ? privateChanges : changes, { redact }) },
+        payload: { conversation, message: redact ? message : { ...message, lines: [...message.lines, ...next] } },
       });
     }
     if (state.mail) {

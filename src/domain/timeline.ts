@@ -31,7 +31,11 @@ export function entryId(incidentId: string, version: number): string {
   return `${incidentId}:${version}`;
 }
 
-/** Builds the timeline from the log, in event order; edits and deletions change the entry they refer to. */
+/**
+ * Builds the timeline from the log, in time order: each entry by when it happened (a recorded message by when it was
+ * said, not when someone put it on the timeline), events of the same moment in log order. Edits and deletions change
+ * the entry they refer to.
+ */
 export function timeline(incidentId: string, events: readonly VersionedEvent[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const byMessage = new Map<string, TimelineEntry>();
@@ -55,6 +59,9 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         break;
       case 'IncidentResolved':
         entry(`Resolved.${event.summary ? ` ${event.summary}` : ''}`);
+        break;
+      case 'IncidentReopened':
+        entry(`Reopened: back to phase 2 (full resolution).${event.reason ? ` ${event.reason}` : ''}`);
         break;
       case 'RoleAssigned':
         entry(`${event.person.name} is ${event.role === 'sme' ? 'a subject-matter expert' : ROLE_LABEL[event.role].toLowerCase()}.`);
@@ -107,5 +114,13 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       }
     }
   }
-  return entries;
+  return inTimeOrder(entries);
+}
+
+/** A stable sort by time: entries of the same instant keep their log order. */
+function inTimeOrder(entries: TimelineEntry[]): TimelineEntry[] {
+  return entries
+    .map((entry, i) => ({ entry, i, t: Date.parse(entry.at) }))
+    .sort((a, b) => (a.t === b.t || Number.isNaN(a.t) || Number.isNaN(b.t) ? a.i - b.i : a.t - b.t))
+    .map((x) => x.entry);
 }

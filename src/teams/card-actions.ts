@@ -8,6 +8,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, incidentCard, type AdaptiveCard, type CardO
 import type { BotDeps } from './deps';
 import { personForm } from './forms';
 import { member, roster } from './people';
+import { resolveConfirmCard } from './resolving';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -35,6 +36,8 @@ export class CardActions {
       const people = await roster(context).catch(() => [personOf(context.activity.from)]);
       return respond(personForm(incident, verb === 'handoffForm' ? 'handoff' : 'role', people));
     }
+    // "Resolve incident" asks first, to the presser only; its "Resolve now" (`resolveConfirm`) resolves.
+    if (verb === 'resolve') return respond(resolveConfirmCard(incident, this.deps.now(), typeof inputs.summary === 'string' ? inputs.summary.trim() || undefined : undefined));
     const change = await this.changeFor(verb, inputs, context);
     if ('refused' in change) return this.card(incident, here, { text: change.refused, tone: 'attention' });
     const by = personOf(context.activity.from);
@@ -66,7 +69,7 @@ export class CardActions {
         return { type: 'AddNote', kind: text('destructive') === 'true' ? 'action' : 'note', text: text('note'), via: 'card' };
       case 'update':
         return { type: 'PostStakeholderUpdate', text: text('update') };
-      case 'resolve':
+      case 'resolveConfirm':
         return { type: 'ResolveIncident', summary: text('summary') || undefined };
       default:
         return { refused: `This button ("${verb.slice(0, 40)}") is not one Firebreak knows; the card was refreshed.` };

@@ -1,6 +1,6 @@
 import type { Incident, ResourceKind, ResourceState } from '../domain/incident';
 import { nextUpdateDue } from '../domain/cadence';
-import { incidentLabel, missingRoles, utcTime } from '../domain/messages';
+import { commanderAlsoExpert, incidentLabel, missingRoles, utcTime } from '../domain/messages';
 import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
 import { markdownTarget, teamsMessageLink } from './message-link';
 import { plain } from './text';
@@ -88,6 +88,9 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
       for (const gap of missingRoles(incident)) {
         body.push({ type: 'TextBlock', text: `⚠ ${gap}`, color: 'Attention', wrap: true, spacing: 'Small' });
       }
+      // Gentle, not a warning: in a small team the commander may be the only expert for a while (DOMAIN.md).
+      const both = commanderAlsoExpert(incident);
+      if (both) body.push({ type: 'TextBlock', text: plain(both), wrap: true, spacing: 'Small', isSubtle: true });
     }
   }
   if (opts.redact && incident.status === 'active') {

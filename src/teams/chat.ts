@@ -8,7 +8,8 @@ import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { member } from './people';
 import { commandText, markdownWithLinks } from './text';
-import { incidentHere } from './where';
+import { askToResolve } from './resolving';
+import { incidentAt } from './where';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -33,9 +34,10 @@ export class ChatCommands {
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
     if (change) {
-      const here = incidentHere(await this.deps.store.activeIn(activity.conversation.id), activity.conversation.id);
+      const here = await incidentAt(this.deps.store, activity.conversation.id);
       if (!here || 'none' in here) return this.replyOnce(context, key, here ? here.none : noIncidentHere());
       const incident = here.incident;
+      if (intent.kind === 'resolve' && !intent.confirm) return this.replyOnce(context, key, askToResolve(incident, at, intent.summary));
       const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
       return this.acknowledge(context, key, outcome);
     }
@@ -87,6 +89,8 @@ export class ChatCommands {
         return { type: 'AddNote', kind: intent.kind, text: intent.text };
       case 'resolve':
         return { type: 'ResolveIncident', summary: intent.summary };
+      case 'reopen':
+        return { type: 'ReopenIncident', reason: intent.reason };
       case 'update':
         return { type: 'PostStakeholderUpdate', text: intent.text };
       case 'commander': {
@@ -115,7 +119,7 @@ export class ChatCommands {
       case 'usage':
         return `Usage: ${intent.usage}`;
       case 'status': {
-        const here = incidentHere(await this.deps.store.activeIn(activity.conversation.id), activity.conversation.id);
+        const here = await incidentAt(this.deps.store, activity.conversation.id);
         if (!here) return noIncidentHere();
         if ('none' in here) return here.none;
         const redact = isAnnouncement(here.incident, activity.conversation.id) && here.incident.private;

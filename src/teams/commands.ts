@@ -11,7 +11,8 @@ export type Intent =
   | { kind: 'note'; text: string }
   | { kind: 'action'; text: string }
   | { kind: 'update'; text: string }
-  | { kind: 'resolve'; summary?: string }
+  | { kind: 'resolve'; summary?: string; confirm?: boolean }
+  | { kind: 'reopen'; reason?: string }
   | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'usage'; verb: string; usage: string }
@@ -27,7 +28,8 @@ export const USAGE = {
   note: 'note <text>   (adds to the timeline)',
   action: 'action <text>   (announce a destructive step before doing it: restart, failover, restore)',
   update: 'update <text>   (a stakeholder update)',
-  resolve: 'resolve [summary]',
+  resolve: 'resolve [summary]   (asks first, showing where it stands; "resolve confirm [summary]" resolves at once)',
+  reopen: 'reopen [why]   (a resolved incident, within 7 days of resolving: back to phase 2)',
   status: 'status',
   help: 'help',
 } as const;
@@ -82,8 +84,14 @@ export function parseCommand(text: string): Intent {
     case 'action':
     case 'update':
       return rest ? { kind: verb, text: rest } : usage(verb);
-    case 'resolve':
-      return rest ? { kind: 'resolve', summary: rest } : { kind: 'resolve' };
+    case 'resolve': {
+      // `resolve confirm [summary]` (issue 18's name too) resolves; anything else asks first, keeping the summary.
+      const confirmed = /^confirm(?:\s+([\s\S]*))?$/i.exec(rest);
+      const summary = (confirmed ? (confirmed[1] ?? '') : rest).trim();
+      return { kind: 'resolve', ...(summary ? { summary } : {}), ...(confirmed ? { confirm: true } : {}) };
+    }
+    case 'reopen':
+      return rest ? { kind: 'reopen', reason: rest } : { kind: 'reopen' };
     case 'status':
       return { kind: 'status' };
     case 'help':

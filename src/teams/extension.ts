@@ -2,12 +2,12 @@ import type { MessagingExtensionAction, MessagingExtensionActionResponse, TurnCo
 import { createHash } from 'node:crypto';
 import type { Person } from '../domain/incident';
 import { conversationOf, inboundKey, personOf } from './activity';
+import { AddToTimeline } from './add-to-timeline';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
 import { teamsMessageLink } from './message-link';
 import { member, roster } from './people';
 import { commandText } from './text';
-import { incidentHere } from './where';
 
 /** A form's roster, kept between its fetch and its submit so the submit needs no call to Teams (5 s limit). */
 interface OpenForm {
@@ -28,7 +28,7 @@ export class MessageExtension {
   constructor(private readonly deps: BotDeps) {}
 
   async fetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    if (action.commandId === 'addToTimeline') return this.addToTimeline(context, action);
+    if (action.commandId === 'addToTimeline') return new AddToTimeline(this.deps).fetch(context, action);
     if (action.commandId !== 'declareIncident') return noSuchCommand(action.commandId);
     const declarer = personOf(context.activity.from);
     const people = await roster(context).catch(() => [declarer]);
@@ -50,6 +50,7 @@ export class MessageExtension {
   }
 
   async submit(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (action.commandId === 'addToTimeline') return new AddToTimeline(this.deps).submit(context, action);
     if (action.commandId !== 'declareIncident') return noSuchCommand(action.commandId);
     const data = (action.data ?? {}) as Record<string, string>;
     const from = personOf(context.activity.from);
@@ -89,35 +90,6 @@ export class MessageExtension {
     // The answer confirms at once; the card appears in the conversation as soon as the outbox posts it.
     const declared = outcome.kind === 'changed' ? outcome.incident : undefined;
     return message(declared ? `Declared INC-${declared.number}: ${declared.title}. Its card is being posted here; the channel, bridge and doc are being assembled.` : 'This form was already submitted; the incident is declared.');
-  }
-
-  private async addToTimeline(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    const here = incidentHere(await this.deps.store.activeIn(context.activity.conversation.id), context.activity.conversation.id);
-    if (!here) return message('There is no active incident in this conversation, so there is no timeline to add to.');
-    if ('none' in here) return message(here.none);
-    const incident = here.incident;
-    const payload = action.messagePayload;
-    const text = commandText(payload?.body?.content ?? '');
-    if (!payload?.id || !text) return message('That message has no text to put on the timeline.');
-    const user = payload.from?.user;
-    const author: Person = user?.id ? { id: user.id, name: user.displayName || 'Someone' } : personOf(context.activity.from);
-    const outcome = await this.deps.incidents.run(
-      incident.id,
-      {
-        type: 'RecordMessage',
-        messageId: payload.id,
-        text,
-        author,
-        sentAt: payload.createdDateTime ? new Date(payload.createdDateTime).toISOString() : this.deps.now().toISOString(),
-        link: teamsMessageLink(payload.linkToMessage),
-        at: this.deps.now().toISOString(),
-        by: personOf(context.activity.from),
-      },
-      { inboundKey: inboundKey(context.activity) },
-    );
-    if (outcome.kind === 'refused') return message(outcome.reason);
-    if (outcome.kind === 'unchanged') return message(`That message is already on the timeline of INC-${incident.number}.`);
-    return message(`Added to the timeline of INC-${incident.number}.`);
   }
 
   /**

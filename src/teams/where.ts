@@ -1,22 +1,52 @@
 import { isAnnouncement, type Incident } from '../domain/incident';
+import { baseConversationId, type Store } from '../store/store';
 
 /** Which incident a message in a conversation is about, or why that can't be told. */
 export type Whereabouts = { incident: Incident } | { none: string };
 
+/** The incidents a message could be about: one, several (then someone must choose), or why none. */
+export type Candidates = { incidents: Incident[] } | { none: string };
+
+type Lookup = Pick<Store, 'activeIn' | 'allIn'>;
+
+/** How many of a channel's most recent incidents are searched for the one whose thread a message is in. */
+const RECENT = 100;
+
 /**
- * The incident a command typed in `conversationId` is about, among the incidents active in its channel or chat
- * (`active`, newest first). The incident whose card thread, own conversation or origin the message is in wins;
- * otherwise the only active incident of the place; with several, nobody guesses: the answer says where to ask.
+ * How surely `conversationId` (a chat, or one thread of a channel: `<channel>;messageid=<root>`) belongs to the
+ * incident: 2 where it was declared or one of its cards' threads, 1 any other thread of its own channel, 0 not at
+ * all. So an incident declared inside another's channel owns the thread it was declared in.
+ */
+export function threadRank(incident: Incident, conversationId: string): 0 | 1 | 2 {
+  if (
+    incident.origin.id === conversationId ||
+    incident.cards.some((c) => c.postedIn === conversationId) ||
+    incident.places.some((p) => p.id === conversationId && !isAnnouncement(incident, p.id))
+  ) {
+    return 2;
+  }
+  // The incident's own channel (made for it after the declaration): every thread of it is the incident's.
+  const base = baseConversationId(conversationId);
+  return incident.places.some((p) => p.id !== incident.origin.id && !isAnnouncement(incident, p.id) && baseConversationId(p.id) === base) ? 1 : 0;
+}
+
+/** The incidents whose conversation or thread it is, the surest first (each rank newest first, as given). */
+function owners(incidents: readonly Incident[], conversationId: string): Incident[] {
+  const ranked = incidents.map((incident) => ({ incident, rank: threadRank(incident, conversationId) })).filter((r) => r.rank > 0);
+  const best = Math.max(0, ...ranked.map((r) => r.rank));
+  return ranked.filter((r) => r.rank === best).map((r) => r.incident);
+}
+
+/**
+ * The incident a command typed in `conversationId` is about, among the incidents of its channel or chat (`active`
+ * and `all`, newest first). A thread belongs to its incident, resolved or not: an active incident whose thread it
+ * is wins, then a resolved one (the command then learns it is resolved and what still makes sense); otherwise the
+ * only active incident of the place; with several, nobody guesses: the answer says where to ask.
  * In an announcements channel a command counts only in the thread of the incident's own card there, because such a
  * channel carries every incident's announcement and its readers are not its responders.
  */
-export function incidentHere(active: readonly Incident[], conversationId: string): Whereabouts | null {
-  const exact = active.find(
-    (i) =>
-      i.origin.id === conversationId ||
-      i.cards.some((c) => c.postedIn === conversationId) ||
-      i.places.some((p) => p.id === conversationId && !isAnnouncement(i, p.id)),
-  );
+export function incidentHere(active: readonly Incident[], conversationId: string, all: readonly Incident[] = []): Whereabouts | null {
+  const exact = owners([...active, ...all.filter((i) => !active.some((a) => a.id === i.id))], conversationId)[0];
   if (exact) return { incident: exact };
   const announcing = active.filter((i) => isAnnouncement(i, conversationId));
   const own = active.filter((i) => !isAnnouncement(i, conversationId));
@@ -26,6 +56,36 @@ export function incidentHere(active: readonly Incident[], conversationId: string
   }
   if (announcing.length) {
     return { none: `This channel carries the announcements of ${labels(announcing)}. Reply in the thread of the incident's card, or use the incident's own channel.` };
+  }
+  return null;
+}
+
+/** `incidentHere` against the store: resolved incidents are looked up only when no active one owns the thread. */
+export async function incidentAt(store: Lookup, conversationId: string): Promise<Whereabouts | null> {
+  const active = await store.activeIn(conversationId);
+  if (active.some((i) => threadRank(i, conversationId) === 2)) return incidentHere(active, conversationId);
+  return incidentHere(active, conversationId, await store.allIn(conversationId, RECENT));
+}
+
+/**
+ * The incidents whose timeline a message said at `sentAt` in `conversationId` could go on. The incidents whose
+ * conversation or thread it is come first (resolved ones too: a late note belongs to its incident); among several
+ * (a chat where more than one was declared), those that were still open when it was said. Without such an
+ * incident, the active incidents of the channel, unless it only carries their announcements.
+ */
+export async function timelineCandidates(store: Lookup, conversationId: string, sentAt?: string): Promise<Candidates | null> {
+  const active = await store.activeIn(conversationId);
+  const theirs = owners([...active, ...(await store.allIn(conversationId, RECENT)).filter((i) => !active.some((a) => a.id === i.id))], conversationId);
+  if (theirs.length) {
+    const said = sentAt ? Date.parse(sentAt) : NaN;
+    const open = theirs.filter((i) => i.status === 'active' || !i.resolvedAt || Number.isNaN(said) || Date.parse(i.resolvedAt) >= said);
+    return { incidents: open.length ? open : theirs };
+  }
+  const own = active.filter((i) => !isAnnouncement(i, conversationId));
+  if (own.length) return { incidents: own };
+  const announcing = active.filter((i) => isAnnouncement(i, conversationId));
+  if (announcing.length) {
+    return { none: `This channel carries the announcements of ${labels(announcing)}: add messages from the incident's own conversation or the thread of its card.` };
   }
   return null;
 }

@@ -143,8 +143,8 @@ describe('resolving', () => {
       { type: 'IncidentResolved', summary: 'rolled back', at, by: jo },
     ]);
     expect(state).toMatchObject({ status: 'resolved', phase: 3, resolvedAt: at });
-    expect(refusalOf({ type: 'ChangeSeverity', severity: 1, at, by: jo }, state)).toBe("Incident #1 is resolved; it can't be changed any more.");
-    expect(refusalOf({ type: 'ResolveIncident', at, by: jo }, state)).toMatch(/is resolved/);
+    expect(refusalOf({ type: 'ChangeSeverity', severity: 1, at, by: jo }, state)).toMatch(/^INC-1 was resolved at 00:02 UTC \(less than a minute ago\), so it can't be changed any more\./);
+    expect(refusalOf({ type: 'ResolveIncident', at, by: jo }, state)).toMatch(/was resolved/);
     const posted = decide({ type: 'RecordCardPosted', conversationId: here.id, postedIn: here.id, activityId: 'a1', at, by: jo }, state);
     expect(posted).toHaveLength(1);
   });

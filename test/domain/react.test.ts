@@ -41,8 +41,8 @@ test('resolving sends one follow-up that carries both changes', () => {
   expect(posts[0].payload.message.lines.slice(0, 2)).toEqual(['Phase moved from 1 to 3 by Jo Park.', 'Resolved by Jo Park.']);
 });
 
-test('a role refreshes the card without a follow-up; a note causes nothing yet', () => {
-  expect(effectsOf([declareCommand()], { type: 'AssignRole', role: 'comms', person: sam, at, by: jo }).map((e) => e.kind)).toEqual(['card.refresh']);
+test('a role refreshes the card and is told in the incident conversation; a note causes nothing yet', () => {
+  expect(effectsOf([declareCommand()], { type: 'AssignRole', role: 'comms', person: sam, at, by: jo }).map((e) => e.kind)).toEqual(['message.post', 'card.refresh']);
   expect(effectsOf([declareCommand()], { type: 'AddNote', kind: 'note', text: 'x', at, by: jo })).toEqual([]);
 });
 

@@ -188,10 +188,10 @@ maybe('the incident in the doc sidebar', () => {
 
   test('once resolved in Teams, a change from the sidebar is refused with the reason', async () => {
     const { number, incidentId, say, act } = await incidentWithDoc();
-    expect((await say('resolve Rolled back the deploy')).status).toBe(200);
+    expect((await say('resolve confirm Rolled back the deploy')).status).toBe(200);
     await eventually(async () => ((await store.load(incidentId))?.status === 'resolved' ? true : undefined), 'the resolution');
     const res = await act('bob@contoso.test', 'setSeverity', { severity: '3' });
-    expect(res.body.renderActions.action.notification.text).toBe(`Incident #${number} is resolved; it can't be changed any more.`);
+    expect(res.body.renderActions.action.notification.text).toMatch(new RegExp(`^INC-${number} was resolved at .*, so it can't be changed any more\\.`));
     expect(res.body.renderActions.action.navigations[0].updateCard.header.subtitle).toBe('Resolved');
   });
 });

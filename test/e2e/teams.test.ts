@@ -344,11 +344,12 @@ test('resolving; a message on the timeline corrected afterwards is still correct
     messagePayload: { id: 'msg-400', body: { contentType: 'html', content: 'error rate 0.1%' }, from: { user: { id: BOB.id, displayName: BOB.name } }, createdDateTime: '2026-03-15T14:20:00Z', linkToMessage: 'https://teams.microsoft.com/l/message/x/msg-400' },
   }, { serviceUrl: channel.serviceUrl, thread: incident.threadId });
   expect(await send(record)).toEqual({ task: { type: 'message', value: `Added to the timeline of INC-${incident.number}.` } });
-  const card = await press(incident, 'resolve', { summary: 'Rolled back; payments recovered.' });
+  // "Resolve incident" asks first (route.test.ts); its "Resolve now" button sends `resolveConfirm`.
+  const card = await press(incident, 'resolveConfirm', { summary: 'Rolled back; payments recovered.' });
   expect(card.actions).toBeUndefined();
   expect(JSON.stringify(card)).toContain('Resolved');
   await eventually(() => textsIn(incident.thread).find((t) => t.includes('Resolved by Alice Adams. Rolled back; payments recovered.')), 'resolution follow-up');
-  expect((await press(incident, 'setSeverity', { severity: '1' })).body[0].text).toBe(`Incident #${incident.number} is resolved; it can't be changed any more.`);
+  expect((await press(incident, 'setSeverity', { severity: '1' })).body[0].text).toMatch(new RegExp(`^INC-${incident.number} was resolved at .*, so it can't be changed any more\.\nWhat still makes sense here:`));
   const late = messageEvent('edit', 'msg-400', 'error rate 0.01%', { serviceUrl: channel.serviceUrl, thread: incident.threadId });
   await send(late);
   checks.add(async (store) =>

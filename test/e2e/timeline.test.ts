@@ -188,7 +188,7 @@ test('a row a person adds in the doc reaches the chat once, and an edit of a Fir
 
   // Resolved: the doc's push channel is stopped.
   expect(google.channels().filter((c) => c.fileId === docId)).toHaveLength(1);
-  await say('resolve Pods healthy', thread);
+  await say('resolve confirm Pods healthy', thread);
   await eventually(() => (google.channels().some((c) => c.fileId === docId) ? undefined : true), 'the watch channel stopped');
 });
 

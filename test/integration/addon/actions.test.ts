@@ -124,7 +124,7 @@ test("a double click on one card's button counts once, though each request carri
 test('a resolved incident says so on changes, and still takes timeline entries', async () => {
   const { id: ID, number, act } = await incidentInDoc();
   await h.incidents.run(ID, { type: 'ResolveIncident', summary: 'Rolled back.', at: h.now.toISOString(), by: ALICE });
-  expect(notificationOf((await act(alice, 'setSeverity', { severity: '3' })).body)).toBe(`Incident #${number} is resolved; it can't be changed any more.`);
-  expect(notificationOf((await act(alice, 'postUpdate', { update: 'All good' })).body)).toBe(`Incident #${number} is resolved; it can't be changed any more.`);
+  expect(notificationOf((await act(alice, 'setSeverity', { severity: '3' })).body)).toMatch(new RegExp(`^INC-${number} was resolved at .*, so it can't be changed any more\\.`));
+  expect(notificationOf((await act(alice, 'postUpdate', { update: 'All good' })).body)).toMatch(new RegExp(`^INC-${number} was resolved at .*, so it can't be changed any more\\.`));
   expect(notificationOf((await act(alice, 'addEntry', { entry: 'Postmortem scheduled for Monday' })).body)).toBe('Added to the timeline.');
 });
