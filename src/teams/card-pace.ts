@@ -40,9 +40,11 @@ export function createCardPace(): CardPace {
     wrote(copy, version, at) {
       // Rewrites of one incident's cards run one at a time in this process (onePerIncident), so the last one is kept.
       written.set(copy.activityId, { version, at: at.getTime() });
+      forget(at.getTime());
     },
     answered(conversationId, at) {
       answers.set(conversationId, at.getTime());
+      forget(at.getTime());
     },
     next(copy, incident, now) {
       forget(now.getTime());
