@@ -102,6 +102,27 @@ test('while channel, bridge and doc arrive, each copy is rewritten at most once 
   }
 }, 60_000);
 
+test('a slow bridge: what came meanwhile is shown a second after the post, the bridge at once when it comes', async () => {
+  // The bridge takes 1.5 s (Graph slow for that one call); the channel and doc come within moments.
+  graph.fault({ match: /onlineMeetings\/createOrGet$/, latencyMs: 1_500, times: 1 });
+  try {
+    const { copies } = await declareAssembled('Payments are timing out');
+    const updates = updatesOf(copies.origin);
+    const during = updates.slice(0, updates.findIndex(assembled) + 1);
+    process.stdout.write(`[card-pace] slow bridge: rewrites of the declaring thread's copy during assembly: ${during.length}\n`);
+    // At least one rewrite while the bridge was on its way, showing what had come (paced a second from the post).
+    const meanwhile = during.slice(0, -1);
+    expect(meanwhile.length).toBeGreaterThanOrEqual(1);
+    expect(content(meanwhile[meanwhile.length - 1])).toMatch(/Channel: \[#inc-/);
+    expect(content(meanwhile[meanwhile.length - 1])).toContain('Meeting bridge: assembling');
+    const writes = [copies.origin, ...during].map((r) => Date.parse(r.at));
+    expect(writes.slice(1, -1).map((t, i) => t - writes[i]).filter((gap) => gap < CARD_PACE_MS)).toEqual([]);
+    expect(assembled(during[during.length - 1])).toBe(true);
+  } finally {
+    graph.fault(undefined);
+  }
+}, 60_000);
+
 test("the copy whose button was pressed keeps the person's confirmation; the other copies change at once", async () => {
   const { activity, number, copies } = await declareAssembled('Search is slow');
   const before = Object.fromEntries(Object.entries(copies).map(([name, copy]) => [name, updatesOf(copy).length]));
