@@ -39,6 +39,17 @@ run('the local loop in the Agents Playground', () => {
     });
   const incidentCards = () => page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-1 ·' });
   const typedCards = () => page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-2 ·' });
+  /**
+   * A new post in the channel (the box at the top). In a channel only messages that mention the bot are commands:
+   * type "@", pick the bot from the list, then the command.
+   */
+  const postCommand = async (command: string) => {
+    await page.getByRole('textbox').first().click();
+    await page.keyboard.type('@Fire');
+    await page.getByRole('menuitem', { name: 'Firebreak' }).click();
+    await page.keyboard.type(` ${command}`);
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+  };
 
   test('npm start prints where everything is', () => {
     expect(stack.playgroundUrl).toMatch(/^http:\/\/localhost:\d+$/);
@@ -103,14 +114,7 @@ run('the local loop in the Agents Playground', () => {
     });
 
     await step('run `note …` in the Playground, and see the row appear on the sandbox doc page', async () => {
-      // A new post in the channel (the box at the top). In a channel only messages that mention the bot are
-      // commands: type "@", pick the bot, then the command.
-      const box = page.getByRole('textbox').first();
-      await box.click();
-      await page.keyboard.type('@Fire');
-      await page.getByRole('menuitem', { name: 'Firebreak' }).click();
-      await page.keyboard.type(' note Flushed the CDN cache for checkout');
-      await page.getByRole('button', { name: 'Post', exact: true }).click();
+      await postCommand('note Flushed the CDN cache for checkout');
       await page.getByText('Added to the timeline of INC-1.').first().waitFor({ timeout: 15_000 });
 
       const sandbox = await localPage(browser);
@@ -154,12 +158,7 @@ run('the local loop in the Agents Playground', () => {
     });
 
     await step('type a declaration in the channel, and see its card', async () => {
-      const box = page.getByRole('textbox').first();
-      await box.click();
-      await page.keyboard.type('@Fire');
-      await page.getByRole('menuitem', { name: 'Firebreak' }).click();
-      await page.keyboard.type(' declare sev2 Search results load slowly for everyone');
-      await page.getByRole('button', { name: 'Post', exact: true }).click();
+      await postCommand('declare sev2 Search results load slowly for everyone');
       await typedCards().first().waitFor({ timeout: 20_000 });
       await containsText(typedCards().first(), 'Search results load slowly for everyone');
       await typedCards().first().filter({ hasText: 'Channel: #inc-2' }).waitFor({ timeout: 20_000 }); // assembled
