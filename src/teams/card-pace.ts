@@ -6,15 +6,18 @@ import type { CardCopy, Incident } from '../domain/incident';
  * who pressed a button was just answered with. So:
  * - while the incident assembles (a resource is still pending or retrying), a copy is rewritten at most once per
  *   `CARD_PACE_MS`; the rewrite that waits loads the incident when it runs, so it carries everything that came;
- * - the rewrite that shows the incident assembled is not held back (it ends the critical path of issue 15);
- * - the copy whose button a person just pressed is rewritten no sooner than `CONFIRM_HOLD_MS` after the answer, so
- *   its "Done. Everyone sees the change." is read, not replaced within milliseconds. Teams shows an invoke's answer
- *   to the person who pressed only ("REPLACE_FOR_INTERACTOR"), so the others in that conversation get the change by
- *   this rewrite, a moment later; they have the follow-up message at once.
+ * - the rewrite that shows the incident assembled is not paced (it ends the critical path of issue 15);
+ * - the copy whose button a person just pressed is rewritten no sooner than `CONFIRM_HOLD_MS` after the answer (even
+ *   to show the incident assembled), so its "Done. Everyone sees the change." is read, not replaced within
+ *   milliseconds. Teams shows an invoke's answer to the person who pressed only (the default response type,
+ *   REPLACE_FOR_INTERACTOR: https://learn.microsoft.com/en-us/javascript/api/@microsoft/teams-ai/adaptivecardactionexecuteresponsetype),
+ *   so the others in that conversation get the change by this rewrite, a moment later; the follow-up message tells
+ *   them at once;
  * - a copy already showing the incident's current version is not rewritten again.
  *
  * Kept in memory, per process: it only matters for a few seconds after a write, and entries older than that are
- * dropped. With several replicas a copy may be rewritten once per replica in a second; nothing is lost, since every
+ * dropped. With several replicas a copy may be rewritten once per replica in a second, and a press answered by one
+ * replica is not held by another (the copy is then rewritten at once, as before); nothing is lost, since every
  * rewrite renders the state as it is when it runs.
  */
 export const CARD_PACE_MS = 1_000;
