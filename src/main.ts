@@ -22,6 +22,7 @@ import { openStore } from './store/open';
 import type { Store } from './store/store';
 import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
+import { createCardPace } from './teams/card-pace';
 import { createTeamsOutbox } from './teams/outbox';
 import { cardPost } from './workers/effects/card-post';
 import { bridgeCreate } from './workers/effects/bridge-create';
@@ -73,9 +74,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const google = await startGoogle(config, log, store);
   if (google) provisioning.push('doc');
   const pace = createDocPace(1000);
+  const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
   let watcher: Watcher | undefined;
 
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config) });
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -87,8 +89,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     giveUpAfterMs: config.workers.giveUpAfterMs,
     leaseMs: config.workers.leaseMs,
     handlers: {
-      'card.post': cardPost({ store, incidents, teams: outbox, now, log }),
-      'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox })),
+      'card.post': cardPost({ store, incidents, teams: outbox, now, log, pace: cardPace }),
+      'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(graph && {

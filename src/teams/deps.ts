@@ -2,6 +2,7 @@ import type { Incidents } from '../app/incidents';
 import type { Conversation, ResourceKind } from '../domain/incident';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
+import type { CardPace } from './card-pace';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -15,4 +16,6 @@ export interface BotDeps {
   provisioning?: ResourceKind[];
   /** Whether declarations and follow-ups are mailed to the incidents list. */
   mail?: boolean;
+  /** When card copies may be rewritten; card buttons tell it whom they answered. */
+  cardPace?: CardPace;
 }

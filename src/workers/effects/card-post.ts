@@ -2,6 +2,7 @@ import type { Incidents } from '../../app/incidents';
 import type { PostCard } from '../../domain/react';
 import type { Logger } from '../../log';
 import type { ClaimedEffect, Store } from '../../store/store';
+import type { CardPace } from '../../teams/card-pace';
 import type { TeamsOutbox } from '../../teams/outbox';
 import { OutsideError, refusedOutright } from '../../outside-error';
 import { SYSTEM } from './system';
@@ -18,7 +19,7 @@ type Posted = { postedIn: string; activityId: string; renderedVersion: number };
  * before the call, so an attempt that finds `posting` without `posted` knows a card may be out: it posts again (a
  * missing card is worse than a second one) and says so in the log. docs/reliability.md has the measured rate.
  */
-export function cardPost(deps: { store: Store; incidents: Incidents; teams: TeamsOutbox; now: () => Date; log?: Logger }) {
+export function cardPost(deps: { store: Store; incidents: Incidents; teams: TeamsOutbox; now: () => Date; log?: Logger; pace?: CardPace }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const { conversation, posted: before, posting } = effect.payload as PostCard['payload'] & { posted?: Posted; posting?: number };
     const incident = await deps.store.load(effect.incidentId!);
@@ -34,6 +35,8 @@ export function cardPost(deps: { store: Store; incidents: Incidents; teams: Team
         throw err;
       });
       posted = { ...card, renderedVersion: incident.version };
+      // A post is a write too: the copy's first rewrite is paced from it (card-pace.ts).
+      deps.pace?.wrote(card, incident.version, deps.now());
       await deps.store.noteEffectProgress(effect, { posted });
     }
     await deps.incidents.run(

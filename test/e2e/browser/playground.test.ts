@@ -38,6 +38,18 @@ run('the local loop in the Agents Playground', () => {
       }
     });
   const incidentCards = () => page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-1 ·' });
+  const typedCards = () => page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-2 ·' });
+  /**
+   * A new post in the channel (the box at the top). In a channel only messages that mention the bot are commands:
+   * type "@", pick the bot from the list, then the command.
+   */
+  const postCommand = async (command: string) => {
+    await page.getByRole('textbox').first().click();
+    await page.keyboard.type('@Fire');
+    await page.getByRole('menuitem', { name: 'Firebreak' }).click();
+    await page.keyboard.type(` ${command}`);
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+  };
 
   test('npm start prints where everything is', () => {
     expect(stack.playgroundUrl).toMatch(/^http:\/\/localhost:\d+$/);
@@ -45,7 +57,7 @@ run('the local loop in the Agents Playground', () => {
   });
 
   // One test: a person's loop is a sequence, each step on what the one before made (the only incident, INC-1).
-  test('declare on a message, press a card button, run a command, add a row from the doc: each seen where it lands', async () => {
+  test('declare on a message, press a card button, run a command, add a row from the doc, type a declaration and change it: each seen where it lands', async () => {
     await step('declare with the message extension on a message, and see the card', async () => {
       await page.goto(stack.playgroundUrl, { waitUntil: 'networkidle' });
       // The Playground finishes wiring its conversations after load: click until the channel's post box is there.
@@ -102,14 +114,7 @@ run('the local loop in the Agents Playground', () => {
     });
 
     await step('run `note …` in the Playground, and see the row appear on the sandbox doc page', async () => {
-      // A new post in the channel (the box at the top). In a channel only messages that mention the bot are
-      // commands: type "@", pick the bot, then the command.
-      const box = page.getByRole('textbox').first();
-      await box.click();
-      await page.keyboard.type('@Fire');
-      await page.getByRole('menuitem', { name: 'Firebreak' }).click();
-      await page.keyboard.type(' note Flushed the CDN cache for checkout');
-      await page.getByRole('button', { name: 'Post', exact: true }).click();
+      await postCommand('note Flushed the CDN cache for checkout');
       await page.getByText('Added to the timeline of INC-1.').first().waitFor({ timeout: 15_000 });
 
       const sandbox = await localPage(browser);
@@ -150,6 +155,30 @@ run('the local loop in the Agents Playground', () => {
       }
       await page.getByText('Rolled back deploy 4411 from the doc').first().waitFor({ timeout: 15_000 });
       await page.getByText('added to the timeline from the incident doc').first().waitFor();
+    });
+
+    await step('type a declaration in the channel, and see its card', async () => {
+      await postCommand('declare sev2 Search results load slowly for everyone');
+      await typedCards().first().waitFor({ timeout: 20_000 });
+      await containsText(typedCards().first(), 'Search results load slowly for everyone');
+      await typedCards().first().filter({ hasText: 'Channel: #inc-2' }).waitFor({ timeout: 20_000 }); // assembled
+    });
+
+    await step('change its severity with a card button: the confirmation stays in front of the person, then the card shows the change', async () => {
+      const card = typedCards().last();
+      await card.getByRole('button', { name: 'Severity', exact: true }).click();
+      await card.getByRole('combobox').last().click();
+      await page.getByRole('option', { name: /^1: Critical/ }).click();
+      await card.getByRole('button', { name: 'Change severity' }).click();
+      // The answer to the press, on the card the person pressed it on: read, not replaced within milliseconds
+      // (card-pace.ts holds that copy's rewrite for a moment).
+      const confirmed = page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-2 · Severity 1' }).filter({ hasText: 'Done. Everyone sees the change.' });
+      await confirmed.first().waitFor({ timeout: 15_000 });
+      await page.getByText('Severity raised from 2 to 1').first().waitFor({ timeout: 15_000 });
+      // Then the card is rewritten for everyone in the conversation: the change stays, the confirmation goes.
+      await confirmed.first().waitFor({ state: 'detached', timeout: 15_000 });
+      await page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-2 · Severity 1' }).first().waitFor();
+      expect(await page.locator('.ac-adaptiveCard').filter({ hasText: 'INC-2 · Severity 2' }).count()).toBe(0);
     });
   }, 240_000);
 });
