@@ -1,6 +1,6 @@
 import type { MessagingExtensionAction, MessagingExtensionActionResponse, TurnContext } from 'botbuilder';
 import { createHash } from 'node:crypto';
-import type { Person } from '../domain/incident';
+import type { Conversation, Incident, Person } from '../domain/incident';
 import { conversationOf, inboundKey, personOf } from './activity';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
@@ -88,7 +88,7 @@ export class MessageExtension {
     if (formId) this.forms.delete(formId);
     // The answer confirms at once; the card appears in the conversation as soon as the outbox posts it.
     const declared = outcome.kind === 'changed' ? outcome.incident : undefined;
-    return message(declared ? `Declared INC-${declared.number}: ${declared.title}. Its card is being posted here; the channel, bridge and doc are being assembled.` : 'This form was already submitted; the incident is declared.');
+    return message(declared ? declaredAnswer(declared, origin) : 'This form was already submitted; the incident is declared.');
   }
 
   private async addToTimeline(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
@@ -162,6 +162,19 @@ function sourceKey(formId: string, link: string): string {
 function noSuchCommand(commandId: unknown): MessagingExtensionActionResponse {
   const named = typeof commandId === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(commandId);
   return message(named ? `Firebreak has no command "${commandId}".` : 'Firebreak has no such command.');
+}
+
+/**
+ * What the declarer reads once the form closes: the number, and where its card went. The answer is a task "message":
+ * "Teams displays the value in a popup message box" in place of the form (TaskModuleMessageResponse, Bot Framework
+ * .NET reference), one of the submitAction responses Microsoft lists ("No response … Another dialog … Card response
+ * … Adaptive Card from bot", respond-to-task-module-submit.md); a refusal answers with "another dialog": the form
+ * again, values kept.
+ */
+function declaredAnswer(incident: Incident, origin: Conversation): string {
+  // A form opened in a thread posts the card in that thread, which people read as "in this channel".
+  const where = [origin.isChannel ? 'this channel' : 'this chat', ...(incident.announcedIn.length ? ['the announcements channel'] : [])];
+  return `Declared INC-${incident.number} — card posted in ${where.join(' and in ')}. The channel, bridge and doc are being assembled.`;
 }
 
 function message(text: string): MessagingExtensionActionResponse {

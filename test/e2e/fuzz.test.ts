@@ -216,7 +216,7 @@ describe(`${RUNS} generated activities (seed ${SEED})`, () => {
       const { formId, sourceUrl } = form.actions[0].data;
       const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data: { formId, sourceUrl, title: 'Payments failing', severity: '2', commander: ALICE.id } }, opts());
       const answered = await send(submit);
-      expect((answered.body as any).task.value).toMatch(/^Declared INC-\d+: Payments failing\./);
+      expect((answered.body as any).task.value).toMatch(/^Declared INC-\d+ — card posted in /);
       const card = await eventually(() => channel.recorded.find((r) => r.conversationId === submit.conversation.id && r.activity.attachments), 'the card of the declared incident');
       expect(JSON.stringify(card.activity.attachments[0].content)).toContain(`Declared from [this message](${link})`);
       expect(turnFailures()).toEqual([]);
