@@ -71,6 +71,8 @@ export interface RecordCardPosted extends Base {
 export interface AddPlace extends Base {
   type: 'AddPlace';
   conversation: Conversation;
+  /** A conversation outside the incident (someone's "Show card here"): it reads like an announcements channel. */
+  outside?: boolean;
 }
 
 export interface RecordResourceReady extends Base {

@@ -149,7 +149,7 @@ export function decide(command: Command, state: Incident | null): Decision {
     }
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
-      return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
+      return [{ type: 'PlaceAdded', conversation: command.conversation, ...(command.outside ? { outside: true as const } : {}), at, by }];
     default:
       return assertNever(command);
   }

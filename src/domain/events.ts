@@ -69,10 +69,12 @@ export interface CardPosted extends Base {
   /** The incident version the posted card showed: older than the one before this event means it missed a change. */
   renderedVersion?: number;
 }
-/** A system fact: a new conversation shows the incident (its own channel); the card goes there too. */
+/** A new conversation shows the incident (its own channel, or one where someone asked for its card); the card goes there too. */
 export interface PlaceAdded extends Base {
   type: 'PlaceAdded';
   conversation: Conversation;
+  /** Outside the incident: read-only, and a private incident shows only who leads (like an announcements channel). */
+  outside?: true;
 }
 
 /** A system fact: a channel, bridge or doc exists. */

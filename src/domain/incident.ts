@@ -163,7 +163,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next
-        : { ...next, places: [...state.places, event.conversation] };
+        : { ...next, places: [...state.places, event.conversation], ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id] } : {}) };
     default:
       return assertNever(event);
   }

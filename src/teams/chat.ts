@@ -6,6 +6,7 @@ import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdate
 import { conversationOf, inboundKey, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
+import { FindIncidents } from './find-incidents';
 import { member } from './people';
 import { commandText, markdownWithLinks } from './text';
 import { incidentHere } from './where';
@@ -29,6 +30,7 @@ export class ChatCommands {
     const key = inboundKey(activity);
 
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
+    if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);

@@ -13,6 +13,7 @@ export type Intent =
   | { kind: 'update'; text: string }
   | { kind: 'resolve'; summary?: string }
   | { kind: 'status' }
+  | { kind: 'incidents' }
   | { kind: 'help' }
   | { kind: 'usage'; verb: string; usage: string }
   | { kind: 'unknown'; text: string };
@@ -29,6 +30,7 @@ export const USAGE = {
   update: 'update <text>   (a stakeholder update)',
   resolve: 'resolve [summary]',
   status: 'status',
+  incidents: 'incidents   (every active incident, from any conversation)',
   help: 'help',
 } as const;
 
@@ -86,6 +88,8 @@ export function parseCommand(text: string): Intent {
       return rest ? { kind: 'resolve', summary: rest } : { kind: 'resolve' };
     case 'status':
       return { kind: 'status' };
+    case 'incidents':
+      return { kind: 'incidents' };
     case 'help':
     case '?':
       return { kind: 'help' };

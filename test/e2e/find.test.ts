@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
 import { ALICE, BOB, channelMessage, invoke, post, readable, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
@@ -81,5 +83,81 @@ describe('item 9: the declare dialog answers and closes', () => {
     expect(adaptiveCardErrors(form)).toEqual([]);
     expect(JSON.stringify(form)).toMatch(/The title is 400 characters/);
     expect(form.body.find((e: any) => e.id === 'description').value).toBe('kept');
+  });
+});
+
+/** A 1:1 chat with the bot: no team, no channel, everything typed is for the bot. */
+function inPersonalChat<T extends { conversation: object; channelData: object }>(activity: T, chatId: string): T {
+  return { ...activity, conversation: { id: chatId, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } } };
+}
+const personalMessage = (text: string, chatId: string) => {
+  const { entities: _entities, ...rest } = channelMessage(text, opts());
+  return inPersonalChat({ ...rest, text }, chatId);
+};
+const listIn = (chatId: string) => eventually(() => cards(repliesIn(chatId)).find((r) => /Active incidents|No incident is active/.test(JSON.stringify(r.activity.attachments[0].content))), 'the incident list');
+const cardTexts = (card: any): string => JSON.stringify(card);
+
+describe('item 4: incidents, from any conversation', () => {
+  test('`incidents` lists the active incidents with their state; a private one only as its card shows it outside', async () => {
+    const open = await declareByForm(uniqueTitle('Checkout latency above 2s'));
+    const secret = await declareByForm(uniqueTitle('Payroll export leaking'), { private: 'true' });
+    const chatId = `a:personal-${randomUUID()}`;
+    await send(personalMessage('incidents', chatId));
+    const list = (await listIn(chatId)).activity.attachments[0].content;
+    expect(adaptiveCardErrors(list)).toEqual([]);
+    const text = cardTexts(list);
+    expect(text).toContain(`INC-${open.number}: Checkout latency above 2s`);
+    expect(text).toMatch(/Severity 2 · phase 1 \(Stop the bleeding\) · IC Alice Adams/i);
+    expect(text).toMatch(/Declared (less than a minute|\d+ min) ago · next update by \d\d:\d\d UTC/);
+    expect(text).toContain(`INC-${secret.number}: Private incident`);
+    expect(text).not.toContain('Payroll export leaking');
+    const buttons = list.body.flatMap((c: any) => c.items ?? []).filter((e: any) => e.type === 'ActionSet').flatMap((s: any) => s.actions);
+    expect(buttons).toContainEqual({ type: 'Action.Execute', title: 'Show card here', verb: 'showCardHere', data: { incidentId: open.incidentId } });
+  });
+
+  test('"Show card here" posts the live card as one more copy, updated in place with the others', async () => {
+    const incident = await declareByForm(uniqueTitle('Login page blank'));
+    const chatId = `a:personal-${randomUUID()}`;
+    const press = inPersonalChat(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'showCardHere', data: { incidentId: incident.incidentId } }, trigger: 'manual' }, opts()), chatId);
+    const answer = await send(press);
+    expect(answer.statusCode).toBe(200);
+    expect(cardTexts(answer.value)).toContain(`INC-${incident.number}'s card is being posted here`);
+    const copy = await eventually(() => cards(repliesIn(chatId)).find((r) => r.activity.summary?.startsWith(`INC-${incident.number}: `)), 'the card in the chat');
+    expect(adaptiveCardErrors(copy.activity.attachments[0].content)).toEqual([]);
+    // Read-only outside the incident, like an announcements copy.
+    expect(copy.activity.attachments[0].content.actions).toBeUndefined();
+    // Pressed again (a double click, or someone else): no second copy.
+    expect(cardTexts((await send({ ...press, id: randomUUID() })).value)).toContain('already in this conversation');
+
+    // A change made in the incident's own thread reaches this copy in place.
+    await send(channelMessage('sev 1', opts({ thread: incident.thread.split(';messageid=')[1] })));
+    await eventually(() => {
+      const now = channel.current(chatId, copy.activityId);
+      return now && cardTexts(now.attachments[0].content).includes('1: Critical') ? now : undefined;
+    }, 'the chat copy updated to severity 1');
+    expect(cards(repliesIn(chatId)).filter((r) => r.activity.summary?.startsWith(`INC-${incident.number}: `))).toHaveLength(1);
+  });
+
+  test('a private incident\'s card shown elsewhere says only who leads it', async () => {
+    const secret = await declareByForm(uniqueTitle('Salary data exposed'), { private: 'true' });
+    const chatId = `a:personal-${randomUUID()}`;
+    await send(inPersonalChat(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'showCardHere', data: { incidentId: secret.incidentId } }, trigger: 'manual' }, opts()), chatId));
+    const copy = await eventually(() => cards(repliesIn(chatId)).find((r) => r.activity.summary?.startsWith(`INC-${secret.number}: `)), 'the card in the chat');
+    expect(cardTexts(copy.activity)).not.toContain('Salary data exposed');
+    expect(cardTexts(copy.activity)).toContain('Private incident');
+  });
+
+  test('the message extension\'s search command (from the manifest) finds an incident by number', async () => {
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../appPackage/manifest.json'), 'utf8'));
+    const search = manifest.composeExtensions[0].commands.find((c: any) => c.type === 'query');
+    expect(search).toBeDefined();
+    const incident = await declareByForm(uniqueTitle('Webhooks delayed'));
+    const answer = await send(invoke('composeExtension/query', { commandId: search.id, parameters: [{ name: search.parameters[0].name, value: `INC-${incident.number}` }], queryOptions: { skip: 0, count: 25 } }, opts()));
+    expect(answer.composeExtension.type).toBe('result');
+    expect(answer.composeExtension.attachments).toHaveLength(1);
+    const [result] = answer.composeExtension.attachments;
+    expect(adaptiveCardErrors(result.content)).toEqual([]);
+    expect(cardTexts(result.content)).toContain(`INC-${incident.number}: Webhooks delayed`);
+    expect(result.preview.content.title).toContain(`INC-${incident.number}`);
   });
 });
