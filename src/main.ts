@@ -27,6 +27,7 @@ import { cardPost } from './workers/effects/card-post';
 import { bridgeCreate } from './workers/effects/bridge-create';
 import { cardRefresh } from './workers/effects/card-refresh';
 import { channelCreate } from './workers/effects/channel-create';
+import { channelJoin } from './workers/effects/channel-join';
 import { mailSend } from './workers/effects/mail-send';
 import { docCreate } from './workers/effects/doc-create';
 import { docFill } from './workers/effects/doc-fill';
@@ -93,6 +94,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
+        'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
         'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }),
       }),

@@ -68,6 +68,10 @@ export interface RecordCardPosted extends Base {
   /** The incident version the posted card showed. */
   renderedVersion?: number;
 }
+/** Someone who was about to declare the same thing joins this incident instead ("Looks like INC-7 — Join it"). */
+export interface JoinIncident extends Base {
+  type: 'JoinIncident';
+}
 export interface AddPlace extends Base {
   type: 'AddPlace';
   conversation: Conversation;
@@ -154,6 +158,7 @@ export type Command =
   | RecordResourceReady
   | RecordResourceTrouble
   | AddPlace
+  | JoinIncident
   | PostStakeholderUpdate
   | RecordMessage
   | EditRecordedMessage

@@ -147,6 +147,8 @@ export function decide(command: Command, state: Incident | null): Decision {
       }
       return events;
     }
+    case 'JoinIncident':
+      return [{ type: 'PersonJoined', at, by }];
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, ...(command.outside ? { outside: true as const } : {}), at, by }];

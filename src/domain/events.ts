@@ -77,6 +77,11 @@ export interface PlaceAdded extends Base {
   outside?: true;
 }
 
+/** Someone joined the incident (they were about to declare the same thing): its conversation hears of it. */
+export interface PersonJoined extends Base {
+  type: 'PersonJoined';
+}
+
 /** A system fact: a channel, bridge or doc exists. */
 export interface ResourceReady extends Base {
   type: 'ResourceReady';
@@ -166,6 +171,7 @@ export type IncidentEvent =
   | ResourceReady
   | ResourceTrouble
   | PlaceAdded
+  | PersonJoined
   | StakeholderUpdatePosted
   | MessageRecorded
   | RecordedMessageEdited

@@ -120,6 +120,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'RoleAssigned':
       return { ...next, roles: withRole(state.roles, event.role, event.person) };
     case 'NoteAdded':
+    case 'PersonJoined':
       return next;
     case 'IncidentResolved':
       return { ...next, status: 'resolved', resolvedAt: event.at };

@@ -8,6 +8,7 @@ import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { FindIncidents } from './find-incidents';
 import { member } from './people';
+import { askIfSimilar } from './similar-declaration';
 import { commandText, markdownWithLinks } from './text';
 import { incidentHere } from './where';
 
@@ -51,6 +52,7 @@ export class ChatCommands {
     at: string,
     key: string | undefined,
   ): Promise<void> {
+    if (await askIfSimilar(this.deps, context, key, intent)) return;
     const outcome = await this.deps.incidents.declare(
       {
         type: 'DeclareIncident',

@@ -5,7 +5,9 @@ import { conversationOf, inboundKey, personOf } from './activity';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
 import { teamsMessageLink } from './message-link';
+import { FindIncidents } from './find-incidents';
 import { member, roster } from './people';
+import { looksLike, similarTo } from './similar-declaration';
 import { commandText } from './text';
 import { incidentHere } from './where';
 
@@ -63,6 +65,16 @@ export class MessageExtension {
     if (!commander) return again('The commander you chose is not in this team; choose someone from the list.');
 
     const origin = conversationOf(context.activity);
+    const key = formId ? `declare-form:${formId}` : inboundKey(context.activity);
+    if (typeof data.join === 'string' && data.join) return this.join(context, data.join, formId);
+    if (data.declareAnyway !== 'true') {
+      // The same perception declared twice (two people, one alarm): asked first, with the form kept.
+      const similar = await similarTo(this.deps, { title: String(data.title ?? ''), origin, at: this.deps.now().toISOString(), sourceMessageUrl: sourceUrl }, key);
+      if (similar) {
+        const problem = looksLike(similar, origin.id, this.deps.now());
+        return taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl, similar: { incidentId: similar.id, label: `INC-${similar.number}` } }));
+      }
+    }
     const outcome = await this.deps.incidents.declare(
       {
         type: 'DeclareIncident',
@@ -82,13 +94,20 @@ export class MessageExtension {
         by,
       },
       // The same form submitted twice (a double click, a re-delivery) declares once.
-      { inboundKey: formId ? `declare-form:${formId}` : inboundKey(context.activity) },
+      { inboundKey: key },
     );
     if (outcome.kind === 'refused') return again(outcome.reason);
     if (formId) this.forms.delete(formId);
     // The answer confirms at once; the card appears in the conversation as soon as the outbox posts it.
     const declared = outcome.kind === 'changed' ? outcome.incident : undefined;
     return message(declared ? declaredAnswer(declared, origin) : 'This form was already submitted; the incident is declared.');
+  }
+
+  /** The form's "Join INC-7": joined instead of declaring; the dialog closes with where the incident is run. */
+  private async join(context: TurnContext, incidentId: string, formId: string | undefined): Promise<MessagingExtensionActionResponse> {
+    const joined = await new FindIncidents(this.deps).join(context, await this.deps.store.load(incidentId));
+    if (formId) this.forms.delete(formId);
+    return message(joined.links.length ? `${joined.text} ${joined.links.map((l) => `${l.label}: ${l.url}`).join(' · ')}` : joined.text);
   }
 
   private async addToTimeline(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {

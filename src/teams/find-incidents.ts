@@ -3,7 +3,9 @@ import type { Incident } from '../domain/incident';
 import { conversationOf, inboundKey, personOf } from './activity';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
+import { coordinationLinks, headline } from '../domain/messages';
 import { incidentItemCard, incidentListCard, incidentSummary, isOwnConversation, SHOW_CARD_HERE } from './incident-list';
+import { answerCard, DECLARE_ANYWAY, JOIN, joinedText } from './similar-declaration';
 
 /** How many active incidents a list shows; more than this is a bad day the list would not help with anyway. */
 const LIST_LIMIT = 25;
@@ -18,7 +20,7 @@ export class FindIncidents {
   constructor(private readonly deps: BotDeps) {}
 
   static handles(verb: string | undefined): boolean {
-    return verb === SHOW_CARD_HERE;
+    return verb === SHOW_CARD_HERE || verb === JOIN || verb === DECLARE_ANYWAY;
   }
 
   /** `incidents`: the list as a card, answered once per inbound activity. */
@@ -31,8 +33,11 @@ export class FindIncidents {
 
   /** The list's buttons. The answer replaces the list card for the person who pressed (Universal Actions). */
   async action(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const incidentId = (value.action?.data as { incidentId?: unknown } | undefined)?.incidentId;
+    const data = (value.action?.data ?? {}) as Record<string, unknown>;
+    if (value.action.verb === DECLARE_ANYWAY) return this.declareAnyway(context, data);
+    const incidentId = data.incidentId;
     const incident = typeof incidentId === 'string' ? await this.deps.store.load(incidentId) : null;
+    if (value.action.verb === JOIN) return respond(await this.join(context, incident));
     if (!incident) return this.listAnswer(context, 'That incident is not one Firebreak knows.');
     if (incident.status !== 'active') return this.listAnswer(context, `INC-${incident.number} is resolved; its card is in its own conversation.`);
     const here = conversationOf(context.activity);
@@ -69,6 +74,44 @@ export class FindIncidents {
     return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments } };
   }
 
+  /**
+   * "Join it": the person is added to the incident (its conversation hears so; a private channel gets them as a
+   * member through Graph) and reads where it is run. Also the answer of the declare form's "Join" button.
+   */
+  async join(context: TurnContext, incident: Incident | null): Promise<{ text: string; links: { label: string; url: string }[] }> {
+    if (!incident) return { text: 'That incident is not one Firebreak knows.', links: [] };
+    const by = personOf(context.activity.from);
+    const outcome = await this.deps.incidents.run(incident.id, { type: 'JoinIncident', at: this.deps.now().toISOString(), by }, { inboundKey: inboundKey(context.activity) });
+    if (outcome.kind === 'refused') return { text: outcome.reason, links: [] };
+    const here = context.activity.conversation.id;
+    const member = incident.private && incident.resources.channel?.status === 'ready' && Boolean(by.aadObjectId);
+    const links = incident.private && !isOwnConversation(incident, here) && !member ? [] : coordinationLinks(incident);
+    return { text: joinedText(incident, here, member), links: links.map(({ label, url }) => ({ label, url })) };
+  }
+
+  /** "Declare anyway" under a chat `declare` that looked like an active incident: declared as typed. */
+  private async declareAnyway(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
+    const origin = conversationOf(context.activity);
+    const outcome = await this.deps.incidents.declare(
+      {
+        type: 'DeclareIncident',
+        incidentId: this.deps.newId(),
+        title: typeof data.title === 'string' ? data.title : '',
+        severity: typeof data.severity === 'string' ? Number(data.severity) : undefined,
+        origin,
+        announceIn: this.deps.announceIn?.(origin),
+        provisioning: this.deps.provisioning,
+        mail: this.deps.mail,
+        at: this.deps.now().toISOString(),
+        by: personOf(context.activity.from),
+      },
+      { inboundKey: inboundKey(context.activity) },
+    );
+    if (outcome.kind === 'refused') return respond({ text: outcome.reason, links: [] });
+    if (outcome.kind !== 'changed') return respond({ text: 'Already declared: its card is in this conversation.', links: [] });
+    return respond({ text: `Declared ${headline(outcome.incident)} Its card is being posted here.`, links: [] });
+  }
+
   private async active(): Promise<Incident[]> {
     return this.deps.store.list({ status: 'active', limit: LIST_LIMIT });
   }
@@ -77,4 +120,8 @@ export class FindIncidents {
     const card: AdaptiveCard = incidentListCard(await this.active(), { here: context.activity.conversation.id, now: this.deps.now(), notice });
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
   }
+}
+
+function respond(answer: { text: string; links: { label: string; url: string }[] }): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answerCard(answer.text, answer.links) };
 }

@@ -85,7 +85,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
             commandId: id,
             commandContext: text,
             // The declare form's inputs: Adaptive Card inputs submit strings.
-            data: object(strings('formId', 'title', 'description', 'severity', 'customerImpact', 'commander', 'private')),
+            data: object(strings('formId', 'title', 'description', 'severity', 'customerImpact', 'commander', 'private', 'join', 'declareAnyway')),
             messagePayload,
           },
           ['commandId'],
@@ -102,7 +102,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
               {
                 type: { const: 'Action.Execute' },
                 verb: id,
-                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary')),
+                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title')),
               },
               ['type', 'verb'],
             ),

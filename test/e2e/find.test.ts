@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
+import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graph/server';
 import { ALICE, BOB, channelMessage, invoke, post, readable, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
@@ -13,19 +14,37 @@ import { adaptiveCardErrors } from '../harness/schemas';
  * declaration twice (item 3).
  */
 const APP_ID = '3f0c6a55-7777-4333-8444-955555555555';
+const PASSWORD = 'find-e2e-secret';
 const ANNOUNCEMENTS = '19:find-announcements@thread.tacv2';
 const TEAM = '19:team@thread.tacv2';
+/** The incident team's Entra group id, where Graph makes incident channels. */
+const GRAPH_TEAM = '22222222-3333-4444-5555-666666666666';
 
 let channel: BotChannel;
+let graph: GraphEmulator;
 let firebreak: RunningFirebreak;
 const databaseDir = `${tmpdir()}/firebreak-find-${randomUUID()}`;
+const caFile = path.join(tmpdir(), `firebreak-find-ca-${randomUUID()}.pem`);
 
 beforeAll(async () => {
-  channel = await startBotChannel({ appId: APP_ID, appPassword: 'find-e2e-secret', tenantId: TENANT });
+  channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT });
   channel.setMembers(TEAM, [ALICE, BOB]);
+  graph = await startGraphEmulator({
+    tenantId: TENANT,
+    apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['Channel.Create', 'Channel.ReadBasic.All', 'ChannelMember.ReadWrite.All'] }],
+    users: [ALICE, BOB].map((p) => ({ id: p.aadObjectId, userPrincipalName: `${p.name.split(' ')[0].toLowerCase()}@contoso.test`, displayName: p.name })),
+    teams: [{ id: GRAPH_TEAM, displayName: 'Incidents' }],
+  });
+  writeFileSync(caFile, graph.ca);
   firebreak = await startFirebreak({
+    GRAPH_BASE_URL: graph.url,
+    GRAPH_AUTHORITY_HOST: graph.url,
+    GRAPH_INCIDENT_TEAM_ID: GRAPH_TEAM,
+    NODE_EXTRA_CA_CERTS: caFile,
+    EFFECT_RETRY_BASE_MS: '50',
+    EFFECT_RETRY_CAP_MS: '500',
     MICROSOFT_APP_ID: APP_ID,
-    MICROSOFT_APP_PASSWORD: 'find-e2e-secret',
+    MICROSOFT_APP_PASSWORD: PASSWORD,
     MICROSOFT_APP_TENANT_ID: TENANT,
     BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
     BOT_LOGIN_URL: channel.loginUrl,
@@ -39,6 +58,8 @@ afterAll(async () => {
     await firebreak?.stop();
   } finally {
     await channel?.close();
+    await graph?.close();
+    rmSync(caFile, { force: true });
   }
 });
 
@@ -159,5 +180,101 @@ describe('item 4: incidents, from any conversation', () => {
     expect(adaptiveCardErrors(result.content)).toEqual([]);
     expect(cardTexts(result.content)).toContain(`INC-${incident.number}: Webhooks delayed`);
     expect(result.preview.content.title).toContain(`INC-${incident.number}`);
+  });
+});
+
+/** The "Looks like" card Firebreak answered in a conversation, if any. */
+const looksLikeIn = (conversationId: string) => cards(repliesIn(conversationId)).find((r) => cardTexts(r.activity.attachments[0].content).includes('Looks like INC-'));
+const pressIn = (thread: string, verb: string, data: object, from = BOB) =>
+  send(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, opts({ thread, from })));
+
+describe('item 3: the same declaration twice', () => {
+  test('chat: a second `declare` of the same thing asks "Looks like INC-n — Join it / Declare anyway"; each answer does what it says', async () => {
+    const token = randomUUID().slice(0, 8);
+    const first = channelMessage(`declare sev2 Billing emails bouncing ${token}`, opts());
+    await send(first);
+    const firstCard = await eventually(() => cards(repliesIn(first.conversation.id)).find((r) => r.activity.summary?.startsWith('INC-')), 'the first card');
+    const number = Number(/^INC-(\d+)/.exec(firstCard.activity.summary)![1]);
+    const incidentId = firstCard.activity.attachments[0].content.refresh.action.data.incidentId;
+
+    // Bob saw the same alarm a moment later, in another thread of the same team.
+    const bobThread = `bob-${randomUUID()}`;
+    const second = channelMessage(`declare the billing email is bouncing ${token}`, opts({ from: BOB, thread: bobThread }));
+    await send(second);
+    const asked = await eventually(() => looksLikeIn(second.conversation.id), 'the "Looks like" question');
+    const question = asked.activity.attachments[0].content;
+    expect(adaptiveCardErrors(question)).toEqual([]);
+    expect(readable(question.body[0].text)).toMatch(new RegExp(`^Looks like INC-${number}: "Billing emails bouncing ${token}", declared .* ago; Alice Adams leads it\\.$`));
+    expect(question.actions.map((a: any) => a.title)).toEqual([`Join INC-${number}`, 'Declare anyway']);
+    // Asked, not declared: no card of a new incident in Bob's thread.
+    expect(cards(repliesIn(second.conversation.id)).filter((r) => r.activity.summary?.startsWith('INC-'))).toEqual([]);
+    // A re-delivery of the same message asks nothing more.
+    await send(second);
+    expect(repliesIn(second.conversation.id)).toHaveLength(1);
+
+    const joined = await pressIn(bobThread, question.actions[0].verb, question.actions[0].data);
+    expect(readable(joined.value.body[0].text)).toMatch(new RegExp(`^You joined INC-${number}\\.`));
+    await eventually(() => repliesIn(first.conversation.id).find((r) => /Bob Brown was about to declare the same thing and joined/.test(readable(r.activity.text) ?? '')), 'the incident conversation told Bob joined');
+    expect(incidentId).toBeTruthy();
+
+    const anyway = await pressIn(bobThread, question.actions[1].verb, question.actions[1].data);
+    const declared = Number(/^Declared INC-(\d+): the billing email is bouncing/.exec(readable(anyway.value.body[0].text)!)?.[1]);
+    expect(declared).toBeGreaterThan(number);
+    await eventually(() => cards(repliesIn(second.conversation.id)).find((r) => r.activity.summary?.startsWith(`INC-${declared}: `)), 'the card of the incident declared anyway');
+  });
+
+  test('form: the same source message asks first with the form kept; "Join" closes it, "Declare anyway" declares', async () => {
+    const link = `https://teams.microsoft.com/l/message/19:ops/${randomUUID()}`;
+    const fetchForm = async (from: typeof ALICE) => {
+      const fetched = await send(invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'message', messagePayload: { id: 'm-1', body: { contentType: 'html', content: 'queue stuck' }, linkToMessage: link } }, opts({ from })));
+      return fetched.task.value.card.content.actions[0].data.formId as string;
+    };
+    const submitFrom = (formId: string, values: Record<string, string>, from = ALICE) =>
+      submitForm({ formId, sourceUrl: link, ...values }, from);
+    const first = await submitFrom(await fetchForm(ALICE), { title: uniqueTitle('Orders queue stuck') });
+    const number = Number(/^Declared INC-(\d+) — /.exec(first.answer.task.value)![1]);
+
+    // Bob declares from the same message, in words of his own.
+    const bobForm = await fetchForm(BOB);
+    const values = { title: 'Fulfilment halted', description: 'nothing ships', commander: BOB.id };
+    const asked = (await submitFrom(bobForm, values, BOB)).answer;
+    expect(asked.task.type).toBe('continue');
+    const form = asked.task.value.card.content;
+    expect(adaptiveCardErrors(form)).toEqual([]);
+    expect(readable(form.body[0].text)).toMatch(new RegExp(`^Looks like INC-${number}: .*Orders queue stuck`));
+    expect(form.body.find((e: any) => e.id === 'title').value).toBe('Fulfilment halted');
+    expect(form.actions.map((a: any) => a.title)).toEqual([`Join INC-${number}`, 'Declare anyway']);
+
+    const joined = (await submitFrom(bobForm, { ...values, ...form.actions[0].data }, BOB)).answer;
+    expect(joined).toEqual({ task: { type: 'message', value: expect.stringMatching(new RegExp(`^You joined INC-${number}\\.`)) } });
+
+    const otherForm = await fetchForm(BOB);
+    const anyway = (await submitFrom(otherForm, { ...values, ...form.actions[1].data, formId: otherForm }, BOB)).answer;
+    expect(anyway.task.value).toMatch(/^Declared INC-\d+ — card posted in /);
+  });
+
+  test('"Join" on a private incident adds the person to its private channel through Graph', async () => {
+    const token = randomUUID().slice(0, 8);
+    const secret = await declareByForm(`Ledger mismatch ${token}`, { private: 'true' });
+    const privateChannel = await eventually(() => graph.channels(GRAPH_TEAM).find((c) => c.displayName.startsWith(`inc-${secret.number}-`)), 'the private incident channel', 15_000);
+    expect(privateChannel.membershipType).toBe('private');
+    expect(privateChannel.members.map((m) => m.userId)).not.toContain(BOB.aadObjectId);
+    // The card shows the channel once Graph made it (so Join knows there is a channel to add to).
+    await eventually(async () => {
+      const card = channel.current(secret.thread, cards(repliesIn(secret.thread))[0].activityId);
+      return cardTexts(card).includes(`#${privateChannel.displayName}`) ? true : undefined;
+    }, 'the channel on the card', 15_000);
+
+    const bobThread = `bob-${randomUUID()}`;
+    // From another channel of the same team: there the private incident's card would show no title either.
+    const second = channelMessage(`declare ledger mismatch ${token}`, opts({ from: BOB, thread: bobThread, channel: '19:finance@thread.tacv2' }));
+    await send(second);
+    const question = (await eventually(() => looksLikeIn(second.conversation.id), 'the "Looks like" question')).activity.attachments[0].content;
+    // Outside its own conversation a private incident is not named by its title.
+    expect(readable(question.body[0].text)).toMatch(new RegExp(`^Looks like INC-${secret.number}: a private incident, declared`));
+    const press = invoke('adaptiveCard/action', { action: { type: 'Action.Execute', ...question.actions[0] }, trigger: 'manual' }, opts({ thread: bobThread, from: BOB }));
+    const joined = await send({ ...press, conversation: second.conversation, channelData: second.channelData });
+    expect(readable(joined.value.body[0].text)).toMatch(/You are being added to its channel\./);
+    await eventually(() => graph.channels(GRAPH_TEAM).find((c) => c.id === privateChannel.id)!.members.find((m) => m.userId === BOB.aadObjectId && m.roles.length === 0), 'Bob a member of the private channel', 15_000);
   });
 });
