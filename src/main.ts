@@ -76,7 +76,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const pace = createDocPace(1000);
   let watcher: Watcher | undefined;
 
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config) });
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), similarWindowMinutes: config.similarWindowMinutes });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({

@@ -52,14 +52,14 @@ export function sameTeam(a: Conversation, b: Conversation): boolean {
 }
 
 /**
- * The active incident a declaration most likely duplicates: declared in the last 30 minutes in the same team, from
+ * The active incident a declaration most likely duplicates: declared in the last 30 minutes (or as set) in the same team, from
  * the same Teams message or with a title that says the same. The closest title wins; undefined when none is close.
  */
-export function similarIncident(active: readonly Incident[], probe: DeclarationProbe): Incident | undefined {
+export function similarIncident(active: readonly Incident[], probe: DeclarationProbe, windowMinutes = SIMILAR_WINDOW_MINUTES): Incident | undefined {
   const at = new Date(probe.at).getTime();
   const recent = active.filter((i) => {
     const age = at - new Date(i.declaredAt).getTime();
-    return i.status === 'active' && age >= 0 && age <= SIMILAR_WINDOW_MINUTES * 60_000 && sameTeam(i.origin, probe.origin);
+    return i.status === 'active' && age >= 0 && age <= windowMinutes * 60_000 && sameTeam(i.origin, probe.origin);
   });
   const sameSource = probe.sourceMessageUrl ? recent.find((i) => i.sourceMessageUrl === probe.sourceMessageUrl) : undefined;
   if (sameSource) return sameSource;

@@ -15,4 +15,6 @@ export interface BotDeps {
   provisioning?: ResourceKind[];
   /** Whether declarations and follow-ups are mailed to the incidents list. */
   mail?: boolean;
+  /** How far back a declaration is compared with active incidents of its team (minutes; 0 or unset: not at all). */
+  similarWindowMinutes?: number;
 }

@@ -20,8 +20,9 @@ const LOOK_AT = 100;
  * declaration already made (its inbound key seen) is not asked about: it would look like the incident it made.
  */
 export async function similarTo(deps: BotDeps, probe: DeclarationProbe, key: string | undefined): Promise<Incident | undefined> {
+  if (!deps.similarWindowMinutes) return undefined;
   if (key && (await deps.store.seenInbound(key))) return undefined;
-  return similarIncident(await deps.store.list({ status: 'active', limit: LOOK_AT }), probe);
+  return similarIncident(await deps.store.list({ status: 'active', limit: LOOK_AT }), probe, deps.similarWindowMinutes);
 }
 
 /** Asks "Looks like INC-7 — Join it / Declare anyway" in the conversation instead of declaring; true when asked. */

@@ -37,6 +37,7 @@ beforeAll(async () => {
   });
   writeFileSync(caFile, graph.ca);
   firebreak = await startFirebreak({
+    SIMILAR_DECLARATION_MINUTES: '30',
     GRAPH_BASE_URL: graph.url,
     GRAPH_AUTHORITY_HOST: graph.url,
     GRAPH_INCIDENT_TEAM_ID: GRAPH_TEAM,
