@@ -82,7 +82,8 @@ describe('what the first fuzz run crashed on is now a 4xx naming the field', () 
     ['a fetch without value (500)', () => invoke('composeExtension/fetchTask', null, opts()), /^value must be an object$/],
     ['a submit without value (500)', () => invoke('composeExtension/submitAction', undefined, opts()), /^the activity is missing value$/],
     ['a message payload whose text is a number (500)', () => invoke('composeExtension/fetchTask', { commandId: 'addToTimeline', messagePayload: { id: '1', body: { content: 5 } } }, opts()), /^value\.messagePayload\.body\.content must be a string or null$/],
-    ['an invoke Firebreak does not handle (501)', () => invoke('composeExtension/query', {}, opts()), /^Firebreak does not handle the invoke "composeExtension\/query"/],
+    ['an invoke Firebreak does not handle (501)', () => invoke('composeExtension/querySettingUrl', {}, opts()), /^Firebreak does not handle the invoke "composeExtension\/querySettingUrl"/],
+    ['a search without a command id', () => invoke('composeExtension/query', {}, opts()), /^the activity is missing value\.commandId$/],
     ['an invoke without a name (501)', () => ({ ...invoke('x', {}, opts()), name: undefined }), /^the activity is missing name$/],
     ['a message preview Firebreak never sent (501)', () => invoke('composeExtension/submitAction', { commandId: 'declareIncident', botMessagePreviewAction: { a: 1 } }, opts()), /^value\.botMessagePreviewAction is not expected/],
   ];
