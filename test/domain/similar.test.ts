@@ -1,3 +1,4 @@
+import { decide } from '../../src/domain/decide';
 import { normalisedWords, similarIncident, titleOverlap } from '../../src/domain/similar';
 import { react } from '../../src/domain/react';
 import { announcements, AT, declareCommand, given, here, jo } from './fixtures';
@@ -56,5 +57,24 @@ describe('a place outside the incident ("Show card here")', () => {
     const { events, state } = given(declared, { type: 'AddPlace', conversation: outside, outside: true, at: AT, by: jo });
     expect(state.announcedIn).toEqual([announcements.id, outside.id]);
     expect(react(events.slice(1), state).map((e) => e.key)).toEqual([`card.post:${state.id}:${outside.id}`]);
+  });
+});
+
+describe('joining instead of declaring again', () => {
+  const bob = { id: 'u-bob', name: 'Bob Brown', aadObjectId: 'oid-bob' };
+  const channelReady = { type: 'RecordResourceReady' as const, resource: 'channel' as const, url: 'https://teams.example/c', label: '#inc-1-x', at: AT, by: jo };
+
+  test('the incident conversation hears of it; a private incident with its channel made adds the person there', () => {
+    const { events, state } = given(declareCommand({ private: true, provisioning: ['channel'] }), channelReady, { type: 'JoinIncident', at: AT, by: bob });
+    const effects = react(events.slice(-1), state);
+    expect(effects.map((e) => e.kind)).toEqual(['message.post', 'channel.join']);
+    expect(effects[1]).toMatchObject({ key: `channel.join:${state.id}:u-bob`, payload: { person: bob } });
+  });
+
+  test('a standard channel is the whole team\'s: nothing to add; a resolved incident can\'t be joined', () => {
+    const { events, state } = given(declareCommand({ provisioning: ['channel'] }), channelReady, { type: 'JoinIncident', at: AT, by: bob });
+    expect(react(events.slice(-1), state).map((e) => e.kind)).toEqual(['message.post']);
+    const resolved = given(declareCommand(), { type: 'ResolveIncident', at: AT, by: jo }).state;
+    expect(decide({ type: 'JoinIncident', at: AT, by: bob }, resolved)).toEqual({ refused: expect.stringMatching(/is resolved/) });
   });
 });
