@@ -123,6 +123,10 @@ describe('item 4: incidents, from any conversation', () => {
   test('`incidents` lists the active incidents with their state; a private one only as its card shows it outside', async () => {
     const open = await declareByForm(uniqueTitle('Checkout latency above 2s'));
     const secret = await declareByForm(uniqueTitle('Payroll export leaking'), { private: 'true' });
+    // Their channels made (Graph), so the list has links to show, or to keep back.
+    const channelOf = (number: number) => eventually(() => graph.channels(GRAPH_TEAM).find((c) => c.displayName.startsWith(`inc-${number}-`)), `the channel of INC-${number}`, 15_000);
+    const [openChannel, secretChannel] = [await channelOf(open.number), await channelOf(secret.number)];
+    await eventually(() => channel.recorded.find((r) => r.op === 'update' && JSON.stringify(r.activity).includes(`#${openChannel.displayName}`)), "the open incident's channel on its card", 15_000);
     const chatId = `a:personal-${randomUUID()}`;
     await send(personalMessage('incidents', chatId));
     const list = (await listIn(chatId)).activity.attachments[0].content;
@@ -135,6 +139,8 @@ describe('item 4: incidents, from any conversation', () => {
     expect(text).not.toContain('Payroll export leaking');
     const buttons = list.body.flatMap((c: any) => c.items ?? []).filter((e: any) => e.type === 'ActionSet').flatMap((s: any) => s.actions);
     expect(buttons).toContainEqual({ type: 'Action.Execute', title: 'Show card here', verb: 'showCardHere', data: { incidentId: open.incidentId } });
+    expect(buttons).toContainEqual({ type: 'Action.OpenUrl', title: `#${openChannel.displayName}`, url: openChannel.webUrl });
+    expect(text).not.toContain(secretChannel.webUrl.split('?')[0]);
   });
 
   test('"Show card here" posts the live card as one more copy, updated in place with the others', async () => {
