@@ -7,7 +7,7 @@ import { declareForm } from './forms';
 import { teamsMessageLink } from './message-link';
 import { FindIncidents } from './find-incidents';
 import { member, roster } from './people';
-import { looksLike, similarTo } from './similar-declaration';
+import { looksLike, offerJoin, similarTo } from './similar-declaration';
 import { commandText } from './text';
 import { incidentHere } from './where';
 
@@ -72,6 +72,7 @@ export class MessageExtension {
       const similar = await similarTo(this.deps, { title: String(data.title ?? ''), origin, at: this.deps.now().toISOString(), sourceMessageUrl: sourceUrl }, key);
       if (similar) {
         const problem = looksLike(similar, origin.id, this.deps.now());
+        await offerJoin(this.deps, similar.id, by.id);
         return taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl, similar: { incidentId: similar.id, label: `INC-${similar.number}` } }));
       }
     }

@@ -5,7 +5,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { coordinationLinks, headline } from '../domain/messages';
 import { incidentItemCard, incidentListCard, incidentSummary, isOwnConversation, SHOW_CARD_HERE } from './incident-list';
-import { answerCard, DECLARE_ANYWAY, JOIN, joinedText } from './similar-declaration';
+import { answerCard, DECLARE_ANYWAY, JOIN, joinedText, joinOffered } from './similar-declaration';
 
 /** How many active incidents a list shows; more than this is a bad day the list would not help with anyway. */
 const LIST_LIMIT = 25;
@@ -81,6 +81,9 @@ export class FindIncidents {
   async join(context: TurnContext, incident: Incident | null): Promise<{ text: string; links: { label: string; url: string }[] }> {
     if (!incident) return { text: 'That incident is not one Firebreak knows.', links: [] };
     const by = personOf(context.activity.from);
+    if (!(await joinOffered(this.deps, incident.id, by.id))) {
+      return { text: `Joining is offered to people declaring the same thing. Ask ${incident.commander.name}, who leads INC-${incident.number}, to add you.`, links: [] };
+    }
     const outcome = await this.deps.incidents.run(incident.id, { type: 'JoinIncident', at: this.deps.now().toISOString(), by }, { inboundKey: inboundKey(context.activity) });
     if (outcome.kind === 'refused') return { text: outcome.reason, links: [] };
     const here = context.activity.conversation.id;

@@ -25,12 +25,25 @@ export async function similarTo(deps: BotDeps, probe: DeclarationProbe, key: str
   return similarIncident(await deps.store.list({ status: 'active', limit: LOOK_AT }), probe, deps.similarWindowMinutes);
 }
 
+/**
+ * "Join" is offered, not open to anyone: it may add the person to a private channel, and a button's incident id is
+ * anyone's to forge. The offer made to a person (for an incident) is recorded, and Join honours only that.
+ */
+const offerKey = (incidentId: string, personId: string) => `join-offer:${incidentId}:${personId}`;
+export async function offerJoin(deps: BotDeps, incidentId: string, personId: string): Promise<void> {
+  await deps.store.markInbound(offerKey(incidentId, personId), deps.now().toISOString());
+}
+export function joinOffered(deps: BotDeps, incidentId: string, personId: string): Promise<boolean> {
+  return deps.store.seenInbound(offerKey(incidentId, personId));
+}
+
 /** Asks "Looks like INC-7 — Join it / Declare anyway" in the conversation instead of declaring; true when asked. */
 export async function askIfSimilar(deps: BotDeps, context: TurnContext, key: string | undefined, declaration: { title: string; severity?: number }): Promise<boolean> {
   const probe = { title: declaration.title, origin: conversationOf(context.activity), at: deps.now().toISOString() };
   const similar = await similarTo(deps, probe, key);
   if (!similar) return false;
   if (key && !(await deps.store.markInbound(key, probe.at))) return true;
+  await offerJoin(deps, similar.id, context.activity.from.id);
   const card = looksLikeCard(similar, declaration, context.activity.conversation.id, deps.now());
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   return true;

@@ -272,6 +272,10 @@ describe('item 3: the same declaration twice', () => {
       return cardTexts(card).includes(`#${privateChannel.displayName}`) ? true : undefined;
     }, 'the channel on the card', 15_000);
 
+    // A Join nobody offered (a forged button) adds nobody.
+    const forged = await pressIn(`eve-${randomUUID()}`, 'joinIncident', { incidentId: secret.incidentId });
+    expect(readable(forged.value.body[0].text)).toMatch(/^Joining is offered to people declaring the same thing\. Ask Alice Adams/);
+
     const bobThread = `bob-${randomUUID()}`;
     // From another channel of the same team: there the private incident's card would show no title either.
     const second = channelMessage(`declare ledger mismatch ${token}`, opts({ from: BOB, thread: bobThread, channel: '19:finance@thread.tacv2' }));
