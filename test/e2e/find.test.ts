@@ -221,6 +221,7 @@ describe('item 3: the same declaration twice', () => {
 
     const joined = await pressIn(bobThread, question.actions[0].verb, question.actions[0].data);
     expect(readable(joined.value.body[0].text)).toMatch(new RegExp(`^You joined INC-${number}\\.`));
+    expect(adaptiveCardErrors(joined.value)).toEqual([]);
     await eventually(() => repliesIn(first.conversation.id).find((r) => /Bob Brown was about to declare the same thing and joined/.test(readable(r.activity.text) ?? '')), 'the incident conversation told Bob joined');
     expect(incidentId).toBeTruthy();
 
