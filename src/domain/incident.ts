@@ -62,6 +62,8 @@ export interface Incident {
   docTexts?: Record<string, string>;
   /** People of a private incident told they could not be given its doc, by person id, with why (told once each). */
   docNotShared?: Record<string, NotSharedReason>;
+  /** People who joined it instead of declaring the same thing again, by person id (each joins once). */
+  joined?: string[];
   /** Number of events applied. */
   version: number;
 }
@@ -120,8 +122,9 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'RoleAssigned':
       return { ...next, roles: withRole(state.roles, event.role, event.person) };
     case 'NoteAdded':
-    case 'PersonJoined':
       return next;
+    case 'PersonJoined':
+      return { ...next, joined: [...(state.joined ?? []), event.by.id] };
     case 'IncidentResolved':
       return { ...next, status: 'resolved', resolvedAt: event.at };
     case 'CardPosted':

@@ -69,6 +69,8 @@ describe('joining instead of declaring again', () => {
     const effects = react(events.slice(-1), state);
     expect(effects.map((e) => e.kind)).toEqual(['message.post', 'channel.join']);
     expect(effects[1]).toMatchObject({ key: `channel.join:${state.id}:u-bob`, payload: { person: bob } });
+    // Joining twice (a second press, another form) changes nothing more.
+    expect(decide({ type: 'JoinIncident', at: AT, by: bob }, state)).toEqual([]);
   });
 
   test('a standard channel is the whole team\'s: nothing to add; a resolved incident can\'t be joined', () => {
