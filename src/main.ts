@@ -28,6 +28,7 @@ import { cardPost } from './workers/effects/card-post';
 import { bridgeCreate } from './workers/effects/bridge-create';
 import { cardRefresh } from './workers/effects/card-refresh';
 import { channelCreate } from './workers/effects/channel-create';
+import { channelJoin } from './workers/effects/channel-join';
 import { mailSend } from './workers/effects/mail-send';
 import { docCreate } from './workers/effects/doc-create';
 import { docFill } from './workers/effects/doc-fill';
@@ -77,7 +78,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
   let watcher: Watcher | undefined;
 
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace });
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -95,6 +96,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
+        'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
         'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }),
       }),

@@ -31,6 +31,8 @@ export interface Config {
   bot: BotConfig;
   /** Where every incident is announced: a channel of the organisation's announcements team. */
   announcements?: { channelId: string; serviceUrl?: string };
+  /** How far back a new declaration is compared with active incidents of its team ("Looks like INC-7"); 0: never. */
+  similarWindowMinutes: number;
   graph: GraphConfig;
   workers: WorkerConfig;
   google: GoogleConfig;
@@ -110,9 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const announcements = channelId ? { channelId, ...(announcementsServiceUrl ? { serviceUrl: announcementsServiceUrl } : {}) } : undefined;
 
   const google = loadGoogleConfig(env, mode, port, problems, cwd);
+  const similarWindowMinutes = int(env, 'SIMILAR_DECLARATION_MINUTES', 30, 0, 24 * 60, problems);
 
   if (problems.length) throw new ConfigError(problems);
-  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, graph, workers, google, addon, ...(announcements ? { announcements } : {}) };
+  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, ...(announcements ? { announcements } : {}) };
 }
 
 function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {

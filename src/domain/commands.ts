@@ -73,9 +73,15 @@ export interface RecordCardPosted extends Base {
   /** The incident version the posted card showed. */
   renderedVersion?: number;
 }
+/** Someone who was about to declare the same thing joins this incident instead ("Looks like INC-7 — Join it"). */
+export interface JoinIncident extends Base {
+  type: 'JoinIncident';
+}
 export interface AddPlace extends Base {
   type: 'AddPlace';
   conversation: Conversation;
+  /** A conversation outside the incident (someone's "Show card here"): it reads like an announcements channel. */
+  outside?: boolean;
 }
 
 export interface RecordResourceReady extends Base {
@@ -158,6 +164,7 @@ export type Command =
   | RecordResourceReady
   | RecordResourceTrouble
   | AddPlace
+  | JoinIncident
   | PostStakeholderUpdate
   | RecordMessage
   | EditRecordedMessage

@@ -155,9 +155,12 @@ export function decide(command: Command, state: Incident | null): Decision {
       }
       return events;
     }
+    case 'JoinIncident':
+      if (state.joined?.includes(by.id)) return [];
+      return [{ type: 'PersonJoined', at, by }];
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
-      return [{ type: 'PlaceAdded', conversation: command.conversation, at, by }];
+      return [{ type: 'PlaceAdded', conversation: command.conversation, ...(command.outside ? { outside: true as const } : {}), at, by }];
     default:
       return assertNever(command);
   }

@@ -74,10 +74,17 @@ export interface CardPosted extends Base {
   /** The incident version the posted card showed: older than the one before this event means it missed a change. */
   renderedVersion?: number;
 }
-/** A system fact: a new conversation shows the incident (its own channel); the card goes there too. */
+/** A new conversation shows the incident (its own channel, or one where someone asked for its card); the card goes there too. */
 export interface PlaceAdded extends Base {
   type: 'PlaceAdded';
   conversation: Conversation;
+  /** Outside the incident: read-only, and a private incident shows only who leads (like an announcements channel). */
+  outside?: true;
+}
+
+/** Someone joined the incident (they were about to declare the same thing): its conversation hears of it. */
+export interface PersonJoined extends Base {
+  type: 'PersonJoined';
 }
 
 /** A system fact: a channel, bridge or doc exists. */
@@ -170,6 +177,7 @@ export type IncidentEvent =
   | ResourceReady
   | ResourceTrouble
   | PlaceAdded
+  | PersonJoined
   | StakeholderUpdatePosted
   | MessageRecorded
   | RecordedMessageEdited

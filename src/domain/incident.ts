@@ -62,6 +62,8 @@ export interface Incident {
   docTexts?: Record<string, string>;
   /** People of a private incident told they could not be given its doc, by person id, with why (told once each). */
   docNotShared?: Record<string, NotSharedReason>;
+  /** People who joined it instead of declaring the same thing again, by person id (each joins once). */
+  joined?: string[];
   /** Number of events applied. */
   version: number;
 }
@@ -121,6 +123,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return { ...next, roles: withRole(state.roles, event.role, event.person) };
     case 'NoteAdded':
       return next;
+    case 'PersonJoined':
+      return { ...next, joined: [...(state.joined ?? []), event.by.id] };
     case 'IncidentResolved':
       return { ...next, status: 'resolved', resolvedAt: event.at };
     case 'IncidentReopened': {
@@ -168,7 +172,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next
-        : { ...next, places: [...state.places, event.conversation] };
+        : { ...next, places: [...state.places, event.conversation], ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id] } : {}) };
     default:
       return assertNever(event);
   }

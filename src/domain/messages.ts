@@ -205,6 +205,11 @@ export function noteFromOutside(incident: Incident, note: { kind: 'note' | 'acti
 }
 
 /** A row a person added in the doc's timeline table, told to the incident's conversation. */
+/** In the incident's conversation: someone who saw the same thing joined instead of declaring it again. */
+export function personJoined(incident: Incident, person: Person): Message {
+  return { subject: `${incidentLabel(incident)}: ${person.name} joined`, lines: [`${person.name} was about to declare the same thing and joined this incident instead.`] };
+}
+
 export function docRowAdded(incident: Incident, row: { text: string; time: string; by: { name: string } }): Message {
   return { subject: `${incidentLabel(incident)}: added in the doc by ${row.by.name}`, lines: [row.time ? `${row.time}: ${row.text}` : row.text] };
 }

@@ -1,13 +1,13 @@
-import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type ResourceKind } from './incident';
+import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type Person, type ResourceKind } from './incident';
 import { nextUpdateDue } from './cadence';
-import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
+import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | SendMail | FillDoc | SyncTimeline | RemindUpdate;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate;
 
 interface EffectBase {
   key: string;
@@ -39,6 +39,11 @@ export interface PostMessage extends EffectBase {
 export interface CreateResource extends EffectBase {
   kind: 'channel.create' | 'bridge.create' | 'doc.create';
   payload: Record<string, never>;
+}
+/** Add someone who joined to the incident's private channel (Graph); a person with no Entra id can't be added. */
+export interface JoinChannel extends EffectBase {
+  kind: 'channel.join';
+  payload: { person: Person };
 }
 /** Mail the incidents list: the declaration, or a follow-up with what changed. Rendered when sent. */
 export interface SendMail extends EffectBase {
@@ -136,6 +141,13 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         break;
       case 'PlaceAdded':
         postCard(event.conversation);
+        break;
+      case 'PersonJoined':
+        tell(`joined:${event.by.id}`, personJoined(state, event.by));
+        // A private channel has members of its own (Graph adds them); a standard one is open to the whole team.
+        if (state.private && state.resources.channel?.status === 'ready') {
+          effects.push({ kind: 'channel.join', key: `channel.join:${id}:${event.by.id}`, incidentId: id, payload: { person: event.by } });
+        }
         break;
       case 'ResourceTrouble':
         refresh = true;

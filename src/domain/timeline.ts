@@ -107,6 +107,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'MailFailed':
       case 'ResourceTrouble':
       case 'PlaceAdded':
+      case 'PersonJoined':
         break;
       default: {
         const never: never = event;

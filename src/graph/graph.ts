@@ -1,5 +1,6 @@
 import { ensureBridge, type Bridge, type BridgeRequest } from './bridge';
 import { ensureChannel, type ChannelRequest, type IncidentChannel } from './channel';
+import { addChannelMember, type ChannelMemberRequest } from './channel-member';
 import { createGraphClient, type GraphClientOptions } from './client';
 import { findSentMail, sendMail, type MailRequest } from './mail';
 
@@ -13,6 +14,8 @@ import { findSentMail, sendMail, type MailRequest } from './mail';
 export interface Graph {
   ensureChannel(req: ChannelRequest, signal?: AbortSignal): Promise<IncidentChannel>;
   ensureBridge(req: BridgeRequest, signal?: AbortSignal): Promise<Bridge>;
+  /** Adds a person to a private channel (someone who joined the incident). */
+  addChannelMember(req: ChannelMemberRequest, signal?: AbortSignal): Promise<void>;
   sendMail(req: MailRequest, signal?: AbortSignal): Promise<void>;
   /**
    * Whether a mail sent with this key is in the sender's Sent Items (by its extended property): 'unknown' when the
@@ -32,6 +35,7 @@ export function createGraph(opts: GraphOptions): Graph {
   return {
     ensureChannel: (req, signal) => ensureChannel(client, req, relistDelayMs, signal),
     ensureBridge: (req, signal) => ensureBridge(client, req, signal),
+    addChannelMember: (req, signal) => addChannelMember(client, req, signal),
     sendMail: (req, signal) => sendMail(client, req, signal),
     findSentMail: (sender, key, signal) => findSentMail(client, sender, key, signal),
   };

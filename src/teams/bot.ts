@@ -4,6 +4,8 @@ import {
   type AdaptiveCardInvokeValue,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
   type TurnContext,
 } from 'botbuilder';
 import { inboundKey, personOf } from './activity';
@@ -11,6 +13,7 @@ import { CardActions } from './card-actions';
 import { ChatCommands } from './chat';
 import type { BotDeps } from './deps';
 import { MessageExtension } from './extension';
+import { FindIncidents } from './find-incidents';
 import { commandText } from './text';
 
 export type { BotDeps } from './deps';
@@ -20,12 +23,14 @@ export class FirebreakBot extends TeamsActivityHandler {
   private readonly chat: ChatCommands;
   private readonly cards: CardActions;
   private readonly extension: MessageExtension;
+  private readonly find: FindIncidents;
 
   constructor(private readonly deps: BotDeps) {
     super();
     this.chat = new ChatCommands(deps);
     this.cards = new CardActions(deps);
     this.extension = new MessageExtension(deps);
+    this.find = new FindIncidents(deps);
     this.onMessage(async (context, next) => {
       await this.chat.handle(context);
       await next();
@@ -41,7 +46,13 @@ export class FirebreakBot extends TeamsActivityHandler {
   }
 
   protected override onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    // The incident list's buttons belong to the list, not to an incident card.
+    if (FindIncidents.handles(value.action?.verb)) return this.find.action(context, value);
     return this.cards.handle(context, value);
+  }
+
+  protected override handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    return this.find.query(context, query);
   }
 
   protected override handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {

@@ -6,7 +6,9 @@ import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdate
 import { conversationOf, inboundKey, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
+import { FindIncidents } from './find-incidents';
 import { member } from './people';
+import { askIfSimilar } from './similar-declaration';
 import { commandText, markdownWithLinks } from './text';
 import { askToResolve } from './resolving';
 import { incidentAt } from './where';
@@ -30,6 +32,7 @@ export class ChatCommands {
     const key = inboundKey(activity);
 
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
+    if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
@@ -51,6 +54,7 @@ export class ChatCommands {
     at: string,
     key: string | undefined,
   ): Promise<void> {
+    if (await askIfSimilar(this.deps, context, key, intent)) return;
     const outcome = await this.deps.incidents.declare(
       {
         type: 'DeclareIncident',

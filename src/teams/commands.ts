@@ -14,6 +14,7 @@ export type Intent =
   | { kind: 'resolve'; summary?: string; confirm?: boolean }
   | { kind: 'reopen'; reason?: string }
   | { kind: 'status' }
+  | { kind: 'incidents' }
   | { kind: 'help' }
   | { kind: 'usage'; verb: string; usage: string }
   | { kind: 'unknown'; text: string };
@@ -31,6 +32,7 @@ export const USAGE = {
   resolve: 'resolve [summary]   (asks first, showing where it stands; "resolve confirm [summary]" resolves at once)',
   reopen: 'reopen [why]   (a resolved incident, within 7 days of resolving: back to phase 2)',
   status: 'status',
+  incidents: 'incidents   (every active incident, from any conversation)',
   help: 'help',
 } as const;
 
@@ -94,6 +96,8 @@ export function parseCommand(text: string): Intent {
       return rest ? { kind: 'reopen', reason: rest } : { kind: 'reopen' };
     case 'status':
       return { kind: 'status' };
+    case 'incidents':
+      return { kind: 'incidents' };
     case 'help':
     case '?':
       return { kind: 'help' };

@@ -18,4 +18,6 @@ export interface BotDeps {
   mail?: boolean;
   /** When card copies may be rewritten; card buttons tell it whom they answered. */
   cardPace?: CardPace;
+  /** How far back a declaration is compared with active incidents of its team (minutes; 0 or unset: not at all). */
+  similarWindowMinutes?: number;
 }

@@ -1,12 +1,14 @@
 import type { MessagingExtensionAction, MessagingExtensionActionResponse, TurnContext } from 'botbuilder';
 import { createHash } from 'node:crypto';
-import type { Person } from '../domain/incident';
+import type { Conversation, Incident, Person } from '../domain/incident';
 import { conversationOf, inboundKey, personOf } from './activity';
 import { AddToTimeline } from './add-to-timeline';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
 import { teamsMessageLink } from './message-link';
+import { FindIncidents } from './find-incidents';
 import { member, roster } from './people';
+import { looksLike, offerJoin, similarTo } from './similar-declaration';
 import { commandText } from './text';
 
 /** A form's roster, kept between its fetch and its submit so the submit needs no call to Teams (5 s limit). */
@@ -64,6 +66,17 @@ export class MessageExtension {
     if (!commander) return again('The commander you chose is not in this team; choose someone from the list.');
 
     const origin = conversationOf(context.activity);
+    const key = formId ? `declare-form:${formId}` : inboundKey(context.activity);
+    if (typeof data.join === 'string' && data.join) return this.join(context, data.join, formId);
+    if (data.declareAnyway !== 'true') {
+      // The same perception declared twice (two people, one alarm): asked first, with the form kept.
+      const similar = await similarTo(this.deps, { title: String(data.title ?? ''), origin, at: this.deps.now().toISOString(), sourceMessageUrl: sourceUrl }, key);
+      if (similar) {
+        const problem = looksLike(similar, origin.id, this.deps.now());
+        await offerJoin(this.deps, similar.id, by.id);
+        return taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl, similar: { incidentId: similar.id, label: `INC-${similar.number}` } }));
+      }
+    }
     const outcome = await this.deps.incidents.declare(
       {
         type: 'DeclareIncident',
@@ -83,13 +96,20 @@ export class MessageExtension {
         by,
       },
       // The same form submitted twice (a double click, a re-delivery) declares once.
-      { inboundKey: formId ? `declare-form:${formId}` : inboundKey(context.activity) },
+      { inboundKey: key },
     );
     if (outcome.kind === 'refused') return again(outcome.reason);
     if (formId) this.forms.delete(formId);
     // The answer confirms at once; the card appears in the conversation as soon as the outbox posts it.
     const declared = outcome.kind === 'changed' ? outcome.incident : undefined;
-    return message(declared ? `Declared INC-${declared.number}: ${declared.title}. Its card is being posted here; the channel, bridge and doc are being assembled.` : 'This form was already submitted; the incident is declared.');
+    return message(declared ? declaredAnswer(declared, origin) : 'This form was already submitted; the incident is declared.');
+  }
+
+  /** The form's "Join INC-7": joined instead of declaring; the dialog closes with where the incident is run. */
+  private async join(context: TurnContext, incidentId: string, formId: string | undefined): Promise<MessagingExtensionActionResponse> {
+    const joined = await new FindIncidents(this.deps).join(context, await this.deps.store.load(incidentId));
+    if (formId) this.forms.delete(formId);
+    return message(joined.links.length ? `${joined.text} ${joined.links.map((l) => `${l.label}: ${l.url}`).join(' · ')}` : joined.text);
   }
 
   /**
@@ -134,6 +154,19 @@ function sourceKey(formId: string, link: string): string {
 function noSuchCommand(commandId: unknown): MessagingExtensionActionResponse {
   const named = typeof commandId === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(commandId);
   return message(named ? `Firebreak has no command "${commandId}".` : 'Firebreak has no such command.');
+}
+
+/**
+ * What the declarer reads once the form closes: the number, and where its card went. The answer is a task "message":
+ * "Teams displays the value in a popup message box" in place of the form (TaskModuleMessageResponse, Bot Framework
+ * .NET reference), one of the submitAction responses Microsoft lists ("No response … Another dialog … Card response
+ * … Adaptive Card from bot", respond-to-task-module-submit.md); a refusal answers with "another dialog": the form
+ * again, values kept.
+ */
+function declaredAnswer(incident: Incident, origin: Conversation): string {
+  // A form opened in a thread posts the card in that thread, which people read as "in this channel".
+  const where = [origin.isChannel ? 'this channel' : 'this chat', ...(incident.announcedIn.length ? ['the announcements channel'] : [])];
+  return `Declared INC-${incident.number} — card posted in ${where.join(' and in ')}. The channel, bridge and doc are being assembled.`;
 }
 
 function message(text: string): MessagingExtensionActionResponse {

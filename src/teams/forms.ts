@@ -26,6 +26,8 @@ export interface DeclareFormOptions {
   /** After a refused submit: the values to keep and why it was refused. */
   values?: Record<string, string>;
   problem?: string;
+  /** It looks like this active incident: the form offers "Join" it or "Declare anyway" instead of "Declare". */
+  similar?: { incidentId: string; label: string };
 }
 
 /** The message extension's form: what we perceive, how bad, who leads. Severity can change later, so pick fast. */
@@ -50,7 +52,14 @@ export function declareForm(o: DeclareFormOptions): AdaptiveCard {
     { type: 'Input.Toggle', id: 'private', title: 'Private: announce only that it exists and who leads it', value: v.private ?? 'false', valueOn: 'true', valueOff: 'false' },
   );
   if (o.sourceUrl) body.push({ type: 'TextBlock', text: `Declared from [this message](${markdownTarget(o.sourceUrl)})`, isSubtle: true, wrap: true, size: 'Small' });
-  return card(body, [{ type: 'Action.Submit', title: 'Declare incident', data: { formId: o.formId, ...(o.sourceUrl ? { sourceUrl: o.sourceUrl } : {}) } }]);
+  const data = { formId: o.formId, ...(o.sourceUrl ? { sourceUrl: o.sourceUrl } : {}) };
+  if (o.similar) {
+    return card(body, [
+      { type: 'Action.Submit', title: `Join ${o.similar.label}`, data: { ...data, join: o.similar.incidentId } },
+      { type: 'Action.Submit', title: 'Declare anyway', data: { ...data, declareAnyway: 'true' } },
+    ]);
+  }
+  return card(body, [{ type: 'Action.Submit', title: 'Declare incident', data }]);
 }
 
 /** Choose the next commander, or who takes a role: from the people in this team. */

@@ -70,7 +70,7 @@ const activity = {
 };
 
 /** The invokes Firebreak answers: the message extension's fetch and submit, and the incident card's buttons. */
-export const HANDLED_INVOKES = ['composeExtension/fetchTask', 'composeExtension/submitAction', 'adaptiveCard/action'] as const;
+export const HANDLED_INVOKES = ['composeExtension/fetchTask', 'composeExtension/submitAction', 'composeExtension/query', 'adaptiveCard/action'] as const;
 
 const invoke = (value: unknown) => object({ value }, ['value']);
 
@@ -85,11 +85,15 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
             commandId: id,
             commandContext: text,
             // The declare form's inputs, and "Add to timeline"'s choice card (add-to-timeline.ts): Adaptive Card inputs submit strings.
-            data: object(strings('formId', 'title', 'description', 'severity', 'customerImpact', 'commander', 'private', 'pending', 'incidentId')),
+            data: object(strings('formId', 'title', 'description', 'severity', 'customerImpact', 'commander', 'private', 'pending', 'incidentId', 'join', 'declareAnyway')),
             messagePayload,
           },
           ['commandId'],
         ),
+      ),
+      // The search command: `parameters` as named in the manifest (https://learn.microsoft.com/microsoftteams/platform/messaging-extensions/how-to/search-commands/respond-to-search).
+      'composeExtension/query': invoke(
+        object({ commandId: id, parameters: { type: 'array', items: object({ name: text, value: text }, ['name']) }, queryOptions: object({ skip: { type: 'integer' }, count: { type: 'integer' } }) }, ['commandId']),
       ),
       'adaptiveCard/action': invoke(
         object(
@@ -98,7 +102,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
               {
                 type: { const: 'Action.Execute' },
                 verb: id,
-                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary')),
+                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title')),
               },
               ['type', 'verb'],
             ),

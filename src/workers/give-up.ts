@@ -16,6 +16,7 @@ const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
   'card.refresh': 'the latest state of the incident card',
   'message.post': 'a message',
   'reminder.update': 'the reminder that a stakeholder update is due',
+  'channel.join': 'the addition of someone who joined to the private channel',
 };
 
 /** To tell the responders when something could not reach Teams (the place that failed can't be told itself). */

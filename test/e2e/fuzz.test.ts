@@ -82,7 +82,8 @@ describe('what the first fuzz run crashed on is now a 4xx naming the field', () 
     ['a fetch without value (500)', () => invoke('composeExtension/fetchTask', null, opts()), /^value must be an object$/],
     ['a submit without value (500)', () => invoke('composeExtension/submitAction', undefined, opts()), /^the activity is missing value$/],
     ['a message payload whose text is a number (500)', () => invoke('composeExtension/fetchTask', { commandId: 'addToTimeline', messagePayload: { id: '1', body: { content: 5 } } }, opts()), /^value\.messagePayload\.body\.content must be a string or null$/],
-    ['an invoke Firebreak does not handle (501)', () => invoke('composeExtension/query', {}, opts()), /^Firebreak does not handle the invoke "composeExtension\/query"/],
+    ['an invoke Firebreak does not handle (501)', () => invoke('composeExtension/querySettingUrl', {}, opts()), /^Firebreak does not handle the invoke "composeExtension\/querySettingUrl"/],
+    ['a search without a command id', () => invoke('composeExtension/query', {}, opts()), /^the activity is missing value\.commandId$/],
     ['an invoke without a name (501)', () => ({ ...invoke('x', {}, opts()), name: undefined }), /^the activity is missing name$/],
     ['a message preview Firebreak never sent (501)', () => invoke('composeExtension/submitAction', { commandId: 'declareIncident', botMessagePreviewAction: { a: 1 } }, opts()), /^value\.botMessagePreviewAction is not expected/],
   ];
@@ -216,7 +217,7 @@ describe(`${RUNS} generated activities (seed ${SEED})`, () => {
       const { formId, sourceUrl } = form.actions[0].data;
       const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data: { formId, sourceUrl, title: 'Payments failing', severity: '2', commander: ALICE.id } }, opts());
       const answered = await send(submit);
-      expect((answered.body as any).task.value).toMatch(/^Declared INC-\d+: Payments failing\./);
+      expect((answered.body as any).task.value).toMatch(/^Declared INC-\d+ — card posted in /);
       const card = await eventually(() => channel.recorded.find((r) => r.conversationId === submit.conversation.id && r.activity.attachments), 'the card of the declared incident');
       expect(JSON.stringify(card.activity.attachments[0].content)).toContain(`Declared from [this message](${link})`);
       expect(turnFailures()).toEqual([]);

@@ -75,7 +75,7 @@ async function declare(values: Record<string, string> = {}): Promise<Declared> {
   const threadId = `thread-${randomUUID()}`;
   const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data }, { serviceUrl: channel.serviceUrl, thread: threadId });
   const answer = await send(submit);
-  const number = Number(/^Declared INC-(\d+): /.exec(answer?.task?.value ?? '')?.[1]);
+  const number = Number(/^Declared INC-(\d+) — /.exec(answer?.task?.value ?? '')?.[1]);
   if (!number) throw new Error(`not declared: ${JSON.stringify(answer)}`);
   checks.declared(data.title);
   const originCard = await eventually(() => cards(channel.recorded).find((r) => r.conversationId === submit.conversation.id && r.op !== 'update'), `the card of INC-${number} in its thread`);
@@ -117,7 +117,7 @@ test('submitting declares once, closes at once, and posts the card here and in t
   const data = { formId, title, description: 'since 14:02', severity: '2', customerImpact: 'true', commander: BOB.id, private: 'false', sourceUrl: 'https://teams.microsoft.com/l/message/19:ops/msg-100' };
   const submit = invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data }, { serviceUrl: channel.serviceUrl, thread: `decl-${randomUUID()}` });
   const answer = await send(submit);
-  expect(answer).toEqual({ task: { type: 'message', value: expect.stringMatching(/^Declared INC-\d+: Checkout API returning 500s after deploy 4410\. Its card is being posted here/) } });
+  expect(answer).toEqual({ task: { type: 'message', value: expect.stringMatching(/^Declared INC-\d+ — card posted in this channel and in the announcements channel\./) } });
   const number = Number(/INC-(\d+)/.exec(answer.task.value)![1]);
   checks.declared(title);
   // A double click sends the same form again as a new invoke: still one incident.

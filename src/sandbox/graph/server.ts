@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parseJson, type Reply } from '../http';
+import { channelMembersRoute } from './channel-members';
 import { channelsRoute } from './channels';
 import { createEntra } from './entra';
 import { badRequest, graphError } from './errors';
@@ -38,11 +39,11 @@ export interface GraphEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [channelsRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute];
+const ROUTES: Route[] = [channelsRoute, channelMembersRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute];
 
 /**
  * Starts the emulator. Routes: the Entra endpoints MSAL needs (entra.ts), and under /v1.0 exactly
- * POST/GET /teams/{id}/channels, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events,
+ * POST/GET /teams/{id}/channels, POST/GET /teams/{id}/channels/{id}/members, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events,
  * POST /users/{id}/sendMail and GET /users/{id}/mailFolders/sentitems/messages. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
  * it holds for the sandbox page. Differences from the real service: DEVIATIONS.md.
  */
