@@ -56,9 +56,9 @@ test('every card Firebreak builds renders, in every state', () => {
   for (const card of [incidentCard(active, [], ctx), incidentCard(resolved, entries, ctx), notIncidentCard(undefined), notIncidentCard('https://teams.example/l'), fileAccessCard(ENDPOINT), errorCard('x & y', ENDPOINT)]) {
     expect(cardErrors(card)).toEqual([]);
   }
-  // A resolved incident keeps only what the domain still accepts after resolution: adding to the timeline.
+  // A resolved incident keeps only what the domain still accepts after resolution (a note), and says so.
   const resolvedCard = incidentCard(resolved, entries, ctx);
-  expect(resolvedCard.sections.map((s) => s.header)).toEqual([undefined, 'Where to coordinate', 'Timeline (latest five)', 'Add to the timeline']);
+  expect(resolvedCard.sections.map((s) => s.header)).toEqual([undefined, 'Where to coordinate', 'Timeline (latest five)', 'Resolved: what you can still do', 'Add a note']);
   expect(JSON.stringify(resolvedCard)).toContain('<s>oops</s> <i>(deleted in chat)</i>');
   expect(JSON.stringify(incidentCard(active, [], ctx))).toContain('"topLabel":"Channel","text":"assembling…"');
 });
