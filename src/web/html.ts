@@ -26,9 +26,13 @@ export function esc(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A link's href, only for http(s) addresses: anything else (`javascript:`, `data:`) is no link at all. */
+/**
+ * A link's href, only for http(s) addresses and this server's own paths (`/sandbox…`, not `//other.host`): anything
+ * else (`javascript:`, `data:`) is no link at all.
+ */
 export function href(url: string | undefined): string | undefined {
   if (!url) return undefined;
+  if (/^\/(?![/\\])/.test(url)) return esc(url);
   try {
     const u = new URL(url);
     return u.protocol === 'http:' || u.protocol === 'https:' ? esc(u.href) : undefined;

@@ -1,0 +1,134 @@
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
+import { channelMessage, post, readable } from '../harness/activities';
+import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
+
+/**
+ * Local mode's sandbox as a person uses it, through the real server process: the card's channel and bridge links
+ * open sandbox pages, the emulators' state survives a crash and restart, the doc page's rows reach the chat, and a
+ * resolved incident's sidebar is read-only. One server for the file; the restart test restarts it on the same port
+ * and data folder, so the other tests (each with its own incident) run against either.
+ */
+let channel: BotChannel;
+let firebreak: RunningFirebreak;
+const port = String(20000 + Math.floor(Math.random() * 20000));
+const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-sandbox-e2e-'));
+const env = { PORT: port, FIREBREAK_DATA_DIR: dataDir, EFFECT_RETRY_BASE_MS: '50', EFFECT_RETRY_CAP_MS: '500', TIMELINE_SETTLE_MS: '50', LOG_LEVEL: 'info' };
+/** PUBLIC_URL's default in local mode: where the card's links lead. */
+const publicUrl = `http://localhost:${port}`;
+
+beforeAll(async () => {
+  channel = await startBotChannel({ requireAuth: false });
+  firebreak = await startFirebreak(env);
+}, 60_000);
+afterAll(async () => {
+  await firebreak?.stop();
+  await channel?.close();
+});
+
+interface SandboxIncident {
+  number: number;
+  title: string;
+  status: string;
+  doc?: { state: string; url?: string; id?: string };
+  channel?: { state: string; url?: string; name?: string; missing?: boolean };
+  bridge?: { state: string; url?: string; subject?: string; missing?: boolean };
+  mails: { id: string; subject: string }[];
+}
+
+const sandboxIncident = async (number: number): Promise<SandboxIncident | undefined> => {
+  const res = await fetch(`${firebreak.url}/sandbox/state`);
+  return res.ok ? ((await res.json()) as { incidents: SandboxIncident[] }).incidents.find((i) => i.number === number) : undefined;
+};
+
+/** Declares an incident and waits until its channel, bridge, doc and mail are all there. */
+async function declare(title: string): Promise<{ number: number; conversation: string; thread: string; incident: SandboxIncident; card: () => string }> {
+  const activity = channelMessage(`declare sev2 ${title}`, { serviceUrl: channel.serviceUrl });
+  expect((await post(firebreak.url, activity)).status).toBe(200);
+  const conversation = activity.conversation.id;
+  const first = await eventually(() => channel.recorded.find((r) => r.conversationId === conversation && r.activity.attachments), 'the card');
+  const number = Number(/^INC-(\d+): /.exec(first.activity.summary)![1]);
+  const incident = await eventually(async () => {
+    const i = await sandboxIncident(number);
+    return i?.channel?.name && i.bridge?.subject && i.doc?.state === 'ready' && i.mails.length ? i : undefined;
+  }, 'channel, bridge, doc and mail', 30_000);
+  const card = () => JSON.stringify(channel.current(first.conversationId, first.activityId) ?? {});
+  return { number, conversation, thread: activity.id, incident, card };
+}
+
+const said = (conversation: string) => channel.recorded.filter((r) => r.conversationId.startsWith(conversation)).map((r) => readable(r.activity.text) ?? '').filter(Boolean);
+
+/** A GET with a Host header of our choosing (fetch sets its own), as a page that rebinds its name to 127.0.0.1. */
+function statusWithHost(url: string, host: string): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: u.port, path: u.pathname, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the card links to sandbox pages: the channel with its messages, the bridge with its join link and people, the mailbox', async () => {
+  const { number, incident, card } = await declare('Cart "A&B" <5% broken');
+  const links = await eventually(() => {
+    const text = card();
+    const channelUrl = /http:\/\/localhost:\d+\/sandbox\/channels\/[^)"\s\\]+/.exec(text)?.[0];
+    const bridgeUrl = /http:\/\/localhost:\d+\/sandbox\/meetings\/[^)"\s\\]+/.exec(text)?.[0];
+    return channelUrl && bridgeUrl ? { channelUrl, bridgeUrl, text } : undefined;
+  }, 'the card with both sandbox links', 15_000);
+  expect(links.text).not.toContain('teams.microsoft.com');
+  expect(links.channelUrl.startsWith(`${publicUrl}/`)).toBe(true);
+
+  const channelPage = await fetch(links.channelUrl);
+  expect(channelPage.status).toBe(200);
+  expect(channelPage.headers.get('content-security-policy')).toContain("script-src 'self'");
+  const channelHtml = await channelPage.text();
+  expect(channelHtml).toContain(`#${incident.channel!.name}`);
+  expect(channelHtml).toContain('The incident card');
+  expect(channelHtml).toContain(`INC-${number}: Cart &#34;A&#38;B&#34; &#60;5% broken`);
+  expect(channelHtml).not.toContain('<5%');
+  expect(channelHtml).toContain('<a href="/sandbox">Back to the sandbox</a>');
+
+  const bridgePage = await fetch(links.bridgeUrl);
+  expect(bridgePage.status).toBe(200);
+  const bridgeHtml = await bridgePage.text();
+  expect(bridgeHtml).toContain('Join link');
+  expect(bridgeHtml).toContain(`href="${links.bridgeUrl}"`);
+  expect(bridgeHtml).toContain('Attendees');
+  expect(bridgeHtml).toContain('Alice Adams');
+  expect(bridgeHtml).not.toContain('<5%');
+
+  const mailbox = await (await fetch(`${firebreak.url}/sandbox/mail`)).text();
+  expect(mailbox).toContain(`id="mail-${incident.mails[0].id}"`);
+  expect(mailbox).toContain(`INC-${number}: Cart &#34;A&#38;B&#34; &#60;5% broken`);
+  expect(mailbox).not.toContain('<5%');
+  expect(mailbox).toContain(`href="${links.bridgeUrl}"`); // the announcement's bridge link leads to the sandbox too
+
+  // Behind the same host check as every local endpoint; unknown ids are a plain 404.
+  expect(await statusWithHost(links.channelUrl, `rebind.example:${port}`)).toBe(421);
+  expect(await statusWithHost(`${firebreak.url}/sandbox/mail`, `rebind.example:${port}`)).toBe(421);
+  expect((await fetch(`${firebreak.url}/sandbox/channels/19%3Anope`)).status).toBe(404);
+  expect((await fetch(`${firebreak.url}/sandbox/meetings/%E0%A4%A`)).status).toBe(404);
+}, 60_000);
+
+test('after a crash and restart the channel, bridge, mail and doc are still there: nothing shows as being assembled', async () => {
+  const { number, incident } = await declare('Search results empty');
+  await firebreak.kill(); // SIGKILL: whatever the emulators answered must already be on disk
+  firebreak = await startFirebreak(env);
+
+  const after = (await sandboxIncident(number))!;
+  expect(after.channel).toMatchObject({ state: 'ready', name: incident.channel!.name, url: incident.channel!.url });
+  expect(after.channel!.missing).toBeUndefined();
+  expect(after.bridge).toMatchObject({ state: 'ready', subject: incident.bridge!.subject });
+  expect(after.bridge!.missing).toBeUndefined();
+  expect(after.mails.map((m) => m.id)).toEqual(incident.mails.map((m) => m.id));
+  expect((await fetch(incident.channel!.url!)).status).toBe(200);
+  expect((await fetch(incident.bridge!.url!)).status).toBe(200);
+  expect((await fetch(incident.doc!.url!)).status).toBe(200);
+}, 90_000);
