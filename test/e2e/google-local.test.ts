@@ -37,7 +37,7 @@ test('local mode makes the doc in the in-process sandbox and the card links to i
   // The page follows the doc by its own script (no inline script: the CSP allows only the sandbox's files).
   expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
   expect(html).toContain('<script src="/sandbox/assets/doc.js" defer></script>');
-  const state = await (await fetch(`${url}/state`)).json();
+  const state = (await (await fetch(`${url}/state`)).json()) as { revision: string };
   expect(html).toContain(state.revision);
   const index = await (await fetch(new URL('/sandbox/docs', url))).text();
   expect(index).toContain('Firebreak incident template');

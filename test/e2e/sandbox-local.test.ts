@@ -132,3 +132,71 @@ test('after a crash and restart the channel, bridge, mail and doc are still ther
   expect((await fetch(incident.bridge!.url!)).status).toBe(200);
   expect((await fetch(incident.doc!.url!)).status).toBe(200);
 }, 90_000);
+
+/** What the doc page polls: the doc's revision, its article, the timeline rows (header left out). */
+const docState = async (docUrl: string) => (await (await fetch(`${docUrl}/state`)).json()) as { revision: string; article: string; timeline: string[][] };
+
+/** A POST to the doc page's one write, as its script sends it (JSON), with extra headers when told. */
+function postRow(docUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const u = new URL(`${docUrl}/timeline`);
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers } },
+      (res) => {
+        let data = '';
+        res.on('data', (c) => (data += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) : undefined }));
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+test('a row typed on the doc page goes through Docs batchUpdate as that person and arrives in chat; so does an edit of it', async () => {
+  const { conversation, incident } = await declare('Checkout slow in EU');
+  const docUrl = incident.doc!.url!;
+  const page = await (await fetch(docUrl)).text();
+  expect(page).toContain('Add a timeline row');
+  expect(page).toContain('<option value="meganb@firebreak.test" data-name="Megan Bowen">');
+
+  // Firebreak has written what it writes at first (the links, the declaration's row): Drive then names the last
+  // editor of a person's row (a write of Firebreak's in between would make it "someone": Drive names only the last).
+  await eventually(async () => {
+    const s = await docState(docUrl);
+    const entries = (s.timeline as string[][]).map((r) => r[2]);
+    const written = ['Declared', 'Channel ', 'Meeting bridge opened.'].every((start) => entries.some((e) => e.startsWith(start)));
+    return written && !s.article.includes('being set up') ? true : undefined;
+  }, 'the doc filled in', 20_000);
+  const megan = 'meganb@firebreak.test';
+  const added = await postRow(docUrl, { by: megan, add: { time: '10:42', who: 'Megan', entry: 'Failed over to <b>eu-west-2</b>' } });
+  expect(added).toMatchObject({ status: 200, body: { revision: expect.any(String) } });
+  await eventually(() => said(conversation).find((t) => t.includes('added in the doc by Megan Bowen') && t.includes('10:42: Failed over to <b>eu-west-2</b>')), 'the new row in chat', 20_000);
+
+  // Firebreak tags the person's row (a named range: a write of its own); an edit made before that would be
+  // Firebreak's last write by the time it is read, so the edit comes after, as people edit a row later.
+  const state = await eventually(async () => {
+    const s = await docState(docUrl);
+    return s.revision !== added.body.revision ? s : undefined;
+  }, "Firebreak's tag on the new row");
+  const row = (state.timeline as string[][]).findIndex((r) => r[2] === 'Failed over to <b>eu-west-2</b>') + 1;
+  expect(row).toBeGreaterThan(0);
+  const was = { time: '10:42', who: 'Megan', entry: 'Failed over to <b>eu-west-2</b>' };
+  expect(await postRow(docUrl, { by: megan, edit: { row, was, cells: { ...was, entry: 'Failed over to eu-west-2 and eu-central-1' } } })).toMatchObject({ status: 200 });
+  await eventually(() => said(conversation).find((t) => t.includes('changed in the doc by Megan Bowen') && t.includes('Now: Failed over to eu-west-2 and eu-central-1')), 'the edit in chat', 20_000).catch((err) => {
+    throw new Error(`${err.message}; said: ${JSON.stringify(said(conversation))}`);
+  });
+  // Told once each, never echoed back as new.
+  expect(said(conversation).filter((t) => t.includes('Failed over to'))).toHaveLength(2);
+
+  // What the write refuses, each with a one-line reason and nothing written.
+  const before = (await docState(docUrl)).revision;
+  expect(await postRow(docUrl, { by: megan, edit: { row, was, cells: { ...was, entry: 'stale' } } })).toMatchObject({ status: 409, body: { error: expect.stringContaining('changed while you were editing') } });
+  expect(await postRow(docUrl, { by: 'mallory@evil.test', add: { time: '', who: '', entry: 'x' } })).toMatchObject({ status: 400 });
+  expect(await postRow(docUrl, { by: megan, add: { time: '', who: '', entry: '  ' } })).toMatchObject({ status: 400, body: { error: 'Write the entry: what happened.' } });
+  expect(await postRow(docUrl, { by: megan, add: { time: '', who: '', entry: 'x' } }, { 'content-type': 'text/plain' })).toMatchObject({ status: 415 });
+  expect(await postRow(docUrl, { by: megan, add: { time: '', who: '', entry: 'x' } }, { 'sec-fetch-site': 'cross-site' })).toMatchObject({ status: 403 });
+  expect(await statusWithHost(docUrl, `rebind.example:${new URL(docUrl).port}`)).toBe(421);
+  expect((await docState(docUrl)).revision).toBe(before);
+}, 60_000);
