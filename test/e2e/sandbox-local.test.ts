@@ -200,3 +200,36 @@ test('a row typed on the doc page goes through Docs batchUpdate as that person a
   expect(await statusWithHost(docUrl, `rebind.example:${new URL(docUrl).port}`)).toBe(421);
   expect((await docState(docUrl)).revision).toBe(before);
 }, 60_000);
+
+/** The sandbox page's sidebar: the real add-on endpoint, called with signed requests as the Playground's user. */
+async function sidebar(docId: string, action?: { parameters: Record<string, string>; formInputs?: Record<string, string> }): Promise<{ card: any; notification?: string }> {
+  const res = await fetch(`${firebreak.url}/sandbox/addon`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docId, ...action }) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { card: any; notification?: string };
+}
+
+test('a resolved incident shows in the sidebar as resolved, read-only, with the time; an entry from an older card is refused in plain words', async () => {
+  const { number, thread, incident } = await declare('Login page times out');
+  const active = await sidebar(incident.doc!.id!);
+  expect(active.card.header.subtitle).toBe('Severity 2 · Phase 1');
+  const addEntry = JSON.stringify(active.card).match(/"parameters":\[[^\]]*"addEntry"[^\]]*\]/)?.[0];
+  const parameters = Object.fromEntries(JSON.parse(addEntry!.slice('"parameters":'.length)).map((p: { key: string; value: string }) => [p.key, p.value]));
+
+  // `resolve confirm <summary>` resolves in one step once issue 14 item 13 lands; until then it resolves at once too.
+  expect((await post(firebreak.url, channelMessage('resolve confirm Raised the session pool', { serviceUrl: channel.serviceUrl, thread }))).status).toBe(200);
+  await eventually(async () => ((await sandboxIncident(number))?.status === 'resolved' ? true : undefined), 'the resolution');
+
+  const resolved = await sidebar(incident.doc!.id!);
+  expect(resolved.card.header.subtitle).toMatch(/^Resolved \d\d:\d\d UTC$/);
+  const text = JSON.stringify(resolved.card);
+  expect(text).toContain('Resolved: read-only');
+  expect(text).not.toContain('textInput');
+  expect(text).not.toContain('selectionInput');
+  expect(text).not.toContain('"addEntry"');
+
+  const refused = await sidebar(incident.doc!.id!, { parameters, formInputs: { entry: 'A late note from the sidebar' } });
+  expect(refused.notification).toBe(
+    `INC-${number} was resolved at ${resolved.card.header.subtitle.slice('Resolved '.length)}, so the sidebar is read-only and nothing was added. Add notes in its Teams conversation.`,
+  );
+  expect(JSON.stringify(refused.card)).not.toContain('A late note from the sidebar'); // the card's timeline is read from the store
+}, 60_000);

@@ -44,7 +44,7 @@ export function incidentCard(incident: Incident, recent: TimelineEntry[], ctx: C
   const act = (text: string, action: string, filled = false) => ({ text, endpoint: ctx.endpoint, parameters: { action, incidentId: incident.id, ...(ctx.nonce && { nonce: ctx.nonce }) }, filled });
   const title = `${incidentLabel(incident)}: ${incident.title}`;
   if (incident.status === 'resolved') {
-    return { header: { title, subtitle: resolvedSubtitle(incident, ctx.timeZone, ctx.now) }, sections: [...sections, ...resolvedSections(incident, ctx.timeZone, ctx.now, act)] };
+    return { header: { title, subtitle: resolvedSubtitle(incident, ctx.timeZone, ctx.now) }, sections: [...sections, ...resolvedSections(incident, ctx.timeZone, ctx.now)] };
   }
   const choices = <T extends number>(meanings: Record<T, string>, current: number) =>
     Object.entries(meanings).map(([value, meaning]) => ({ text: `${value}: ${meaning as string}`, value, selected: Number(value) === current }));

@@ -1,13 +1,13 @@
 import type { Incident } from '../../domain/incident';
-import { LIMITS } from '../../domain/vocabulary';
+import { incidentLabel } from '../../domain/messages';
 import { localTime } from './time';
-import { buttons, escape, paragraph, textInput, type ActionButton, type Section } from './widgets';
+import { escape, paragraph, type Section } from './widgets';
 
 /**
- * A resolved incident in the sidebar: read-only, with when it was resolved, and in plain words what can still be
- * done, as its Teams conversation says it: its state no longer changes (the domain refuses severity, phase, roles and
- * updates once resolved), notes are still taken (the timeline keeps growing in phase 3, for the postmortem), and it
- * can be reopened from Teams with `reopen` within a week of resolving.
+ * A resolved incident in the sidebar: read-only, saying when it was resolved and, in plain words, where what is left
+ * to do happens: its Teams conversation (notes for the postmortem, `reopen` within a week of resolving; issue 14
+ * items 2 and 8). The sidebar offers no form for it, and an entry sent from a card shown before the resolution is
+ * refused with `resolvedRefusal`, not recorded.
  */
 export const REOPEN_WITHIN_DAYS = 7;
 const DAY = 24 * 3600 * 1000;
@@ -16,7 +16,13 @@ export function resolvedSubtitle(incident: Incident, zone: string | undefined, n
   return incident.resolvedAt ? `Resolved ${localTime(incident.resolvedAt, zone, now)}` : 'Resolved';
 }
 
-export function resolvedSections(incident: Incident, zone: string | undefined, now: Date, act: (text: string, action: string, filled?: boolean) => ActionButton): Section[] {
+/** The one answer to a change sent from the sidebar once the incident is resolved. */
+export function resolvedRefusal(incident: Incident, zone: string | undefined, now: Date): string {
+  const at = incident.resolvedAt ? ` at ${localTime(incident.resolvedAt, zone, now)}` : '';
+  return `${incidentLabel(incident)} was resolved${at}, so the sidebar is read-only and nothing was added. Add notes in its Teams conversation.`;
+}
+
+export function resolvedSections(incident: Incident, zone: string | undefined, now: Date): Section[] {
   const at = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
   const until = new Date(at.getTime() + REOPEN_WITHIN_DAYS * DAY);
   const reopen =
@@ -25,16 +31,12 @@ export function resolvedSections(incident: Incident, zone: string | undefined, n
       : `It was resolved more than ${REOPEN_WITHIN_DAYS} days ago and can no longer be reopened: if it starts again, declare a new incident in Teams.`;
   return [
     {
-      header: 'Resolved: what you can still do',
+      header: 'Resolved: read-only',
       widgets: [
-        paragraph(`This incident was resolved at ${escape(localTime(at.toISOString(), zone, now))}: its severity, phase, roles and stakeholder updates no longer change, so they are read-only here.`),
-        paragraph('You can still add a note to the timeline: it keeps growing for the postmortem (phase 3, learn and rebuild).'),
+        paragraph(`This incident was resolved at ${escape(localTime(at.toISOString(), zone, now))}. Its severity, phase, roles, updates and timeline no longer change here.`),
+        paragraph('Notes for the postmortem go in its Teams conversation; this doc stays the place to write the postmortem itself.'),
         paragraph(reopen),
       ],
-    },
-    {
-      header: 'Add a note',
-      widgets: [textInput('entry', 'A note for the timeline', `Up to ${LIMITS.note} characters`), buttons([act('Add note', 'addEntry', true)])],
     },
   ];
 }
