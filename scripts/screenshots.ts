@@ -72,12 +72,17 @@ async function walkthrough(stack: LocalStack, browser: Browser): Promise<void> {
   // 5-7. Where the card's links lead offline: the channel, the bridge, the mailbox.
   const state = (await (await fetch(`${stack.firebreakUrl}/sandbox/state`)).json()) as { incidents: { number: number; channel?: { url?: string }; bridge?: { url?: string }; doc?: { url?: string } }[] };
   const incident = state.incidents.find((i) => i.number === 1)!;
-  for (const [name, url] of [['channel-page', incident.channel?.url], ['bridge-page', incident.bridge?.url], ['mailbox', `${stack.firebreakUrl}/sandbox/mail`]] as const) {
-    if (!url) throw new Error(`the sandbox state has no ${name} link`);
+  const visit = async (url: string | undefined, what: string) => {
+    if (!url) throw new Error(`the sandbox state has no ${what} link`);
     await sandbox.goto(url);
     await sandbox.locator('main').waitFor();
-    await shot(sandbox, name, { fullPage: true });
-  }
+  };
+  await visit(incident.channel?.url, 'channel');
+  await shot(sandbox, 'channel-page', { fullPage: true });
+  await visit(incident.bridge?.url, 'bridge');
+  await shot(sandbox, 'bridge-page', { fullPage: true });
+  await visit(`${stack.firebreakUrl}/sandbox/mail`, 'mailbox');
+  await shot(sandbox, 'mailbox', { fullPage: true });
 
   // 8. The doc page: a row typed as a person in Docs would (the page applies it through Docs' batchUpdate).
   const docPage = await localPage(browser);
