@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * An emulator's state kept in one JSON file of the data folder (local mode), so what Firebreak was told exists
@@ -29,4 +30,13 @@ export function writeState(file: string, value: unknown): void {
     closeSync(fd);
   }
   renameSync(tmp, file);
+  // The rename itself is durable once the folder is flushed (POSIX); Windows cannot open a folder for that.
+  if (process.platform !== 'win32') {
+    const dir = openSync(path.dirname(file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  }
 }
