@@ -59,8 +59,10 @@
     set(el, 'mails', i.mails.length
       ? i.mails.map((m) => '<div class="mail"><b>' + esc(m.subject) + '</b> to ' + esc(m.to) + ' ' + a('/sandbox/mail#mail-' + encodeURIComponent(m.id), 'open in the mailbox') + '\n' + esc(m.body) + '</div>').join('')
       : '<p class="empty">None yet.</p>');
-    if (i.doc && i.doc.id && !el.dataset.sidebar) {
+    // The sidebar is loaded once, and again when the incident is resolved or reopened (it turns read-only or back).
+    if (i.doc && i.doc.id && (!el.dataset.sidebar || el.dataset.status !== i.status)) {
       el.dataset.sidebar = i.doc.id;
+      el.dataset.status = i.status;
       sidebar(el, i.doc.id);
     }
   }
