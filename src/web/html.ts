@@ -1,3 +1,5 @@
+import { PAGE_HEADERS } from '../sandbox/page-headers';
+
 /**
  * What every sandbox page answers with. Pages are server-rendered; their only scripts and styles are the files under
  * /sandbox/assets, so the Content-Security-Policy allows no inline script or style at all: text that slipped through
@@ -9,18 +11,7 @@ export interface WebAnswer {
   body: string;
 }
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const SECURITY = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+const SECURITY = PAGE_HEADERS;
 
 export function esc(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { parseJson, type Reply } from '../http';
+import { PAGE_HEADERS } from '../page-headers';
 import type { DriveData } from './drive-state';
 import { applyPersonEdit, type PersonEdit, type PersonEditDeps, type TimelineCells } from './person-edits';
 import { renderArticle, renderDoc, renderIndex } from './render';
@@ -22,8 +23,7 @@ export interface PagesDeps {
   onWrite(): void;
 }
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const SECURITY = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+const SECURITY = PAGE_HEADERS;
 const ASSETS: Record<string, { type: string; file: string }> = {
   'doc.js': { type: 'text/javascript; charset=utf-8', file: 'doc.js' },
   'doc.css': { type: 'text/css; charset=utf-8', file: 'doc.css' },
