@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { channelMessage, post, readable } from '../harness/activities';
+import { chromiumAvailable, launchChromium, localPage, screenshotOnFailure } from '../harness/browser';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 
 /**
@@ -233,3 +234,36 @@ test('a resolved incident shows in the sidebar as resolved, read-only, with the 
   );
   expect(JSON.stringify(refused.card)).not.toContain('A late note from the sidebar'); // the card's timeline is read from the store
 }, 60_000);
+
+// The same through the page itself, in headless Chromium: its form and its Edit button (assets/doc.js).
+(chromiumAvailable() ? test : test.skip)('in the browser: a row added with the doc page\'s form, then changed with its Edit button, each arrives in chat', async () => {
+  const { conversation, incident } = await declare('Payments retries piling up');
+  const docUrl = incident.doc!.url!;
+  await eventually(async () => ((await docState(docUrl)).timeline.some((r) => r[2] === 'Meeting bridge opened.') ? true : undefined), 'the doc filled in', 20_000);
+  const browser = await launchChromium();
+  const page = await localPage(browser);
+  try {
+    await screenshotOnFailure(page, 'sandbox doc page', async () => {
+      await page.goto(docUrl);
+      await page.locator('select[name="by"]').selectOption('adelev@firebreak.test');
+      await page.locator('textarea[name="entry"]').fill('Paused the retry queue');
+      await page.getByRole('button', { name: 'Add row' }).click();
+      const row = page.locator('table[data-timeline] tr').filter({ hasText: 'Paused the retry queue' });
+      await row.first().waitFor({ timeout: 15_000 });
+      await eventually(() => said(conversation).find((t) => t.includes('added in the doc by Adele Vance') && t.includes('Paused the retry queue')), 'the row in chat', 20_000);
+
+      await row.first().getByRole('button', { name: 'Edit' }).click();
+      const editing = page.locator('table[data-timeline] tr').filter({ has: page.locator('textarea[name="entry"]') });
+      expect(await editing.locator('textarea[name="entry"]').inputValue()).toBe('Paused the retry queue');
+      await editing.locator('textarea[name="entry"]').fill('Paused the retry queue for payments-eu');
+      await editing.getByRole('button', { name: 'Save' }).click();
+      await page.locator('table[data-timeline] tr').filter({ hasText: 'Paused the retry queue for payments-eu' }).first().waitFor({ timeout: 15_000 });
+      // Who is named depends on whether Firebreak's tag on the row landed before the edit (Drive names the last
+      // editor); the HTTP test above pins the name. Here: the page's edit reaches the chat as an edit, once.
+      await eventually(() => said(conversation).find((t) => t.includes('changed in the doc by') && t.includes('Now: Paused the retry queue for payments-eu')), 'the edit in chat', 20_000);
+      expect(said(conversation).filter((t) => t.includes('Paused the retry queue'))).toHaveLength(2);
+    });
+  } finally {
+    await browser.close();
+  }
+}, 90_000);
