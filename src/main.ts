@@ -16,7 +16,9 @@ import { createLogger, type Logger } from './log';
 import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
-import { sandboxPage, sandboxState, sidebarAnswer, type SidebarCall } from './web/sandbox';
+import { PLAYGROUND_USER } from './local/people';
+import { createSandboxWeb } from './web/routes';
+import type { SidebarCall } from './web/sidebar';
 import { startLocalGoogle } from './sandbox/google/local';
 import { openStore } from './store/open';
 import type { Store } from './store/store';
@@ -65,7 +67,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const incidents = createIncidents(store, () => wake());
 
   // Microsoft Graph: the tenant's when configured; in local mode, the emulator in this process.
-  const localGraph = config.graph.emulate ? await startLocalGraph(config.graph) : undefined;
+  const localGraph = config.graph.emulate ? await startLocalGraph(config.graph, { dataDir: config.dataDir, pagesBase: config.publicUrl }) : undefined;
   if (localGraph) log.info('local Graph emulator', { url: localGraph.emulator.url, state: `${localGraph.emulator.url}/_emulator/state` });
   const graphConfig = localGraph?.config ?? config.graph;
   const graphUsed = Boolean(graphConfig.teamId || graphConfig.organizerId || graphConfig.mailTo.length);
@@ -151,11 +153,13 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       health: async () => ({ status: 200, body: { ok: true } }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
-        sandbox: {
-          page: () => sandboxPage(process.env.PLAYGROUND_URL),
-          state: () => sandboxState({ store, graph: localGraph?.emulator }),
-          addon: (body) => (localAddon ? sidebarAnswer(sandboxSidebar(localAddon, () => url), body) : Promise.resolve({ status: 404, body: { error: 'the add-on is off' } })),
-        },
+        sandbox: createSandboxWeb({
+          store,
+          graph: localGraph?.emulator,
+          playgroundUrl: () => process.env.PLAYGROUND_URL,
+          publicUrl: config.publicUrl,
+          ...(localAddon && { sidebar: sandboxSidebar(localAddon, () => url) }),
+        }),
       }),
     },
     log,
@@ -227,7 +231,7 @@ async function startGoogle(config: Config, log: Logger, store: Store): Promise<{
 /** The sandbox's sidebar acts as the Playground's current user (Alex Wilber, src/local/playground.yml). */
 function sandboxSidebar(addon: LocalAddon, firebreakUrl: () => string): SidebarCall {
   return (docId, action) =>
-    addon.call({ target: `${firebreakUrl()}/api/addon`, user: { email: 'alexw@example.com', name: 'Alex Wilber' }, doc: { id: docId, hasFileScope: true }, ...action });
+    addon.call({ target: `${firebreakUrl()}/api/addon`, user: { email: PLAYGROUND_USER.email, name: PLAYGROUND_USER.name }, doc: { id: docId, hasFileScope: true }, ...action });
 }
 
 /** Reads the configuration or exits with status 2 naming every problem. */

@@ -11,8 +11,8 @@ export interface Routes {
   health(): Promise<HttpAnswer>;
   /** Drive push notifications for watched incident docs (headers only; Drive sends no body for files). */
   googleNotify?(headers: Record<string, string | undefined>): Promise<HttpAnswer>;
-  /** Local mode only: the sandbox page and its state. */
-  sandbox?: { page(): string; state(): Promise<unknown>; addon(body: unknown): Promise<HttpAnswer> };
+  /** Local mode only: the sandbox pages (src/web/routes.ts) and the sidebar they show. */
+  sandbox?: { get(rawUrl: string): Promise<{ status: number; headers: Record<string, string>; body: string }>; addon(body: unknown): Promise<HttpAnswer> };
 }
 
 /**
@@ -81,11 +81,14 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
   });
   const sandbox = routes.sandbox;
   if (sandbox) {
-    server.get('/sandbox', async (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(sandbox.page());
-    });
-    server.get('/sandbox/state', async (_req, res) => send(res, { status: 200, body: await sandbox.state() }));
+    // Pages, their state and assets: each answer names its own content type and security headers.
+    const page = async (req: restify.Request, res: restify.Response) => {
+      const answer = await sandbox.get(req.url ?? '/sandbox');
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    };
+    server.get('/sandbox', page);
+    server.get('/sandbox/*', page);
     // JSON only: a form posted from another site can't be JSON without asking (CORS), and this acts as a user.
     server.post('/sandbox/addon', BODY.sandboxAddon, async (req: restify.Request, res: restify.Response) => send(res, await sandbox.addon(req.body)));
   }

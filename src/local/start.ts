@@ -1,5 +1,6 @@
 import { configOrExit, start, stopOnSignal } from '../main';
 import { createLogger } from '../log';
+import { readyBanner } from './banner';
 import { startPlayground } from './playground';
 
 /**
@@ -21,18 +22,7 @@ async function main(): Promise<void> {
   });
   process.env.PLAYGROUND_URL = playground.url; // linked from the sandbox page
   stopOnSignal(log, playground, app);
-  process.stdout.write(
-    [
-      '',
-      'Firebreak is running locally: no credentials, nothing leaves this machine.',
-      `  Teams (Agents Playground)  ${playground.url}`,
-      '    open "Ops > General" and post: @Firebreak declare sev2 Checkout API returning 500s',
-      `  Sandbox (doc, channel, bridge, mail)  ${app.url}/sandbox`,
-      `  Data  ${config.dataDir}`,
-      '  Stop  Ctrl+C',
-      '',
-    ].join('\n') + '\n',
-  );
+  process.stdout.write(`${readyBanner({ playgroundUrl: playground.url, sandboxUrl: `${app.url}/sandbox`, dataDir: config.dataDir })}\n`);
 }
 
 main().catch((err) => {

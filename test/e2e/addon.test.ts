@@ -192,6 +192,6 @@ maybe('the incident in the doc sidebar', () => {
     await eventually(async () => ((await store.load(incidentId))?.status === 'resolved' ? true : undefined), 'the resolution');
     const res = await act('bob@contoso.test', 'setSeverity', { severity: '3' });
     expect(res.body.renderActions.action.notification.text).toMatch(new RegExp(`^INC-${number} was resolved at .*, so it can't be changed any more\\.`));
-    expect(res.body.renderActions.action.navigations[0].updateCard.header.subtitle).toBe('Resolved');
+    expect(res.body.renderActions.action.navigations[0].updateCard.header.subtitle).toMatch(/^Resolved \d\d:\d\d UTC$/);
   });
 });

@@ -34,7 +34,13 @@ test('local mode makes the doc in the in-process sandbox and the card links to i
   expect(page.status).toBe(200);
   const html = await page.text();
   expect(html).toContain('Payments page blank');
-  expect(html).toContain('<meta http-equiv="refresh"');
+  // The page follows the doc by its own script (no inline script: the CSP allows only the sandbox's files).
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(html).toContain('<script src="/sandbox/assets/doc.js" defer></script>');
+  // What the script polls: the doc's revision and its article as it is now (it keeps changing while filled in).
+  const state = (await (await fetch(`${url}/state`)).json()) as { revision: string; article: string };
+  expect(state.revision).toMatch(/^ALm37B/);
+  expect(state.article).toContain('<h1 dir="auto">INC-1: Payments page blank</h1>');
   const index = await (await fetch(new URL('/sandbox/docs', url))).text();
   expect(index).toContain('Firebreak incident template');
   expect(firebreak.logs.join('\n')).toContain('Google sandbox running');

@@ -3,6 +3,7 @@ import type { Incident, ResourceKind } from '../../domain/incident';
 import { incidentLabel, missingRoles } from '../../domain/messages';
 import type { TimelineEntry } from '../../domain/timeline';
 import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../../domain/vocabulary';
+import { resolvedSections, resolvedSubtitle } from './resolved';
 import { localTime, shortTime } from './time';
 import { buttons, checkbox, divider, dropdown, escape, fact, paragraph, textInput, type Card, type Section, type Widget } from './widgets';
 
@@ -41,19 +42,21 @@ export function incidentCard(incident: Incident, recent: TimelineEntry[], ctx: C
 
   const sections: Section[] = [{ widgets: facts }, coordination(incident), timelineSection(recent, ctx)];
   const act = (text: string, action: string, filled = false) => ({ text, endpoint: ctx.endpoint, parameters: { action, incidentId: incident.id, ...(ctx.nonce && { nonce: ctx.nonce }) }, filled });
-  if (incident.status === 'active') {
-    const choices = <T extends number>(meanings: Record<T, string>, current: number) =>
-      Object.entries(meanings).map(([value, meaning]) => ({ text: `${value}: ${meaning as string}`, value, selected: Number(value) === current }));
-    sections.push({
-      header: 'Change',
-      widgets: [
-        dropdown('severity', 'Severity', choices(SEVERITY_MEANING, incident.severity)),
-        buttons([act('Change severity', 'setSeverity')]),
-        dropdown('phase', 'Phase', choices(PHASE_MEANING, incident.phase)),
-        buttons([act('Change phase', 'setPhase')]),
-      ],
-    });
+  const title = `${incidentLabel(incident)}: ${incident.title}`;
+  if (incident.status === 'resolved') {
+    return { header: { title, subtitle: resolvedSubtitle(incident, ctx.timeZone, ctx.now) }, sections: [...sections, ...resolvedSections(incident, ctx.timeZone, ctx.now)] };
   }
+  const choices = <T extends number>(meanings: Record<T, string>, current: number) =>
+    Object.entries(meanings).map(([value, meaning]) => ({ text: `${value}: ${meaning as string}`, value, selected: Number(value) === current }));
+  sections.push({
+    header: 'Change',
+    widgets: [
+      dropdown('severity', 'Severity', choices(SEVERITY_MEANING, incident.severity)),
+      buttons([act('Change severity', 'setSeverity')]),
+      dropdown('phase', 'Phase', choices(PHASE_MEANING, incident.phase)),
+      buttons([act('Change phase', 'setPhase')]),
+    ],
+  });
   sections.push({
     header: 'Add to the timeline',
     widgets: [
@@ -62,17 +65,14 @@ export function incidentCard(incident: Incident, recent: TimelineEntry[], ctx: C
       buttons([act('Add to timeline', 'addEntry', true)]),
     ],
   });
-  if (incident.status === 'active') {
-    sections.push({
-      header: 'Stakeholder update',
-      widgets: [
-        textInput('update', 'For people outside the team, in plain words', `Up to ${LIMITS.update} characters; the next one is promised automatically`),
-        buttons([act('Post update', 'postUpdate', true)]),
-      ],
-    });
-  }
-  const state = incident.status === 'resolved' ? 'Resolved' : `Severity ${incident.severity} · Phase ${incident.phase}`;
-  return { header: { title: `${incidentLabel(incident)}: ${incident.title}`, subtitle: state }, sections };
+  sections.push({
+    header: 'Stakeholder update',
+    widgets: [
+      textInput('update', 'For people outside the team, in plain words', `Up to ${LIMITS.update} characters; the next one is promised automatically`),
+      buttons([act('Post update', 'postUpdate', true)]),
+    ],
+  });
+  return { header: { title, subtitle: `Severity ${incident.severity} · Phase ${incident.phase}` }, sections };
 }
 
 function coordination(incident: Incident): Section {

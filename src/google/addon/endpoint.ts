@@ -7,6 +7,7 @@ import { timeline } from '../../domain/timeline';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/store';
 import { changeFor, isSidebarAction, notice, type SidebarAction } from './actions';
+import { resolvedRefusal } from './resolved';
 import { errorCard, fileAccessCard, incidentCard, notIncidentCard, type CardContext } from './cards';
 import { parseEvent, type AddonEvent } from './event';
 import { docIdOf } from '../incident-docs';
@@ -101,6 +102,8 @@ export function createAddonEndpoint(deps: AddonDeps) {
     }
     const right = mayChange(user, deps.allowedDomains);
     if (!right.ok) return updateCard(await card(incident, event), right.reason);
+    // A card shown before the resolution can still send an entry: the sidebar of a resolved incident is read-only.
+    if (incident.status === 'resolved' && action === 'addEntry') return updateCard(await card(incident, event), resolvedRefusal(incident, event.timeZone, deps.now()));
     const events = (await deps.store.events(incident.id)).map((e) => e.event);
     const by = personFor(user, incident, events);
     const command = { ...changeFor(action, event.inputs), at: deps.now().toISOString(), by } as Exclude<Command, DeclareIncident>;

@@ -9,10 +9,13 @@ export interface Directory {
   hasAccount(email: string): boolean;
   /** Whether the domain is a Google Workspace domain (a `domain` permission can name it). */
   knowsDomain(domain: string): boolean;
+  /** The account's display name when the sandbox was told it, else the address (as DEVIATIONS.md says). */
+  displayName(email: string): string;
 }
 
-export function createDirectory(domain: string, otherDomains: string[] = []): Directory {
+export function createDirectory(domain: string, otherDomains: string[] = [], people: readonly { email: string; name: string }[] = []): Directory {
   const known = new Set([domain, ...otherDomains].map((d) => d.toLowerCase()));
   const knowsDomain = (d: string) => known.has(d.toLowerCase());
-  return { domain, knowsDomain, hasAccount: (email) => knowsDomain(email.split('@')[1] ?? '') };
+  const names = new Map(people.map((p) => [p.email.toLowerCase(), p.name]));
+  return { domain, knowsDomain, hasAccount: (email) => knowsDomain(email.split('@')[1] ?? ''), displayName: (email) => names.get(email.toLowerCase()) ?? email };
 }

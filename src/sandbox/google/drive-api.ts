@@ -171,8 +171,8 @@ function fileJson(call: DriveCall, f: DriveFile): Json {
     webViewLink: f.mimeType === DOC_MIME ? `${call.base}/sandbox/docs/${f.id}` : `${call.base}/sandbox/files/${f.id}`,
     ...(f.owner ? { owners: [{ kind: 'drive#user', emailAddress: f.owner, displayName: f.owner, me: f.owner === call.caller.email }] } : {}),
     ownedByMe: f.owner === call.caller.email,
-    // Drive names the person; the sandbox has no directory, so the display name is the email address.
-    ...(f.lastModifiedBy ? { lastModifyingUser: { kind: 'drive#user', displayName: f.lastModifiedBy, emailAddress: f.lastModifiedBy, me: f.lastModifiedBy === call.caller.email } } : {}),
+    // Drive names the person: the sandbox knows the names it was given (local mode's people), else shows the address.
+    ...(f.lastModifiedBy ? { lastModifyingUser: { kind: 'drive#user', displayName: call.directory.displayName(f.lastModifiedBy), emailAddress: f.lastModifiedBy, me: f.lastModifiedBy === call.caller.email } } : {}),
     permissionIds: f.permissions.map((p) => p.id),
     capabilities: { canEdit: canWrite(role), canShare: canWrite(role) },
   };

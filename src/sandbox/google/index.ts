@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { listen, type Reply } from '../http';
+import { readState, writeState } from '../state-file';
 import { applyRequests } from './batch-update';
 import { documentJson } from './document-json';
 import { loadApi } from './discovery';
@@ -9,8 +9,8 @@ import { createDirectory } from './directory';
 import { createFaults, type GoogleFault } from './faults';
 import { createTokenIssuer, type ServiceAccountRegistration } from './oauth';
 import { createPush, type PushDelivery } from './push';
+import { sandboxPage } from './pages';
 import { createWriteQuota } from './quota';
-import { renderDoc, renderIndex } from './render';
 import { route } from './router';
 
 /**
@@ -28,8 +28,13 @@ export interface GoogleSandboxOptions {
   now?: () => number;
   /** How long Drive push notifications wait to coalesce changes (default 100 ms; real Drive can take minutes). */
   pushDelayMs?: number;
-  /** Keep the sandbox's Drive in this JSON file across restarts (local mode). */
+  /**
+   * Keep the sandbox's Drive in this JSON file across restarts (local mode). Each change is written before the
+   * sandbox answers, so a doc Firebreak was told of is still there after a crash (kill -9).
+   */
   stateFile?: string;
+  /** People with names, for `lastModifyingUser` and as who may edit on the doc page (local mode: the Playground's). */
+  people?: readonly { email: string; name: string }[];
   port?: number;
 }
 
@@ -67,7 +72,7 @@ export interface GoogleSandbox {
 export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promise<GoogleSandbox> {
   const domain = opts.domain ?? 'example.com';
   const now = opts.now ?? Date.now;
-  const data: DriveData = opts.stateFile && existsSync(opts.stateFile) ? JSON.parse(readFileSync(opts.stateFile, 'utf8')) : { files: {}, drives: {}, docs: {} };
+  const data: DriveData = readState(opts.stateFile, () => ({ files: {}, drives: {}, docs: {} }), isDriveData);
   const issuer = createTokenIssuer({ serviceAccounts: opts.serviceAccounts ?? [], domain, now });
   const faults = createFaults();
   const quota = createWriteQuota(opts.writesPerMinute ?? 60, now);
@@ -75,35 +80,26 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
   const calls: GoogleCall[] = [];
   const push = createPush({ now, delayMs: opts.pushDelayMs ?? 100 });
   let base = '';
-  let saveTimer: NodeJS.Timeout | undefined;
 
+  // Written at once, not batched: an answer Firebreak received must not be lost to a crash right after it.
   const save = () => {
-    if (!opts.stateFile) return;
-    const tmp = `${opts.stateFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
-    renameSync(tmp, opts.stateFile);
-  };
-  const scheduleSave = () => {
-    if (!opts.stateFile || saveTimer) return;
-    saveTimer = setTimeout(() => {
-      saveTimer = undefined;
-      save();
-    }, 100);
+    if (opts.stateFile) writeState(opts.stateFile, data);
   };
   const newRevision = () => `ALm37B${randomBytes(18).toString('base64url')}`;
-  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: scheduleSave, record: (c: GoogleCall) => calls.push(c), push, directory: createDirectory(domain, opts.accountDomains) };
+  const directory = createDirectory(domain, opts.accountDomains, opts.people);
+  const deps = { apis, data: () => data, issuer, faults, quota, base: () => base, now, newRevision, onWrite: save, record: (c: GoogleCall) => calls.push(c), push, directory };
+  const pages = {
+    data: () => data,
+    people: opts.people ?? [],
+    hasAccount: (email: string) => directory.hasAccount(email),
+    edit: { call: { base: '', now, newRevision, push, directory }, scopes: ['https://www.googleapis.com/auth/documents'] },
+    onWrite: save,
+  };
 
   const server = await listen(async (req, body): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     if (req.method === 'POST' && url.pathname === '/token') return issuer.token(body);
-    if (req.method === 'GET' && url.pathname === '/sandbox/docs') return html(renderIndex(data));
-    const view = /^\/sandbox\/docs\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && view) {
-      const id = decodeURIComponent(view[1]);
-      const file = data.files[id];
-      return file && data.docs[id] ? html(renderDoc(file.name, data.docs[id])) : { status: 404, body: 'No such document in the sandbox.' };
-    }
-    return route(deps, req, url, body);
+    return sandboxPage({ ...pages, edit: { ...pages.edit, call: { ...pages.edit.call, base } } }, req, url, body) ?? route(deps, req, url, body);
   }, opts.port ?? 0);
   base = server.url;
 
@@ -111,7 +107,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
     const at = new Date(now()).toISOString();
     const full: DriveFile = { id: newId(), appProperties: {}, properties: {}, trashed: false, createdTime: at, modifiedTime: at, permissions: [], ...file };
     data.files[full.id] = full;
-    scheduleSave();
+    save();
     return full.id;
   };
 
@@ -123,7 +119,7 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
     createSharedDrive(name, members) {
       const id = `0A${randomBytes(12).toString('base64url')}`;
       data.drives[id] = { id, name, members };
-      scheduleSave();
+      save();
       return id;
     },
     createFolder(owner, name, o = {}) {
@@ -141,14 +137,13 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
       data.docs[id] = { ...working, revision: newRevision() };
       if (by && data.files[id]) data.files[id].lastModifiedBy = by;
       push.changed(data, id);
-      scheduleSave();
+      save();
     },
     pushes: push.deliveries,
     channels: () => Object.values(data.channels ?? {}).map(({ id, fileId, resourceId, token, expiration }) => ({ id, fileId, resourceId, token, expiration })),
     files: () => Object.values(data.files),
     writesUsed: (user) => quota.used(user),
     async close() {
-      if (saveTimer) clearTimeout(saveTimer);
       push.close();
       save();
       await server.close();
@@ -156,7 +151,11 @@ export async function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promi
   };
 }
 
-const html = (text: string): Reply => ({ status: 200, body: text, headers: { 'content-type': 'text/html; charset=utf-8' } });
+/** A state file read back holds a Drive: files, drives and docs. */
+function isDriveData(value: unknown): value is DriveData {
+  const v = value as Record<string, unknown> | null;
+  return typeof v === 'object' && v !== null && ['files', 'drives', 'docs'].every((k) => typeof v[k] === 'object' && v[k] !== null);
+}
 
 export type { GoogleFault } from './faults';
 export type { ServiceAccountRegistration } from './oauth';

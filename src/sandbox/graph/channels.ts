@@ -71,7 +71,7 @@ function create(ctx: RouteContext, teamId: string): Reply {
     displayName,
     description: typeof body.description === 'string' ? body.description : undefined,
     membershipType,
-    webUrl: `https://teams.microsoft.com/l/channel/${encodeURIComponent(id)}/${encodeURIComponent(displayName)}?groupId=${teamId}&tenantId=${ctx.tenant.tenantId}`,
+    webUrl: ctx.links.channel({ teamId, id, displayName, tenantId: ctx.tenant.tenantId }),
     createdDateTime: new Date().toISOString(),
     members: members.list,
     createdBy: ctx.caller.appId,

@@ -34,13 +34,13 @@ export function createOrGetRoute(ctx: RouteContext): Reply | undefined {
   const times = meetingTimes(body.startDateTime, body.endDateTime);
   if ('status' in times) return times;
   const threadId = `19:meeting_${randomBytes(24).toString('base64url')}@thread.v2`;
-  const context = encodeURIComponent(JSON.stringify({ Tid: ctx.tenant.tenantId, Oid: organizer.id }));
   const meeting: MeetingRecord = {
     organizerId: organizer.id,
     id: Buffer.from(`1*${organizer.id}*0**${threadId}`).toString('base64'),
     externalId: body.externalId,
     subject: typeof body.subject === 'string' ? body.subject : '',
-    joinWebUrl: `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(threadId)}/0?context=${context}`,
+    joinWebUrl: ctx.links.meeting({ threadId, organizerId: organizer.id, tenantId: ctx.tenant.tenantId }),
+    threadId,
     ...times,
     creationDateTime: new Date().toISOString(),
   };
@@ -79,7 +79,8 @@ export function eventsRoute(ctx: RouteContext): Reply | undefined {
     id,
     subject: typeof body.subject === 'string' ? body.subject : '',
     transactionId,
-    joinUrl: body.isOnlineMeeting === true ? `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(threadId)}/0` : '',
+    joinUrl: body.isOnlineMeeting === true ? ctx.links.meeting({ threadId, organizerId: organizer.id, tenantId: ctx.tenant.tenantId }) : '',
+    ...(body.isOnlineMeeting === true ? { threadId } : {}),
     webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`,
     start,
     end,
@@ -121,7 +122,7 @@ function meetingView(ctx: RouteContext, m: MeetingRecord, organizer: EmulatedUse
       organizer: { upn: organizer.userPrincipalName, role: 'presenter', identity: { user: { id: organizer.id } } },
       attendees: [],
     },
-    chatInfo: { threadId: decodeURIComponent(m.joinWebUrl.split('/')[5]), messageId: '0', replyChainMessageId: null },
+    chatInfo: { threadId: m.threadId, messageId: '0', replyChainMessageId: null },
     videoTeleconferenceId: null,
   };
 }

@@ -1,5 +1,6 @@
 import type { Reply } from '../http';
 import type { Caller } from './entra';
+import type { GraphLinks } from './links';
 import type { GraphState, GraphTenant } from './state';
 
 /** What a Graph route sees: the caller (its token checked), the tenant, the state, the parsed request. */
@@ -15,6 +16,8 @@ export interface RouteContext {
   query: URLSearchParams;
   /** The JSON body, or undefined. */
   body: unknown;
+  /** The web links handed out for channels and meetings. */
+  links: GraphLinks;
 }
 
 /** A route answers, or returns undefined when the path is not its own. */

@@ -9,8 +9,10 @@ import { sendMailRoute } from './mail';
 import { sentItemsRoute } from './sent-items';
 import { createOrGetRoute, eventsRoute } from './meetings';
 import type { Route } from './route';
-import { emptyState, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
+import { teamsLinks, type GraphLinks } from './links';
+import { emptyState, isGraphState, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
 import { listenHttps, type HttpsReply } from './tls';
+import { readState, writeState } from '../state-file';
 
 export interface RequestRecord {
   method: string;
@@ -41,14 +43,27 @@ export interface GraphEmulator {
 
 const ROUTES: Route[] = [channelsRoute, channelMembersRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute];
 
+export interface GraphEmulatorOptions {
+  port?: number;
+  /**
+   * Keep the channels, meetings, events and mails in this JSON file across restarts (local mode): each change is
+   * written before the emulator answers, so whatever Firebreak was told exists is still there after a crash.
+   */
+  stateFile?: string;
+  /** The web links handed out (default: Teams' shapes); local mode links to its sandbox pages. */
+  links?: GraphLinks;
+}
+
 /**
  * Starts the emulator. Routes: the Entra endpoints MSAL needs (entra.ts), and under /v1.0 exactly
  * POST/GET /teams/{id}/channels, POST/GET /teams/{id}/channels/{id}/members, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events,
  * POST /users/{id}/sendMail and GET /users/{id}/mailFolders/sentitems/messages. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
  * it holds for the sandbox page. Differences from the real service: DEVIATIONS.md.
  */
-export async function startGraphEmulator(tenant: GraphTenant, port = 0): Promise<GraphEmulator> {
-  const state: GraphState = emptyState();
+export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const state: GraphState = readState(opts.stateFile, emptyState, isGraphState);
+  const links = opts.links ?? teamsLinks;
+  const save = () => opts.stateFile && writeState(opts.stateFile, state);
   const entra = createEntra(tenant.tenantId, () => tenant.apps);
   const faults = createFaults();
   const requests: RequestRecord[] = [];
@@ -84,10 +99,12 @@ export async function startGraphEmulator(tenant: GraphTenant, port = 0): Promise
       body = parsed.value;
     }
     const segments = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
-    const ctx = { tenant, state, caller, base, method, segments, query: url.searchParams, body };
+    const ctx = { tenant, state, caller, base, method, segments, query: url.searchParams, body, links };
     for (const route of ROUTES) {
       const reply = route(ctx);
-      if (reply) return reply;
+      if (!reply) continue;
+      if (method !== 'GET' && reply.status < 300) save();
+      return reply;
     }
     return graphError(501, 'NotImplemented', `The Graph emulator does not implement ${method} ${url.pathname}.`);
   }
@@ -96,7 +113,7 @@ export async function startGraphEmulator(tenant: GraphTenant, port = 0): Promise
     const reply = await handle(req, body);
     requests.push({ method: req.method ?? '', path: req.url ?? '', status: 'drop' in reply ? 'dropped' : reply.status, at: new Date().toISOString() });
     return reply;
-  }, port);
+  }, opts.port ?? 0);
   base = server.url;
 
   return {
@@ -109,7 +126,10 @@ export async function startGraphEmulator(tenant: GraphTenant, port = 0): Promise
     meetings: () => state.meetings,
     events: () => state.events,
     mailbox: () => state.mailbox,
-    reserveChannelName: (teamId, name) => void state.deletedChannelNames.push({ teamId, name }),
+    reserveChannelName: (teamId, name) => {
+      state.deletedChannelNames.push({ teamId, name });
+      save();
+    },
     close: () => server.close(),
   };
 }

@@ -38,6 +38,8 @@ export interface MeetingRecord {
   externalId: string;
   subject: string;
   joinWebUrl: string;
+  /** The meeting chat's thread id (`chatInfo.threadId`): also what the sandbox's meeting page is known by. */
+  threadId: string;
   startDateTime: string;
   endDateTime: string;
   creationDateTime: string;
@@ -49,6 +51,8 @@ export interface EventRecord {
   subject: string;
   transactionId?: string;
   joinUrl: string;
+  /** The Teams meeting's thread id, when the event has one. */
+  threadId?: string;
   webLink: string;
   start: { dateTime: string; timeZone: string };
   end: { dateTime: string; timeZone: string };
@@ -83,6 +87,12 @@ export interface GraphState {
 
 export function emptyState(): GraphState {
   return { channels: [], deletedChannelNames: [], meetings: [], events: [], mailbox: [] };
+}
+
+/** Whether a state file read back holds the emulator's state (each list present). */
+export function isGraphState(value: unknown): value is GraphState {
+  const v = value as Record<string, unknown> | null;
+  return typeof v === 'object' && v !== null && (Object.keys(emptyState()) as (keyof GraphState)[]).every((k) => Array.isArray(v[k]));
 }
 
 /** `/users/{id | userPrincipalName}`: Graph accepts either. */

@@ -56,9 +56,11 @@ test('every card Firebreak builds renders, in every state', () => {
   for (const card of [incidentCard(active, [], ctx), incidentCard(resolved, entries, ctx), notIncidentCard(undefined), notIncidentCard('https://teams.example/l'), fileAccessCard(ENDPOINT), errorCard('x & y', ENDPOINT)]) {
     expect(cardErrors(card)).toEqual([]);
   }
-  // A resolved incident keeps only what the domain still accepts after resolution: adding to the timeline.
+  // A resolved incident is read-only in the sidebar: no input, no button that changes anything; it says when.
   const resolvedCard = incidentCard(resolved, entries, ctx);
-  expect(resolvedCard.sections.map((s) => s.header)).toEqual([undefined, 'Where to coordinate', 'Timeline (latest five)', 'Add to the timeline']);
+  expect(resolvedCard.sections.map((s) => s.header)).toEqual([undefined, 'Where to coordinate', 'Timeline (latest five)', 'Resolved: read-only']);
+  expect(JSON.stringify(resolvedCard)).not.toMatch(/textInput|selectionInput|"action":\{/);
+  expect(resolvedCard.header?.subtitle).toMatch(/^Resolved /);
   expect(JSON.stringify(resolvedCard)).toContain('<s>oops</s> <i>(deleted in chat)</i>');
   expect(JSON.stringify(incidentCard(active, [], ctx))).toContain('"topLabel":"Channel","text":"assembling…"');
 });

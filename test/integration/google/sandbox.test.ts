@@ -166,10 +166,13 @@ test('auth: the JWT grant is verified against the service account key; tokens ca
   expect(await failure(itself.drive.files.create({ requestBody: { name: 'x', mimeType: DOC_MIME } }))).toMatchObject({ status: 403, error: { errors: [{ reason: 'storageQuotaExceeded' }] } });
 });
 
-test('a read-only HTML view of any document, for people watching locally', async () => {
+test('an HTML view of any document, for people watching locally (read-only when the sandbox knows no people to edit as)', async () => {
   const res = await fetch(`${world.sandbox.url}/sandbox/docs/${world.templateId}`);
   expect(res.headers.get('content-type')).toMatch(/text\/html/);
   const html = await res.text();
   expect(html).toContain('<h1 dir="auto">{{incident}}: {{title}}</h1>');
-  expect(html).toMatch(/<table><tr><td><p dir="auto"><strong>Time \(UTC\)<\/strong><\/p><\/td>/);
+  // The timeline table is marked so the page's script can offer to edit its rows.
+  expect(html).toMatch(/<table data-timeline><tr data-row="0"><td><p dir="auto"><strong>Time \(UTC\)<\/strong><\/p><\/td>/);
+  expect(html).toContain('a read-only view');
+  expect(html).not.toContain('Add a timeline row');
 });

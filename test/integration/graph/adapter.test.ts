@@ -36,6 +36,8 @@ describe('incident channel', () => {
     expect(channel.id).toMatch(/^19:[0-9a-f]{32}@thread\.tacv2$/);
     const [made] = emulator.channels(TEAM);
     expect(made).toMatchObject({ id: channel.id, webUrl: channel.webUrl, membershipType: 'standard' });
+    // Teams' own link shape (only local mode's emulator links to the sandbox pages instead).
+    expect(channel.webUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/channel\/19%3A[0-9a-f]{32}%40thread\.tacv2\/inc-42-checkout-api-returning-500s\?groupId=/);
     expect(made.description).toContain('[firebreak:c0ffee00-0000-4000-8000-000000000042]');
   });
 
