@@ -9,6 +9,7 @@ import type { BotDeps } from './deps';
 import { member } from './people';
 import { commandText, markdownWithLinks } from './text';
 import { incidentHere } from './where';
+import { publishFromChat } from '../status/chat-publish';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -29,6 +30,7 @@ export class ChatCommands {
     const key = inboundKey(activity);
 
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
+    if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);

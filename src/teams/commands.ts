@@ -1,4 +1,5 @@
 import type { RoleName } from '../domain/incident';
+import { PUBLISH_USAGE } from '../status/publish';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -12,6 +13,7 @@ export type Intent =
   | { kind: 'action'; text: string }
   | { kind: 'update'; text: string }
   | { kind: 'resolve'; summary?: string }
+  | { kind: 'publish'; text: string }
   | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'usage'; verb: string; usage: string }
@@ -28,6 +30,7 @@ export const USAGE = {
   action: 'action <text>   (announce a destructive step before doing it: restart, failover, restore)',
   update: 'update <text>   (a stakeholder update)',
   resolve: 'resolve [summary]',
+  publish: PUBLISH_USAGE,
   status: 'status',
   help: 'help',
 } as const;
@@ -84,6 +87,8 @@ export function parseCommand(text: string): Intent {
       return rest ? { kind: verb, text: rest } : usage(verb);
     case 'resolve':
       return rest ? { kind: 'resolve', summary: rest } : { kind: 'resolve' };
+    case 'publish':
+      return { kind: 'publish', text: rest };
     case 'status':
       return { kind: 'status' };
     case 'help':

@@ -2,6 +2,7 @@ import type { Incidents } from '../app/incidents';
 import type { Conversation, ResourceKind } from '../domain/incident';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
+import type { Publish } from '../status/publish';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -15,4 +16,6 @@ export interface BotDeps {
   provisioning?: ResourceKind[];
   /** Whether declarations and follow-ups are mailed to the incidents list. */
   mail?: boolean;
+  /** Publishes to the status page (src/status/publish.ts); absent without an organisation file. */
+  publish?: Publish;
 }
