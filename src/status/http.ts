@@ -5,8 +5,18 @@ import type { StatusSnapshot } from './snapshot';
 /** Browsers and widgets poll; a few seconds of staleness is fine and takes load off (Statuspage's own is short too). */
 const MAX_AGE = 'public, max-age=10';
 
-/** The page's own CSP: nothing but its inline stylesheet (by hash), no script, no outside asset. */
+const csps = new WeakMap<Buffer, string>();
+
+/** The page's own CSP: nothing but its inline stylesheet (by hash), no script, no outside asset. Once per rendering. */
 function pageCsp(html: Buffer): string {
+  const known = csps.get(html);
+  if (known) return known;
+  const csp = cspOf(html);
+  csps.set(html, csp);
+  return csp;
+}
+
+function cspOf(html: Buffer): string {
   const style = /<style>([\s\S]*?)<\/style>/.exec(html.toString('utf8'))?.[1] ?? '';
   const hash = createHash('sha256').update(style).digest('base64');
   return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`;
@@ -44,6 +54,8 @@ export function serveStatus(snapshot: StatusSnapshot, path: string, req: Incomin
     res.writeHead(304, headers);
     return void res.end();
   }
-  res.writeHead(200, { ...headers, 'content-type': found.type, 'content-length': String(found.body.length) });
-  res.end(req.method === 'HEAD' ? undefined : found.body);
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = gzip ? found.gzip : found.body;
+  res.writeHead(200, { ...headers, 'content-type': found.type, 'content-length': String(body.length), ...(gzip && { 'content-encoding': 'gzip' }) });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Logger } from '../log';
 import type { OrgFile } from '../org/schema';
 import type { StatusPageStore } from '../store/status-page-store';
@@ -10,6 +11,8 @@ import { apiDocuments, buildView } from './view';
 /** One thing the status origin serves, rendered ahead of time: its bytes, type and validator. */
 export interface Resource {
   body: Buffer;
+  /** The same, gzipped once here rather than per request. */
+  gzip: Buffer;
   type: string;
   etag: string;
 }
@@ -84,5 +87,5 @@ export function createStatusSnapshot(opts: { org: OrgFile; store: StatusPageStor
 
 function resource(text: string, type: string): Resource {
   const body = Buffer.from(text, 'utf8');
-  return { body, type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+  return { body, gzip: gzipSync(body), type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
