@@ -1,3 +1,4 @@
+import { statusSummaryBench } from './status-summary';
 import { submitLatency } from './submit-latency';
 import { timelineBench } from './timeline';
 
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   const benches: Record<string, () => Promise<void>> = {
     'submit-latency': () => submitLatency(),
     timeline: () => timelineBench(),
+    'status-summary': () => statusSummaryBench(),
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only && only !== name) continue;

@@ -20,6 +20,7 @@ import { PLAYGROUND_USER } from './local/people';
 import { createSandboxWeb } from './web/routes';
 import type { SidebarCall } from './web/sidebar';
 import { startLocalGoogle } from './sandbox/google/local';
+import { startStatusPage } from './status/start';
 import { openStore } from './store/open';
 import type { Store } from './store/store';
 import { FirebreakBot } from './teams/bot';
@@ -80,7 +81,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
   let watcher: Watcher | undefined;
 
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes });
+  const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -151,6 +153,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
+      ...(status && { status: { serve: status.serve, host: config.status.host } }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: createSandboxWeb({
@@ -177,6 +180,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     ...(localAddon ? { localAddon } : {}),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await status?.close();
       await watcher?.stop();
       // Attempts still running after the grace period are aborted and their claims handed back for another replica.
       await runner.stop({ graceMs: SHUTDOWN_GRACE_MS });

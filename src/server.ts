@@ -3,6 +3,8 @@ import { jsonBody, KB, noBody, type OnRefused } from './http/body';
 import { misdirected } from './http/hosts';
 import type { Logger } from './log';
 import type { HttpAnswer } from './teams/endpoint';
+import { mountStatus } from './status/mount';
+import type { ServeStatus } from './status/start';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
@@ -13,6 +15,8 @@ export interface Routes {
   googleNotify?(headers: Record<string, string | undefined>): Promise<HttpAnswer>;
   /** Local mode only: the sandbox pages (src/web/routes.ts) and the sidebar they show. */
   sandbox?: { get(rawUrl: string): Promise<{ status: number; headers: Record<string, string>; body: string }>; addon(body: unknown): Promise<HttpAnswer> };
+  /** The public status page (src/status/): under /status, and at the root of its own host when it has one. */
+  status?: { serve: ServeStatus; host?: string };
 }
 
 /**
@@ -79,6 +83,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     if (answer.status === 401) log.warn('refused a request', { path: req.path(), status: 401, reason: (answer.body as { error?: string })?.error });
     send(res, answer);
   });
+  if (routes.status) mountStatus(server, routes.status.serve, routes.status.host);
   const sandbox = routes.sandbox;
   if (sandbox) {
     // Pages, their state and assets: each answer names its own content type and security headers.

@@ -4,6 +4,7 @@ import { botConfig, type BotConfig } from './bot';
 import { loadGoogleConfig, type GoogleConfig } from './google';
 import { graphConfig, type GraphConfig } from './graph';
 import { int } from './parse';
+import { statusConfig, type StatusConfig } from './status';
 
 export type { AddonConfig } from './addon';
 export type { BotConfig } from './bot';
@@ -37,6 +38,8 @@ export interface Config {
   workers: WorkerConfig;
   google: GoogleConfig;
   addon: AddonConfig;
+  /** The organisation file and the status page (src/config/status.ts). */
+  status: StatusConfig;
 }
 
 /** The effect workers' retry schedule. */
@@ -114,8 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const google = loadGoogleConfig(env, mode, port, problems, cwd);
   const similarWindowMinutes = int(env, 'SIMILAR_DECLARATION_MINUTES', 30, 0, 24 * 60, problems);
 
+  const status = statusConfig(mode, port, publicUrl, problems, str, url, cwd);
+
   if (problems.length) throw new ConfigError(problems);
-  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, ...(announcements ? { announcements } : {}) };
+  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
 }
 
 function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {

@@ -101,6 +101,37 @@ export const MIGRATIONS: readonly string[] = [
     refilled_at timestamptz NOT NULL
   );
   `,
+  // The status page: only what was published to it (src/status/publish.ts writes it), never the incident's own state.
+  `
+  CREATE TABLE status_incidents (
+    id            text PRIMARY KEY,
+    incident_id   text NOT NULL UNIQUE REFERENCES incidents(id),
+    name          text NOT NULL,
+    status        text NOT NULL,
+    impact        text NOT NULL,
+    started_at    timestamptz NOT NULL,
+    created_at    timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    monitoring_at timestamptz,
+    resolved_at   timestamptz
+  );
+  CREATE TABLE status_updates (
+    id                 text PRIMARY KEY,
+    status_incident_id text NOT NULL REFERENCES status_incidents(id),
+    status             text NOT NULL,
+    body               text NOT NULL,
+    affected           jsonb NOT NULL,
+    display_at         timestamptz NOT NULL,
+    created_at         timestamptz NOT NULL
+  );
+  CREATE INDEX status_updates_incident ON status_updates (status_incident_id, display_at);
+  CREATE TABLE status_components (
+    id         text PRIMARY KEY,
+    status     text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */

@@ -4,6 +4,7 @@ import { createBudgetStore, type BudgetStore } from './budget-store';
 import { completeInCommit, createEffectsStore, leaseHeld, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
+import { createStatusPageStore, type StatusPageStore } from './status-page-store';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
 import { wellFormedSql } from './well-formed-sql';
 
@@ -69,6 +70,8 @@ export interface Store extends EffectsStore {
   timeline: TimelineStore;
   /** Quotas shared by every replica (the Docs writes of the service's Google user). */
   budgets: BudgetStore;
+  /** What the public status page shows: only what was published to it. */
+  statusPage: StatusPageStore;
   close(): Promise<void>;
 }
 
@@ -163,6 +166,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     ...createEffectsStore(sql),
     timeline: createTimelineStore(sql),
     budgets: createBudgetStore(sql),
+    statusPage: createStatusPageStore(sql),
     close: () => sql.close(),
   };
 }

@@ -12,6 +12,7 @@ import { askIfSimilar } from './similar-declaration';
 import { commandText, markdownWithLinks } from './text';
 import { askToResolve } from './resolving';
 import { incidentAt } from './where';
+import { publishFromChat } from '../status/chat-publish';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -33,6 +34,7 @@ export class ChatCommands {
 
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
     if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
+    if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);

@@ -1,4 +1,5 @@
 import type { RoleName } from '../domain/incident';
+import { PUBLISH_USAGE } from '../status/publish';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -13,6 +14,7 @@ export type Intent =
   | { kind: 'update'; text: string }
   | { kind: 'resolve'; summary?: string; confirm?: boolean }
   | { kind: 'reopen'; reason?: string }
+  | { kind: 'publish'; text: string }
   | { kind: 'status' }
   | { kind: 'incidents' }
   | { kind: 'help' }
@@ -31,6 +33,7 @@ export const USAGE = {
   update: 'update <text>   (a stakeholder update)',
   resolve: 'resolve [summary]   (asks first, showing where it stands; "resolve confirm [summary]" resolves at once)',
   reopen: 'reopen [why]   (a resolved incident, within 7 days of resolving: back to phase 2)',
+  publish: PUBLISH_USAGE,
   status: 'status',
   incidents: 'incidents   (every active incident, from any conversation)',
   help: 'help',
@@ -94,6 +97,8 @@ export function parseCommand(text: string): Intent {
     }
     case 'reopen':
       return rest ? { kind: 'reopen', reason: rest } : { kind: 'reopen' };
+    case 'publish':
+      return { kind: 'publish', text: rest };
     case 'status':
       return { kind: 'status' };
     case 'incidents':

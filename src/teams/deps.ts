@@ -3,6 +3,7 @@ import type { Conversation, ResourceKind } from '../domain/incident';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import type { CardPace } from './card-pace';
+import type { Publish } from '../status/publish';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -20,4 +21,6 @@ export interface BotDeps {
   cardPace?: CardPace;
   /** How far back a declaration is compared with active incidents of its team (minutes; 0 or unset: not at all). */
   similarWindowMinutes?: number;
+  /** Publishes to the status page (src/status/publish.ts); absent without an organisation file. */
+  publish?: Publish;
 }

@@ -1,0 +1,48 @@
+import { loadOrgFile, OrgFileError, orgFilePath } from '../org/load';
+import type { OrgFile } from '../org/schema';
+import type { Mode, Str, Url } from './parse';
+
+/**
+ * The organisation file and the status page's addresses.
+ * - FIREBREAK_ORG_FILE (default ./firebreak.org.yml; local mode falls back to firebreak.org.example.yml).
+ * - STATUS_URL: the page's public address. When its host differs from PUBLIC_URL's, requests with that Host are
+ *   the status origin (`/` the page, `/api/v2/...` the API: Statuspage clients expect to own the origin).
+ * - STATUS_PORT (local mode): the status origin's own port, default PORT+2 (PORT+1 is the Google sandbox's).
+ */
+export interface StatusConfig {
+  org?: OrgFile;
+  /** Public base URL of the page (no trailing slash). */
+  url: string;
+  /** Production: the Host name that is the status origin, when STATUS_URL names its own host. */
+  host?: string;
+  /** Local mode: the status origin's port (0 = any free port). */
+  port?: number;
+}
+
+export function statusConfig(mode: Mode, port: number, publicUrl: string, problems: string[], str: Str, url: Url, cwd: string): StatusConfig {
+  let org: OrgFile | undefined;
+  const file = orgFilePath(str('FIREBREAK_ORG_FILE') || undefined, mode, cwd);
+  if (file) {
+    try {
+      org = loadOrgFile(file);
+    } catch (err) {
+      if (!(err instanceof OrgFileError)) throw err;
+      problems.push(...err.problems.map((p) => `FIREBREAK_ORG_FILE: ${p}`));
+    }
+  }
+  if (mode === 'local') {
+    const text = str('STATUS_PORT', port && port < 65534 ? String(port + 2) : '0');
+    const statusPort = Number(text);
+    if (!Number.isInteger(statusPort) || statusPort < 0 || statusPort > 65535) problems.push(`STATUS_PORT must be a port number 0-65535 (got "${text}")`);
+    return { ...(org && { org }), url: url('STATUS_URL', `http://localhost:${statusPort}`), port: statusPort };
+  }
+  const statusUrl = url('STATUS_URL', `${publicUrl}/status`);
+  let host: string | undefined;
+  try {
+    const own = new URL(statusUrl);
+    if (own.host !== new URL(publicUrl).host) host = own.hostname.toLowerCase();
+  } catch {
+    /* named by url() */
+  }
+  return { ...(org && { org }), url: statusUrl, ...(host && { host }) };
+}

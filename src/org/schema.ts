@@ -1,0 +1,138 @@
+/**
+ * The organisation file's shape (FIREBREAK_ORG_FILE), as a JSON Schema checked at start, and the types the rest of
+ * Firebreak reads. One entry per top-level section: later issues add theirs (`services` and `policy` for experts and
+ * paging, `alerts` for monitoring labels) as one more entry here and one more check in src/org/checks.ts, without
+ * renaming what is here. Keys are snake_case, like the template variables.
+ */
+
+export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
+export type Moment = (typeof MOMENTS)[number];
+
+/** A template: its body, and for the status page a public title (the incident's name there). */
+export interface Template {
+  title?: string;
+  body: string;
+}
+
+export interface Audience {
+  id: string;
+  name: string;
+  channels: { teams?: string; mail?: string; statusPage: boolean };
+  templates: Partial<Record<Moment, Template>>;
+}
+
+export interface PublicComponent {
+  id: string;
+  name: string;
+  description?: string;
+}
+
+export interface OrgFile {
+  /** Where it was read from (for messages). */
+  path: string;
+  statusPage: { name: string; timeZone: string; components: PublicComponent[] };
+  audiences: Audience[];
+}
+
+const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
+const TEXT = { type: 'string', minLength: 1, maxLength: 2000 };
+const TEMPLATE = {
+  oneOf: [
+    TEXT,
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['body'],
+      properties: { title: { type: 'string', minLength: 1, maxLength: 200 }, body: TEXT },
+    },
+  ],
+};
+
+const SECTIONS = {
+  status_page: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'components'],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      time_zone: { type: 'string', minLength: 1 },
+      components: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'name'],
+          properties: { id: ID, name: { type: 'string', minLength: 1, maxLength: 100 }, description: { type: 'string', maxLength: 500 } },
+        },
+      },
+    },
+  },
+  audiences: {
+    type: 'array',
+    minItems: 1,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name', 'channels', 'templates'],
+      properties: {
+        id: ID,
+        name: { type: 'string', minLength: 1, maxLength: 100 },
+        channels: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            teams: { type: 'string', pattern: '^19:.+@thread\\.(tacv2|skype)$' },
+            mail: { type: 'string', pattern: '^[^@\\s,;]+@[^@\\s,;]+\\.[^@\\s,;]+$' },
+            status_page: { type: 'boolean' },
+          },
+        },
+        templates: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: Object.fromEntries(MOMENTS.map((m) => [m, TEMPLATE])),
+        },
+      },
+    },
+  },
+} as const;
+
+export const ORG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status_page', 'audiences'],
+  properties: { version: { const: 1 }, ...SECTIONS },
+} as const;
+
+/** The file as written (snake_case), after the schema accepted it. */
+export interface RawOrgFile {
+  version?: 1;
+  status_page: { name: string; time_zone?: string; components: PublicComponent[] };
+  audiences: {
+    id: string;
+    name: string;
+    channels: { teams?: string; mail?: string; status_page?: boolean };
+    templates: Partial<Record<Moment, string | Template>>;
+  }[];
+}
+
+export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
+  return {
+    path,
+    statusPage: { name: raw.status_page.name, timeZone: raw.status_page.time_zone ?? 'Etc/UTC', components: raw.status_page.components },
+    audiences: raw.audiences.map((a) => ({
+      id: a.id,
+      name: a.name,
+      channels: { ...(a.channels.teams && { teams: a.channels.teams }), ...(a.channels.mail && { mail: a.channels.mail }), statusPage: a.channels.status_page === true },
+      templates: Object.fromEntries(Object.entries(a.templates).map(([m, t]) => [m, typeof t === 'string' ? { body: t } : t])),
+    })),
+  };
+}
+
+/** The audience whose channel is the status page (at most one: checked at start). */
+export function publicAudience(org: OrgFile): Audience | undefined {
+  return org.audiences.find((a) => a.channels.statusPage);
+}

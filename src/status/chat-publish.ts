@@ -1,0 +1,29 @@
+import type { TurnContext } from 'botbuilder';
+import type { Person } from '../domain/incident';
+import type { BotDeps } from '../teams/deps';
+import { markdownLine } from '../teams/text';
+import { incidentHere } from '../teams/where';
+import { PUBLISH_USAGE } from './publish';
+
+/** `publish …` typed to the bot: the incident of this conversation, published through the one publishing module. */
+export async function publishFromChat(deps: BotDeps, context: TurnContext, text: string, by: Person, at: string, inboundKey: string | undefined): Promise<void> {
+  const conversationId = context.activity.conversation.id;
+  const reply = async (answer: string) => {
+    // Refusals are answered once per activity; a publication's own answer is guarded by its inbound key.
+    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+  };
+  const once = async (answer: string) => {
+    if (inboundKey && !(await deps.store.markInbound(inboundKey, at))) return;
+    await reply(answer);
+  };
+  if (!deps.publish) return once('There is no status page here: the organisation file (FIREBREAK_ORG_FILE) is not set.');
+  if (!text.trim()) return once(`Usage: ${PUBLISH_USAGE}`);
+  const here = incidentHere(await deps.store.activeIn(conversationId), conversationId);
+  if (!here) return once('There is no active incident in this conversation to publish.');
+  if ('none' in here) return once(here.none);
+  const answer = await deps.publish({ incident: here.incident, text, by, at, inboundKey });
+  if ('duplicate' in answer) return;
+  // A refusal changed nothing and recorded no key: answer it once; a publication recorded its key with its note.
+  if (answer.published) return reply(answer.reply);
+  return once(answer.reply);
+}
