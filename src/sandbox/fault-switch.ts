@@ -3,7 +3,7 @@
  * whose `"<METHOD> <path>"` it matches.
  * - `status` answers with that status, in the emulator's own error format; `retryAfter` adds a Retry-After
  *   header in seconds, as the real services do when they throttle;
- * - `latencyMs` delays the answer (and the fault's own answer);
+ * - `latencyMs` delays the answer (and the fault's own answer); `hold` delays it until a promise settles;
  * - `drop: 'before'` closes the connection without handling the call; `drop: 'after'` handles it (the channel is
  *   made, the message posted) and then closes the connection: the caller never learns it worked.
  */
@@ -13,6 +13,8 @@ export interface Fault {
   status?: number;
   retryAfter?: number;
   latencyMs?: number;
+  /** Holds the answer until this settles: a test decides when the slow call comes, whatever the machine's load. */
+  hold?: Promise<unknown>;
   drop?: 'before' | 'after';
   /** How many matching calls it applies to; undefined means until cleared. */
   times?: number;
@@ -32,6 +34,7 @@ export function createFaultSwitch<R>(opts: { scope: RegExp; error: (status: numb
       if (!fault || !(fault.match ?? opts.scope).test(route)) return handle();
       if (fault.times !== undefined && --fault.times <= 0) current = undefined;
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault.hold) await fault.hold;
       if (fault.drop === 'before') return opts.dropped();
       if (fault.drop === 'after') {
         await handle();

@@ -105,10 +105,20 @@ test('while channel, bridge and doc arrive, each copy is rewritten at most once 
 }, 60_000);
 
 test('a slow bridge: what came meanwhile is shown a second after the post, the bridge at once when it comes', async () => {
-  // The bridge takes 1.5 s (Graph slow for that one call); the channel and doc come within moments.
-  graph.fault({ match: /onlineMeetings\/createOrGet$/, latencyMs: 1_500, times: 1 });
+  // The bridge is held back until the card has shown what came meanwhile (channel and doc, or the channel alone);
+  // released by the test rather than after a fixed delay, so a loaded machine cannot reorder the two.
+  let release!: () => void;
+  graph.fault({ match: /onlineMeetings\/createOrGet$/, hold: new Promise<void>((r) => (release = r)), times: 1 });
+  const title = 'Payments are timing out';
   try {
-    const { copies } = await declareAssembled('Payments are timing out');
+    const declared = declareAssembled(title);
+    const origin = () => channel.recorded.find((r) => r.op !== 'update' && isCard(r) && r.conversationId.startsWith(CHANNEL_CONVERSATION) && r.activity.summary?.includes(title));
+    await eventually(() => {
+      const copy = origin();
+      return copy && updatesOf(copy).find((u) => /Channel: \[#inc-/.test(content(u)));
+    }, "the declaring thread's copy showing the channel while the bridge is held", 20_000);
+    release();
+    const { copies } = await declared;
     const updates = updatesOf(copies.origin);
     const during = updates.slice(0, updates.findIndex(assembled) + 1);
     process.stdout.write(`[card-pace] slow bridge: rewrites of the declaring thread's copy during assembly: ${during.length}\n`);
@@ -121,6 +131,7 @@ test('a slow bridge: what came meanwhile is shown a second after the post, the b
     expect(writes.slice(1, -1).map((t, i) => t - writes[i]).filter((gap) => gap < CARD_PACE_MS)).toEqual([]);
     expect(assembled(during[during.length - 1])).toBe(true);
   } finally {
+    release?.();
     graph.fault(undefined);
   }
 }, 60_000);

@@ -179,7 +179,7 @@ test('a private incident is not published', async () => {
   const threadId = `thread-${randomUUID()}`;
   const data = { formId: randomUUID(), title: 'Secret thing', description: '', severity: '2', customerImpact: 'true', commander: ALICE.id, private: 'true' };
   const answer = await send(invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data }, { serviceUrl: channel.serviceUrl, thread: threadId }));
-  const number = Number(/^Declared INC-(\d+): /.exec(answer?.task?.value ?? '')?.[1]);
+  const number = Number(/^Declared INC-(\d+)/.exec(answer?.task?.value ?? '')?.[1]);
   expect(number).toBeGreaterThan(0);
   const said = await say(threadId, 'publish Checkout is down');
   expect(said).toEqual([`INC-${number} is private, so it is not published to the status page. If customers must hear of it, declare a public incident for what they see and publish that one.`]);
