@@ -8,7 +8,8 @@ import type { AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { teamsMessageLink } from './message-link';
 import { clip, commandText, plain } from './text';
-import { threadRank, timelineCandidates } from './where';
+import { isOwnConversation } from './incident-list';
+import { timelineCandidates } from './where';
 
 /** The message to record, exactly as Teams described it in the action's invoke. */
 interface SaidMessage {
@@ -117,7 +118,7 @@ export function threadOf(activity: Activity, payload: MessageActionsPayload | un
  * where it is at home (its own conversation): in a shared channel thread its title stays out.
  */
 function choiceCard(formId: string, pending: string, said: SaidMessage, incidents: Incident[], conversationId: string): AdaptiveCard {
-  const label = (i: Incident) => `INC-${i.number}: ${i.private && !threadRank(i, conversationId) ? 'private incident' : clip(i.title, 80)}${i.status === 'resolved' ? ' (resolved)' : ''}`;
+  const label = (i: Incident) => `INC-${i.number}: ${i.private && !isOwnConversation(i, conversationId) ? 'private incident' : clip(i.title, 80)}${i.status === 'resolved' ? ' (resolved)' : ''}`;
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

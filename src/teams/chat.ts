@@ -11,7 +11,7 @@ import { member } from './people';
 import { askIfSimilar } from './similar-declaration';
 import { commandText, markdownWithLinks } from './text';
 import { askToResolve } from './resolving';
-import { incidentAt } from './where';
+import { incidentAt, namedIncident } from './where';
 import { publishFromChat } from '../status/chat-publish';
 
 type Change = Exclude<Command, DeclareIncident>;
@@ -27,7 +27,8 @@ export class ChatCommands {
     if (activity.conversation.conversationType !== 'personal' && activity.conversation.conversationType && !mentionsBot(activity)) return;
     const text = commandText(activity.text);
     if (!text) return; // an attachment-only message, or a bare mention: nothing was asked
-    const intent = parseCommand(text);
+    const { number, text: asked } = namedIncident(text); // `INC-7 note …` names the incident where several could be meant
+    const intent = parseCommand(asked);
     const by = personOf(activity.from);
     const at = this.deps.now().toISOString();
     const key = inboundKey(activity);
@@ -39,14 +40,14 @@ export class ChatCommands {
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
     if (change) {
-      const here = await incidentAt(this.deps.store, activity.conversation.id);
+      const here = await incidentAt(this.deps.store, activity.conversation.id, number);
       if (!here || 'none' in here) return this.replyOnce(context, key, here ? here.none : noIncidentHere());
       const incident = here.incident;
       if (intent.kind === 'resolve' && !intent.confirm) return this.replyOnce(context, key, askToResolve(incident, at, intent.summary));
       const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
       return this.acknowledge(context, key, outcome);
     }
-    return this.replyOnce(context, key, await this.answer(intent, activity));
+    return this.replyOnce(context, key, await this.answer(intent, activity, number));
   }
 
   private async declare(
@@ -118,14 +119,14 @@ export class ChatCommands {
     }
   }
 
-  private async answer(intent: Intent, activity: Activity): Promise<string | Reply> {
+  private async answer(intent: Intent, activity: Activity, number?: number): Promise<string | Reply> {
     switch (intent.kind) {
       case 'help':
         return helpText();
       case 'usage':
         return `Usage: ${intent.usage}`;
       case 'status': {
-        const here = await incidentAt(this.deps.store, activity.conversation.id);
+        const here = await incidentAt(this.deps.store, activity.conversation.id, number);
         if (!here) return noIncidentHere();
         if ('none' in here) return here.none;
         const redact = isAnnouncement(here.incident, activity.conversation.id) && here.incident.private;

@@ -115,5 +115,6 @@ export function helpText(): string {
   return [
     'Firebreak commands (mention me in a channel, or just type in a chat with me):',
     ...Object.values(USAGE).map((u) => `• ${u}`),
+    'Where several incidents could be meant (a chat), start with the number: "INC-7 note …".',
   ].join('\n');
 }

@@ -20,7 +20,9 @@ const RECENT = 100;
 export function threadRank(incident: Incident, conversationId: string): 0 | 1 | 2 {
   if (
     incident.origin.id === conversationId ||
-    incident.cards.some((c) => c.postedIn === conversationId) ||
+    // A copy shown in an outside place ("Show card here" in a chat, the announcements channel) makes only the thread
+    // it opened there the incident's, never the whole chat: that chat still belongs to the incidents declared in it.
+    incident.cards.some((c) => c.postedIn === conversationId && (c.postedIn !== c.conversationId || !isAnnouncement(incident, c.conversationId))) ||
     incident.places.some((p) => p.id === conversationId && !isAnnouncement(incident, p.id))
   ) {
     return 2;
@@ -45,26 +47,41 @@ function owners(incidents: readonly Incident[], conversationId: string): Inciden
  * In an announcements channel a command counts only in the thread of the incident's own card there, because such a
  * channel carries every incident's announcement and its readers are not its responders.
  */
-export function incidentHere(active: readonly Incident[], conversationId: string, all: readonly Incident[] = []): Whereabouts | null {
-  const exact = owners([...active, ...all.filter((i) => !active.some((a) => a.id === i.id))], conversationId)[0];
-  if (exact) return { incident: exact };
-  const announcing = active.filter((i) => isAnnouncement(i, conversationId));
-  const own = active.filter((i) => !isAnnouncement(i, conversationId));
+export function incidentHere(active: readonly Incident[], conversationId: string, all: readonly Incident[] = [], number?: number): Whereabouts | null {
+  const named = (list: readonly Incident[]) => (number === undefined ? list : list.filter((i) => i.number === number));
+  const candidates = named([...active, ...all.filter((i) => !active.some((a) => a.id === i.id))]);
+  if (number !== undefined && !candidates.length) return { none: `INC-${number} is not an incident of this conversation.` };
+  const theirs = owners(candidates, conversationId);
+  // A thread or chat of several: the active ones count first (a resolved one is reached by its number).
+  const live = theirs.filter((i) => i.status === 'active');
+  const exact = live.length ? live : theirs;
+  if (exact.length === 1) return { incident: exact[0] };
+  if (exact.length > 1) return { none: several(exact) };
+  const announcing = named(active).filter((i) => isAnnouncement(i, conversationId));
+  const own = named(active).filter((i) => !isAnnouncement(i, conversationId));
   if (own.length === 1) return { incident: own[0] };
-  if (own.length > 1) {
-    return { none: `Several incidents are active here (${labels(own)}). Reply in the thread of the incident's card so I know which one.` };
-  }
+  if (own.length > 1) return { none: several(own) };
   if (announcing.length) {
     return { none: `This channel carries the announcements of ${labels(announcing)}. Reply in the thread of the incident's card, or use the incident's own channel.` };
   }
   return null;
 }
 
+/** Nobody guesses between incidents: the answer says both ways to tell (a chat has no threads, so the number). */
+const several = (incidents: readonly Incident[]) =>
+  `Several incidents are active here (${labels(incidents)}). Reply in the thread of the incident's card, or start the command with its number, e.g. "INC-${incidents[0].number} status".`;
+
+/** `INC-7 sev 1`: the command and the incident it names, when it starts with a number. */
+export function namedIncident(text: string): { number?: number; text: string } {
+  const m = /^INC-(\d{1,9})\s+([\s\S]+)$/i.exec(text.trim());
+  return m ? { number: Number(m[1]), text: m[2] } : { text };
+}
+
 /** `incidentHere` against the store: resolved incidents are looked up only when no active one owns the thread. */
-export async function incidentAt(store: Lookup, conversationId: string): Promise<Whereabouts | null> {
+export async function incidentAt(store: Lookup, conversationId: string, number?: number): Promise<Whereabouts | null> {
   const active = await store.activeIn(conversationId);
-  if (active.some((i) => threadRank(i, conversationId) === 2)) return incidentHere(active, conversationId);
-  return incidentHere(active, conversationId, await store.allIn(conversationId, RECENT));
+  if (number === undefined && active.some((i) => threadRank(i, conversationId) === 2)) return incidentHere(active, conversationId);
+  return incidentHere(active, conversationId, await store.allIn(conversationId, RECENT), number);
 }
 
 /**

@@ -186,9 +186,10 @@ describe('1. "Add to timeline"', () => {
     expect((await send(submit('not-an-incident'))).task.value).toBe('Choose one of the incidents on the card.');
     const forged = chat.at(invoke('composeExtension/submitAction', { commandId: 'addToTimeline', data: { ...card.actions[0].data, pending: card.actions[0].data.pending.replace('payments', 'PAYMENTS'), incidentId: two.incidentId } }, { serviceUrl: channel.serviceUrl }));
     expect((await send(forged)).task.value).toBe('This choice is no longer valid. Use "Add to timeline" on the message again.');
-    // Once one is resolved (a command in a chat acts on its newest incident), a message said after that can only be
-    // about the other: recorded there without asking.
-    await answer(chat, await say(chat, 'resolve confirm index rebuilt'), `Resolved by ${ALICE.name}. index rebuilt`);
+    // A chat has no threads: a command there names its incident by number, or is asked to.
+    expect(await answer(chat, await say(chat, 'resolve confirm index rebuilt'), 'Several incidents')).toContain(`start the command with its number, e.g. "INC-${two.number} status"`);
+    // Once one is resolved, a message said after that can only be about the other: recorded there without asking.
+    await answer(chat, await say(chat, `INC-${two.number} resolve confirm index rebuilt`), `Resolved by ${ALICE.name}. index rebuilt`);
     expect(await send(addToTimeline(chat, { id: `m-${randomUUID()}`, text: 'payments p99 back to 300 ms', createdDateTime: inSeconds(60) }))).toEqual({
       task: { type: 'message', value: `Added to the timeline of INC-${one.number}.` },
     });

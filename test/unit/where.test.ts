@@ -1,5 +1,5 @@
 import type { Incident } from '../../src/domain/incident';
-import { incidentHere, threadRank } from '../../src/teams/where';
+import { incidentHere, namedIncident, threadRank } from '../../src/teams/where';
 import { announcements, declareCommand, given } from '../domain/fixtures';
 
 /** Two incidents declared in one ops channel (each in its own thread), both announced in the announcements channel. */
@@ -52,4 +52,40 @@ describe('a thread belongs to its incident, resolved or not', () => {
     expect(incidentHere([declaredInside, withChannel], `${own.id};messageid=3`)).toEqual({ incident: withChannel });
     expect(incidentHere([declaredInside, withChannel], `${own.id};messageid=9`)).toEqual({ incident: declaredInside });
   });
+});
+
+describe('a chat holding several incidents (declared there, or shown there with "Show card here")', () => {
+  const chat = { id: '19:chat-ab@unq.gbl.spaces', serviceUrl: 'https://smba.example/' };
+  const inChat = (n: number) => ({ ...given(declareCommand({ incidentId: `chat-${n}`, number: n, origin: chat })).state, cards: [{ conversationId: chat.id, postedIn: chat.id, activityId: `c${n}` }] });
+  const shownHere = (n: number, extra: { private?: boolean } = {}): Incident => {
+    const base = incident(n, `${n}`, extra);
+    return { ...base, places: [...base.places, chat], announcedIn: [...base.announcedIn, chat.id], cards: [...base.cards, { conversationId: chat.id, postedIn: chat.id, activityId: `s${n}` }] };
+  };
+
+  test('a copy shown in a chat does not make the chat the incident\'s: commands there act on what was declared there', () => {
+    const declared = inChat(3);
+    expect(threadRank(shownHere(4), chat.id)).toBe(0);
+    expect(incidentHere([shownHere(4), declared], chat.id)).toEqual({ incident: declared });
+  });
+
+  test('two incidents declared in one chat: nobody guesses, the answer says to start with the number, which then decides', () => {
+    const [three, five] = [inChat(3), inChat(5)];
+    expect(incidentHere([five, three], chat.id)).toEqual({ none: expect.stringContaining('start the command with its number, e.g. "INC-5 status"') });
+    expect(incidentHere([five, three], chat.id, [], 3)).toEqual({ incident: three });
+    expect(incidentHere([five, three], chat.id, [], 9)).toEqual({ none: 'INC-9 is not an incident of this conversation.' });
+  });
+
+  test('a resolved incident of the chat is reached by its number while another is active', () => {
+    const [three, five] = [inChat(3), inChat(5)];
+    const resolved: Incident = { ...three, status: 'resolved', resolvedAt: three.declaredAt };
+    expect(incidentHere([five], chat.id, [five, resolved])).toEqual({ incident: five });
+    expect(incidentHere([five], chat.id, [five, resolved], 3)).toEqual({ incident: resolved });
+  });
+});
+
+test('"INC-7 note …" names the incident; anything else is left as it is', () => {
+  expect(namedIncident('INC-7 note db is back')).toEqual({ number: 7, text: 'note db is back' });
+  expect(namedIncident('inc-12 status')).toEqual({ number: 12, text: 'status' });
+  expect(namedIncident('note INC-7 is related')).toEqual({ text: 'note INC-7 is related' });
+  expect(namedIncident('INC-7')).toEqual({ text: 'INC-7' });
 });
