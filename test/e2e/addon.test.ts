@@ -191,7 +191,7 @@ maybe('the incident in the doc sidebar', () => {
     expect((await say('resolve confirm Rolled back the deploy')).status).toBe(200);
     await eventually(async () => ((await store.load(incidentId))?.status === 'resolved' ? true : undefined), 'the resolution');
     const res = await act('bob@contoso.test', 'setSeverity', { severity: '3' });
-    expect(res.body.renderActions.action.notification.text).toMatch(new RegExp(`^INC-${number} was resolved at .*, so it can't be changed any more\\.`));
+    expect(res.body.renderActions.action.notification.text).toMatch(new RegExp(`^INC-${number} was resolved at .*, so the sidebar is read-only and nothing was changed\\. Add notes in its Teams conversation\\.$`));
     expect(res.body.renderActions.action.navigations[0].updateCard.header.subtitle).toMatch(/^Resolved \d\d:\d\d UTC$/);
   });
 });

@@ -102,8 +102,9 @@ export function createAddonEndpoint(deps: AddonDeps) {
     }
     const right = mayChange(user, deps.allowedDomains);
     if (!right.ok) return updateCard(await card(incident, event), right.reason);
-    // A card shown before the resolution can still send an entry: the sidebar of a resolved incident is read-only.
-    if (incident.status === 'resolved' && action === 'addEntry') return updateCard(await card(incident, event), resolvedRefusal(incident, event.timeZone, deps.now()));
+    // A card shown before the resolution can still send an entry or a change: the sidebar of a resolved incident is
+    // read-only, and says so in its own words (the domain's refusal names Teams commands, typed where it can't be).
+    if (incident.status === 'resolved') return updateCard(await card(incident, event), resolvedRefusal(incident, event.timeZone, deps.now(), action === 'addEntry' ? 'entry' : 'change'));
     const events = (await deps.store.events(incident.id)).map((e) => e.event);
     const by = personFor(user, incident, events);
     const command = { ...changeFor(action, event.inputs), at: deps.now().toISOString(), by } as Exclude<Command, DeclareIncident>;
