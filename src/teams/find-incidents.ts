@@ -108,7 +108,7 @@ export class FindIncidents {
         at: this.deps.now().toISOString(),
         by: personOf(context.activity.from),
       },
-      { inboundKey: inboundKey(context.activity) },
+      { inboundKey: typeof data.ask === 'string' && data.ask ? `declare-anyway:${data.ask}` : inboundKey(context.activity) },
     );
     if (outcome.kind === 'refused') return respond({ text: outcome.reason, links: [] });
     if (outcome.kind !== 'changed') return respond({ text: 'Already declared: its card is in this conversation.', links: [] });

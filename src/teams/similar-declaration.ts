@@ -44,7 +44,7 @@ export async function askIfSimilar(deps: BotDeps, context: TurnContext, key: str
   if (!similar) return false;
   if (key && !(await deps.store.markInbound(key, probe.at))) return true;
   await offerJoin(deps, similar.id, context.activity.from.id);
-  const card = looksLikeCard(similar, declaration, context.activity.conversation.id, deps.now());
+  const card = looksLikeCard(similar, declaration, context.activity.conversation.id, deps.now(), key ?? deps.newId());
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   return true;
 }
@@ -59,8 +59,10 @@ export function looksLike(incident: Incident, here: string, now: Date): string {
 }
 
 /** The question a chat `declare` gets when it looks like an active incident: join that one, or declare anyway. */
-export function looksLikeCard(incident: Incident, declaration: { title: string; severity?: number }, here: string, now: Date): AdaptiveCard {
-  const again = { title: declaration.title, ...(declaration.severity !== undefined ? { severity: String(declaration.severity) } : {}) };
+export function looksLikeCard(incident: Incident, declaration: { title: string; severity?: number }, here: string, now: Date, ask: string): AdaptiveCard {
+  // `ask` names this question: everyone in the conversation sees the button, and however many press it, or however
+  // often, it declares once (find-incidents.ts keys the declaration by it).
+  const again = { title: declaration.title, ask, ...(declaration.severity !== undefined ? { severity: String(declaration.severity) } : {}) };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

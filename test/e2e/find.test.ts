@@ -229,6 +229,10 @@ describe('item 3: the same declaration twice', () => {
     const declared = Number(/^Declared INC-(\d+): the billing email is bouncing/.exec(readable(anyway.value.body[0].text)!)?.[1]);
     expect(declared).toBeGreaterThan(number);
     await eventually(() => cards(repliesIn(second.conversation.id)).find((r) => r.activity.summary?.startsWith(`INC-${declared}: `)), 'the card of the incident declared anyway');
+    // Everyone in the thread sees the button: a second press (anyone's, a new activity) declares nothing more.
+    const again = await pressIn(bobThread, question.actions[1].verb, question.actions[1].data);
+    expect(readable(again.value.body[0].text)).toBe('Already declared: its card is in this conversation.');
+    expect(cards(repliesIn(second.conversation.id)).filter((r) => r.op !== 'update' && /^INC-\d+: the billing email/.test(r.activity.summary ?? ''))).toHaveLength(1);
   });
 
   test('form: the same source message asks first with the form kept; "Join" closes it, "Declare anyway" declares', async () => {
