@@ -156,7 +156,7 @@ export function decide(command: Command, state: Incident | null): Decision {
       return events;
     }
     case 'JoinIncident':
-      if (state.joined?.includes(by.id)) return [];
+      if (state.joined?.some((p) => p.id === by.id)) return [];
       return [{ type: 'PersonJoined', at, by }];
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];

@@ -49,6 +49,8 @@ export interface Incident {
   places: Conversation[];
   /** The places that are announcement channels (outside the incident): a private incident shows only who leads there. */
   announcedIn: string[];
+  /** Of those, the conversations someone asked to show the card in ("Show card here"): the card only, no follow-ups. */
+  shownIn?: string[];
   sourceMessageUrl?: string;
   cards: CardCopy[];
   resources: Partial<Record<ResourceKind, ResourceState>>;
@@ -62,8 +64,8 @@ export interface Incident {
   docTexts?: Record<string, string>;
   /** People of a private incident told they could not be given its doc, by person id, with why (told once each). */
   docNotShared?: Record<string, NotSharedReason>;
-  /** People who joined it instead of declaring the same thing again, by person id (each joins once). */
-  joined?: string[];
+  /** People who joined it instead of declaring the same thing again (each joins once). */
+  joined?: Person[];
   /** Number of events applied. */
   version: number;
 }
@@ -124,7 +126,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'NoteAdded':
       return next;
     case 'PersonJoined':
-      return { ...next, joined: [...(state.joined ?? []), event.by.id] };
+      return { ...next, joined: [...(state.joined ?? []), event.by] };
     case 'IncidentResolved':
       return { ...next, status: 'resolved', resolvedAt: event.at };
     case 'IncidentReopened': {
@@ -172,7 +174,11 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next
-        : { ...next, places: [...state.places, event.conversation], ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id] } : {}) };
+        : {
+            ...next,
+            places: [...state.places, event.conversation],
+            ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id], shownIn: [...(state.shownIn ?? []), event.conversation.id] } : {}),
+          };
     default:
       return assertNever(event);
   }

@@ -96,6 +96,8 @@ const CREATE: Record<ResourceKind, CreateResource['kind']> = {
   doc: 'doc.create',
 };
 
+const channelJoin = (incidentId: string, person: Person): Effect => ({ kind: 'channel.join', key: `channel.join:${incidentId}:${person.id}`, incidentId, payload: { person } });
+
 /** What the outside world must learn from the events one command produced (in order), given the state after them. */
 export function react(events: readonly IncidentEvent[], state: Incident): Effect[] {
   const effects: Effect[] = [];
@@ -138,6 +140,10 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         if (event.resource === 'doc' || state.resources.doc?.status === 'ready') {
           effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:${event.resource}`, incidentId: id, payload: {} });
         }
+        // Who joined while the private channel was still being made is added now (same key: added once either way).
+        if (event.resource === 'channel' && state.private) {
+          for (const person of state.joined ?? []) effects.push(channelJoin(id, person));
+        }
         break;
       case 'PlaceAdded':
         postCard(event.conversation);
@@ -145,9 +151,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'PersonJoined':
         tell(`joined:${event.by.id}`, personJoined(state, event.by));
         // A private channel has members of its own (Graph adds them); a standard one is open to the whole team.
-        if (state.private && state.resources.channel?.status === 'ready') {
-          effects.push({ kind: 'channel.join', key: `channel.join:${id}:${event.by.id}`, incidentId: id, payload: { person: event.by } });
-        }
+        if (state.private && state.resources.channel?.status === 'ready') effects.push(channelJoin(id, event.by));
         break;
       case 'ResourceTrouble':
         refresh = true;
@@ -251,6 +255,9 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     // The people running it also hear what happens after a resolution; the announcement places hear only that it was.
     const next = events.some((e) => e.type === 'IncidentResolved') ? afterResolution(state) : [];
     for (const conversation of state.places) {
+      // A conversation that asked to see the card ("Show card here") sees it change in place; it did not sign up for
+      // every follow-up message too.
+      if (state.shownIn?.includes(conversation.id)) continue;
       const redact = isAnnouncement(state, conversation.id);
       const message = followUp(state, redact && state.private ? privateChanges : changes, { redact });
       effects.push({

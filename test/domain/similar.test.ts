@@ -58,6 +58,14 @@ describe('a place outside the incident ("Show card here")', () => {
     expect(state.announcedIn).toEqual([announcements.id, outside.id]);
     expect(react(events.slice(1), state).map((e) => e.key)).toEqual([`card.post:${state.id}:${outside.id}`]);
   });
+
+  test('then sees the card change in place, without every follow-up message the incident conversation gets', () => {
+    const outside = { id: 'a:personal-chat', serviceUrl: here.serviceUrl };
+    const { events, state } = given(declareCommand({ announceIn: [announcements] }), { type: 'AddPlace', conversation: outside, outside: true, at: AT, by: jo }, { type: 'ChangeSeverity', severity: 1, at: AT, by: jo });
+    const effects = react(events.slice(-1), state);
+    expect(effects.filter((e) => e.kind === 'message.post').map((e) => (e.payload as { conversation: { id: string } }).conversation.id).sort()).toEqual([announcements.id, here.id].sort());
+    expect(effects.some((e) => e.kind === 'card.refresh')).toBe(true);
+  });
 });
 
 describe('joining instead of declaring again', () => {
@@ -73,10 +81,17 @@ describe('joining instead of declaring again', () => {
     expect(decide({ type: 'JoinIncident', at: AT, by: bob }, state)).toEqual([]);
   });
 
+  test('who joined while the private channel was still being made is added when it is ready', () => {
+    const joinedEarly = given(declareCommand({ private: true, provisioning: ['channel'] }), { type: 'JoinIncident', at: AT, by: bob });
+    expect(react(joinedEarly.events.slice(-1), joinedEarly.state).map((e) => e.kind)).toEqual(['message.post']);
+    const { events, state } = given(declareCommand({ private: true, provisioning: ['channel'] }), { type: 'JoinIncident', at: AT, by: bob }, channelReady);
+    expect(react(events.slice(-1), state).filter((e) => e.kind === 'channel.join')).toEqual([expect.objectContaining({ key: `channel.join:${state.id}:u-bob`, payload: { person: bob } })]);
+  });
+
   test('a standard channel is the whole team\'s: nothing to add; a resolved incident can\'t be joined', () => {
     const { events, state } = given(declareCommand({ provisioning: ['channel'] }), channelReady, { type: 'JoinIncident', at: AT, by: bob });
     expect(react(events.slice(-1), state).map((e) => e.kind)).toEqual(['message.post']);
     const resolved = given(declareCommand(), { type: 'ResolveIncident', at: AT, by: jo }).state;
-    expect(decide({ type: 'JoinIncident', at: AT, by: bob }, resolved)).toEqual({ refused: expect.stringMatching(/is resolved/) });
+    expect(decide({ type: 'JoinIncident', at: AT, by: bob }, resolved)).toEqual({ refused: expect.stringMatching(/was resolved/) });
   });
 });
