@@ -30,7 +30,7 @@ export class CardActions {
     if (verb === 'refresh') return this.card(incident, here);
     // What this press is answered with (a confirmation, a refusal, a form) is not rewritten away at once (card-pace.ts).
     // Noted before the change is run, so the rewrite it sets off already knows.
-    this.deps.cardPace?.answered(here, this.deps.now());
+    this.deps.cardPace?.answered({ conversationId: here, activityId: context.activity.replyToId }, this.deps.now());
     if (isAnnouncement(incident, here)) {
       // An older copy may still show buttons: the announcements channel reads, the incident's conversation steers.
       return this.card(incident, here, { text: "This copy is for reading; change the incident from its own conversation.", tone: 'attention' });

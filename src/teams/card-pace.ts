@@ -26,8 +26,11 @@ export const CONFIRM_HOLD_MS = 3_000;
 export interface CardPace {
   /** A copy was posted or rewritten showing `version`, at `at`. */
   wrote(copy: Pick<CardCopy, 'activityId'>, version: number, at: Date): void;
-  /** The person who pressed a button in `conversationId` was answered with the card, at `at`. */
-  answered(conversationId: string, at: Date): void;
+  /**
+   * The person who pressed a button was answered with the card, at `at`: on the card message `activityId` (the
+   * invoke's replyToId) when Teams names it, so only that copy waits; else on every copy in `conversationId`.
+   */
+  answered(where: { conversationId: string; activityId?: string }, at: Date): void;
   /** `'current'`: nothing to rewrite; else the earliest time the copy may be rewritten (now or later). */
   next(copy: CardCopy, incident: Incident, now: Date): 'current' | Date;
 }
@@ -45,8 +48,8 @@ export function createCardPace(): CardPace {
       written.set(copy.activityId, { version, at: at.getTime() });
       forget(at.getTime());
     },
-    answered(conversationId, at) {
-      answers.set(conversationId, at.getTime());
+    answered(where, at) {
+      answers.set(where.activityId ? `message:${where.activityId}` : where.conversationId, at.getTime());
       forget(at.getTime());
     },
     next(copy, incident, now) {
@@ -54,7 +57,7 @@ export function createCardPace(): CardPace {
       const last = written.get(copy.activityId);
       if (last && last.version >= incident.version) return 'current';
       let at = now.getTime();
-      const answeredAt = Math.max(answers.get(copy.postedIn) ?? 0, answers.get(copy.conversationId) ?? 0);
+      const answeredAt = Math.max(answers.get(`message:${copy.activityId}`) ?? 0, answers.get(copy.postedIn) ?? 0, answers.get(copy.conversationId) ?? 0);
       if (answeredAt) at = Math.max(at, answeredAt + CONFIRM_HOLD_MS);
       if (last && assembling(incident)) at = Math.max(at, last.at + CARD_PACE_MS);
       return new Date(at);

@@ -158,7 +158,7 @@ test('the copy whose button was pressed keeps its answer for a moment; the other
   for (const [i, resource] of (['channel', 'bridge', 'doc'] as const).entries()) await run('pace-5', t0, 100 * (i + 1), (t) => ready(resource, t));
   expect(cardPuts()).toHaveLength(1);
   clock = t0 + 5_000;
-  pace.answered(origin.id, now()); // what card-actions.ts notes when a button in this conversation is pressed
+  pace.answered({ conversationId: origin.id }, now()); // what card-actions.ts notes when a button in this conversation is pressed (Teams naming no message)
   await run('pace-5', t0, 5_000, (t) => ({ type: 'ChangeSeverity', severity: 1, at: new Date(t).toISOString(), by: sam }));
   expect(announcementPuts()).toHaveLength(2);
   expect(text(announcementPuts()[1])).toContain('Severity 1');

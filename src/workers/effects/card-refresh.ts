@@ -9,9 +9,9 @@ import { OutsideError } from '../../outside-error';
  * runs again then, like a retry, and renders whatever the state is by that time. A copy already showing the current
  * version is left alone, so the effects that waited alongside add no rewrites.
  */
-export function cardRefresh(deps: { store: Store; teams: TeamsOutbox; pace?: CardPace; now?: () => Date }) {
+export function cardRefresh(deps: { store: Store; teams: TeamsOutbox; pace?: CardPace; now: () => Date }) {
   const pace = deps.pace ?? createCardPace();
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now;
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void | { runAgainAt: string }> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
