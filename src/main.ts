@@ -1,3 +1,4 @@
+import { createExperts } from './oncall/experts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
@@ -82,7 +83,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   let watcher: Watcher | undefined;
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish });
+  const experts = createExperts(config.status.org, config.publicUrl);
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
