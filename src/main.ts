@@ -1,4 +1,6 @@
 import { createExperts } from './oncall/experts';
+import { expertsRoutes } from './oncall/routes';
+import { createSsoVerifier } from './oncall/sso';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
@@ -156,6 +158,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
+      ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: createSandboxWeb({
