@@ -11,7 +11,12 @@ import type { ServiceOnCall } from './source';
 
 /** Only what Firebreak serves itself: Teams requires its hosts in frame-ancestors (tabs/how-to/tab-requirements). */
 export const FRAME_ANCESTORS = 'https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.microsoft365.com https://*.office.com';
-export const PAGE_CSP = `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' ${FRAME_ANCESTORS}`;
+/**
+ * TeamsJS checks the host's origin against the list it ships, then fetches the current list from Microsoft's CDN
+ * (res.cdn.office.net/teams-js/validDomains/json/validDomains.json): that one JSON fetch is allowed; no script is.
+ */
+export const TEAMSJS_ORIGINS = 'https://res.cdn.office.net';
+export const PAGE_CSP = `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${TEAMSJS_ORIGINS}; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' ${FRAME_ANCESTORS}`;
 
 /** What a search matches against, lowercase. */
 function haystack(entry: ServiceOnCall): string {
@@ -67,7 +72,7 @@ export function expertsPageHtml(list: string | undefined, query: string): string
 <input id="q" name="q" type="search" value="${esc(query)}" autocomplete="off"> <button type="submit">Search</button></form>
 <div id="directory">${list ?? '<p id="loading">Signing in through Teams…</p>'}</div>
 </main>
-<script src="/experts/teams-js.js"></script><script src="/experts/page.js"></script>
+${list === undefined ? '<script src="/experts/teams-js.js"></script>' : ''}<script src="/experts/page.js"></script>
 </body></html>`;
 }
 
