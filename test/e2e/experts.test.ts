@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { channelMessage, post, readable, TENANT } from '../harness/activities';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium, screenshotOnFailure } from '../harness/browser';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
 
@@ -16,6 +18,7 @@ const PAYMENTS_ROTATION = ['Megan Bowen', 'Adele Vance', 'Isaiah Langer'];
 
 let channel: BotChannel;
 let firebreak: RunningFirebreak;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   channel = await startBotChannel({ appId: APP_ID, appPassword: 'experts-e2e-secret', tenantId: TENANT });
@@ -31,9 +34,11 @@ beforeAll(async () => {
     EXPERTS_SSO_ISSUER: ISSUER,
     EXPERTS_SSO_AUDIENCE: AUDIENCE,
   });
+  if (chromiumAvailable()) browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   await firebreak?.stop();
   await channel?.close();
 });
@@ -46,6 +51,8 @@ async function ask(text: string) {
   return eventually(() => channel.recorded.find((r) => r.conversationId.startsWith(activity.conversation.id.split(';')[0]) && r.activity.replyToId === activity.id)?.activity ?? channel.recorded.find((r) => r.conversationId === activity.conversation.id)?.activity, `the answer to "${text}"`);
 }
 
+/** A Teams SSO token from the local issuer: the bot's tenant, the configured issuer and audience unless told. */
+const token = (o: Parameters<BotChannel['signInbound']>[0] = {}) => channel.signInbound({ issuer: ISSUER, audience: AUDIENCE, ...o, claims: { tid: TENANT, oid: '00000000-0000-0000-0000-000000000021', ...o.claims } });
 const factsOf = (card: any) => Object.fromEntries(card.body.filter((b: any) => b.type === 'FactSet').flatMap((f: any) => f.facts.map((x: any) => [x.title, x.value])));
 
 describe('experts <service> in chat', () => {
@@ -74,7 +81,6 @@ describe('experts <service> in chat', () => {
 
 describe('the experts page behind Teams SSO', () => {
   const list = (token?: string) => fetch(`${firebreak.url}/experts/directory`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const token = (o: Parameters<BotChannel['signInbound']>[0] = {}) => channel.signInbound({ issuer: ISSUER, audience: AUDIENCE, ...o, claims: { tid: TENANT, oid: '00000000-0000-0000-0000-000000000021', ...o.claims } });
 
   it('serves the list to a valid token of the bot\'s tenant', async () => {
     const res = await list(token());
@@ -108,4 +114,61 @@ describe('the experts page behind Teams SSO', () => {
     expect(csp).toContain('frame-ancestors');
     expect((await fetch(`${firebreak.url}/experts/teams-js.js`)).status).toBe(200);
   });
+});
+
+/**
+ * A stand-in for the Teams web client: a page served as https://teams.microsoft.com (intercepted, never fetched) that
+ * frames the tab and answers TeamsJS's postMessage requests the way the host does: `initialize` with the frame
+ * context, client type and SDK version, `authentication.getAuthToken` with [success, token].
+ */
+function teamsHost(tabUrl: string, token: string | undefined): string {
+  return `<!doctype html><html><body><iframe id="tab" src="${tabUrl}" width="1200" height="800"></iframe><script>
+window.addEventListener('message', function (e) {
+  var m = e.data;
+  if (!m || typeof m.func !== 'string') return;
+  var reply = function (args) { e.source.postMessage({ id: m.id, args: args }, e.origin); };
+  if (m.func === 'initialize') reply(['content', 'web', '2.0.0']);
+  else if (m.func === 'authentication.getAuthToken') reply(${JSON.stringify(token)} ? [true, ${JSON.stringify(token)}] : [false, 'resourceRequiresConsent']);
+});
+</script></body></html>`;
+}
+
+(chromiumAvailable() ? describe : describe.skip)('the Experts tab inside a Teams host (headless Chromium)', () => {
+  async function openTab(tokenFor: string | undefined) {
+    const context = await browser!.newContext();
+    // Both origins are https names, as in Teams: the tab's origin is forwarded to the real server (Chromium keeps a
+    // public https page from framing a loopback http one, which Teams never does either).
+    await context.route('**/*', async (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === 'teams.microsoft.com') return route.fulfill({ status: 200, contentType: 'text/html', body: teamsHost('https://firebreak.test/experts', tokenFor) });
+      if (url.hostname === 'firebreak.test') return route.fulfill({ response: await route.fetch({ url: `${firebreak.url}${url.pathname}${url.search}` }) });
+      return route.abort(); // TeamsJS's origin-list fetch from its CDN: it falls back to the list it ships
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto('https://teams.microsoft.com/tab');
+    const tab = page.frameLocator('#tab');
+    return { context, page, tab };
+  }
+
+  it('gets the SSO token from the host and shows every service', async () => {
+    const { context, page, tab } = await openTab(token());
+    await screenshotOnFailure(page, 'experts-tab-teams', async () => {
+      await tab.locator('#service-payments').waitFor();
+      expect(await tab.locator('#experts tbody tr').count()).toBe(4);
+      await tab.locator('#q').fill('platform');
+      await tab.locator('#service-payments').waitFor({ state: 'hidden' });
+      expect(await tab.locator('#count').innerText()).toBe('1 of 4 services');
+    });
+    await context.close();
+  }, 30_000);
+
+  it('a token of another tenant shows no one: the list is refused', async () => {
+    const { context, page, tab } = await openTab(token({ claims: { tid: OTHER_TENANT } }));
+    await screenshotOnFailure(page, 'experts-tab-foreign', async () => {
+      await tab.getByText('Could not sign in through Teams: HTTP 401').waitFor();
+      expect(await tab.locator('#experts').count()).toBe(0);
+    });
+    await context.close();
+  }, 30_000);
 });
