@@ -1,3 +1,6 @@
+import { createExperts } from './oncall/experts';
+import { expertsRoutes } from './oncall/routes';
+import { createSsoVerifier } from './oncall/sso';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createIncidents } from './app/incidents';
@@ -82,7 +85,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   let watcher: Watcher | undefined;
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish });
+  const experts = createExperts(config.status.org, config.publicUrl);
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -154,6 +158,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
+      ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: createSandboxWeb({

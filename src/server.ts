@@ -5,6 +5,7 @@ import type { Logger } from './log';
 import type { HttpAnswer } from './teams/endpoint';
 import { mountStatus } from './status/mount';
 import type { ServeStatus } from './status/start';
+import { mountExperts, type ServeExperts } from './oncall/routes';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
@@ -17,6 +18,8 @@ export interface Routes {
   sandbox?: { get(rawUrl: string): Promise<{ status: number; headers: Record<string, string>; body: string }>; addon(body: unknown): Promise<HttpAnswer> };
   /** The public status page (src/status/): under /status, and at the root of its own host when it has one. */
   status?: { serve: ServeStatus; host?: string };
+  /** The experts page and its list (src/oncall/routes.ts): Teams SSO in production, loopback in local mode. */
+  experts?: ServeExperts;
 }
 
 /**
@@ -36,6 +39,8 @@ function bodies(refused: OnRefused) {
     googleNotify: noBody(4 * KB, refused),
     /** The local sandbox page's sidebar calls: a doc id and an action. */
     sandboxAddon: jsonBody(16 * KB, refused),
+    /** The experts page: GETs, nothing to read. */
+    experts: noBody(1 * KB, refused),
   };
 }
 
@@ -83,6 +88,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     if (answer.status === 401) log.warn('refused a request', { path: req.path(), status: 401, reason: (answer.body as { error?: string })?.error });
     send(res, answer);
   });
+  if (routes.experts) mountExperts(server, routes.experts, BODY.experts);
   if (routes.status) mountStatus(server, routes.status.serve, routes.status.host);
   const sandbox = routes.sandbox;
   if (sandbox) {

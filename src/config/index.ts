@@ -5,6 +5,7 @@ import { loadGoogleConfig, type GoogleConfig } from './google';
 import { graphConfig, type GraphConfig } from './graph';
 import { int } from './parse';
 import { statusConfig, type StatusConfig } from './status';
+import { expertsSsoConfig, type ExpertsSsoConfig } from './experts';
 
 export type { AddonConfig } from './addon';
 export type { BotConfig } from './bot';
@@ -40,6 +41,8 @@ export interface Config {
   addon: AddonConfig;
   /** The organisation file and the status page (src/config/status.ts). */
   status: StatusConfig;
+  /** The experts page's Teams SSO (src/config/experts.ts); undefined in local mode, where the page is open on loopback. */
+  expertsSso?: ExpertsSsoConfig;
 }
 
 /** The effect workers' retry schedule. */
@@ -119,8 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const status = statusConfig(mode, port, publicUrl, problems, str, url, cwd);
 
+  const expertsSso = expertsSsoConfig(mode, bot, publicUrl, str, url);
+
   if (problems.length) throw new ConfigError(problems);
-  return { mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
+  return { ...(expertsSso && { expertsSso }), mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
 }
 
 function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {

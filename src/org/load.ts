@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { fromRaw, MOMENTS, ORG_SCHEMA, type OrgFile, type RawOrgFile } from './schema';
+import { serviceChecks } from './service-checks';
 import { INTERNAL_VARIABLES, isTemplateVariable, TEMPLATE_VARIABLES, variablesIn, type TemplateVariable } from './template';
 
 /** A bad organisation file: every problem as `file:line:col reason`, so the start stops naming them all. */
@@ -65,7 +66,7 @@ export function parseOrgFile(source: string, file: string): OrgFile {
     throw new OrgFileError([...new Set(problems)]);
   }
   const raw = data as RawOrgFile;
-  const problems = [...crossReferences(raw, doc, at), ...templateVariables(raw, doc, source, at)];
+  const problems = [...crossReferences(raw, doc, at), ...templateVariables(raw, doc, source, at), ...serviceChecks(raw, (p) => at(nodeOffset(doc, p.map(String))))];
   if (problems.length) throw new OrgFileError(problems);
   return fromRaw(raw, file);
 }

@@ -5,6 +5,8 @@
  * renaming what is here. Keys are snake_case, like the template variables.
  */
 
+import { PEOPLE_SECTION, personFromRaw, serviceFromRaw, SERVICES_SECTION, type OrgPerson, type RawPerson, type RawService, type Service } from './services';
+
 export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
 export type Moment = (typeof MOMENTS)[number];
 
@@ -32,6 +34,10 @@ export interface OrgFile {
   path: string;
   statusPage: { name: string; timeZone: string; components: PublicComponent[] };
   audiences: Audience[];
+  /** Who can be called (src/org/services.ts); empty when the file lists nobody. */
+  people: OrgPerson[];
+  /** The services directory: experts, dependencies, escalation (src/org/services.ts). */
+  services: Service[];
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -98,6 +104,8 @@ const SECTIONS = {
       },
     },
   },
+  people: PEOPLE_SECTION,
+  services: SERVICES_SECTION,
 } as const;
 
 export const ORG_SCHEMA = {
@@ -117,6 +125,8 @@ export interface RawOrgFile {
     channels: { teams?: string; mail?: string; status_page?: boolean };
     templates: Partial<Record<Moment, string | Template>>;
   }[];
+  people?: RawPerson[];
+  services?: RawService[];
 }
 
 export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
@@ -129,6 +139,8 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
       channels: { ...(a.channels.teams && { teams: a.channels.teams }), ...(a.channels.mail && { mail: a.channels.mail }), statusPage: a.channels.status_page === true },
       templates: Object.fromEntries(Object.entries(a.templates).map(([m, t]) => [m, typeof t === 'string' ? { body: t } : t])),
     })),
+    people: (raw.people ?? []).map(personFromRaw),
+    services: (raw.services ?? []).map(serviceFromRaw),
   };
 }
 

@@ -13,6 +13,7 @@ import { commandText, markdownWithLinks } from './text';
 import { askToResolve } from './resolving';
 import { incidentAt, namedIncident } from './where';
 import { publishFromChat } from '../status/chat-publish';
+import { expertsFromChat } from '../oncall/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -35,6 +36,7 @@ export class ChatCommands {
 
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
     if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
+    if (intent.kind === 'experts') return expertsFromChat(this.deps, context, intent.service, key);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
 
     const change = await this.changeFor(intent, context);

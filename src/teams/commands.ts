@@ -1,5 +1,6 @@
 import type { RoleName } from '../domain/incident';
 import { PUBLISH_USAGE } from '../status/publish';
+import { EXPERTS_USAGE } from '../oncall/chat';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -17,6 +18,7 @@ export type Intent =
   | { kind: 'publish'; text: string }
   | { kind: 'status' }
   | { kind: 'incidents' }
+  | { kind: 'experts'; service: string }
   | { kind: 'help' }
   | { kind: 'usage'; verb: string; usage: string }
   | { kind: 'unknown'; text: string };
@@ -36,6 +38,7 @@ export const USAGE = {
   publish: PUBLISH_USAGE,
   status: 'status',
   incidents: 'incidents   (every active incident, from any conversation)',
+  experts: EXPERTS_USAGE,
   help: 'help',
 } as const;
 
@@ -103,6 +106,9 @@ export function parseCommand(text: string): Intent {
       return { kind: 'status' };
     case 'incidents':
       return { kind: 'incidents' };
+    case 'experts':
+    case 'oncall':
+      return { kind: 'experts', service: rest };
     case 'help':
     case '?':
       return { kind: 'help' };

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import type { CardPace } from './card-pace';
 import type { Publish } from '../status/publish';
+import type { Experts } from '../oncall/experts';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -23,4 +24,6 @@ export interface BotDeps {
   similarWindowMinutes?: number;
   /** Publishes to the status page (src/status/publish.ts); absent without an organisation file. */
   publish?: Publish;
+  /** The services directory and who is on call (src/oncall/); absent without an organisation file. */
+  experts?: Experts;
 }
