@@ -4,7 +4,7 @@ import { withSignal, type GoogleClients } from './clients';
 import { cellText, docsSafe, namedRanges } from './doc-text';
 import { lockedWrite, readForWrite } from './locked-write';
 import { withRetry, type RetryPolicy } from './retry';
-import { findTimeline, planRows, ROW, type TimelineRow } from './timeline';
+import { findTimeline, planRows, ROW, TIMELINE, type TimelineRow } from './timeline';
 
 /**
  * The doc's timeline table kept in step with the incident's log, both ways. Rows Firebreak wrote carry the named
@@ -154,8 +154,9 @@ function tableRows(doc: docs_v1.Schema$Document): DocRow[] | undefined {
 }
 
 /**
- * The one batch: tags first (they move nothing), then appends below the last row, then rewrites from the bottom
- * up, so that no request's indices are moved by an earlier one in the same batch.
+ * The one batch: tags first (they move nothing), then new rows (each below the nearest earlier entry: placeBelow)
+ * and rewrites together from the bottom of the table up, so that no request's indices are moved by an earlier one in
+ * the same batch.
  */
 function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests: docs_v1.Schema$Request[]; written: string[]; present: Map<string, string> } {
   const table = findTimeline(doc);
@@ -166,10 +167,17 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
   const written: string[] = [];
   const untagged = rows.filter((r) => !r.key);
   const appends: TimelineRow[] = [];
-  for (const row of wanted.filter((w) => !present.has(w.key))) {
+  const inserts = new Map<number, TimelineRow[]>(); // by the table row they go below
+  const last = table.rows.length - 1;
+  for (const [k, row] of wanted.entries()) {
+    if (present.has(row.key)) continue;
     if (!row.fromDoc) {
       // Only rows Firebreak never wrote: one it wrote that is gone was deleted or moved by a person, and stays so.
-      if (row.known == null) appends.push(row);
+      if (row.known == null) {
+        appends.push(row);
+        const below = placeBelow(wanted, k, rows, present, last);
+        inserts.set(below, [...(inserts.get(below) ?? []), row]);
+      }
       continue;
     }
     // A person's row: tag the first untagged row with its text, or else one that starts with it (they were still
@@ -183,16 +191,20 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
     requests.push({ createNamedRange: { name: ROW + row.key, range: { startIndex: tableRow.startIndex!, endIndex: tableRow.endIndex! } } });
     written.push(row.key);
   }
-  if (appends.length) {
-    requests.push(...planRows(table, appends));
-    written.push(...appends.map((r) => r.key));
-  }
+  // Every insert and rewrite below moves the indices of what follows it, so they go from the bottom of the table up;
+  // the table's own name (when it has none yet) goes first, while its range is still as read.
+  const ops: { at: number; requests: docs_v1.Schema$Request[] }[] = [];
+  if (appends.length && !table.namedRangeId) requests.push(...planRows(table, []));
+  const named = { ...table, namedRangeId: table.namedRangeId ?? TIMELINE };
+  for (const [below, group] of inserts) ops.push({ at: below >= last ? table.end - 1 : table.rows[below].end, requests: planRows(named, group, below) });
+  written.push(...appends.map((r) => r.key));
   // A cell holding neither Firebreak's text nor the new one was changed by a person since: theirs stands (the watcher
   // tells it in the chat), never overwritten unread.
   const ours = (w: WantedRow, now: string) => [w.known, w.pending, w.entry].some((t) => t != null && docsSafe(t).trim() === now.trim());
   const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key) && ours(w, present.get(w.key)!)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
-  rewrites.sort((a, b) => b.raw.entry.start - a.raw.entry.start);
   for (const { w, raw } of rewrites) {
+    const requests: docs_v1.Schema$Request[] = [];
+    ops.push({ at: raw.entry.start, requests });
     const text = docsSafe(w.entry);
     const { start, end } = raw.entry;
     if (end > start) requests.push({ deleteContentRange: { range: { startIndex: start, endIndex: end } } });
@@ -203,5 +215,20 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
     }
     written.push(w.key);
   }
+  for (const op of ops.sort((a, b) => b.at - a.at)) requests.push(...op.requests);
   return { requests, written, present };
+}
+
+/**
+ * Which table row a missing entry goes below: the timeline is in time order (the log's, domain/timeline.ts), so a late
+ * entry (a message added to the timeline after newer ones) goes right below the nearest earlier entry in the table,
+ * or below the header when none is. The newest entries are appended at the bottom as ever, after rows people typed.
+ */
+function placeBelow(wanted: readonly WantedRow[], k: number, rows: readonly { key?: string }[], present: ReadonlyMap<string, string>, last: number): number {
+  if (!wanted.slice(k + 1).some((w) => present.has(w.key))) return last;
+  for (let j = k - 1; j >= 0; j--) {
+    const at = present.has(wanted[j].key) ? rows.findIndex((r) => r.key === wanted[j].key) : -1;
+    if (at >= 0) return at + 1; // table rows count the header
+  }
+  return 0;
 }

@@ -59,15 +59,18 @@ function layout(el: docs_v1.Schema$StructuralElement, namedRangeId?: string): Ti
 }
 
 /**
- * Requests appending `rows` below the table's last row, each tagged `firebreak.row.<key>`. A new row at index R
+ * Requests inserting `rows` below the table's row `below` (the last one unless said: an append), each tagged
+ * `firebreak.row.<key>`. A new row at index R
  * holds a row marker, then per cell a cell marker and an empty paragraph: cell c's paragraph is at R + 2 + 2c
  * before any text goes in. Cells are filled last to first so earlier cells' indices hold.
  */
-export function planRows(table: TimelineTable, rows: TimelineRow[]): docs_v1.Schema$Request[] {
+export function planRows(table: TimelineTable, rows: TimelineRow[], below = table.rows.length - 1): docs_v1.Schema$Request[] {
   const requests: docs_v1.Schema$Request[] = [];
   if (!table.namedRangeId) requests.push({ createNamedRange: { name: TIMELINE, range: { startIndex: table.start, endIndex: table.end } } });
-  let rowStart = table.end - 1; // the table's end marker: where a row inserted below the last one begins
-  let rowIndex = table.rows.length - 1;
+  // Below the last row: the table's end marker is where the new row begins; below another row, where the next began.
+  const last = table.rows.length - 1;
+  let rowStart = below >= last ? table.end - 1 : table.rows[below].end;
+  let rowIndex = Math.min(below, last);
   for (const row of rows) {
     const texts = [row.time, row.who, row.entry].map(docsSafe);
     while (texts.length < table.columns) texts.push('');

@@ -109,3 +109,25 @@ test('a row Firebreak wrote that a person removed or moved (its tag gone) is not
   expect(result.written).toEqual(['e3']);
   expect(table(id).map((r) => r[2])).toEqual(['Declared', 'Wrong note', 'Next note']);
 });
+
+test('a late entry goes in time order, below the nearest earlier one, in the same write as a rewrite below it and a new row', async () => {
+  const { id } = await world.docs.create(incident(79));
+  await timeline.sync(id, [row('e1', 'Declared'), row('e2', 'Rolled back'), row('e3', 'Error rate 0.1%')]);
+  const before = writes();
+  // "Add to timeline" on two older messages: one said before everything, one between e1 and e2.
+  const result = await timeline.sync(id, [
+    row('e0', 'Alert fired 🔥'),
+    row('e1', 'Declared'),
+    row('late', 'db-2 replica lag is 40 s'),
+    row('late2', 'db-3 too'),
+    row('e2', 'Rolled back'),
+    row('e3', 'Error rate back to 0.1% ✅', { rewrite: true, known: 'Error rate 0.1%' }),
+    row('e4', 'Monitoring'),
+  ]);
+  expect(writes()).toBe(before + 1);
+  expect(table(id).map((r) => r[2])).toEqual(['Alert fired 🔥', 'Declared', 'db-2 replica lag is 40 s', 'db-3 too', 'Rolled back', 'Error rate back to 0.1% ✅', 'Monitoring']);
+  expect([...result.written].sort()).toEqual(['e0', 'e3', 'e4', 'late', 'late2']);
+  // Each row's tag covers its own row: a rerun finds them all and writes nothing.
+  expect((await timeline.read(id)).rows!.map((r) => r.key)).toEqual(['e0', 'e1', 'late', 'late2', 'e2', 'e3', 'e4']);
+  expect((await timeline.sync(id, [row('e0', 'Alert fired 🔥'), row('e1', 'Declared'), row('late', 'db-2 replica lag is 40 s'), row('late2', 'db-3 too'), row('e2', 'Rolled back'), row('e3', 'Error rate back to 0.1% ✅'), row('e4', 'Monitoring')])).written).toEqual([]);
+});
