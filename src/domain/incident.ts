@@ -1,3 +1,4 @@
+import { evolveAudiences, type AudienceCadence } from './audiences';
 import type { IncidentEvent } from './events';
 import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
@@ -56,6 +57,8 @@ export interface Incident {
   mail: boolean;
   /** When the last stakeholder update went out (the declaration counts as the first). */
   lastUpdateAt: string;
+  /** The audiences told so far through audience updates, by audience id (their own cadence: src/domain/cadence.ts). */
+  audiences?: Record<string, AudienceCadence>;
   /** Teams messages recorded on the timeline ("Add to timeline"), by message id. */
   recorded: Record<string, { deleted: boolean }>;
   /** Timeline entries' texts as last changed in the doc, by entry id (so one edit is recorded once). */
@@ -153,6 +156,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     }
     case 'StakeholderUpdatePosted':
       return { ...next, lastUpdateAt: event.at };
+    case 'AudienceUpdateSent':
+      return { ...next, audiences: evolveAudiences(state.audiences, event) };
     case 'MessageRecorded':
       return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: false } } };
     case 'RecordedMessageEdited':
