@@ -14,13 +14,17 @@ export function audienceMessage(incident: Incident, audience: Pick<AudienceMessa
   return { subject: `${incidentLabel(incident)} update for ${audience.name}`, lines: [audience.text] };
 }
 
-/** "Front-line support: next update by 11:42 UTC" for every audience told so far, soonest first. */
-export function audienceDueLines(incident: Incident): string[] {
+/** Every audience told so far with its next update's due time, soonest first. */
+export function audienceDues(incident: Incident): { name: string; due: string }[] {
   return Object.entries(incident.audiences ?? {})
     .map(([id, a]) => ({ name: a.name, due: nextAudienceUpdateDue(incident, id) }))
     .filter((a): a is { name: string; due: string } => a.due !== undefined)
-    .sort((a, b) => a.due.localeCompare(b.due))
-    .map((a) => `${a.name}: next update by ${utcTime(a.due, incident.declaredAt)}`);
+    .sort((a, b) => a.due.localeCompare(b.due));
+}
+
+/** "Front-line support: next update by 11:42 UTC" for every audience told so far, soonest first. */
+export function audienceDueLines(incident: Incident): string[] {
+  return audienceDues(incident).map((a) => `${a.name}: next update by ${utcTime(a.due, incident.declaredAt)}`);
 }
 
 /** The cadence reminder for one audience, to the communications lead (or the commander when there is none). */

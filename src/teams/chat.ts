@@ -13,6 +13,7 @@ import { commandText, markdownWithLinks } from './text';
 import { askToResolve } from './resolving';
 import { incidentAt } from './where';
 import { publishFromChat } from '../status/chat-publish';
+import { audienceUpdateFromChat } from '../audiences/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -35,6 +36,7 @@ export class ChatCommands {
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
     if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
+    if (/^\/?update\b/i.test(text) && (await audienceUpdateFromChat(this.deps, context, text, by, at, key))) return;
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import type { CardPace } from './card-pace';
 import type { Publish } from '../status/publish';
+import type { OrgFile } from '../org/schema';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -23,4 +24,8 @@ export interface BotDeps {
   similarWindowMinutes?: number;
   /** Publishes to the status page (src/status/publish.ts); absent without an organisation file. */
   publish?: Publish;
+  /** The organisation file: audiences and their templates for `update` (src/audiences/); absent without one. */
+  org?: OrgFile;
+  /** The status page's public address, for templates' {{status_page_url}}. */
+  statusUrl?: string;
 }
