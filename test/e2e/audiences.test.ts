@@ -95,11 +95,12 @@ async function say(thread: string, text: string): Promise<{ texts: string[]; car
 async function declare(sev: number, impact: boolean) {
   const thread = randomUUID();
   const title = `Payments failing ${thread.slice(0, 8)}`;
-  const { cards } = await say(thread, `declare sev${sev} ${title}`);
-  const number = Number(/^INC-(\d+): /.exec(channel.recorded.find((r) => r.activity.attachments && r.conversationId.endsWith(thread))!.activity.summary)![1]);
-  void cards;
+  await say(thread, `declare sev${sev} ${title}`);
+  checks.declared(title);
+  const posted = await eventually(() => channel.recorded.find((r) => r.activity.attachments && r.conversationId.endsWith(thread)), 'the incident card');
+  const number = Number(/^INC-(\d+): /.exec(posted.activity.summary)![1]);
   if (impact) await say(thread, 'impact yes');
-  const card = channel.recorded.find((r) => r.activity.attachments && r.conversationId.endsWith(thread))!.activity.attachments[0].content;
+  const card = posted.activity.attachments[0].content;
   const incidentId = JSON.stringify(card).match(/"incidentId":"([^"]+)"/)![1];
   return { thread, number, incidentId, title };
 }
@@ -119,6 +120,8 @@ function templatePattern(audience: string, moment: 'update' | 'first_contact', s
 }
 
 const postsIn = (channelId: string) => channel.recorded.filter((r) => r.conversationId.startsWith(channelId) && r.op !== 'update').map((r) => readable(r.activity.text) ?? '');
+/** Each post's lines (the subject, then the audience's text). */
+const linesIn = (channelId: string) => postsIn(channelId).flatMap((t) => t.split('\n'));
 const mailsTo = (to: string) => graph.mailbox().filter((m) => m.to.includes(to));
 const textsOfCard = (card: unknown) => JSON.stringify(card);
 
@@ -149,8 +152,11 @@ test('"update" alone opens the card: audiences preselected by severity and impac
   expect(said).toContain('External customers: publish it on the status page with "publish');
   expect(said).toMatch(/Front-line support: next update by \d\d:\d\d UTC/);
 
-  await eventually(() => (postsIn('19:core-oncall@thread.tacv2').includes(edited) ? true : undefined), 'the core team told in its Teams channel, as edited');
-  await eventually(() => (postsIn('19:support-frontline@thread.tacv2').some((t) => templatePattern('support', 'first_contact', summary).test(t)) ? true : undefined), 'support told in its channel');
+  await eventually(() => (linesIn('19:core-oncall@thread.tacv2').includes(edited) ? true : undefined), 'the core team told in its Teams channel, as edited').catch((err) => {
+    throw new Error(`${err.message}: ${JSON.stringify(channel.recorded.filter((r) => r.conversationId.includes('core')).map((r) => [r.conversationId, r.activity.text]))}`);
+  });
+  expect(linesIn('19:core-oncall@thread.tacv2')).toContain(`INC-${number} update for Core on-call team`);
+  await eventually(() => (linesIn('19:support-frontline@thread.tacv2').some((t) => templatePattern('support', 'first_contact', summary).test(t)) ? true : undefined), 'support told in its channel');
   const mail = await eventually(() => mailsTo('support-leads@example.com').find((m) => m.body.includes(summary)), 'the mail to the support list', 15_000);
   expect(mail.subject).toBe(`INC-${number} update for Front-line support`);
   expect(mail.body).toMatch(templatePattern('support', 'first_contact', summary));
@@ -200,6 +206,9 @@ test('reminders: the customers-facing audience is due within the hour with impac
     expect(reminders().some((t) => /Managers and executives/.test(t))).toBe(false);
     setClock('+77m');
     await eventually(() => reminders().find((t) => /Front-line support is overdue by 1[5-7] min/.test(t)), 'the overdue reminder again a quarter hour on', 15_000);
+  } catch (err) {
+    process.stderr.write(`${firebreak.logs.filter((l) => /remind|effect|error|warn/i.test(l)).slice(-40).join('\n')}\n`);
+    throw err;
   } finally {
     setClock('+0');
   }
