@@ -45,7 +45,8 @@ export function nextUpdateBy(incident: Incident, audience: Audience, at: string)
 export function templateValues(incident: Incident, audience: Audience, summary: string, at: string, statusUrl?: string): TemplateValues {
   return {
     'incident.number': `INC-${incident.number}`,
-    'incident.title': incident.title,
+    // A private incident's title stays with its people: audiences are lists and channels beyond them (DOMAIN.md).
+    'incident.title': incident.private ? 'a private incident' : incident.title,
     commander: incident.commander.name,
     severity: `sev${incident.severity}`,
     impact: ({ 1: 'critical', 2: 'major', 3: 'minor', 4: 'none' } as const)[incident.severity],
