@@ -4,6 +4,7 @@ import type { Incident } from '../domain/incident';
 import { utcTime } from '../domain/messages';
 import type { Audience, Moment, OrgFile, Preselect } from './schema';
 import { render, type TemplateValues } from './template';
+import { impactOf } from '../status/publish';
 
 /**
  * Who hears of an incident, from the organisation file: which audiences `update`'s card ticks, and each one's text
@@ -49,7 +50,7 @@ export function templateValues(incident: Incident, audience: Audience, summary: 
     'incident.title': incident.private ? 'a private incident' : incident.title,
     commander: incident.commander.name,
     severity: `sev${incident.severity}`,
-    impact: ({ 1: 'critical', 2: 'major', 3: 'minor', 4: 'none' } as const)[incident.severity],
+    impact: impactOf(incident.severity),
     summary,
     components: 'our service',
     next_update_by: utcTime(nextUpdateBy(incident, audience, at)),
