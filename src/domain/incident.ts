@@ -133,7 +133,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'IncidentReopened': {
       // Announced everywhere like a declaration, so the update cadence counts from here (not already overdue).
       const { resolvedAt: _resolvedAt, ...reopened } = next;
-      return { ...reopened, status: 'active', phase: 2, lastUpdateAt: event.at };
+      const audiences = state.audiences && Object.fromEntries(Object.entries(state.audiences).map(([id, a]) => [id, { ...a, lastAt: event.at }]));
+      return { ...reopened, status: 'active', phase: 2, lastUpdateAt: event.at, ...(audiences && { audiences }) };
     }
     case 'CardPosted':
       return {

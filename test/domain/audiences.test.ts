@@ -85,3 +85,13 @@ describe('the organisation file: audiences', () => {
 function readExample(): string {
   return require('node:fs').readFileSync(EXAMPLE_ORG_FILE, 'utf8');
 }
+
+describe('audience cadence across a resolution', () => {
+  it('a resolved incident owes no audience an update; reopened, each is due a full interval from the reopening', () => {
+    const support = { id: 'support', name: 'Front-line support', text: 'Rolled back.', channels: { mail: 'support-leads@example.com' }, customers: true };
+    const { state } = given(declareCommand({ severity: 2 }), { type: 'SendAudienceUpdate', audiences: [support], at: AT, by: jo }, { type: 'ResolveIncident', at: later(10), by: jo });
+    expect(nextAudienceUpdateDue(state, 'support')).toBeUndefined();
+    const reopened = evolveAll(decide({ type: 'ReopenIncident', at: later(200), by: jo }, state) as never[], state)!;
+    expect(nextAudienceUpdateDue(reopened, 'support')).toBe(later(260));
+  });
+});
