@@ -36,7 +36,9 @@ export function readInputs(org: OrgFile, data: Record<string, unknown>): CardInp
     inputs.picked[a.id] = str(`pick_${a.id}`) === 'true';
     const moment = str(`moment_${a.id}`);
     inputs.moment[a.id] = momentsOf(a).includes(moment as Moment) ? moment : momentsOf(a)[0];
-    inputs.text[a.id] = str(`text_${a.id}`);
+    // A text left as the last preview rendered it was not edited: it follows the summary and template chosen now.
+    const text = str(`text_${a.id}`);
+    inputs.text[a.id] = text.trim() === str(`rendered_${a.id}`).trim() ? '' : text;
   }
   return inputs;
 }
@@ -54,6 +56,8 @@ export function audienceUpdateCard(org: OrgFile, incident: Incident, inputs: Car
   body.push({ type: 'Input.Text', id: 'summary', label: 'What changed ({{summary}} in the templates)', isMultiline: true, maxLength: 1000, value: inputs.summary });
   for (const a of org.audiences) body.push(audienceRow(a, inputs, opts.previews?.[a.id]));
   const previews = org.audiences.filter((a) => opts.previews?.[a.id] !== undefined);
+  // What each edit box was filled with, sent back with the next press (Teams merges the inputs into `data`).
+  const data = { incidentId: incident.id, ...Object.fromEntries(previews.filter((a) => !inputs.text[a.id]).map((a) => [`rendered_${a.id}`, opts.previews![a.id]])) };
   if (previews.length) {
     body.push({ type: 'TextBlock', text: 'Preview', weight: 'Bolder', separator: true });
     body.push({
@@ -74,8 +78,8 @@ export function audienceUpdateCard(org: OrgFile, incident: Incident, inputs: Car
     version: '1.5',
     body,
     actions: [
-      { type: 'Action.Execute', title: 'Preview', verb: VERB_PREVIEW, data: { incidentId: incident.id } },
-      { type: 'Action.Execute', title: 'Send', verb: VERB_SEND, style: 'positive', data: { incidentId: incident.id } },
+      { type: 'Action.Execute', title: 'Preview', verb: VERB_PREVIEW, data },
+      { type: 'Action.Execute', title: 'Send', verb: VERB_SEND, style: 'positive', data },
     ],
   };
 }

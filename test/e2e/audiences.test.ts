@@ -145,6 +145,15 @@ test('"update" alone opens the card: audiences preselected by severity and impac
   expect(columns[1].text).toMatch(templatePattern('support', 'first_contact', summary));
   expect(columns[1].text).toContain('https://status.contoso.test');
 
+  // Preview again with a new summary: a text left as previewed follows it; an edited one is kept.
+  const supportText = columns[1].text;
+  const data = preview.actions[0].data;
+  expect(data.rendered_support).toBe(supportText);
+  const again = await press(thread, 'audiences.preview', { ...inputs, ...data, summary: `${summary}, now 50%`, text_support: supportText, text_core: 'Core: as I wrote it' });
+  const columnsAgain = again.body.find((b: any) => b.type === 'ColumnSet').columns.map((c: any) => readable(c.items[1].text));
+  expect(columnsAgain[0]).toBe('Core: as I wrote it');
+  expect(columnsAgain[1]).toMatch(templatePattern('support', 'first_contact', `${summary}, now 50%`));
+
   const edited = `Core: ${summary}, details in the bridge`;
   const sent = await press(thread, 'audiences.send', { ...inputs, text_core: edited });
   const said = sent.body.map((b: any) => readable(b.text)).join('\n');
