@@ -1,8 +1,14 @@
 import type { AudienceUpdateSent } from './audiences';
 import { audienceMessage } from './audience-messages';
 import { nextAudienceUpdateDue } from './cadence';
-import type { Incident, IncidentEvent } from './incident';
-import type { Effect } from './react';
+import type { Conversation, Incident, IncidentEvent } from './incident';
+import type { Message } from './messages';
+
+/** The effects below, as react.ts's `Effect` has them (not imported: react.ts imports this file). */
+type Effect =
+  | { kind: 'message.post'; key: string; incidentId: string; payload: { conversation: Conversation; message: Message } }
+  | { kind: 'mail.send'; key: string; incidentId: string; payload: AudienceMail }
+  | { kind: 'reminder.update'; key: string; incidentId: string; notBefore: string; payload: { due: string; audience: string } };
 
 /** A mail to one audience's list, its text already rendered (the template was filled when it was sent). */
 export interface AudienceMail {

@@ -1,6 +1,11 @@
-import type { Refusal } from './commands';
-import type { Base } from './events';
+import type { Person } from './values';
 import { LIMITS } from './vocabulary';
+
+/** As commands.ts and events.ts stamp theirs (not imported: they import this file). */
+interface Base {
+  at: string;
+  by: Person;
+}
 
 /**
  * Audience updates (issue 16 items 2 and 3, seed 003): each audience told in its own words on its own channels, and
@@ -39,7 +44,7 @@ export interface AudienceCadence {
   customers: boolean;
 }
 
-export function decideAudienceUpdate(command: SendAudienceUpdate): AudienceUpdateSent[] | Refusal {
+export function decideAudienceUpdate(command: SendAudienceUpdate): AudienceUpdateSent[] | { refused: string } {
   if (!command.audiences.length) return { refused: 'Pick at least one audience to tell.' };
   const audiences: AudienceMessage[] = [];
   for (const a of command.audiences) {
