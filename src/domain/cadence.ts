@@ -1,12 +1,22 @@
+import type { AudienceCadence } from './audiences';
 import type { Incident } from './incident';
 
 /**
  * How often stakeholders hear from us (DOMAIN.md, seeds 001 and 003): every update says when the next one comes,
  * and with customers affected never more than an hour passes between updates.
  */
-export function updateIntervalMinutes(incident: Pick<Incident, 'severity' | 'customerImpact'>): number {
-  const bySeverity = { 1: 30, 2: 60, 3: 120, 4: 240 }[incident.severity];
-  return incident.customerImpact ? Math.min(bySeverity, 60) : bySeverity;
+export function updateIntervalMinutes(incident: Pick<Incident, 'severity' | 'customerImpact'>, audience?: Omit<AudienceCadence, 'name' | 'lastAt'>): number {
+  const bySeverity = audience?.everyMinutes ?? { 1: 30, 2: 60, 3: 120, 4: 240 }[incident.severity];
+  // One audience: only the customers' is held to the hour (an executive list may well hear less often).
+  const capped = incident.customerImpact && (audience ? audience.customers : true);
+  return capped ? Math.min(bySeverity, 60) : bySeverity;
+}
+
+/** ISO time an audience's next update is due (from the last one it was told); undefined if never told or resolved. */
+export function nextAudienceUpdateDue(incident: Incident, audienceId: string): string | undefined {
+  const told = incident.audiences?.[audienceId];
+  if (!told || incident.status === 'resolved') return undefined;
+  return new Date(new Date(told.lastAt).getTime() + updateIntervalMinutes(incident, told) * 60_000).toISOString();
 }
 
 /** ISO time the next stakeholder update is due; undefined once resolved. */

@@ -1,3 +1,4 @@
+import type { SendAudienceUpdate } from './audiences';
 import type { Conversation, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -101,6 +102,8 @@ export interface PostStakeholderUpdate extends Base {
   type: 'PostStakeholderUpdate';
   text: string;
 }
+export type { SendAudienceUpdate } from './audiences';
+
 export interface RecordMessage extends Base {
   type: 'RecordMessage';
   messageId: string;
@@ -166,6 +169,7 @@ export type Command =
   | AddPlace
   | JoinIncident
   | PostStakeholderUpdate
+  | SendAudienceUpdate
   | RecordMessage
   | EditRecordedMessage
   | DeleteRecordedMessage

@@ -1,6 +1,7 @@
 import { assertNever, type Conversation, type Incident, type IncidentEvent } from './incident';
 import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
+import { decideAudienceUpdate } from './audiences';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 
 export type * from './commands';
@@ -110,6 +111,8 @@ export function decide(command: Command, state: Incident | null): Decision {
       }
       return [{ type: 'StakeholderUpdatePosted', text, at, by }];
     }
+    case 'SendAudienceUpdate':
+      return decideAudienceUpdate(command);
     case 'RecordMessage': {
       if (state.recorded[command.messageId]) return [];
       const text = command.text.trim();

@@ -1,3 +1,4 @@
+import type { AudienceUpdateSent } from './audiences';
 import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -107,6 +108,8 @@ export interface StakeholderUpdatePosted extends Base {
   type: 'StakeholderUpdatePosted';
   text: string;
 }
+export type { AudienceUpdateSent } from './audiences';
+
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {
   type: 'MessageRecorded';
@@ -179,6 +182,7 @@ export type IncidentEvent =
   | PlaceAdded
   | PersonJoined
   | StakeholderUpdatePosted
+  | AudienceUpdateSent
   | MessageRecorded
   | RecordedMessageEdited
   | RecordedMessageDeleted

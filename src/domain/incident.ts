@@ -1,3 +1,4 @@
+import { evolveAudiences, type AudienceCadence } from './audiences';
 import type { IncidentEvent } from './events';
 import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
@@ -58,6 +59,8 @@ export interface Incident {
   mail: boolean;
   /** When the last stakeholder update went out (the declaration counts as the first). */
   lastUpdateAt: string;
+  /** The audiences told so far through audience updates, by audience id (their own cadence: src/domain/cadence.ts). */
+  audiences?: Record<string, AudienceCadence>;
   /** Teams messages recorded on the timeline ("Add to timeline"), by message id. */
   recorded: Record<string, { deleted: boolean }>;
   /** Timeline entries' texts as last changed in the doc, by entry id (so one edit is recorded once). */
@@ -132,7 +135,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'IncidentReopened': {
       // Announced everywhere like a declaration, so the update cadence counts from here (not already overdue).
       const { resolvedAt: _resolvedAt, ...reopened } = next;
-      return { ...reopened, status: 'active', phase: 2, lastUpdateAt: event.at };
+      const audiences = state.audiences && Object.fromEntries(Object.entries(state.audiences).map(([id, a]) => [id, { ...a, lastAt: event.at }]));
+      return { ...reopened, status: 'active', phase: 2, lastUpdateAt: event.at, ...(audiences && { audiences }) };
     }
     case 'CardPosted':
       return {
@@ -155,6 +159,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     }
     case 'StakeholderUpdatePosted':
       return { ...next, lastUpdateAt: event.at };
+    case 'AudienceUpdateSent':
+      return { ...next, audiences: evolveAudiences(state.audiences, event) };
     case 'MessageRecorded':
       return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: false } } };
     case 'RecordedMessageEdited':

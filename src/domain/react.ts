@@ -2,6 +2,7 @@ import { assertNever, isAnnouncement, type Conversation, type Incident, type Inc
 import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
+import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
@@ -48,7 +49,7 @@ export interface JoinChannel extends EffectBase {
 /** Mail the incidents list: the declaration, or a follow-up with what changed. Rendered when sent. */
 export interface SendMail extends EffectBase {
   kind: 'mail.send';
-  payload: { what: 'declaration' } | { what: 'follow-up'; changes: string[] } | { what: 'update'; text: string };
+  payload: { what: 'declaration' } | { what: 'follow-up'; changes: string[] } | { what: 'update'; text: string } | AudienceMail;
 }
 /** Fill doc placeholders whose values arrived after the doc was made (the bridge link). */
 export interface FillDoc extends EffectBase {
@@ -67,7 +68,8 @@ export interface SyncTimeline extends EffectBase {
 /** At the time the next stakeholder update is due: remind the incident's conversation if none went out. */
 export interface RemindUpdate extends EffectBase {
   kind: 'reminder.update';
-  payload: { due: string };
+  /** With `audience`: that audience's update (src/domain/audiences.ts), else the incident's stakeholder update. */
+  payload: { due: string; audience?: string };
 }
 
 export type EffectKind = Effect['kind'];
@@ -83,6 +85,7 @@ const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'IncidentResolved',
   'IncidentReopened',
   'StakeholderUpdatePosted',
+  'AudienceUpdateSent',
   'MessageRecorded',
   'RecordedMessageEdited',
   'RecordedMessageDeleted',
@@ -184,6 +187,10 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
           effects.push({ kind: 'mail.send', key: `mail.send:${id}:${state.version}:update`, incidentId: id, payload: { what: 'update', text: event.text } });
         }
         break;
+      case 'AudienceUpdateSent':
+        refresh = true;
+        effects.push(...audienceUpdateEffects(event, state));
+        break;
       case 'NoteAdded':
         // Written in the doc's sidebar or through a card button: the people in the incident's conversation hear of
         // it there (a destructive step above all: it is announced before it is done).
@@ -239,6 +246,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     const due = nextUpdateDue(state);
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
+  effects.push(...audienceReminders(events, state));
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {

@@ -1,4 +1,5 @@
 import type { IncidentEvent } from './incident';
+import { audienceTimelineText } from './audience-messages';
 import { changeLine } from './messages';
 import { ROLE_LABEL } from './vocabulary';
 
@@ -71,6 +72,9 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         break;
       case 'StakeholderUpdatePosted':
         entry(`Stakeholder update: ${event.text}`);
+        break;
+      case 'AudienceUpdateSent':
+        entry(audienceTimelineText(event));
         break;
       case 'MessageRecorded': {
         const e: TimelineEntry = { id, at: event.sentAt, who: event.author.name, text: event.text, ...(event.link ? { link: event.link } : {}) };

@@ -16,11 +16,21 @@ export interface Template {
   body: string;
 }
 
+/**
+ * When an audience is ticked on `update`'s card: `always`, `customer_impact` (customers are affected), or `sev1`…`sev4`
+ * (the incident is at least that severe). Any one that holds ticks it. Defaults in src/org/audiences.ts.
+ */
+export type Preselect = 'always' | 'customer_impact' | 'sev1' | 'sev2' | 'sev3' | 'sev4';
+
 export interface Audience {
   id: string;
   name: string;
   channels: { teams?: string; mail?: string; statusPage: boolean };
   templates: Partial<Record<Moment, Template>>;
+  /** As written in the file; absent means the defaults (src/org/audiences.ts). */
+  preselect?: Preselect[];
+  /** Minutes between this audience's updates; absent: the incident's cadence (src/domain/cadence.ts). */
+  everyMinutes?: number;
 }
 
 export interface PublicComponent {
@@ -84,6 +94,8 @@ const SECTIONS = {
       required: ['id', 'name', 'channels', 'templates'],
       properties: {
         id: ID,
+        preselect: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['always', 'customer_impact', 'sev1', 'sev2', 'sev3', 'sev4'] } },
+        every_minutes: { type: 'integer', minimum: 5, maximum: 1440 },
         name: { type: 'string', minLength: 1, maxLength: 100 },
         channels: {
           type: 'object',
@@ -124,6 +136,8 @@ export interface RawOrgFile {
     name: string;
     channels: { teams?: string; mail?: string; status_page?: boolean };
     templates: Partial<Record<Moment, string | Template>>;
+    preselect?: Preselect[];
+    every_minutes?: number;
   }[];
   people?: RawPerson[];
   services?: RawService[];
@@ -138,6 +152,8 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
       name: a.name,
       channels: { ...(a.channels.teams && { teams: a.channels.teams }), ...(a.channels.mail && { mail: a.channels.mail }), statusPage: a.channels.status_page === true },
       templates: Object.fromEntries(Object.entries(a.templates).map(([m, t]) => [m, typeof t === 'string' ? { body: t } : t])),
+      ...(a.preselect && { preselect: a.preselect }),
+      ...(a.every_minutes !== undefined && { everyMinutes: a.every_minutes }),
     })),
     people: (raw.people ?? []).map(personFromRaw),
     services: (raw.services ?? []).map(serviceFromRaw),

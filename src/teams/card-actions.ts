@@ -9,6 +9,7 @@ import type { BotDeps } from './deps';
 import { personForm } from './forms';
 import { member, roster } from './people';
 import { resolveConfirmCard } from './resolving';
+import { AUDIENCE_VERBS, audienceCardAction } from '../audiences/card-action';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -35,6 +36,7 @@ export class CardActions {
       // An older copy may still show buttons: the announcements channel reads, the incident's conversation steers.
       return this.card(incident, here, { text: "This copy is for reading; change the incident from its own conversation.", tone: 'attention' });
     }
+    if (AUDIENCE_VERBS.includes(verb)) return respond(await audienceCardAction(this.deps, context, incident, verb, inputs));
     if (verb === 'handoffForm' || verb === 'roleForm') {
       const people = await roster(context).catch(() => [personOf(context.activity.from)]);
       return respond(personForm(incident, verb === 'handoffForm' ? 'handoff' : 'role', people));

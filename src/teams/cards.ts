@@ -1,3 +1,4 @@
+import { audienceDues } from '../domain/audience-messages';
 import type { Incident, ResourceKind, ResourceState } from '../domain/incident';
 import { nextUpdateDue } from '../domain/cadence';
 import { commanderAlsoExpert, incidentLabel, missingRoles, utcTime } from '../domain/messages';
@@ -46,6 +47,8 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     const late = new Date(due).getTime() < opts.now.getTime();
     facts.push({ title: 'Next update due', value: `${utcTime(due, opts.now.toISOString())}${late ? ' (overdue)' : ''}` });
   }
+  // Each audience told through `update` keeps its own cadence (src/domain/audiences.ts).
+  if (!redacted) for (const a of audienceDues(incident)) facts.push({ title: `Next update to ${plain(a.name)}`, value: `${utcTime(a.due, opts.now.toISOString())}${new Date(a.due) < opts.now ? ' (overdue)' : ''}` });
   if (incident.status === 'resolved' && incident.resolvedAt) {
     facts.push({ title: 'Resolved', value: `${utc(incident.resolvedAt)} (after ${elapsed(incident.declaredAt, new Date(incident.resolvedAt))})` });
   }

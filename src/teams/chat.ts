@@ -14,6 +14,7 @@ import { askToResolve } from './resolving';
 import { incidentAt, namedIncident } from './where';
 import { publishFromChat } from '../status/chat-publish';
 import { expertsFromChat } from '../oncall/chat';
+import { audienceUpdateFromChat } from '../audiences/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -38,6 +39,7 @@ export class ChatCommands {
     if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
     if (intent.kind === 'experts') return expertsFromChat(this.deps, context, intent.service, key);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
+    if (/^\/?update\b/i.test(asked) && (await audienceUpdateFromChat(this.deps, context, asked, by, at, key))) return;
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);

@@ -32,7 +32,7 @@ export const USAGE = {
   role: 'role <comms|customer|business|sme> @person',
   note: 'note <text>   (adds to the timeline)',
   action: 'action <text>   (announce a destructive step before doing it: restart, failover, restore)',
-  update: 'update <text>   (a stakeholder update)',
+  update: 'update <text>   (a stakeholder update; "update" alone: a card to pick audiences; "update <audience>: <text>": one audience)',
   resolve: 'resolve [summary]   (asks first, showing where it stands; "resolve confirm [summary]" resolves at once)',
   reopen: 'reopen [why]   (a resolved incident, within 7 days of resolving: back to phase 2)',
   publish: PUBLISH_USAGE,

@@ -5,6 +5,7 @@ import type { Store } from '../store/store';
 import type { CardPace } from './card-pace';
 import type { Publish } from '../status/publish';
 import type { Experts } from '../oncall/experts';
+import type { OrgFile } from '../org/schema';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -26,4 +27,8 @@ export interface BotDeps {
   publish?: Publish;
   /** The services directory and who is on call (src/oncall/); absent without an organisation file. */
   experts?: Experts;
+  /** The organisation file: audiences and their templates for `update` (src/audiences/); absent without one. */
+  org?: OrgFile;
+  /** The status page's public address, for templates' {{status_page_url}}. */
+  statusUrl?: string;
 }

@@ -102,7 +102,8 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
               {
                 type: { const: 'Action.Execute' },
                 verb: id,
-                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'ask')),
+                // `update`'s card (src/audiences/update-card.ts): one toggle, template and text per audience.
+                data: { ...object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'ask')), patternProperties: { '^(pick|moment|text|rendered)_[a-z0-9_-]+$': text } },
               },
               ['type', 'verb'],
             ),

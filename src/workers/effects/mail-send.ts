@@ -58,7 +58,9 @@ export function mailSend(deps: MailSendDeps) {
     }
     await deps.store.noteEffectProgress(effect, { sending: deps.now().toISOString() });
     const message = render(incident, payload);
-    await deps.graph.sendMail({ sender: deps.sender, to: deps.to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key }, signal).catch(async (err) => {
+    // An audience's mail goes to its own list (the organisation file); everything else to the incidents list.
+    const to = payload.what === 'audience' ? [payload.to] : deps.to;
+    await deps.graph.sendMail({ sender: deps.sender, to, subject: message.subject, text: message.lines.join('\n\n'), key: effect.key }, signal).catch(async (err) => {
       // Refused outright (429, 4xx): nothing went, so the retry need not wait for Sent Items to tell.
       if (refusedOutright(err)) await deps.store.noteEffectProgress(effect, { sending: null });
       throw err;
@@ -75,6 +77,8 @@ function render(incident: Incident, payload: SendMail['payload']): Message {
       return followUp(incident, payload.changes, { redact });
     case 'update':
       return stakeholderUpdate(incident, payload.text, { redact });
+    case 'audience':
+      return { subject: payload.subject, lines: [payload.text] };
   }
 }
 

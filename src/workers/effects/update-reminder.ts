@@ -1,4 +1,5 @@
-import { nextUpdateDue } from '../../domain/cadence';
+import { audienceDueMessage } from '../../domain/audience-messages';
+import { nextAudienceUpdateDue, nextUpdateDue } from '../../domain/cadence';
 import { updateDueMessage } from '../../domain/messages';
 import type { RemindUpdate } from '../../domain/react';
 import type { ClaimedEffect, Store } from '../../store/store';
@@ -13,11 +14,15 @@ export const REMIND_AGAIN_MINUTES = 15;
  */
 export function updateReminder(deps: { store: Store; teams: TeamsOutbox; now: () => Date }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void | { runAgainAt: string }> => {
-    const { due } = effect.payload as RemindUpdate['payload'];
+    const { due, audience } = effect.payload as RemindUpdate['payload'];
     const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
-    if (!incident || nextUpdateDue(incident) !== due || new Date(due) > deps.now()) return;
+    if (!incident) return;
+    // One audience's reminder (issue 16 item 3) follows that audience's due time; the rest is the same reminder.
+    const current = audience ? nextAudienceUpdateDue(incident, audience) : nextUpdateDue(incident);
+    if (current !== due || new Date(due) > deps.now()) return;
     const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
-    await deps.teams.postMessage({ ...incident.origin, id: thread }, updateDueMessage(incident, deps.now()), signal);
+    const message = audience ? audienceDueMessage(incident, audience, deps.now()) : updateDueMessage(incident, deps.now());
+    await deps.teams.postMessage({ ...incident.origin, id: thread }, message, signal);
     return { runAgainAt: new Date(deps.now().getTime() + REMIND_AGAIN_MINUTES * 60_000).toISOString() };
   };
 }
