@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { serveStatus } from './http';
 import { createPublisher, type Publish } from './publish';
+import { createPublishCards, type PublishCards } from './publish-card';
 import { createStatusSnapshot } from './snapshot';
 
 /** Serves a path under the status root ('' the page, 'api/v2/…', 'history.atom', 'embed.js'). */
@@ -12,6 +13,7 @@ export type ServeStatus = (path: string, req: IncomingMessage, res: ServerRespon
 
 export interface StatusPage {
   publish: Publish;
+  publishCards: PublishCards;
   serve: ServeStatus;
   /** The page's public address (local mode: its own port's). */
   url: string;
@@ -53,6 +55,7 @@ export async function startStatusPage(opts: { config: StatusConfig; mode: 'local
   return {
     url,
     serve: (path, req, res) => serve(path, req, res),
+    publishCards: createPublishCards({ org, store: opts.store.statusPage, statusUrl: url }),
     publish: createPublisher({ org, store: opts.store.statusPage, incidents: opts.incidents, snapshot, statusUrl: url }),
     async close() {
       snapshot.stop();

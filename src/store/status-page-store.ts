@@ -83,7 +83,7 @@ export function createStatusPageStore(sql: Sql): StatusPageStore {
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO status_incidents (id, incident_id, name, status, impact, started_at, created_at, updated_at, monitoring_at, resolved_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $4 = 'monitoring' THEN $7::timestamptz END, CASE WHEN $4 = 'resolved' THEN $7::timestamptz END)
-           ON CONFLICT (incident_id) DO UPDATE SET status = $4, impact = $5, updated_at = $7,
+           ON CONFLICT (incident_id) DO UPDATE SET name = $3, status = $4, impact = $5, updated_at = $7,
              monitoring_at = COALESCE(status_incidents.monitoring_at, CASE WHEN $4 = 'monitoring' THEN $7::timestamptz END),
              resolved_at = CASE WHEN $4 = 'resolved' THEN $7::timestamptz END
            RETURNING id`,

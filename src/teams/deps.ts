@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import type { CardPace } from './card-pace';
 import type { Publish } from '../status/publish';
+import type { PublishCards } from '../status/publish-card';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -23,4 +24,6 @@ export interface BotDeps {
   similarWindowMinutes?: number;
   /** Publishes to the status page (src/status/publish.ts); absent without an organisation file. */
   publish?: Publish;
+  /** The card's "Publish to status page" form (src/status/publish-card.ts). */
+  publishCards?: PublishCards;
 }

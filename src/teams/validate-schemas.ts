@@ -102,7 +102,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
               {
                 type: { const: 'Action.Execute' },
                 verb: id,
-                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title')),
+                data: object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'publicTitle', 'publicBody', 'publicStatus', 'privateOk')),
               },
               ['type', 'verb'],
             ),

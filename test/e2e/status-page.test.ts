@@ -99,7 +99,7 @@ test('declare → publish → the page, the API, the feed and the embed show it;
   const { thread, number } = await declareInThread(secret);
 
   // Only the commander publishes; nothing reaches the page.
-  expect(await say(thread, 'publish checkout: Bob says hi', BOB)).toEqual([`Only the incident commander (Alice Adams) publishes INC-${number} to the status page.`]);
+  expect(await say(thread, 'publish checkout: Bob says hi', BOB)).toEqual([`Only the incident commander (Alice Adams) or the customer liaison publishes INC-${number} to the status page.`]);
 
   const first = await say(thread, 'publish checkout: Some customers cannot complete checkout.');
   expect(first).toHaveLength(1); // delivered twice, published and answered once
@@ -179,10 +179,10 @@ test('a private incident is not published', async () => {
   const threadId = `thread-${randomUUID()}`;
   const data = { formId: randomUUID(), title: 'Secret thing', description: '', severity: '2', customerImpact: 'true', commander: ALICE.id, private: 'true' };
   const answer = await send(invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'message', data }, { serviceUrl: channel.serviceUrl, thread: threadId }));
-  const number = Number(/^Declared INC-(\d+): /.exec(answer?.task?.value ?? '')?.[1]);
+  const number = Number(/^Declared INC-(\d+) — /.exec(answer?.task?.value ?? '')?.[1]);
   expect(number).toBeGreaterThan(0);
   const said = await say(threadId, 'publish Checkout is down');
-  expect(said).toEqual([`INC-${number} is private, so it is not published to the status page. If customers must hear of it, declare a public incident for what they see and publish that one.`]);
+  expect(said).toEqual([`INC-${number} is private, so it is not published unless you say so explicitly: type "publish private <public text>", or tick "Publish although private" on the card's form.`]);
   expect(JSON.stringify(await api('incidents.json'))).not.toContain('Checkout is down');
 });
 
