@@ -104,6 +104,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
         'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }),
       }),
+      ...(graph && status && graphConfig.mailSender && { 'status.mail': status.mailer(graph, graphConfig.mailSender, config.workers.mailSentCopyWaitMs) }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
         'doc.fill': onePerIncident(docFill({ store, incidents, docs: google.docs, now })),
