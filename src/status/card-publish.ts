@@ -34,7 +34,7 @@ export async function publishFromCard(deps: BotDeps, context: TurnContext, incid
 
 /** After a resolve: the public resolution form, when the incident was published and the resolver may publish it. */
 export async function resolutionOffer(deps: BotDeps, incident: Incident, by: ReturnType<typeof personOf>): Promise<AdaptiveCard | undefined> {
-  if (!deps.publishCards || !(await deps.publishCards.published(incident))) return undefined;
+  if (!deps.publishCards || !(await deps.publishCards.awaitsResolution(incident))) return undefined;
   if (mayPublish(incident, by, true)) return undefined;
   return deps.publishCards.form(incident, deps.now().toISOString(), { resolution: true, lead: `INC-${incident.number} is resolved. It is on the status page: publish the resolution.` });
 }

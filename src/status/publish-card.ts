@@ -38,8 +38,8 @@ export interface PublishFormOptions {
 
 export interface PublishCards {
   form(incident: Incident, at: string, opts?: PublishFormOptions): Promise<AdaptiveCard>;
-  /** Whether the incident has a public incident on the page (resolve then offers the public resolution). */
-  published(incident: Incident): Promise<boolean>;
+  /** Whether the incident is on the page and not resolved there yet (resolve then offers the public resolution). */
+  awaitsResolution(incident: Incident): Promise<boolean>;
 }
 
 /**
@@ -49,8 +49,9 @@ export interface PublishCards {
  */
 export function createPublishCards(deps: { org: OrgFile; store: StatusPageStore; statusUrl: string }): PublishCards {
   return {
-    async published(incident) {
-      return Boolean(await deps.store.publishedFor(incident.id));
+    async awaitsResolution(incident) {
+      const published = await deps.store.publishedFor(incident.id);
+      return Boolean(published && published.status !== 'resolved');
     },
     async form(incident, at, opts = {}) {
       const audience = publicAudience(deps.org);
