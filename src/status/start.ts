@@ -54,17 +54,22 @@ export async function startStatusPage(opts: { config: StatusConfig; mode: 'local
     org.statusPage.components.map((c) => c.id),
     opts.now().toISOString(),
   );
-  const snapshot = createStatusSnapshot({ org, store: opts.store.statusPage, url, now: opts.now, log: opts.log });
+  let mailing = false;
+  const snapshot = createStatusSnapshot({ org, store: opts.store.statusPage, url, now: opts.now, log: opts.log, subscribe: () => mailing });
   await snapshot.refresh();
   snapshot.start();
-  let mailing = false;
   const subscriptions = createSubscriptions({ mailing: () => mailing, org, store: opts.store.statusSubscribers, budgets: opts.store.budgets, url, now: opts.now, newId: randomUUID, log: opts.log });
   serve = (path, req, res) => (subscriptions.handles(path) ? void subscriptions.handle(path, req, res) : serveStatus(snapshot, path, req, res, url));
   opts.log.info('status page', { url, api: `${url}/api/v2/summary.json`, org: org.path });
   return {
     url,
     serve: (path, req, res) => serve(path, req, res),
-    mailer: (graph, sender, sentCopyWaitMs) => (mailing = true) && statusMail({ store: opts.store, graph, sender, org, statusUrl: url, sentCopyWaitMs, now: opts.now, log: opts.log }),
+    mailer: (graph, sender, sentCopyWaitMs) => {
+      // Subscribers can be mailed: the page offers its form from now on.
+      mailing = true;
+      void snapshot.refresh();
+      return statusMail({ store: opts.store, graph, sender, org, statusUrl: url, sentCopyWaitMs, now: opts.now, log: opts.log });
+    },
     publishCards: createPublishCards({ org, store: opts.store.statusPage, statusUrl: url }),
     publish: createPublisher({ org, store: opts.store.statusPage, incidents: opts.incidents, snapshot, statusUrl: url }),
     async close() {

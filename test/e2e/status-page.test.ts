@@ -194,3 +194,10 @@ test('the status API refuses what it does not serve with a reason', async () => 
   expect(put.status).toBeGreaterThanOrEqual(400);
   expect(put.status).toBeLessThan(500);
 });
+
+test('without a mail sender the page offers no subscription, and subscribing says why', async () => {
+  expect(await text('')).not.toContain('<form');
+  const res = await fetch(`${firebreak.url}/status/subscriptions`, { method: 'POST', body: JSON.stringify({ email: 'a@example.com' }), headers: { 'content-type': 'application/json' } });
+  expect(res.status).toBe(404);
+  expect(((await res.json()) as any).error).toMatch(/^subscriptions are off here: no mail sender/);
+});

@@ -73,8 +73,12 @@ async function follow(link: string): Promise<string> {
 
 test('subscribe → confirm from the mailbox → publish → mail with an unsubscribe link → unsubscribe → no more mail; the limit per client', async () => {
   // The page's form works without script under its CSP.
-  const page = await fetch(`${status}/`);
-  const html = await page.text();
+  // Offered once the mail sender is known (right after start).
+  const [page, html] = await eventually(async () => {
+    const res = await fetch(`${status}/`);
+    const body = await res.text();
+    return body.includes('<form') ? ([res, body] as const) : undefined;
+  }, 'the subscribe form on the page');
   expect(html).toContain(`<form method="post" action="${status}/subscriptions">`);
   expect(html).toContain('name="component" value="checkout"');
   expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${status}`);
