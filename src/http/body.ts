@@ -48,6 +48,19 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<Bod
   }
 }
 
+/** Reads at most `limit` bytes of an HTML form's body (`application/x-www-form-urlencoded`, UTF-8): a page without script posts this. */
+export async function readUrlEncoded(req: IncomingMessage, limit: number): Promise<{ ok: true; value: URLSearchParams } | Extract<BodyOutcome, { ok: false }>> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return { ok: false, status: 415, reason: `this endpoint takes a form (application/x-www-form-urlencoded) or JSON (got "${type.slice(0, 80) || 'no content type'}")` };
+  const read = await readBytes(req, limit);
+  if (!read.ok) return read;
+  try {
+    return { ok: true, value: new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(read.bytes)) };
+  } catch {
+    return { ok: false, status: 400, reason: 'the form is not valid UTF-8' };
+  }
+}
+
 /** Reads and drops a body the endpoint does not use (Drive's push notifications carry their news in headers). */
 export async function skipBody(req: IncomingMessage, limit: number): Promise<BodyOutcome> {
   const read = await readBytes(req, limit);

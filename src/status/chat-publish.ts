@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Person } from '../domain/incident';
 import type { BotDeps } from '../teams/deps';
 import { markdownLine } from '../teams/text';
-import { incidentHere } from '../teams/where';
+import { incidentAt } from '../teams/where';
 import { PUBLISH_USAGE } from './publish';
 
 /** `publish …` typed to the bot: the incident of this conversation, published through the one publishing module. */
@@ -18,8 +18,9 @@ export async function publishFromChat(deps: BotDeps, context: TurnContext, text:
   };
   if (!deps.publish) return once('There is no status page here: the organisation file (FIREBREAK_ORG_FILE) is not set.');
   if (!text.trim()) return once(`Usage: ${PUBLISH_USAGE}`);
-  const here = incidentHere(await deps.store.activeIn(conversationId), conversationId);
-  if (!here) return once('There is no active incident in this conversation to publish.');
+  // A resolved incident's thread is its own too: `publish resolved …` after `resolve confirm`.
+  const here = await incidentAt(deps.store, conversationId);
+  if (!here) return once('There is no incident in this conversation to publish.');
   if ('none' in here) return once(here.none);
   const answer = await deps.publish({ incident: here.incident, text, by, at, inboundKey });
   if ('duplicate' in answer) return;

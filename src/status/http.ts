@@ -1,32 +1,33 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusSnapshot } from './snapshot';
+import { formOrigins } from './subscriptions';
 
 /** Browsers and widgets poll; a few seconds of staleness is fine and takes load off (Statuspage's own is short too). */
 const MAX_AGE = 'public, max-age=10';
 
 const csps = new WeakMap<Buffer, string>();
 
-/** The page's own CSP: nothing but its inline stylesheet (by hash), no script, no outside asset. Once per rendering. */
-function pageCsp(html: Buffer): string {
+/** The page's own CSP: nothing but its inline stylesheet (by hash), no script, no outside asset; its subscribe form posts to the status origin only. Once per rendering. */
+function pageCsp(html: Buffer, statusUrl: string): string {
   const known = csps.get(html);
   if (known) return known;
-  const csp = cspOf(html);
+  const csp = cspOf(html, statusUrl);
   csps.set(html, csp);
   return csp;
 }
 
-function cspOf(html: Buffer): string {
+function cspOf(html: Buffer, statusUrl: string): string {
   const style = /<style>([\s\S]*?)<\/style>/.exec(html.toString('utf8'))?.[1] ?? '';
   const hash = createHash('sha256').update(style).digest('base64');
-  return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`;
+  return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action ${formOrigins(statusUrl)}`;
 }
 
 /**
  * Answers a request for `path` under the status root ('' or '/' is the page, 'api/v2/summary.json' …) from the
  * snapshot. GET and HEAD only; CORS open (public data, no credentials); ETag with If-None-Match → 304.
  */
-export function serveStatus(snapshot: StatusSnapshot, path: string, req: IncomingMessage, res: ServerResponse): void {
+export function serveStatus(snapshot: StatusSnapshot, path: string, req: IncomingMessage, res: ServerResponse, statusUrl = ''): void {
   const key = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/^index\.html$/, '');
   const common: Record<string, string> = { 'access-control-allow-origin': '*', 'x-content-type-options': 'nosniff' };
   if (req.method === 'OPTIONS') {
@@ -44,7 +45,7 @@ export function serveStatus(snapshot: StatusSnapshot, path: string, req: Incomin
   }
   const headers: Record<string, string> = { ...common, etag: found.etag, 'cache-control': MAX_AGE, vary: 'Accept-Encoding' };
   if (key === '') {
-    headers['content-security-policy'] = pageCsp(found.body);
+    headers['content-security-policy'] = pageCsp(found.body, statusUrl);
     headers['referrer-policy'] = 'no-referrer';
   }
   const validators = String(req.headers['if-none-match'] ?? '')

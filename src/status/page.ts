@@ -30,9 +30,10 @@ header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}h1{font-size:1.6re
 ul{list-style:none;padding:0;margin:0}li.component{display:flex;justify-content:space-between;gap:1rem;padding:.6rem 0;border-bottom:1px solid var(--line)}
 article{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:.75rem 0}
 .update{margin:.5rem 0 0;padding-left:.75rem;border-left:3px solid var(--line)}.muted,time{color:var(--muted)}p{margin:.25rem 0}
-a{color:inherit}`;
+a{color:inherit}fieldset{border:1px solid var(--line);border-radius:.5rem}input,button{font:inherit}`;
 
-export function statusPageHtml(view: StatusView, feedUrl: string): string {
+/** `subscribe`: whether the "Get updates by mail" form is offered (only when subscribers can be mailed). */
+export function statusPageHtml(view: StatusView, feedUrl: string, opts: { subscribe?: boolean } = {}): string {
   const { page, status, components, unresolved, incidents } = view;
   const history = incidents.filter((i) => !unresolved.includes(i));
   return `<!doctype html>
@@ -60,7 +61,7 @@ ${unresolved.length ? unresolved.map(incident).join('\n') : '<p class="muted">No
 ${components.map((c) => `<li class="component"><span>${h(c.name)}</span><span class="${c.status}">${LABEL[c.status]}</span></li>`).join('\n')}
 </ul>
 </section>
-<section aria-labelledby="history">
+${opts.subscribe ? subscribeForm(view) : ''}<section aria-labelledby="history">
 <h2 id="history">Past incidents (90 days)</h2>
 ${history.length ? history.map(incident).join('\n') : '<p class="muted">No incidents in the last 90 days.</p>'}
 </section>
@@ -89,4 +90,20 @@ export function utc(iso: string): string {
   const d = new Date(iso);
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
+}
+
+/** A plain form (no script): it posts to the status origin, which the page's CSP allows as form-action. */
+function subscribeForm({ page, components }: StatusView): string {
+  return `<section aria-labelledby="subscribe">
+<h2 id="subscribe">Get updates by mail</h2>
+<form method="post" action="${h(`${page.url}/subscriptions`)}">
+<p><label for="email">Mail address</label><br><input id="email" name="email" type="email" required maxlength="254" autocomplete="email"></p>
+<fieldset><legend>Components (none ticked: all of them)</legend>
+${components.map((c) => `<label><input type="checkbox" name="component" value="${h(c.id)}"> ${h(c.name)}</label>`).join('<br>\n')}
+</fieldset>
+<p><button type="submit">Subscribe</button></p>
+<p class="muted">You get a mail with a link to confirm; nothing is sent before it is followed, and every mail has a link to stop.</p>
+</form>
+</section>
+`;
 }

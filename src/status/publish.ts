@@ -9,7 +9,8 @@ import { render } from '../org/template';
 import type { ComponentStatus, Impact, PublicIncidentStatus, StatusPageStore } from '../store/status-page-store';
 import type { StatusSnapshot } from './snapshot';
 
-export const PUBLISH_USAGE = 'publish [identified|monitoring|resolved] [component, …:] <public text>   (IC; the status page)';
+export const PUBLISH_USAGE =
+  'publish [private] [identified|monitoring|resolved] [component, …:] <public text>   (IC or customer liaison; the status page; "private" publishes a private incident: IC only)';
 
 /** Impact follows severity (sev1 is the most severe); a component's status follows the impact. */
 export function impactOf(severity: Severity): Impact {
@@ -27,10 +28,21 @@ function publicId(seed?: string): string {
   return BigInt(`0x${bytes.subarray(0, 9).toString('hex')}`).toString(36).padStart(12, '0').slice(-12);
 }
 
+/** The card's "Publish to status page" form, as submitted: the text is published as written (it was drafted from the template). */
+export interface PublishForm {
+  title: string;
+  body: string;
+  status: PublicIncidentStatus;
+  components: { id: string; status: ComponentStatus }[];
+  /** The IC's explicit "publish although private". */
+  privateOk: boolean;
+}
+
 export interface PublishRequest {
   incident: Incident;
-  /** What followed `publish`. */
-  text: string;
+  /** What followed `publish` (templated), or the card's form (as written). */
+  text?: string;
+  form?: PublishForm;
   by: Person;
   at: string;
   inboundKey?: string;
@@ -46,18 +58,48 @@ export type Publish = (req: PublishRequest) => Promise<PublishAnswer>;
  * title; each publication is recorded in the incident's timeline; the page's snapshot is refreshed at once.
  */
 export function createPublisher(deps: { org?: OrgFile; store: StatusPageStore; incidents: Incidents; snapshot?: StatusSnapshot; statusUrl: string }) {
+  /** One public update onto the page, in the timeline, the page refreshed at once. */
+  async function record(req: PublishRequest, p: { name: string; status: PublicIncidentStatus; body: string; components: { id: string; status: ComponentStatus }[] }): Promise<PublishAnswer> {
+    const { incident, by, at } = req;
+    const result = await deps.store.publish({
+      incidentId: incident.id,
+      newPublicId: publicId(),
+      name: p.name,
+      status: p.status,
+      impact: impactOf(incident.severity),
+      startedAt: incident.declaredAt,
+      update: { id: publicId(req.inboundKey), body: p.body },
+      components: p.components,
+      at,
+    });
+    const note = `Published to the status page (${p.status}): "${p.name}" — ${p.body}`;
+    const recorded = await deps.incidents.run(incident.id, { type: 'AddNote', kind: 'note', text: note.slice(0, LIMITS.note), at, by }, { inboundKey: req.inboundKey });
+    if (result === 'duplicate' && recorded.kind === 'duplicate') return { duplicate: true };
+    await deps.snapshot?.refresh();
+    return { published: true, reply: `Published INC-${incident.number} to the status page as "${p.name}" (${p.status}): ${p.body}\nIt is at ${deps.statusUrl}` };
+  }
+
   return async function publish(req: PublishRequest): Promise<PublishAnswer> {
     const { incident, by, at } = req;
     const org = deps.org;
     const audience = org && publicAudience(org);
     if (!org || !audience) return { reply: 'There is no status page here: the organisation file (FIREBREAK_ORG_FILE) names no audience whose channel is the status page.' };
-    if (incident.commander.id !== by.id) return { reply: `Only the incident commander (${incident.commander.name}) publishes INC-${incident.number} to the status page.` };
-    if (incident.private) {
-      return { reply: `INC-${incident.number} is private, so it is not published to the status page. If customers must hear of it, declare a public incident for what they see and publish that one.` };
-    }
-    const parsed = parse(req.text, org);
-    if ('refused' in parsed) return { reply: parsed.refused };
+    const privateOk = req.form ? req.form.privateOk : /^\s*private\b/i.test(req.text ?? '');
+    const refused = mayPublish(incident, by, privateOk);
+    if (refused) return { reply: refused };
     const published = await deps.store.publishedFor(incident.id);
+    const impact = impactOf(incident.severity);
+
+    if (req.form) {
+      const f = req.form;
+      const problem = formProblem(f, org, published);
+      if (problem) return { reply: problem };
+      const components = f.status === 'resolved' ? [...new Set([...(await deps.store.affectedBy(incident.id)), ...f.components.map((c) => c.id)])].map((id) => ({ id, status: 'operational' as const })) : f.components;
+      return record(req, { name: f.title.trim(), status: f.status, body: f.body.trim(), components });
+    }
+
+    const parsed = parse((req.text ?? '').replace(/^\s*private\b/i, ''), org);
+    if ('refused' in parsed) return { reply: parsed.refused };
     const moment: Moment = parsed.status === 'resolved' ? 'resolution' : published ? 'update' : 'first_contact';
     if (parsed.status === 'resolved' && !published) return { reply: `INC-${incident.number} was never published, so there is nothing to resolve on the status page.` };
     if (published?.status === 'resolved' && parsed.status !== 'resolved') {
@@ -65,16 +107,7 @@ export function createPublisher(deps: { org?: OrgFile; store: StatusPageStore; i
       return { reply: `INC-${incident.number} is resolved on the status page already.` };
     }
     const template = audience.templates[moment] ?? audience.templates.update ?? { body: '{{summary}}' };
-    const impact = impactOf(incident.severity);
-    const names = parsed.components.map((id) => org.statusPage.components.find((c) => c.id === id)!.name);
-    const values = {
-      summary: parsed.text,
-      severity: `sev${incident.severity}`,
-      impact,
-      components: names.length ? names.join(' and ') : 'our service',
-      next_update_by: utcTime(new Date(new Date(at).getTime() + updateIntervalMinutes({ ...incident, customerImpact: true }) * 60_000).toISOString(), at),
-      status_page_url: deps.statusUrl,
-    };
+    const values = templateValues(incident, org, parsed.components, parsed.text, at, deps.statusUrl);
     const firstTitle = audience.templates.first_contact?.title ?? 'Investigating an incident';
     const name = published?.name ?? render(firstTitle, values, 'text');
     const status: PublicIncidentStatus = parsed.status ?? (published ? (published.status as PublicIncidentStatus) : 'investigating');
@@ -82,23 +115,57 @@ export function createPublisher(deps: { org?: OrgFile; store: StatusPageStore; i
     const componentStatus: ComponentStatus = status === 'resolved' ? 'operational' : componentStatusOf(impact);
     // Resolving puts back every component the incident touched; otherwise those named now.
     const components = status === 'resolved' ? await deps.store.affectedBy(incident.id) : parsed.components;
-    const result = await deps.store.publish({
-      incidentId: incident.id,
-      newPublicId: publicId(),
-      name,
-      status,
-      impact,
-      startedAt: incident.declaredAt,
-      update: { id: publicId(req.inboundKey), body },
-      components: components.map((id) => ({ id, status: componentStatus })),
-      at,
-    });
-    const note = `Published to the status page (${status}): "${name}" — ${body}`;
-    const recorded = await deps.incidents.run(incident.id, { type: 'AddNote', kind: 'note', text: note.slice(0, LIMITS.note), at, by }, { inboundKey: req.inboundKey });
-    if (result === 'duplicate' && recorded.kind === 'duplicate') return { duplicate: true };
-    await deps.snapshot?.refresh();
-    return { published: true, reply: `Published INC-${incident.number} to the status page as "${name}" (${status}): ${body}\nIt is at ${deps.statusUrl}` };
+    return record(req, { name, status, body, components: components.map((id) => ({ id, status: componentStatus })) });
   };
+}
+
+/**
+ * Who publishes (seed 003: the communication lead is the public face): the incident commander or the customer
+ * liaison. A private incident only when the commander says so explicitly (`publish private …`, or the card form's
+ * "Publish although private"): a refusal names how.
+ */
+export function mayPublish(incident: Incident, by: Person, privateOk: boolean): string | undefined {
+  const isCommander = incident.commander.id === by.id;
+  const liaison = incident.roles.customer;
+  if (!isCommander && liaison?.id !== by.id) {
+    return `Only the incident commander (${incident.commander.name}) or the customer liaison${liaison ? ` (${liaison.name})` : ''} publishes INC-${incident.number} to the status page.`;
+  }
+  if (!incident.private) return undefined;
+  if (!isCommander) return `INC-${incident.number} is private: only its incident commander (${incident.commander.name}) can decide to publish it.`;
+  if (!privateOk) {
+    return `INC-${incident.number} is private, so it is not published unless you say so explicitly: type "publish private <public text>", or tick "Publish although private" on the card's form.`;
+  }
+  return undefined;
+}
+
+/** The template's values; the summary is the public text (never the internal title). */
+export function templateValues(incident: Incident, org: OrgFile, componentIds: readonly string[], summary: string, at: string, statusUrl: string) {
+  const names = componentIds.map((id) => org.statusPage.components.find((c) => c.id === id)?.name ?? id);
+  return {
+    summary,
+    severity: `sev${incident.severity}`,
+    impact: impactOf(incident.severity),
+    components: names.length ? names.join(' and ') : 'our service',
+    next_update_by: utcTime(new Date(new Date(at).getTime() + updateIntervalMinutes({ ...incident, customerImpact: true }) * 60_000).toISOString(), at),
+    status_page_url: statusUrl,
+  };
+}
+
+const COMPONENT_STATUSES: readonly ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+
+function formProblem(f: PublishForm, org: OrgFile, published: { status: string } | undefined): string | undefined {
+  if (!f.title.trim()) return 'Give the public title: what customers see, in a few words.';
+  if (f.title.trim().length > LIMITS.title) return `The public title is ${f.title.trim().length} characters; keep it under ${LIMITS.title}.`;
+  if (!f.body.trim()) return 'Write the public update: what customers should read.';
+  if (f.body.trim().length > LIMITS.update) return `That public update is ${f.body.trim().length} characters; keep it under ${LIMITS.update}.`;
+  if (!(STATUSES as readonly string[]).includes(f.status)) return `Choose a public status: ${STATUSES.join(', ')}.`;
+  if (f.status === 'resolved' && !published) return 'It was never published, so there is nothing to resolve on the status page.';
+  if (published?.status === 'resolved' && f.status !== 'resolved') return 'It is resolved on the status page already.';
+  for (const c of f.components) {
+    if (!org.statusPage.components.some((k) => k.id === c.id)) return `"${c.id.slice(0, 40)}" is not a component of the status page.`;
+    if (!COMPONENT_STATUSES.includes(c.status)) return `Choose a status for ${c.id}: ${COMPONENT_STATUSES.join(', ')}.`;
+  }
+  return undefined;
 }
 
 /** `[status] [components:] text` → its parts; components are the org file's ids or names. */

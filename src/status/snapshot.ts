@@ -34,7 +34,7 @@ export interface StatusSnapshot {
 
 export const HISTORY_DAYS = 90;
 
-export function createStatusSnapshot(opts: { org: OrgFile; store: StatusPageStore; url: string; now: () => Date; log: Logger; refreshMs?: number }): StatusSnapshot {
+export function createStatusSnapshot(opts: { org: OrgFile; store: StatusPageStore; url: string; now: () => Date; log: Logger; refreshMs?: number; subscribe?: () => boolean }): StatusSnapshot {
   let resources = new Map<string, Resource>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<boolean> | undefined;
@@ -52,7 +52,7 @@ export function createStatusSnapshot(opts: { org: OrgFile; store: StatusPageStor
     const view = buildView(opts.org, data, opts.url, now);
     const next = new Map<string, Resource>();
     for (const [path, doc] of Object.entries(apiDocuments(view))) next.set(`api/v2/${path}`, resource(JSON.stringify(doc), 'application/json; charset=utf-8'));
-    next.set('', resource(statusPageHtml(view, `${opts.url}/history.atom`), 'text/html; charset=utf-8'));
+    next.set('', resource(statusPageHtml(view, `${opts.url}/history.atom`, { subscribe: opts.subscribe?.() ?? false }), 'text/html; charset=utf-8'));
     next.set('history.atom', resource(historyAtom(view, `${opts.url}/history.atom`), 'application/atom+xml; charset=utf-8'));
     next.set('embed.js', resource(embedScript(view), 'text/javascript; charset=utf-8'));
     resources = next;

@@ -1,9 +1,12 @@
 import type { EffectKind } from '../domain/react';
 import type { Sql, SqlTx } from './sql';
 
+/** The kinds react() makes, and the status page's mails (written by its store's transactions, not by react()). */
+export type StoredEffectKind = EffectKind | 'status.mail';
+
 export interface StoredEffect {
   id: string;
-  kind: EffectKind;
+  kind: StoredEffectKind;
   key: string;
   incidentId: string | null;
   payload: unknown;

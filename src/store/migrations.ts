@@ -132,6 +132,22 @@ export const MIGRATIONS: readonly string[] = [
     updated_at timestamptz NOT NULL
   );
   `,
+  // Status page subscribers (src/status/subscriptions.ts): double opt-in by mail, per component. An address is a row
+  // only until it unsubscribes (then forgotten). Secrets are compared in constant time by their holder's id.
+  `
+  CREATE TABLE status_subscribers (
+    id                 text PRIMARY KEY,
+    email              text NOT NULL UNIQUE,
+    components         jsonb NOT NULL DEFAULT '[]',
+    confirmed_at       timestamptz,
+    unsubscribe_secret text NOT NULL,
+    pending_components jsonb,
+    confirm_secret     text,
+    confirm_expires_at timestamptz,
+    created_at         timestamptz NOT NULL,
+    updated_at         timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */

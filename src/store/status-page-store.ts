@@ -1,4 +1,5 @@
 import type { Sql } from './sql';
+import { STATUS_MAIL } from './status-subscribers-store';
 
 /** Statuspage's value sets (https://developer.statuspage.io, public v2 API). */
 export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
@@ -64,6 +65,8 @@ export interface StatusPageStore {
   affectedBy(incidentId: string): Promise<string[]>;
   /** The public incident of an internal one, if it was published. */
   publishedFor(incidentId: string): Promise<{ id: string; name: string; status: PublicIncidentStatus } | undefined>;
+  /** One public update with its incident's public name (the status mail renders it). */
+  update(id: string): Promise<{ name: string; status: PublicIncidentStatus; body: string; affected: AffectedComponent[]; displayAt: string } | undefined>;
   /** Unresolved incidents and those resolved since `since`, newest first; every component's state. */
   read(since: string): Promise<{ incidents: PublishedIncident[]; components: ComponentState[] }>;
 }
@@ -83,7 +86,7 @@ export function createStatusPageStore(sql: Sql): StatusPageStore {
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO status_incidents (id, incident_id, name, status, impact, started_at, created_at, updated_at, monitoring_at, resolved_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $4 = 'monitoring' THEN $7::timestamptz END, CASE WHEN $4 = 'resolved' THEN $7::timestamptz END)
-           ON CONFLICT (incident_id) DO UPDATE SET status = $4, impact = $5, updated_at = $7,
+           ON CONFLICT (incident_id) DO UPDATE SET name = $3, status = $4, impact = $5, updated_at = $7,
              monitoring_at = COALESCE(status_incidents.monitoring_at, CASE WHEN $4 = 'monitoring' THEN $7::timestamptz END),
              resolved_at = CASE WHEN $4 = 'resolved' THEN $7::timestamptz END
            RETURNING id`,
@@ -107,6 +110,17 @@ export function createStatusPageStore(sql: Sql): StatusPageStore {
           JSON.stringify(affected),
           p.at,
         ]);
+        // Each confirmed subscriber of an affected component (or of all) is mailed this update once: the effect's key
+        // is the update's and the subscriber's, recorded with the publication (docs/reliability.md: intent first).
+        await tx.query(
+          `INSERT INTO effects (key, kind, incident_id, payload, not_before, created_at)
+           SELECT $1 || s.id, $2, $3, jsonb_build_object('what', 'update', 'subscriberId', s.id, 'updateId', $4::text), $5, $5
+           FROM status_subscribers s
+           WHERE s.confirmed_at IS NOT NULL
+             AND (s.components = '[]'::jsonb OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.components) c WHERE c = ANY($6::text[])))
+           ON CONFLICT (key) DO NOTHING`,
+          [`${STATUS_MAIL}:update:${p.update.id}:`, STATUS_MAIL, p.incidentId, p.update.id, p.at, affected.map((a) => a.id)],
+        );
         return { publicId: row.id, affected };
       });
     },
@@ -120,6 +134,11 @@ export function createStatusPageStore(sql: Sql): StatusPageStore {
     async publishedFor(incidentId) {
       const [row] = await sql.query<{ id: string; name: string; status: PublicIncidentStatus }>('SELECT id, name, status FROM status_incidents WHERE incident_id = $1', [incidentId]);
       return row;
+    },
+    async update(id) {
+      const [u] = await sql.query<Record<string, any>>('SELECT u.status, u.body, u.affected, u.display_at, i.name FROM status_updates u JOIN status_incidents i ON i.id = u.status_incident_id WHERE u.id = $1', [id]);
+      if (!u) return undefined;
+      return { name: u.name, status: u.status, body: u.body, affected: typeof u.affected === 'string' ? JSON.parse(u.affected) : u.affected, displayAt: iso(u.display_at)! };
     },
     async read(since) {
       const rows = await sql.query<Record<string, any>>(

@@ -1,3 +1,4 @@
+import { createStatusSubscribersStore, type StatusSubscribersStore } from './status-subscribers-store';
 import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
 import type { Effect } from '../domain/react';
 import { createBudgetStore, type BudgetStore } from './budget-store';
@@ -72,6 +73,8 @@ export interface Store extends EffectsStore {
   budgets: BudgetStore;
   /** What the public status page shows: only what was published to it. */
   statusPage: StatusPageStore;
+  /** Who is subscribed to the status page's updates (double opt-in). */
+  statusSubscribers: StatusSubscribersStore;
   close(): Promise<void>;
 }
 
@@ -167,6 +170,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     timeline: createTimelineStore(sql),
     budgets: createBudgetStore(sql),
     statusPage: createStatusPageStore(sql),
+    statusSubscribers: createStatusSubscribersStore(sql),
     close: () => sql.close(),
   };
 }

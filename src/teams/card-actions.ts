@@ -10,6 +10,7 @@ import { personForm } from './forms';
 import { member, roster } from './people';
 import { resolveConfirmCard } from './resolving';
 import { AUDIENCE_VERBS, audienceCardAction } from '../audiences/card-action';
+import { publishFromCard, resolutionOffer } from '../status/card-publish';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -43,12 +44,16 @@ export class CardActions {
     }
     // "Resolve incident" asks first, to the presser only; its "Resolve now" (`resolveConfirm`) resolves.
     if (verb === 'resolve') return respond(resolveConfirmCard(incident, this.deps.now(), typeof inputs.summary === 'string' ? inputs.summary.trim() || undefined : undefined));
+    if (verb === 'publishForm' || verb === 'publish') return publishFromCard(this.deps, context, incident, verb, inputs);
     const change = await this.changeFor(verb, inputs, context);
     if ('refused' in change) return this.card(incident, here, { text: change.refused, tone: 'attention' });
     const by = personOf(context.activity.from);
     const outcome = await this.deps.incidents.run(incident.id, { ...change, at: this.deps.now().toISOString(), by } as Change, {
       inboundKey: inboundKey(context.activity),
     });
+    // Resolved, and it was on the status page: the presser is offered the public resolution (issue 16, item 7).
+    const offer = verb === 'resolveConfirm' && outcome.kind === 'changed' ? await resolutionOffer(this.deps, outcome.incident, by) : undefined;
+    if (offer) return respond(offer);
     return this.answer(outcome, incident, here);
   }
 

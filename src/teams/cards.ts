@@ -165,7 +165,7 @@ export function incidentActions(incident: Incident): unknown[] {
       'Update / resolve',
       [
         { type: 'Input.Text', id: 'update', label: 'Stakeholder update (plain words, for people outside the team)', isMultiline: true, maxLength: LIMITS.update },
-        { type: 'ActionSet', actions: [execute('Post update', 'update', incident)] },
+        { type: 'ActionSet', actions: [execute('Post update', 'update', incident), execute('Publish to status page…', 'publishForm', incident)] },
         { type: 'Input.Text', id: 'summary', label: 'Resolution summary (optional)', isMultiline: true, maxLength: LIMITS.note, separator: true },
         { type: 'ActionSet', actions: [execute('Resolve incident', 'resolve', incident)] },
       ],

@@ -15,6 +15,8 @@ import { incidentAt, namedIncident } from './where';
 import { publishFromChat } from '../status/chat-publish';
 import { expertsFromChat } from '../oncall/chat';
 import { audienceUpdateFromChat } from '../audiences/chat';
+import { resolutionOffer } from '../status/card-publish';
+import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -49,7 +51,11 @@ export class ChatCommands {
       const incident = here.incident;
       if (intent.kind === 'resolve' && !intent.confirm) return this.replyOnce(context, key, askToResolve(incident, at, intent.summary));
       const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
-      return this.acknowledge(context, key, outcome);
+      await this.acknowledge(context, key, outcome);
+      // Resolved, and it was on the status page: the public resolution is offered here (issue 16, item 7).
+      const offer = outcome.kind === 'changed' && intent.kind === 'resolve' ? await resolutionOffer(this.deps, outcome.incident, by) : undefined;
+      if (offer) await context.sendActivity({ type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: offer }] });
+      return;
     }
     return this.replyOnce(context, key, await this.answer(intent, activity, number));
   }

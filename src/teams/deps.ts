@@ -6,6 +6,7 @@ import type { CardPace } from './card-pace';
 import type { Publish } from '../status/publish';
 import type { Experts } from '../oncall/experts';
 import type { OrgFile } from '../org/schema';
+import type { PublishCards } from '../status/publish-card';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -31,4 +32,6 @@ export interface BotDeps {
   org?: OrgFile;
   /** The status page's public address, for templates' {{status_page_url}}. */
   statusUrl?: string;
+  /** The card's "Publish to status page" form (src/status/publish-card.ts). */
+  publishCards?: PublishCards;
 }

@@ -99,7 +99,7 @@ test('declare → publish → the page, the API, the feed and the embed show it;
   const { thread, number } = await declareInThread(secret);
 
   // Only the commander publishes; nothing reaches the page.
-  expect(await say(thread, 'publish checkout: Bob says hi', BOB)).toEqual([`Only the incident commander (Alice Adams) publishes INC-${number} to the status page.`]);
+  expect(await say(thread, 'publish checkout: Bob says hi', BOB)).toEqual([`Only the incident commander (Alice Adams) or the customer liaison publishes INC-${number} to the status page.`]);
 
   const first = await say(thread, 'publish checkout: Some customers cannot complete checkout.');
   expect(first).toHaveLength(1); // delivered twice, published and answered once
@@ -182,7 +182,7 @@ test('a private incident is not published', async () => {
   const number = Number(/^Declared INC-(\d+)/.exec(answer?.task?.value ?? '')?.[1]);
   expect(number).toBeGreaterThan(0);
   const said = await say(threadId, 'publish Checkout is down');
-  expect(said).toEqual([`INC-${number} is private, so it is not published to the status page. If customers must hear of it, declare a public incident for what they see and publish that one.`]);
+  expect(said).toEqual([`INC-${number} is private, so it is not published unless you say so explicitly: type "publish private <public text>", or tick "Publish although private" on the card's form.`]);
   expect(JSON.stringify(await api('incidents.json'))).not.toContain('Checkout is down');
 });
 
@@ -193,4 +193,11 @@ test('the status API refuses what it does not serve with a reason', async () => 
   const put = await fetch(`${firebreak.url}/status/api/v2/summary.json`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
   expect(put.status).toBeGreaterThanOrEqual(400);
   expect(put.status).toBeLessThan(500);
+});
+
+test('without a mail sender the page offers no subscription, and subscribing says why', async () => {
+  expect(await text('')).not.toContain('<form');
+  const res = await fetch(`${firebreak.url}/status/subscriptions`, { method: 'POST', body: JSON.stringify({ email: 'a@example.com' }), headers: { 'content-type': 'application/json' } });
+  expect(res.status).toBe(404);
+  expect(((await res.json()) as any).error).toMatch(/^subscriptions are off here: no mail sender/);
 });
