@@ -146,7 +146,9 @@ function setPath(target: Record<string, Json>, path: string, value: Json | undef
   }
   const last = keys[keys.length - 1];
   if (value === undefined) delete node[last];
-  else node[last] = value;
+  // A copy: fast-check hands out the same instance of a constant object to several mutations, and setting one inside
+  // itself (`data` then `data.note`) would make the activity circular, which no HTTP client can send.
+  else node[last] = structuredClone(value);
 }
 
 /** A well-formed activity (about one in four) or one with up to four fields broken. */
