@@ -15,6 +15,8 @@ export interface GoogleFault {
   drop?: 'before' | 'after';
   times?: number;
   match?: string;
+  /** Only a call whose request body contains this text (e.g. the one write carrying a given timeline entry). */
+  bodyIncludes?: string;
   /** Runs just before the call is handled: a person's edit landing between a client's read and its write. */
   before?: () => void;
   /**
@@ -27,7 +29,7 @@ export interface GoogleFault {
 export interface Faults {
   set(fault: GoogleFault | undefined): void;
   /** The fault for this call, after its latency, counting it against `times`. */
-  take(method: string): Promise<GoogleFault | undefined>;
+  take(method: string, body?: string): Promise<GoogleFault | undefined>;
   error(api: Api, fault: GoogleFault): SandboxError;
 }
 
@@ -37,9 +39,9 @@ export function createFaults(): Faults {
     set(fault) {
       current = fault ? { ...fault } : undefined;
     },
-    async take(method) {
+    async take(method, body = '') {
       const f = current;
-      if (!f || (f.match && !method.includes(f.match))) return undefined;
+      if (!f || (f.match && !method.includes(f.match)) || (f.bodyIncludes && !body.includes(f.bodyIncludes))) return undefined;
       if (f.times !== undefined && --f.times <= 0) current = undefined;
       if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
       f.before?.();

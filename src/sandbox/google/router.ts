@@ -40,7 +40,7 @@ export async function route(deps: RouterDeps, req: IncomingMessage, url: URL, bo
   const method = matched?.spec.id ?? `${req.method} ${url.pathname}`;
   let reply: Reply;
   try {
-    const fault = await deps.faults.take(method);
+    const fault = await deps.faults.take(method, body);
     if (fault?.status) throw deps.faults.error(api, fault);
     reply = fault?.drop === 'before' ? { status: 0, drop: true } : await handle(deps, api, req, url, body, matched);
     await fault?.after?.();
