@@ -160,7 +160,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'StakeholderUpdatePosted':
       return { ...next, lastUpdateAt: event.at };
     case 'AudienceUpdateSent':
-      return { ...next, audiences: evolveAudiences(state.audiences, event) };
+      // Stakeholders heard from us: the incident's own cadence starts again too (each audience keeps its own).
+      return { ...next, lastUpdateAt: event.at, audiences: evolveAudiences(state.audiences, event) };
     case 'MessageRecorded':
       return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: false } } };
     case 'RecordedMessageEdited':

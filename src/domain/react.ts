@@ -242,7 +242,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     }
   }
   // The update cadence: whenever the due time may have moved, a reminder is set for it (an unchanged time keeps its key).
-  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'SeverityChanged', 'CustomerImpactChanged', 'IncidentReopened'].includes(e.type))) {
+  if (events.some((e) => ['IncidentDeclared', 'StakeholderUpdatePosted', 'AudienceUpdateSent', 'SeverityChanged', 'CustomerImpactChanged', 'IncidentReopened'].includes(e.type))) {
     const due = nextUpdateDue(state);
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }

@@ -73,7 +73,22 @@ export function createPublisher(deps: { org?: OrgFile; store: StatusPageStore; i
       at,
     });
     const note = `Published to the status page (${p.status}): "${p.name}" — ${p.body}`;
-    const recorded = await deps.incidents.run(incident.id, { type: 'AddNote', kind: 'note', text: note.slice(0, LIMITS.note), at, by }, { inboundKey: req.inboundKey });
+    // While it runs, a publication is the customers' update: it is what resets their clock (at most an hour with
+    // customer impact, seed 003) and the incident's. Told on the status page only: the audience's other channels (a
+    // mail list, a Teams channel) get their own words through `update`. Once resolved, it is a note on the timeline.
+    const audience = deps.org && publicAudience(deps.org);
+    const command =
+      audience && incident.status === 'active'
+        ? {
+            type: 'SendAudienceUpdate' as const,
+            // The status page's audience is the customers' (org/audiences.ts isCustomers), built here: that module
+            // imports this one.
+            audiences: [{ id: audience.id, name: audience.name, text: note.slice(0, LIMITS.update), channels: {}, customers: true, ...(audience.everyMinutes !== undefined && { everyMinutes: audience.everyMinutes }) }],
+            at,
+            by,
+          }
+        : { type: 'AddNote' as const, kind: 'note' as const, text: note.slice(0, LIMITS.note), at, by };
+    const recorded = await deps.incidents.run(incident.id, command, { inboundKey: req.inboundKey });
     if (result === 'duplicate' && recorded.kind === 'duplicate') return { duplicate: true };
     await deps.snapshot?.refresh();
     return { published: true, reply: `Published INC-${incident.number} to the status page as "${p.name}" (${p.status}): ${p.body}\nIt is at ${deps.statusUrl}` };

@@ -24,9 +24,11 @@ describe('audience updates', () => {
       ['message.post', '19:support-frontline@thread.tacv2'],
       ['mail.send', 'support-leads@example.com'],
       ['mail.send', 'incident-leadership@example.com'],
+      ['reminder.update', later(125)], // the incident's own cadence: stakeholders heard from us
       ['reminder.update', later(125)],
       ['reminder.update', later(125)],
     ]);
+    expect(after.lastUpdateAt).toBe(later(5));
     const entries = timeline(state.id, [{ version: 1, event: given(declareCommand({ severity: 3 })).events[0] }, { version: 2, event: (events as never[])[0] }]);
     expect(entries[1].text).toBe('Update to Front-line support, Managers and executives. Front-line support: We rolled back. | Managers and executives: Rolled back.');
   });

@@ -163,7 +163,12 @@ test('declare → publish → the page, the API, the feed and the embed show it;
     const store = await openStore(databaseUrl);
     try {
       const id = (await store.byNumber(number))!.id;
-      const notes = (await store.events(id)).map((e) => e.event).filter((e: any) => e.type === 'NoteAdded').map((e: any) => e.text);
+      // Told as the customers' update (their clock and the incident's start again), in the timeline once each.
+      const events = (await store.events(id)).map((e) => e.event) as any[];
+      expect(events.filter((e) => e.type === 'NoteAdded' && e.text.startsWith('Published'))).toEqual([]);
+      const told = events.filter((e) => e.type === 'AudienceUpdateSent');
+      expect(told.map((e) => [e.audiences.map((a: any) => [a.customers, a.channels]), e.at === told[0].at || e.at > told[0].at])).toEqual(told.map(() => [[[true, {}]], true]));
+      const notes = told.map((e) => e.audiences[0].text);
       expect(notes).toEqual([
         expect.stringMatching(/^Published to the status page \(investigating\): "Investigating degraded service" — Some customers/),
         expect.stringMatching(/^Published to the status page \(identified\)/),
