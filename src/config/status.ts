@@ -8,6 +8,8 @@ import type { Mode, Str, Url } from './parse';
  * - STATUS_URL: the page's public address. When its host differs from PUBLIC_URL's, requests with that Host are
  *   the status origin (`/` the page, `/api/v2/...` the API: Statuspage clients expect to own the origin).
  * - STATUS_PORT (local mode): the status origin's own port, default PORT+2 (PORT+1 is the Google sandbox's).
+ * - TRUSTED_PROXY_HOPS: how many reverse proxies in front of Firebreak append to X-Forwarded-For (App Service: 1),
+ *   so that per-client limits (subscriptions) see the client, not the proxy (src/http/client-address.ts). Default 0.
  */
 export interface StatusConfig {
   org?: OrgFile;
@@ -17,10 +19,15 @@ export interface StatusConfig {
   host?: string;
   /** Local mode: the status origin's port (0 = any free port). */
   port?: number;
+  /** Reverse proxies whose X-Forwarded-For entries are believed (0: the socket's address). */
+  trustedProxyHops: number;
 }
 
 export function statusConfig(mode: Mode, port: number, publicUrl: string, problems: string[], str: Str, url: Url, cwd: string): StatusConfig {
   let org: OrgFile | undefined;
+  const hopsText = str('TRUSTED_PROXY_HOPS', '0');
+  const trustedProxyHops = Number(hopsText);
+  if (!/^[0-5]$/.test(hopsText)) problems.push(`TRUSTED_PROXY_HOPS must be 0-5, the number of reverse proxies in front of Firebreak (got "${hopsText}")`);
   const file = orgFilePath(str('FIREBREAK_ORG_FILE') || undefined, mode, cwd);
   if (file) {
     try {
@@ -34,7 +41,7 @@ export function statusConfig(mode: Mode, port: number, publicUrl: string, proble
     const text = str('STATUS_PORT', port && port < 65534 ? String(port + 2) : '0');
     const statusPort = Number(text);
     if (!Number.isInteger(statusPort) || statusPort < 0 || statusPort > 65535) problems.push(`STATUS_PORT must be a port number 0-65535 (got "${text}")`);
-    return { ...(org && { org }), url: url('STATUS_URL', `http://localhost:${statusPort}`), port: statusPort };
+    return { ...(org && { org }), url: url('STATUS_URL', `http://localhost:${statusPort}`), port: statusPort, trustedProxyHops };
   }
   const statusUrl = url('STATUS_URL', `${publicUrl}/status`);
   let host: string | undefined;
@@ -44,5 +51,5 @@ export function statusConfig(mode: Mode, port: number, publicUrl: string, proble
   } catch {
     /* named by url() */
   }
-  return { ...(org && { org }), url: statusUrl, ...(host && { host }) };
+  return { ...(org && { org }), url: statusUrl, ...(host && { host }), trustedProxyHops };
 }

@@ -58,7 +58,7 @@ export async function startStatusPage(opts: { config: StatusConfig; mode: 'local
   const snapshot = createStatusSnapshot({ org, store: opts.store.statusPage, url, now: opts.now, log: opts.log, subscribe: () => mailing });
   await snapshot.refresh();
   snapshot.start();
-  const subscriptions = createSubscriptions({ mailing: () => mailing, org, store: opts.store.statusSubscribers, budgets: opts.store.budgets, url, now: opts.now, newId: randomUUID, log: opts.log });
+  const subscriptions = createSubscriptions({ mailing: () => mailing, org, store: opts.store.statusSubscribers, budgets: opts.store.budgets, url, now: opts.now, newId: randomUUID, log: opts.log, trustedProxyHops: opts.config.trustedProxyHops });
   serve = (path, req, res) => (subscriptions.handles(path) ? void subscriptions.handle(path, req, res) : serveStatus(snapshot, path, req, res, url));
   opts.log.info('status page', { url, api: `${url}/api/v2/summary.json`, org: org.path });
   return {

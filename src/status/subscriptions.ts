@@ -1,3 +1,4 @@
+import { clientAddress } from '../http/client-address';
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonType, KB, readJson, readUrlEncoded } from '../http/body';
@@ -38,7 +39,7 @@ const secret = () => randomBytes(32).toString('base64url');
  * button (a POST), so a mail scanner that fetches links confirms or unsubscribes nothing; the unsubscribe POST also
  * takes RFC 8058's one-click body. Public by design: docs/security.md lists these with their body limits.
  */
-export function createSubscriptions(deps: { mailing: () => boolean; org: OrgFile; store: StatusSubscribersStore; budgets: BudgetStore; url: string; now: () => Date; newId: () => string; log: Logger }): Subscriptions {
+export function createSubscriptions(deps: { mailing: () => boolean; org: OrgFile; store: StatusSubscribersStore; budgets: BudgetStore; url: string; now: () => Date; newId: () => string; log: Logger; trustedProxyHops?: number }): Subscriptions {
   const paths = new Set(['subscriptions', 'subscriptions/confirm', 'subscriptions/unsubscribe']);
   const pageName = deps.org.statusPage.name;
 
@@ -120,7 +121,7 @@ export function createSubscriptions(deps: { mailing: () => boolean; org: OrgFile
       try {
         if (key === 'subscriptions') {
           if (req.method !== 'POST') return sendJson(res, 405, { error: 'subscribe with POST (the form on the status page, or JSON {"email", "components"})' }, { allow: 'POST' });
-          return await subscribe(req, res, req.socket.remoteAddress ?? 'unknown');
+          return await subscribe(req, res, clientAddress(req, deps.trustedProxyHops ?? 0));
         }
         if (!['GET', 'HEAD', 'POST'].includes(req.method ?? '')) return sendJson(res, 405, { error: 'GET shows the button, POST follows the link' }, { allow: 'GET, HEAD, POST' });
         return await follow(key === 'subscriptions/confirm' ? 'confirm' : 'unsubscribe', req, res);

@@ -19,7 +19,8 @@ const status = `http://localhost:${port + 2}`;
 
 beforeAll(async () => {
   channel = await startBotChannel({ requireAuth: false });
-  firebreak = await startFirebreak({ PORT: String(port), EFFECT_RETRY_BASE_MS: '50', EFFECT_RETRY_CAP_MS: '500' });
+  // As behind one reverse proxy: a request naming X-Forwarded-For is that client's; one without it, the socket's.
+  firebreak = await startFirebreak({ PORT: String(port), EFFECT_RETRY_BASE_MS: '50', EFFECT_RETRY_CAP_MS: '500', TRUSTED_PROXY_HOPS: '1' });
 }, 60_000);
 
 afterAll(async () => {
@@ -137,6 +138,9 @@ test('subscribe → confirm from the mailbox → publish → mail with an unsubs
   expect(limited?.status).toBe(429);
   expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
   expect((await subscribeJson(carol, [])).status).toBe(429);
+  // Behind a proxy every request comes from the proxy's address: the client it names has a budget of its own.
+  const viaProxy = await fetch(`${status}/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.23, 203.0.113.77:54321' }, body: JSON.stringify({ email: `proxied-${port}@example.com`, components: [] }) });
+  expect(viaProxy.status).toBe(202);
 }, 60_000);
 
 test('a bad subscription request gets a 4xx with a reason, never a 500', async () => {
