@@ -17,14 +17,20 @@ export async function roster(context: TurnContext, limit = 200): Promise<Person[
   return people;
 }
 
+const PLAUSIBLE_MEMBER_ID = /^[\w:@.+=\-]{1,256}$/;
+
 /** The member with this id, or undefined when Teams says they are not in the team/chat. */
 export async function member(context: TurnContext, id: string): Promise<Person | undefined> {
+  // A Teams member id ("29:1a2b…", an Entra object id, an 8:orgid: id) is short and plain; anything else (a form field
+  // can carry whatever a client sends) names nobody, and would only make the connector's URL too long (431).
+  if (!PLAUSIBLE_MEMBER_ID.test(id)) return undefined;
   try {
     const m = await TeamsInfo.getMember(context, id);
     return { id: m.id, name: m.name || m.givenName || 'Someone', ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}), ...(m.email ? { email: m.email } : {}) };
   } catch (err) {
     const failure = classify(err);
-    if (failure.kind === 'not-found' || (err as { code?: string }).code === 'MemberNotFoundInConversation') return undefined;
+    // 400: the connector could not read the id as anyone's: as good as not a member.
+    if (failure.kind === 'not-found' || failure.status === 400 || (err as { code?: string }).code === 'MemberNotFoundInConversation') return undefined;
     throw failure;
   }
 }
