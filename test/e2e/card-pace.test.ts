@@ -108,7 +108,9 @@ test('a slow bridge: what came meanwhile is shown a second after the post, the b
   // The bridge is held back until the card has shown what came meanwhile (channel and doc, or the channel alone);
   // released by the test rather than after a fixed delay, so a loaded machine cannot reorder the two.
   let release!: () => void;
-  graph.fault({ match: /onlineMeetings\/createOrGet$/, hold: new Promise<void>((r) => (release = r)), times: 1 });
+  // Every attempt is held (not just the first): a first attempt timed out on a loaded machine is retried, and the
+  // retry must not bring the bridge before the card has shown what came meanwhile.
+  graph.fault({ match: /onlineMeetings\/createOrGet$/, hold: new Promise<void>((r) => (release = r)) });
   const title = 'Payments are timing out';
   try {
     const declared = declareAssembled(title);
