@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createStatusSubscribersStore, type StatusSubscribersStore } from './status-subscribers-store';
 import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
 import type { Effect } from '../domain/react';
@@ -158,13 +159,13 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
       }),
     async markInbound(key, now) {
       const rows = await sql.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [
-        key,
+        storedKey(key),
         now,
       ]);
       return rows.length === 1;
     },
     async seenInbound(key) {
-      return (await sql.query('SELECT 1 FROM inbound WHERE key = $1', [key])).length === 1;
+      return (await sql.query('SELECT 1 FROM inbound WHERE key = $1', [storedKey(key)])).length === 1;
     },
     ...createEffectsStore(sql),
     timeline: createTimelineStore(sql),
@@ -175,8 +176,16 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
   };
 }
 
+/**
+ * Inbound keys carry ids the sender chose (an activity id can be anything a client sends): a long one is stored as its
+ * hash, so it stays one key and fits PostgreSQL's btree (a row over 2,704 bytes is refused: fuzz seed 868067).
+ */
+export function storedKey(key: string): string {
+  return key.length <= 200 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
 async function checkInbound(tx: SqlTx, key: string, now: string): Promise<void> {
-  const seen = await tx.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [key, now]);
+  const seen = await tx.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [storedKey(key), now]);
   if (seen.length === 0) throw new Rollback('duplicate');
 }
 
