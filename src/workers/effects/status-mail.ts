@@ -1,21 +1,13 @@
-import type { Graph } from '../../graph/graph';
-import type { Logger } from '../../log';
 import type { OrgFile } from '../../org/schema';
-import { OutsideError, refusedOutright } from '../../outside-error';
 import type { StatusMail, Subscriber } from '../../store/status-subscribers-store';
-import type { ClaimedEffect, Store } from '../../store/store';
+import type { ClaimedEffect } from '../../store/store';
+import { OutsideError } from '../../outside-error';
+import { sendMailOnce, type MailOnceDeps } from './mail-once';
 
-export interface StatusMailDeps {
-  store: Store;
-  graph: Graph;
-  sender: string;
+export interface StatusMailDeps extends MailOnceDeps {
   org: OrgFile;
   /** The status page's public address: the links in the mails lead there. */
   statusUrl: string;
-  /** As for mail.send: how long after an interrupted send Sent Items is trusted to say "not sent". */
-  sentCopyWaitMs?: number;
-  now: () => Date;
-  log?: Logger;
 }
 
 /** The link that confirms or unsubscribes: the subscriber's id and its secret, checked in constant time. */
@@ -25,30 +17,15 @@ export const subscriptionLink = (statusUrl: string, action: 'confirm' | 'unsubsc
 /**
  * Mails one status page subscriber: the confirmation of a subscription (double opt-in) or one published update.
  * Every mail carries its unsubscribe link. Rendered when sent, so a subscriber gone meanwhile is mailed nothing.
- * Once per effect key, the way mail.send does it (docs/reliability.md): the key on the message, the start of the
- * send kept first, and an interrupted attempt looks in Sent Items before it sends again.
+ * Once per effect key, as every mail (mail-once.ts).
  */
 export function statusMail(deps: StatusMailDeps) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
-    const payload = effect.payload as StatusMail & { sending?: string };
+    const payload = effect.payload as StatusMail;
     const subscriber = await deps.store.statusSubscribers.get(payload.subscriberId);
     const message = subscriber && (await render(deps, subscriber, payload));
     if (!subscriber || !message) return; // unsubscribed, superseded or never confirmed: nothing to send
-    if (payload.sending) {
-      const found = await deps.graph.findSentMail(deps.sender, effect.key, signal);
-      if (found === 'sent') return;
-      const since = deps.now().getTime() - Date.parse(payload.sending);
-      const settleMs = deps.sentCopyWaitMs ?? 30_000;
-      if (found === 'not-found' && since < settleMs) {
-        throw new OutsideError('retryable', 'an earlier attempt to send this mail was interrupted; waiting for Sent Items to tell whether it went', Math.max(1, Math.ceil((settleMs - since) / 1000)));
-      }
-      deps.log?.warn('sending a status mail again after an interrupted attempt', { effect: effect.key, sentItems: found });
-    }
-    await deps.store.noteEffectProgress(effect, { sending: deps.now().toISOString() });
-    await deps.graph.sendMail({ sender: deps.sender, to: [subscriber.email], subject: message.subject, text: message.text, key: effect.key }, signal).catch(async (err) => {
-      if (refusedOutright(err)) await deps.store.noteEffectProgress(effect, { sending: null });
-      throw err;
-    });
+    await sendMailOnce(deps, effect, signal, { to: [subscriber.email], subject: message.subject, text: message.text, what: 'a status mail' });
   };
 }
 
