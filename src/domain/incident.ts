@@ -73,11 +73,15 @@ export interface Incident {
   version: number;
 }
 
+/** Conversation ids of a Teams channel thread carry `;messageid=`; the channel is the part before it. */
+export function baseConversationId(id: string): string {
+  return id.split(';messageid=')[0];
+}
 
 /** Whether a conversation (or a thread of it) is an announcement place, where private incidents are redacted. */
 export function isAnnouncement(incident: Pick<Incident, 'announcedIn'>, conversationId: string): boolean {
-  const base = conversationId.split(';messageid=')[0];
-  return incident.announcedIn.some((id) => id.split(';messageid=')[0] === base);
+  const base = baseConversationId(conversationId);
+  return incident.announcedIn.some((id) => baseConversationId(id) === base);
 }
 
 export function emptyRoles(): Roles {

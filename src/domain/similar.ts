@@ -1,4 +1,4 @@
-import type { Conversation, Incident } from './incident';
+import { baseConversationId, type Conversation, type Incident } from './incident';
 
 /** How recent an active incident must be for a new declaration to be asked "is it this one?" (issue 14 item 3). */
 export const SIMILAR_WINDOW_MINUTES = 30;
@@ -43,12 +43,11 @@ export function titleOverlap(a: string, b: string): number {
   return (2 * shared) / (x.length + y.size);
 }
 
-const base = (conversationId: string) => conversationId.split(';messageid=')[0];
 
 /** Same team (or, outside teams, the same chat): where the same people would declare the same thing. */
 export function sameTeam(a: Conversation, b: Conversation): boolean {
   if (a.teamId && b.teamId) return a.teamId === b.teamId;
-  return base(a.id) === base(b.id);
+  return baseConversationId(a.id) === baseConversationId(b.id);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createStatusSubscribersStore, type StatusSubscribersStore } from './status-subscribers-store';
-import type { Incident, IncidentEvent, ResourceKind } from '../domain/incident';
+import { baseConversationId, type Incident, type IncidentEvent, type ResourceKind } from '../domain/incident';
 import type { Effect } from '../domain/react';
 import { createBudgetStore, type BudgetStore } from './budget-store';
 import { completeInCommit, createEffectsStore, leaseHeld, type Claim, type EffectsStore } from './effects-store';
@@ -79,10 +79,8 @@ export interface Store extends EffectsStore {
   close(): Promise<void>;
 }
 
-/** Conversation ids of a Teams channel thread carry `;messageid=`; the channel is the part before it. */
-export function baseConversationId(id: string): string {
-  return id.split(';messageid=')[0];
-}
+/** Kept here for the callers that read it from the store; it is the domain's (incident.ts). */
+export { baseConversationId };
 
 class Rollback extends Error {
   constructor(readonly reason: 'conflict' | 'duplicate' | 'lease-lost') {

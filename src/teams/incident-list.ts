@@ -1,4 +1,4 @@
-import { isAnnouncement, type Incident } from '../domain/incident';
+import { baseConversationId, isAnnouncement, type Incident } from '../domain/incident';
 import { nextUpdateDue } from '../domain/cadence';
 import { coordinationLinks, incidentLabel, utcTime } from '../domain/messages';
 import { PHASE_MEANING } from '../domain/vocabulary';
@@ -8,15 +8,14 @@ import { plain } from './text';
 /** The verb of the list's "Show card here" button (bot.ts routes it here, not to the incident card's buttons). */
 export const SHOW_CARD_HERE = 'showCardHere';
 
-const base = (conversationId: string) => conversationId.split(';messageid=')[0];
 
 /**
  * Whether `conversationId` is one of the incident's own conversations (where it was declared, its channel): only
  * there does a private incident show more than its card shows outside (number, who leads, when the next update is).
  */
 export function isOwnConversation(incident: Incident, conversationId: string): boolean {
-  const here = base(conversationId);
-  return base(incident.origin.id) === here || incident.places.some((p) => base(p.id) === here && !isAnnouncement(incident, p.id));
+  const here = baseConversationId(conversationId);
+  return baseConversationId(incident.origin.id) === here || incident.places.some((p) => baseConversationId(p.id) === here && !isAnnouncement(incident, p.id));
 }
 
 /** One incident as a list line: what `incidents` and the message-extension search show. */
