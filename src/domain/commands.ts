@@ -1,5 +1,5 @@
 import type { SendAudienceUpdate } from './audiences';
-import type { Conversation, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
+import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
 export interface Base {
@@ -25,6 +25,10 @@ export interface DeclareIncident extends Base {
   sourceMessageUrl?: string;
   provisioning?: ResourceKind[];
   mail?: boolean;
+  /** How it was found (the declare form asks; declared from an alert: monitoring). */
+  detection?: Detection;
+  /** The first sign, when earlier than now (an alert's start). */
+  detectedAt?: string;
 }
 export interface ChangeSeverity extends Base {
   type: 'ChangeSeverity';

@@ -213,6 +213,8 @@ function declare(command: DeclareIncident, state: Incident | null): Decision {
       sourceMessageUrl: command.sourceMessageUrl,
       provisioning: command.provisioning ?? [],
       mail: command.mail ?? false,
+      ...(command.detection && { detection: command.detection }),
+      ...(command.detectedAt && Number.isFinite(Date.parse(command.detectedAt)) && { detectedAt: command.detectedAt }),
       at: command.at,
       by: command.by,
     },

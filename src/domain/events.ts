@@ -1,5 +1,5 @@
 import type { AudienceUpdateSent } from './audiences';
-import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
+import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
 export interface Base {
@@ -25,6 +25,10 @@ export interface IncidentDeclared extends Base {
   provisioning: ResourceKind[];
   /** Whether declarations and follow-ups are also mailed to the incidents list. */
   mail?: boolean;
+  /** How the problem was found (issue 20): a monitoring alert, a colleague, or a customer. Absent: not asked. */
+  detection?: Detection;
+  /** When it was first noticed, if earlier than the declaration (an alert's start); absent: the declaration. */
+  detectedAt?: string;
 }
 export interface SeverityChanged extends Base {
   type: 'SeverityChanged';

@@ -1,6 +1,6 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
 import type { IncidentEvent } from './events';
-import type { Conversation, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
+import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
 export type * from './values';
@@ -43,6 +43,9 @@ export interface Incident {
   private: boolean;
   status: IncidentStatus;
   declaredAt: string;
+  /** When the problem was first noticed, when earlier than the declaration (an alert's start). Figures: figures.ts. */
+  detectedAt?: string;
+  detection?: Detection;
   resolvedAt?: string;
   /** Where it was declared. */
   origin: Conversation;
@@ -105,6 +108,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       private: event.private,
       status: 'active',
       declaredAt: event.at,
+      ...(event.detectedAt && Date.parse(event.detectedAt) < Date.parse(event.at) && { detectedAt: new Date(event.detectedAt).toISOString() }),
+      ...(event.detection && { detection: event.detection }),
       origin: event.origin,
       places: event.places,
       announcedIn: event.places.filter((p) => p.id !== event.origin.id).map((p) => p.id),

@@ -42,5 +42,8 @@ export interface NotShared {
   reason: NotSharedReason;
 }
 
+/** How an incident was found: a monitor fired, a colleague noticed, or a customer told us (a monitoring blind spot). */
+export type Detection = 'monitoring' | 'colleague' | 'customer';
+
 /** The coordination resources assembled for an incident by outside systems. */
 export type ResourceKind = 'channel' | 'bridge' | 'doc';
