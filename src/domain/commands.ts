@@ -1,4 +1,5 @@
 import type { SendAudienceUpdate } from './audiences';
+import type { PostmortemCommand, PostmortemTerms } from './postmortem';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -64,6 +65,8 @@ export interface AddNote extends Base {
 export interface ResolveIncident extends Base {
   type: 'ResolveIncident';
   summary?: string;
+  /** The organisation's postmortem due date rule (src/org/postmortem.ts); absent: 5 working days, UTC. */
+  postmortem?: PostmortemTerms;
 }
 /** Takes a resolved incident back to phase 2 (full resolution), within `REOPEN_WINDOW_DAYS` of resolving it. */
 export interface ReopenIncident extends Base {
@@ -107,6 +110,7 @@ export interface PostStakeholderUpdate extends Base {
   text: string;
 }
 export type { SendAudienceUpdate } from './audiences';
+export type { PostmortemCommand, ChangePostmortemOwner, SchedulePostmortemReview } from './postmortem';
 
 export interface RecordMessage extends Base {
   type: 'RecordMessage';
@@ -181,7 +185,8 @@ export type Command =
   | RecordDocRow
   | RecordDocRowEdit
   | RecordDocLost
-  | RecordDocNotShared;
+  | RecordDocNotShared
+  | PostmortemCommand;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C

@@ -3,6 +3,7 @@ import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
 import { decideAudienceUpdate } from './audiences';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
+import { decidePostmortem, startOnResolve } from './postmortem';
 
 export type * from './commands';
 
@@ -22,6 +23,8 @@ export function decide(command: Command, state: Incident | null): Decision {
   if (command.type === 'DeclareIncident') return declare(command, state);
   if (!state) return refuse('There is no incident here to change.');
   const { at, by } = command;
+  // The postmortem is work done after resolving: its commands are the ones a resolved incident is for.
+  if (command.type === 'ChangePostmortemOwner' || command.type === 'SchedulePostmortemReview') return decidePostmortem(command, state.postmortem, state.status === 'resolved');
   if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command) && command.type !== 'ReopenIncident') {
     return refuse(resolvedAnswer(state, at));
   }
@@ -73,6 +76,8 @@ export function decide(command: Command, state: Incident | null): Decision {
       }
       const events: IncidentEvent[] = [];
       if (state.phase < 3) events.push({ type: 'PhaseChanged', from: state.phase, to: 3, at, by });
+      // Its owner and due date come with the resolution (issue 18 item 4); the resolution stays the last word.
+      events.push(...startOnResolve(state.postmortem, state.commander, at, command.postmortem));
       events.push({ type: 'IncidentResolved', summary: summary || undefined, at, by });
       return events;
     }

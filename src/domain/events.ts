@@ -1,4 +1,5 @@
 import type { AudienceUpdateSent } from './audiences';
+import type { PostmortemEvent } from './postmortem';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -113,6 +114,7 @@ export interface StakeholderUpdatePosted extends Base {
   text: string;
 }
 export type { AudienceUpdateSent } from './audiences';
+export type { PostmortemEvent, PostmortemStarted, PostmortemOwnerChanged, PostmortemReviewScheduled } from './postmortem';
 
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {
@@ -194,6 +196,7 @@ export type IncidentEvent =
   | DocRowAdded
   | DocRowEdited
   | DocLost
-  | DocNotShared;
+  | DocNotShared
+  | PostmortemEvent;
 
 export type EventType = IncidentEvent['type'];

@@ -1,4 +1,5 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
+import { evolvePostmortem, type PostmortemState } from './postmortem';
 import type { IncidentEvent } from './events';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
@@ -72,6 +73,8 @@ export interface Incident {
   docNotShared?: Record<string, NotSharedReason>;
   /** People who joined it instead of declaring the same thing again (each joins once). */
   joined?: Person[];
+  /** Once resolved: who owns the postmortem, when it is due, its review (src/domain/postmortem.ts). */
+  postmortem?: PostmortemState;
   /** Number of events applied. */
   version: number;
 }
@@ -187,6 +190,14 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       return { ...next, resources: { ...state.resources, doc: { ...state.resources.doc, status: 'failed', detail: event.detail } } };
     case 'DocNotShared':
       return { ...next, docNotShared: { ...state.docNotShared, [event.person.id]: event.reason } };
+    case 'PostmortemStarted':
+    case 'PostmortemOwnerChanged':
+    case 'PostmortemReviewScheduled': {
+      const postmortem = evolvePostmortem(state.postmortem, event);
+      // The doc is assembled once the postmortem starts: the card shows it as such until it is ready.
+      const resources = event.type === 'PostmortemStarted' && !state.resources.postmortem ? { ...state.resources, postmortem: { status: 'pending' as const } } : state.resources;
+      return { ...next, resources, ...(postmortem && { postmortem }) };
+    }
     case 'PlaceAdded':
       return state.places.some((p) => p.id === event.conversation.id)
         ? next

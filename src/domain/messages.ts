@@ -31,7 +31,7 @@ export function stateLine(incident: Incident): string {
   return `Severity ${incident.severity}, phase ${incident.phase}. ${incident.commander.name} is incident commander.`;
 }
 
-const RESOURCE_NOUN: Record<ResourceKind, string> = { channel: 'channel', bridge: 'meeting bridge', doc: 'incident doc' };
+const RESOURCE_NOUN: Record<ResourceKind, string> = { channel: 'channel', bridge: 'meeting bridge', doc: 'incident doc', postmortem: 'postmortem doc' };
 
 /** The coordination links as `coordinationLine` writes them out, for renderers that can show links. */
 export function coordinationLinks(incident: Incident): MessageLink[] {

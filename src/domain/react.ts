@@ -3,12 +3,13 @@ import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
+import { postmortemEffects } from './postmortem-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting;
 
 interface EffectBase {
   key: string;
@@ -38,7 +39,7 @@ export interface PostMessage extends EffectBase {
  * `ResourceReady` (and, for the channel, `PlaceAdded`), trouble as `ResourceTrouble`.
  */
 export interface CreateResource extends EffectBase {
-  kind: 'channel.create' | 'bridge.create' | 'doc.create';
+  kind: 'channel.create' | 'bridge.create' | 'doc.create' | 'postmortem.create';
   payload: Record<string, never>;
 }
 /** Add someone who joined to the incident's private channel (Graph); a person with no Entra id can't be added. */
@@ -72,6 +73,12 @@ export interface RemindUpdate extends EffectBase {
   payload: { due: string; audience?: string };
 }
 
+/** Create the postmortem review meeting (Graph) and mail its invitations with an .ics (src/domain/postmortem.ts). */
+export interface ReviewMeeting extends EffectBase {
+  kind: 'postmortem.review';
+  payload: { start: string; end: string };
+}
+
 export type EffectKind = Effect['kind'];
 
 /** Events that add or change a timeline entry (see timeline.ts); `DocRowAdded` so its row gets tagged. */
@@ -97,6 +104,7 @@ const CREATE: Record<ResourceKind, CreateResource['kind']> = {
   channel: 'channel.create',
   bridge: 'bridge.create',
   doc: 'doc.create',
+  postmortem: 'postmortem.create',
 };
 
 const channelJoin = (incidentId: string, person: Person): Effect => ({ kind: 'channel.join', key: `channel.join:${incidentId}:${person.id}`, incidentId, payload: { person } });
@@ -139,8 +147,9 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         break;
       case 'ResourceReady':
         refresh = true;
+        effects.push(...postmortemEffects(event, state));
         // The doc may have been made before this link existed; fill what is known now.
-        if (event.resource === 'doc' || state.resources.doc?.status === 'ready') {
+        if (event.resource === 'doc' || (event.resource !== 'postmortem' && state.resources.doc?.status === 'ready')) {
           effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:${event.resource}`, incidentId: id, payload: {} });
         }
         // Who joined while the private channel was still being made is added now (same key: added once either way).
@@ -236,6 +245,12 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'MessageRecorded':
       case 'RecordedMessageEdited':
       case 'RecordedMessageDeleted':
+        break;
+      case 'PostmortemStarted':
+      case 'PostmortemOwnerChanged':
+      case 'PostmortemReviewScheduled':
+        refresh = true;
+        effects.push(...postmortemEffects(event, state));
         break;
       default:
         assertNever(event);

@@ -84,7 +84,8 @@ export function resolveQuestion(incident: Incident, at: string, summary?: string
 export function afterResolution(incident: Incident): string[] {
   const until = reopenUntil(incident);
   return [
-    `Postmortem: ${incident.commander.name} owns it (the incident commander, by default): a blameless write-up of the cause, the impact, the steps taken and the steps to prevent it.`,
+    `Postmortem: ${(incident.postmortem?.owner ?? incident.commander).name} owns it (the incident commander, by default): a blameless write-up of the cause, the impact, the steps taken and the steps to prevent it.`,
+    ...(incident.postmortem ? [`It is due ${incident.postmortem.due}; its doc is being assembled from the timeline. "postmortem @person" gives it to someone else.`] : []),
     'Everyone who worked on it: take a break of about 15 minutes before anything else.',
     'The card and the incident doc show it resolved; notes still go on its timeline ("note <text>").',
     ...(until ? [`If it turns out not to be over, "reopen [why]" takes it back to phase 2 until ${utcTime(until, incident.resolvedAt)}.`] : []),

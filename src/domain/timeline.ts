@@ -112,6 +112,9 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'ResourceTrouble':
       case 'PlaceAdded':
       case 'PersonJoined':
+      case 'PostmortemStarted':
+      case 'PostmortemOwnerChanged':
+      case 'PostmortemReviewScheduled':
         break;
       default: {
         const never: never = event;

@@ -45,5 +45,5 @@ export interface NotShared {
 /** How an incident was found: a monitor fired, a colleague noticed, or a customer told us (a monitoring blind spot). */
 export type Detection = 'monitoring' | 'colleague' | 'customer';
 
-/** The coordination resources assembled for an incident by outside systems. */
-export type ResourceKind = 'channel' | 'bridge' | 'doc';
+/** The coordination resources assembled for an incident by outside systems (the postmortem doc once resolved). */
+export type ResourceKind = 'channel' | 'bridge' | 'doc' | 'postmortem';

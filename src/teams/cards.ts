@@ -12,7 +12,7 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 const SEVERITY_STYLE: Record<number, string> = { 1: 'attention', 2: 'warning', 3: 'accent', 4: 'default' };
-const RESOURCE_TITLE: Record<ResourceKind, string> = { channel: 'Channel', bridge: 'Meeting bridge', doc: 'Incident doc' };
+const RESOURCE_TITLE: Record<ResourceKind, string> = { channel: 'Channel', bridge: 'Meeting bridge', doc: 'Incident doc', postmortem: 'Postmortem doc' };
 
 export interface CardOptions {
   now: Date;

@@ -9,6 +9,7 @@ const RESOURCE_OF: Partial<Record<StoredEffect['kind'], ResourceKind>> = {
   'channel.create': 'channel',
   'bridge.create': 'bridge',
   'doc.create': 'doc',
+  'postmortem.create': 'postmortem',
 };
 
 const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {

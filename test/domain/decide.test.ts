@@ -140,6 +140,8 @@ describe('resolving', () => {
     const { events, state } = given(declareCommand(), { type: 'ResolveIncident', summary: ' rolled back ', at, by: jo });
     expect(events.slice(1)).toEqual([
       { type: 'PhaseChanged', from: 1, to: 3, at, by: jo },
+      // Resolved on a Sunday: the postmortem is due five working days later, on Friday (no time zone given: UTC).
+      { type: 'PostmortemStarted', owner: jo, due: '2026-03-20', timeZone: 'UTC', at, by: jo },
       { type: 'IncidentResolved', summary: 'rolled back', at, by: jo },
     ]);
     expect(state).toMatchObject({ status: 'resolved', phase: 3, resolvedAt: at });

@@ -26,7 +26,7 @@ test('every timeline-worthy event is one entry, in order, keyed by its event id'
     ['inc-1:7', 'Jo Park', 'Meeting bridge opened.'],
     ['inc-1:8', 'Sam Lee', 'Stakeholder update: Checkout degraded'],
     ['inc-1:9', 'Jo Park', 'Phase moved from 1 to 3 by Jo Park.'],
-    ['inc-1:10', 'Jo Park', 'Resolved. Rolled back'],
+    ['inc-1:11', 'Jo Park', 'Resolved. Rolled back'], // inc-1:10 is the postmortem's start: not on the timeline
   ]);
 });
 
