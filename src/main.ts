@@ -37,6 +37,8 @@ import { channelCreate } from './workers/effects/channel-create';
 import { channelJoin } from './workers/effects/channel-join';
 import { mailSend } from './workers/effects/mail-send';
 import { docCreate } from './workers/effects/doc-create';
+import { postmortemCreate } from './workers/effects/postmortem-create';
+import { createPostmortemDocs, type PostmortemDocs } from './google/postmortem-docs';
 import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { timelineSync } from './workers/effects/timeline-sync';
@@ -111,6 +113,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       ...(graph && status && graphConfig.mailSender && { 'status.mail': status.mailer(graph, graphConfig.mailSender, config.workers.mailSentCopyWaitMs) }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
+        'postmortem.create': postmortemCreate({ store, incidents, postmortems: google.postmortems, now }),
         'doc.fill': onePerIncident(docFill({ store, incidents, docs: google.docs, now })),
         'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
       }),
@@ -220,7 +223,7 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger, store: Store): Promise<{ docs: IncidentDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger, store: Store): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
@@ -228,14 +231,14 @@ async function startGoogle(config: Config, log: Logger, store: Store): Promise<{
   const writes = createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute });
   if (g.mode === 'google') {
     const clients = { ...googleClients(g.serviceAccount!, g.subject, g), writes };
-    return { docs: createIncidentDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };
+    return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };
   }
   const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
   const { url, tokenUrl } = local.sandbox;
   const clients = { ...googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl }), writes };
   const templateId = await ensureTemplate(clients);
   log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
-  return { docs: createIncidentDocs({ clients, ...options, templateId }), timeline: createDocTimeline(clients), local: true, close: () => local.sandbox.close() };
+  return { docs: createIncidentDocs({ clients, ...options, templateId }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: true, close: () => local.sandbox.close() };
 }
 
 /** The sandbox's sidebar acts as the Playground's current user (Alex Wilber, src/local/playground.yml). */

@@ -195,7 +195,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'PostmortemReviewScheduled': {
       const postmortem = evolvePostmortem(state.postmortem, event);
       // The doc is assembled once the postmortem starts: the card shows it as such until it is ready.
-      const resources = event.type === 'PostmortemStarted' && !state.resources.postmortem ? { ...state.resources, postmortem: { status: 'pending' as const } } : state.resources;
+      const resources = event.type === 'PostmortemStarted' && event.doc !== false && !state.resources.postmortem ? { ...state.resources, postmortem: { status: 'pending' as const } } : state.resources;
       return { ...next, resources, ...(postmortem && { postmortem }) };
     }
     case 'PlaceAdded':

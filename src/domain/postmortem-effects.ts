@@ -23,6 +23,7 @@ export function postmortemEffects(event: PostmortemEvent | Extract<IncidentEvent
       .map((conversation) => ({ kind: 'message.post' as const, key: `message.post:${id}:${state.version}:${conversation.id}:${suffix}`, incidentId: id, payload: { conversation, message } }));
   switch (event.type) {
     case 'PostmortemStarted':
+      if (event.doc === false) return [];
       return [{ kind: 'postmortem.create', key: `postmortem.create:${id}`, incidentId: id, payload: {} }];
     case 'PostmortemOwnerChanged':
       return tell('postmortem-owner', { subject: `${incidentLabel(state)}: postmortem owner`, lines: [`${event.to.name} now owns the postmortem (was ${event.from.name})${pm ? `, due ${pm.due}` : ''}.`] });

@@ -16,6 +16,8 @@ export interface PostmortemTerms {
   dueWorkingDays: number;
   /** IANA name, e.g. Europe/Berlin: working days and the due date are counted on its calendar. */
   timeZone: string;
+  /** Whether a postmortem doc can be made (Google is configured); absent: it can. */
+  doc?: boolean;
 }
 
 export const DEFAULT_TERMS: PostmortemTerms = { dueWorkingDays: 5, timeZone: 'UTC' };
@@ -26,6 +28,8 @@ export interface PostmortemStarted extends Base {
   /** The calendar date it is due (YYYY-MM-DD) in `timeZone`. */
   due: string;
   timeZone: string;
+  /** No doc is made (Google is not configured): nothing is shown as being assembled. */
+  doc?: false;
 }
 export interface PostmortemOwnerChanged extends Base {
   type: 'PostmortemOwnerChanged';
@@ -62,7 +66,8 @@ export interface PostmortemState {
 /** Resolving starts the postmortem once: a reopened and again resolved incident keeps its owner, doc and date. */
 export function startOnResolve(current: PostmortemState | undefined, commander: Person, at: string, terms: PostmortemTerms = DEFAULT_TERMS): PostmortemStarted[] {
   if (current) return [];
-  return [{ type: 'PostmortemStarted', owner: commander, due: workingDaysAfter(at, terms.dueWorkingDays, terms.timeZone), timeZone: terms.timeZone, at, by: commander }];
+  const due = workingDaysAfter(at, terms.dueWorkingDays, terms.timeZone);
+  return [{ type: 'PostmortemStarted', owner: commander, due, timeZone: terms.timeZone, ...(terms.doc === false && { doc: false as const }), at, by: commander }];
 }
 
 export function decidePostmortem(command: PostmortemCommand, current: PostmortemState | undefined, resolved: boolean): PostmortemEvent[] | { refused: string } {

@@ -11,6 +11,7 @@ import { member, roster } from './people';
 import { resolveConfirmCard } from './resolving';
 import { AUDIENCE_VERBS, audienceCardAction } from '../audiences/card-action';
 import { publishFromCard, resolutionOffer } from '../status/card-publish';
+import { postmortemTerms } from '../postmortem/terms';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -80,7 +81,7 @@ export class CardActions {
       case 'update':
         return { type: 'PostStakeholderUpdate', text: text('update') };
       case 'resolveConfirm':
-        return { type: 'ResolveIncident', summary: text('summary') || undefined };
+        return { type: 'ResolveIncident', summary: text('summary') || undefined, postmortem: postmortemTerms(this.deps) };
       default:
         return { refused: `This button ("${verb.slice(0, 40)}") is not one Firebreak knows; the card was refreshed.` };
     }

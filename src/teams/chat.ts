@@ -17,6 +17,7 @@ import { expertsFromChat } from '../oncall/chat';
 import { audienceUpdateFromChat } from '../audiences/chat';
 import { resolutionOffer } from '../status/card-publish';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards';
+import { postmortemTerms } from '../postmortem/terms';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -105,7 +106,7 @@ export class ChatCommands {
       case 'action':
         return { type: 'AddNote', kind: intent.kind, text: intent.text };
       case 'resolve':
-        return { type: 'ResolveIncident', summary: intent.summary };
+        return { type: 'ResolveIncident', summary: intent.summary, postmortem: postmortemTerms(this.deps) };
       case 'reopen':
         return { type: 'ReopenIncident', reason: intent.reason };
       case 'update':
