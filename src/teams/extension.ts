@@ -5,6 +5,7 @@ import { conversationOf, inboundKey, personOf } from './activity';
 import { AddToTimeline } from './add-to-timeline';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
+import { detectionFrom } from '../postmortem/detection';
 import { teamsMessageLink } from './message-link';
 import { FindIncidents } from './find-incidents';
 import { member, roster } from './people';
@@ -86,6 +87,7 @@ export class MessageExtension {
         severity: data.severity === undefined ? undefined : Number(data.severity),
         customerImpact: data.customerImpact === 'true',
         private: data.private === 'true',
+        detection: detectionFrom(data.detection),
         commander,
         origin,
         announceIn: this.deps.announceIn?.(origin),

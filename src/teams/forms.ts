@@ -3,6 +3,7 @@ import { LIMITS, ROLE_LABEL, ROLE_NAMES, SEVERITY_MEANING } from '../domain/voca
 import type { AdaptiveCard } from './cards';
 import { markdownTarget } from './message-link';
 import { plain } from './text';
+import { detectionInput } from '../postmortem/detection';
 
 const card = (body: unknown[], actions: unknown[]): AdaptiveCard => ({
   type: 'AdaptiveCard',
@@ -48,6 +49,7 @@ export function declareForm(o: DeclareFormOptions): AdaptiveCard {
       choices: Object.entries(SEVERITY_MEANING).map(([value, meaning]) => ({ title: `${value}: ${meaning}`, value })),
     },
     { type: 'Input.Toggle', id: 'customerImpact', title: 'Customers are affected', value: v.customerImpact ?? 'false', valueOn: 'true', valueOff: 'false' },
+    detectionInput(v.detection),
     { type: 'Input.ChoiceSet', id: 'commander', label: 'Incident commander', value: v.commander ?? o.declarer.id, isRequired: true, choices: peopleChoices(people) },
     { type: 'Input.Toggle', id: 'private', title: 'Private: announce only that it exists and who leads it', value: v.private ?? 'false', valueOn: 'true', valueOff: 'false' },
   );

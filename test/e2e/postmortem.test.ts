@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Recorded } from '../../src/sandbox/botframework';
+import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graph/server';
+import { sectionText } from '../../src/google/postmortem-docs';
+import { ALICE, BOB, channelMessage, invoke, post, TENANT } from '../harness/activities';
+import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
+import { googleDeployment, SUBJECT, type GoogleDeployment } from '../harness/google-deployment';
+import { adaptiveCardErrors } from '../harness/schemas';
+
+/**
+ * The postmortem end to end (issue 18 items 4-7, issue 20 item 6): the real server process in production mode with the
+ * Google sandbox (incident and postmortem docs) and the Graph emulator (review meeting, mail), the organisation file's
+ * postmortem section naming engineering leadership. One server for the file; each test declares its own incident.
+ */
+const APP_ID = '5a4b3c2d-6666-4777-8888-999999999999';
+const PASSWORD = 'not-a-real-secret-postmortem-e2e';
+const ORGANIZER = '33333333-4444-4555-8666-777777777778';
+const SENDER = 'firebreak@contoso.test';
+
+let deployment: GoogleDeployment;
+let graph: GraphEmulator;
+let firebreak: RunningFirebreak;
+const caFile = path.join(tmpdir(), `firebreak-postmortem-ca-${randomUUID()}.pem`);
+const orgFile = path.join(tmpdir(), `firebreak-postmortem-org-${randomUUID()}.yml`);
+const databaseDir = path.join(tmpdir(), `firebreak-postmortem-e2e-${randomUUID()}`);
+
+beforeAll(async () => {
+  const example = readFileSync(path.resolve(__dirname, '../../firebreak.org.example.yml'), 'utf8');
+  writeFileSync(orgFile, `${example}\npostmortem:\n  leadership: [pattif, lynner]\n  due_working_days: 5\n  time_zone: Europe/Berlin\n`);
+  deployment = await googleDeployment({ appId: APP_ID, password: PASSWORD });
+  graph = await startGraphEmulator({
+    tenantId: TENANT,
+    apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['OnlineMeetings.ReadWrite.All', 'Mail.Send', 'Mail.Read'] }],
+    users: [
+      { id: ORGANIZER, userPrincipalName: 'bridges@contoso.test', displayName: 'Incident bridges' },
+      { id: '44444444-5555-4666-8777-888888888889', userPrincipalName: SENDER, displayName: 'Firebreak', mail: SENDER },
+    ],
+    teams: [],
+    accessPolicies: [{ appIds: [APP_ID], users: [ORGANIZER] }],
+  });
+  writeFileSync(caFile, graph.ca);
+  firebreak = await startFirebreak({
+    ...deployment.env,
+    DATABASE_URL: `pglite:${databaseDir}`,
+    FIREBREAK_ORG_FILE: orgFile,
+    GRAPH_BASE_URL: graph.url,
+    GRAPH_AUTHORITY_HOST: graph.url,
+    GRAPH_MEETING_ORGANIZER_ID: ORGANIZER,
+    GRAPH_MAIL_SENDER: SENDER,
+    INCIDENT_MAIL_TO: 'incidents@contoso.test',
+    NODE_EXTRA_CA_CERTS: caFile,
+    EFFECT_RETRY_BASE_MS: '50',
+    EFFECT_RETRY_CAP_MS: '500',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await firebreak?.stop();
+  await deployment?.close();
+  await graph?.close();
+  for (const f of [caFile, orgFile]) rmSync(f, { force: true });
+  rmSync(databaseDir, { recursive: true, force: true });
+});
+
+const channel = () => deployment.channel;
+const opts = (thread: string) => ({ serviceUrl: channel().serviceUrl, thread });
+const send = async (activity: object) => (await post(firebreak.url, activity, channel().signInbound({ serviceUrl: channel().serviceUrl }))).body as any;
+const say = (text: string, thread: string) => send(channelMessage(text, opts(thread)));
+const inThread = (thread: string) => channel().recorded.filter((r: Recorded) => r.conversationId.endsWith(`messageid=${thread}`) || r.conversationId.includes(thread));
+const texts = (thread: string) => inThread(thread).map((r) => r.activity.text ?? '').filter(Boolean);
+const cards = (thread: string) => inThread(thread).filter((r) => r.activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive').map((r) => r.activity.attachments[0].content);
+
+/** Declares through the message extension's form, as a person who was told by a customer. */
+async function declareByForm(title: string, detection?: string) {
+  const thread = `pm-${randomUUID().slice(0, 8)}`;
+  const data = { formId: randomUUID(), title, severity: '2', commander: ALICE.id, customerImpact: 'true', ...(detection && { detection }) };
+  const answer = await send(invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'compose', data }, opts(thread)));
+  const number = Number(/^Declared INC-(\d+)/.exec(answer?.task?.value ?? '')?.[1]);
+  if (!number) throw new Error(`not declared: ${JSON.stringify(answer)}`);
+  const card = await eventually(() => cards(thread)[0], 'the incident card');
+  return { number, thread, incidentId: card.refresh.action.data.incidentId as string };
+}
+
+test('the declare form asks how it was found; resolve confirm makes the postmortem doc with the timeline and times, linked on the card', async () => {
+  const form = (await send(invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'compose' }, opts(`f-${randomUUID()}`)))).task.value.card.content;
+  expect(adaptiveCardErrors(form)).toEqual([]);
+  expect(form.body.find((b: any) => b.id === 'detection').choices.map((c: any) => c.value)).toEqual(['colleague', 'customer']);
+
+  const { number, thread } = await declareByForm('Checkout API returning 500s', 'customer');
+  await say('note Error rate 30% on checkout since the 14:02 deploy', thread);
+  await say('action rolling back checkout to v41', thread);
+  await say('impact no', thread);
+  await say('resolve confirm Rolled back to v41; error rate back to normal.', thread);
+
+  const link = await eventually(
+    () => cards(thread).map((c) => /Postmortem doc: \[Postmortem: INC-(\d+) [^\]]*\]\(([^)]+)\)/.exec(JSON.stringify(c))).find((m) => m && Number(m[1]) === number),
+    'the card with the postmortem doc link',
+    20_000,
+  );
+  const file = deployment.google.files().find((f) => f.appProperties.firebreakPostmortem && f.name === `Postmortem: INC-${number} Checkout API returning 500s`)!;
+  expect(link![2]).toBe(`${deployment.google.url}/sandbox/docs/${file.id}`);
+  expect(deployment.google.files().filter((f) => f.name === file.name)).toHaveLength(1);
+  await eventually(() => texts(thread).find((t) => t.includes('the postmortem doc is ready') || t.includes(file.id)), 'the link told in the conversation');
+
+  const doc = (await deployment.as(SUBJECT).docs.documents.get({ documentId: file.id })).data;
+  const all = JSON.stringify(doc);
+  expect(all).toContain('Owner: Alice Adams. Due: ');
+  expect(all).toContain('(Europe/Berlin)');
+  expect(all).toContain('A customer told us, not our monitoring: a monitoring blind spot.');
+  expect(all).toContain('close the monitoring blind spot for the service behind');
+  for (const text of ['Error rate 30% on checkout since the 14:02 deploy', 'ACTION (announced before doing it): rolling back checkout to v41', 'Resolved. Rolled back to v41; error rate back to normal.', 'Time to detect', 'Time to mitigate', 'Time to resolve']) {
+    expect(all).toContain(text);
+  }
+  expect(sectionText(doc, 'Cause')[0]).toMatch(/^What in the system allowed this to happen\?/);
+  expect(all).not.toContain('{{');
+}, 45_000);
