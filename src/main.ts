@@ -38,6 +38,7 @@ import { channelJoin } from './workers/effects/channel-join';
 import { mailSend } from './workers/effects/mail-send';
 import { docCreate } from './workers/effects/doc-create';
 import { postmortemCreate } from './workers/effects/postmortem-create';
+import { postmortemReview } from './workers/effects/postmortem-review';
 import { createPostmortemDocs, type PostmortemDocs } from './google/postmortem-docs';
 import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
@@ -88,7 +89,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
   const experts = createExperts(config.status.org, config.publicUrl);
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards });
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) } });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -110,6 +111,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         'bridge.create': bridgeCreate({ store, incidents, graph, organizerId: graphConfig.organizerId, fallback: graphConfig.bridgeFallback, now }),
         'mail.send': mailSend({ store, graph, sender: graphConfig.mailSender, to: graphConfig.mailTo, waitForLinksMs: config.workers.mailWaitMs, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }),
       }),
+      ...(graph && graphConfig.organizerId && graphConfig.mailSender && { 'postmortem.review': postmortemReview({ store, graph, organizerId: graphConfig.organizerId, sender: graphConfig.mailSender, org: config.status.org, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }) }),
       ...(graph && status && graphConfig.mailSender && { 'status.mail': status.mailer(graph, graphConfig.mailSender, config.workers.mailSentCopyWaitMs) }),
       ...(google && {
         'doc.create': docCreate({ store, incidents, docs: google.docs, now }),

@@ -9,6 +9,8 @@ export interface MailRequest {
   text: string;
   /** The effect key: stamped on the message so a retry can find out whether it went (findSentMail). */
   key: string;
+  /** Files sent with it (an .ics invitation): `content` is the file's text, base64-encoded here as Graph wants it. */
+  attachments?: { name: string; contentType: string; content: string }[];
 }
 
 /**
@@ -43,6 +45,10 @@ export async function sendMail(client: Client, req: MailRequest, signal?: AbortS
           toRecipients: req.to.map((address) => ({ emailAddress: { address } })),
           internetMessageHeaders: [{ name: 'X-Firebreak-Key', value: req.key }],
           singleValueExtendedProperties: [{ id: EFFECT_KEY_PROPERTY, value: req.key }],
+          // "@odata.type": "#microsoft.graph.fileAttachment" with name and base64 contentBytes (fileAttachment resource).
+          ...(req.attachments?.length && {
+            attachments: req.attachments.map((a) => ({ '@odata.type': '#microsoft.graph.fileAttachment', name: a.name, contentType: a.contentType, contentBytes: Buffer.from(a.content, 'utf8').toString('base64') })),
+          }),
         },
         saveToSentItems: true,
       }),

@@ -1,5 +1,7 @@
 import { isTimeZone } from '../oncall/rotation';
-import type { At } from './service-checks';
+
+/** Where a value is written, as service-checks.ts's `At` (not imported: it imports schema.ts, which imports this). */
+type At = (path: (string | number)[]) => string;
 
 /**
  * The organisation file's `postmortem` section (issue 18 items 4 and 6): who of the engineering leadership is

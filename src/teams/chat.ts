@@ -18,6 +18,7 @@ import { audienceUpdateFromChat } from '../audiences/chat';
 import { resolutionOffer } from '../status/card-publish';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards';
 import { postmortemTerms } from '../postmortem/terms';
+import { postmortemFromChat } from '../postmortem/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
 
@@ -43,6 +44,7 @@ export class ChatCommands {
     if (intent.kind === 'experts') return expertsFromChat(this.deps, context, intent.service, key);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
     if (/^\/?update\b/i.test(asked) && (await audienceUpdateFromChat(this.deps, context, asked, by, at, key))) return;
+    if (/^\/?postmortem\b/i.test(asked)) return postmortemFromChat(this.deps, context, asked, by, at, key, number);
 
     const change = await this.changeFor(intent, context);
     if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);

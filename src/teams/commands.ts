@@ -1,6 +1,7 @@
 import type { RoleName } from '../domain/incident';
 import { PUBLISH_USAGE } from '../status/publish';
 import { EXPERTS_USAGE } from '../oncall/chat';
+import { POSTMORTEM_USAGE } from '../postmortem/chat';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -39,6 +40,7 @@ export const USAGE = {
   status: 'status',
   incidents: 'incidents   (every active incident, from any conversation)',
   experts: EXPERTS_USAGE,
+  postmortem: POSTMORTEM_USAGE,
   help: 'help',
 } as const;
 

@@ -6,7 +6,7 @@ import { findUser, type SentMail } from './state';
 
 const MAIL_ROLES = ['Mail.Send'];
 const SEND_FIELDS = ['message', 'saveToSentItems'];
-const MESSAGE_FIELDS = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'internetMessageHeaders', 'importance', 'from', 'singleValueExtendedProperties'];
+const MESSAGE_FIELDS = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'internetMessageHeaders', 'importance', 'from', 'singleValueExtendedProperties', 'attachments'];
 
 /**
  * POST /users/{id | userPrincipalName}/sendMail (JSON form): 202 Accepted with no body (user-sendmail, v1.0).
@@ -45,6 +45,8 @@ export function sendMailRoute(ctx: RouteContext): Reply | undefined {
   if ('status' in headers) return headers;
   const extended = extendedProperties(message.singleValueExtendedProperties);
   if ('status' in extended) return extended;
+  const files = fileAttachments(message.attachments);
+  if ('status' in files) return files;
 
   const mail: SentMail = {
     id: `AAMkAG${randomUUID().replace(/-/g, '')}=`,
@@ -56,6 +58,7 @@ export function sendMailRoute(ctx: RouteContext): Reply | undefined {
     body: String(content.content ?? ''),
     headers: headers.map,
     extendedProperties: extended.list,
+    ...(files.list.length && { attachments: files.list }),
     savedToSentItems: body.saveToSentItems !== false && body.saveToSentItems !== 'false',
     sentAt: new Date().toISOString(),
   };
@@ -110,6 +113,31 @@ function extendedProperties(list: unknown): { list: { id: string; value: string 
       );
     }
     out.push({ id, value: String((p as Record<string, unknown>).value ?? '') });
+  }
+  return { list: out };
+}
+
+/**
+ * `attachments` on a message sent on the fly: "When creating a file attachment, include the following in the request
+ * body: "@odata.type": "#microsoft.graph.fileAttachment" - The required properties name and contentBytes" (fileAttachment
+ * resource, v1.0), contentBytes base64. Item and reference attachments are not emulated (501, see DEVIATIONS.md).
+ */
+function fileAttachments(list: unknown): { list: { name: string; contentType?: string; contentBytes: string }[] } | Reply {
+  if (list === undefined) return { list: [] };
+  if (!Array.isArray(list)) return badRequest('attachments must be a list.', 'ErrorInvalidRequest');
+  const out: { name: string; contentType?: string; contentBytes: string }[] = [];
+  for (const a of list) {
+    if (!isObject(a)) return badRequest('Each attachment must be an object.', 'ErrorInvalidRequest');
+    const type = a['@odata.type'];
+    if (type === undefined) return badRequest('The attachment needs its @odata.type (#microsoft.graph.fileAttachment).', 'ErrorInvalidRequest');
+    if (type !== '#microsoft.graph.fileAttachment') return graphError(501, 'NotImplemented', `The emulator sends only #microsoft.graph.fileAttachment, not ${String(type)}.`);
+    const unknown = Object.keys(a).find((k) => !['@odata.type', 'name', 'contentType', 'contentBytes', 'isInline', 'contentId'].includes(k));
+    if (unknown) return unknownProperty(unknown, 'microsoft.graph.fileAttachment');
+    if (typeof a.name !== 'string' || !a.name) return badRequest('The attachment name is required.', 'ErrorInvalidRequest');
+    if (typeof a.contentBytes !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(a.contentBytes) || a.contentBytes.length % 4 !== 0) {
+      return badRequest('contentBytes must be the base64-encoded content of the file.', 'ErrorInvalidRequest');
+    }
+    out.push({ name: a.name, ...(typeof a.contentType === 'string' && { contentType: a.contentType }), contentBytes: a.contentBytes });
   }
   return { list: out };
 }

@@ -71,6 +71,8 @@ export interface SentMail {
   headers: Record<string, string>;
   /** singleValueExtendedProperties as sent (Firebreak stamps its effect key as one, to find the mail again). */
   extendedProperties: { id: string; value: string }[];
+  /** fileAttachments as sent: contentBytes kept base64 (an .ics invitation, for instance). */
+  attachments?: { name: string; contentType?: string; contentBytes: string }[];
   savedToSentItems: boolean;
   sentAt: string;
 }

@@ -1,4 +1,4 @@
-import type { Graph } from '../../graph/graph';
+import type { Graph, MailRequest } from '../../graph/graph';
 import type { Logger } from '../../log';
 import { OutsideError, refusedOutright } from '../../outside-error';
 import type { ClaimedEffect, Store } from '../../store/store';
@@ -22,7 +22,7 @@ export interface MailOnceDeps {
  * finds a send under way (a crash or a timeout after it started) looks the key up in the sender's Sent Items and
  * sends only if it is not there. Without Mail.Read the check can't be made and the mail may go twice.
  */
-export async function sendMailOnce(deps: MailOnceDeps, effect: ClaimedEffect, signal: AbortSignal, mail: { to: string[]; subject: string; text: string; what: string }): Promise<void> {
+export async function sendMailOnce(deps: MailOnceDeps, effect: ClaimedEffect, signal: AbortSignal, mail: { to: string[]; subject: string; text: string; what: string; attachments?: MailRequest['attachments'] }): Promise<void> {
   const { sending } = effect.payload as { sending?: string };
   if (sending) {
     const found = await deps.graph.findSentMail(deps.sender, effect.key, signal);
@@ -35,7 +35,7 @@ export async function sendMailOnce(deps: MailOnceDeps, effect: ClaimedEffect, si
     deps.log?.warn(`sending ${mail.what} again after an interrupted attempt`, { effect: effect.key, sentItems: found });
   }
   await deps.store.noteEffectProgress(effect, { sending: deps.now().toISOString() });
-  await deps.graph.sendMail({ sender: deps.sender, to: mail.to, subject: mail.subject, text: mail.text, key: effect.key }, signal).catch(async (err) => {
+  await deps.graph.sendMail({ sender: deps.sender, to: mail.to, subject: mail.subject, text: mail.text, key: effect.key, ...(mail.attachments && { attachments: mail.attachments }) }, signal).catch(async (err) => {
     // Refused outright (429, 4xx): nothing went, so the retry need not wait for Sent Items to tell.
     if (refusedOutright(err)) await deps.store.noteEffectProgress(effect, { sending: null });
     throw err;

@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Incidents } from '../../app/incidents';
 import { incidentLabel } from '../../domain/messages';
 import type { PostmortemDocs } from '../../google/postmortem-docs';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import { postmortemBlocks } from '../../postmortem/content';
+import { POSTMORTEM_TEMPLATE } from '../../postmortem/template-text';
 import type { ClaimedEffect, Store } from '../../store/store';
 import { reportRetrying } from '../give-up';
 import { SYSTEM } from './system';
-
-export const POSTMORTEM_TEMPLATE_FILE = path.resolve(__dirname, '../../../templates/postmortem-doc.md');
 
 /**
  * Makes the postmortem doc from the template and the event log as it is now, and records it as ready with the
@@ -17,7 +14,7 @@ export const POSTMORTEM_TEMPLATE_FILE = path.resolve(__dirname, '../../../templa
  * while it is empty.
  */
 export function postmortemCreate(deps: { store: Store; incidents: Incidents; postmortems: PostmortemDocs; now: () => Date; template?: string }) {
-  const template = deps.template ?? readFileSync(POSTMORTEM_TEMPLATE_FILE, 'utf8');
+  const template = deps.template ?? POSTMORTEM_TEMPLATE;
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const incident = await deps.store.load(effect.incidentId!);
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
