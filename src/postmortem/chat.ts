@@ -34,7 +34,9 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
   if (!pm) return reply(`INC-${incident.number} has no postmortem yet: it starts when the incident is resolved ("resolve confirm [summary]").`);
   const verb = rest.split(/\s+/)[0].toLowerCase();
 
-  if (!rest) return reply(status(incident));
+  // Teams leaves a mention's text out of the command: "postmortem @Bob" arrives as "postmortem" with a mention.
+  const [named] = mentioned(context.activity);
+  if (!rest && !named) return reply(status(incident));
   if (verb === 'check') return reply(await check(deps, incident));
   if (verb === 'summary') return reply(await summary(deps, incident));
   if (verb === 'review') {
@@ -57,7 +59,6 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
     await context.sendActivity({ type: 'message', text: lines.map(markdownLine).join('\n\n'), textFormat: 'markdown' });
     return;
   }
-  const [named] = mentioned(context.activity);
   if (!named) return reply(`Usage: ${POSTMORTEM_USAGE}`);
   const to = await member(context, named.id);
   if (!to) return reply(`${named.name} is not in this team, so can't own the postmortem here.`);

@@ -5,6 +5,7 @@ import { commanderAlsoExpert, incidentLabel, missingRoles, utcTime } from '../do
 import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
 import { markdownTarget, teamsMessageLink } from './message-link';
 import { plain } from './text';
+import { postmortemFacts } from '../postmortem/card-facts';
 
 /** An Adaptive Card (schema 1.5) as plain JSON. */
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
@@ -52,6 +53,7 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
   if (incident.status === 'resolved' && incident.resolvedAt) {
     facts.push({ title: 'Resolved', value: `${utc(incident.resolvedAt)} (after ${elapsed(incident.declaredAt, new Date(incident.resolvedAt))})` });
   }
+  if (!redacted) facts.push(...postmortemFacts(incident, opts.now));
 
   const body: unknown[] = [];
   if (opts.notice) {

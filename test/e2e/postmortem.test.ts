@@ -55,6 +55,10 @@ beforeAll(async () => {
     EFFECT_RETRY_BASE_MS: '50',
     EFFECT_RETRY_CAP_MS: '500',
   });
+  deployment.channel.setMembers('19:team@thread.tacv2', [
+    { ...ALICE, email: 'alice@contoso.test', userPrincipalName: 'alice@contoso.test' },
+    { ...BOB, email: 'bob@contoso.test', userPrincipalName: 'bob@contoso.test' },
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -68,15 +72,16 @@ afterAll(async () => {
 const channel = () => deployment.channel;
 const opts = (thread: string) => ({ serviceUrl: channel().serviceUrl, thread });
 const send = async (activity: object) => (await post(firebreak.url, activity, channel().signInbound({ serviceUrl: channel().serviceUrl }))).body as any;
-const say = (text: string, thread: string) => send(channelMessage(text, opts(thread)));
+const say = (text: string, thread: string, mentions?: (typeof ALICE)[]) => send(channelMessage(text, { ...opts(thread), ...(mentions && { mentions }) }));
 const inThread = (thread: string) => channel().recorded.filter((r: Recorded) => r.conversationId.endsWith(`messageid=${thread}`) || r.conversationId.includes(thread));
 const texts = (thread: string) => inThread(thread).map((r) => r.activity.text ?? '').filter(Boolean);
 const cards = (thread: string) => inThread(thread).filter((r) => r.activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive').map((r) => r.activity.attachments[0].content);
 
-/** Declares through the message extension's form, as a person who was told by a customer. */
+/** Opens the message extension's form (Teams fetches it: the roster, with addresses, comes with it) and submits it. */
 async function declareByForm(title: string, detection?: string) {
   const thread = `pm-${randomUUID().slice(0, 8)}`;
-  const data = { formId: randomUUID(), title, severity: '2', commander: ALICE.id, customerImpact: 'true', ...(detection && { detection }) };
+  const form = (await send(invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'compose' }, opts(thread)))).task.value.card.content;
+  const data = { formId: form.actions[0].data.formId, title, severity: '2', commander: ALICE.id, customerImpact: 'true', ...(detection && { detection }) };
   const answer = await send(invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'compose', data }, opts(thread)));
   const number = Number(/^Declared INC-(\d+)/.exec(answer?.task?.value ?? '')?.[1]);
   if (!number) throw new Error(`not declared: ${JSON.stringify(answer)}`);
@@ -116,4 +121,73 @@ test('the declare form asks how it was found; resolve confirm makes the postmort
   }
   expect(sectionText(doc, 'Cause')[0]).toMatch(/^What in the system allowed this to happen\?/);
   expect(all).not.toContain('{{');
+}, 45_000);
+
+/** Declared, resolved, and its postmortem doc ready: the doc's id and the incident. */
+async function resolvedWithDoc(title: string) {
+  const declared = await declareByForm(title, 'colleague');
+  await say('resolve confirm Restarted the consumer.', declared.thread);
+  const docId = await eventually(
+    () => deployment.google.files().find((f) => f.appProperties.firebreakPostmortem === declared.incidentId && f.name.startsWith('Postmortem: '))?.id,
+    'the postmortem doc',
+    20_000,
+  );
+  await eventually(() => cards(declared.thread).find((c) => JSON.stringify(c).includes('Postmortem doc: [')), 'the doc link on the card', 20_000);
+  return { ...declared, docId };
+}
+
+test('the blameless check reads the Cause the people wrote and flags blame; the owner changes; the summary follows seed 003', async () => {
+  const { thread, docId } = await resolvedWithDoc('Orders queue backing up');
+  const docs = deployment.as(SUBJECT).docs;
+  const doc = (await docs.documents.get({ documentId: docId })).data;
+  // A person writes the cause under the heading, as in Google Docs: one paragraph after the guidance.
+  const heading = doc.body!.content!.find((el) => el.paragraph?.paragraphStyle?.namedStyleType === 'HEADING_1' && el.paragraph.elements?.[0]?.textRun?.content === 'Cause\n')!;
+  const guidanceEnd = doc.body!.content![doc.body!.content!.indexOf(heading) + 1].endIndex!;
+  await docs.documents.batchUpdate({
+    documentId: docId,
+    requestBody: { requests: [{ insertText: { location: { index: guidanceEnd - 1 }, text: '\nThe deploy pipeline allowed an unreviewed change. Jim pushed bad code.' } }] },
+  });
+
+  await say('postmortem check', thread);
+  const checked = await eventually(() => texts(thread).find((t) => t.startsWith('Blameless check')), 'the blameless check');
+  expect(checked).toContain('1 sentence in the Cause section makes a person the cause');
+  expect(checked).toContain('Jim pushed bad code.');
+  expect(checked).not.toContain('The deploy pipeline allowed an unreviewed change');
+
+  await say('postmortem', thread, [BOB]);
+  await eventually(() => texts(thread).find((t) => t.includes('Bob Brown now owns the postmortem (was Alice Adams)')), 'the owner change told');
+
+  await say('postmortem summary', thread);
+  const draft = await eventually(() => texts(thread).find((t) => t.startsWith('Draft stakeholder summary')), 'the summary draft');
+  expect(draft).toMatch(/We are sorry/);
+  expect(draft).toContain('What went wrong: The deploy pipeline allowed an unreviewed change. Jim pushed bad code.');
+  expect(draft).toContain('What we did: Restarted the consumer.');
+  expect(draft).toMatch(/We apologise again/);
+}, 45_000);
+
+test('postmortem review creates the online meeting through Graph and mails the .ics invitation to responders and leadership', async () => {
+  const { number, thread, incidentId } = await resolvedWithDoc('Search index stale');
+  const start = new Date(Date.now() + 3 * 86_400_000);
+  const when = `${start.toISOString().slice(0, 10)} 14:00Z`;
+  await say(`postmortem review ${when} 45 min`, thread);
+  const told = await eventually(() => texts(thread).find((t) => t.startsWith(`Postmortem review of INC-${number}`)), 'the review answer');
+  expect(told).toContain('(45 min)');
+
+  const meeting = await eventually(() => graph.meetings().find((m) => m.externalId === `${incidentId}:review:${start.toISOString().slice(0, 10)}T14:00:00.000Z`), 'the review meeting', 20_000);
+  const mail = await eventually(() => graph.mailbox().find((m) => m.subject === `Postmortem review: INC-${number} Search index stale`), 'the invitation mail', 20_000);
+  expect(mail.to).toEqual(['alice@contoso.test', 'pattif@firebreak.test', 'lynner@firebreak.test']);
+  const [ics] = mail.attachments!;
+  expect(ics).toMatchObject({ name: 'invite.ics', contentType: 'text/calendar; method=REQUEST; charset=UTF-8' });
+  const calendar = Buffer.from(ics.contentBytes, 'base64').toString('utf8');
+  expect(calendar).toMatch(/^BEGIN:VCALENDAR\r\n/);
+  expect(calendar).toContain('\r\nMETHOD:REQUEST\r\n');
+  expect(calendar).toContain(`DTSTART:${start.toISOString().slice(0, 10).replace(/-/g, '')}T140000Z`);
+  expect(calendar).toContain(`DTEND:${start.toISOString().slice(0, 10).replace(/-/g, '')}T144500Z`);
+  expect(calendar.replace(/\r\n /g, '')).toContain(`URL:${meeting.joinWebUrl}`);
+  expect(calendar).toContain('ATTENDEE;CN="Patti Fernandez"');
+  expect(mail.body).toContain('Postmortem doc: ');
+  expect(graph.mailbox().filter((m) => m.subject === mail.subject)).toHaveLength(1);
+
+  const card = await eventually(() => cards(thread).find((c) => JSON.stringify(c).includes('Postmortem review')), 'the review time on the card');
+  expect(adaptiveCardErrors(card)).toEqual([]);
 }, 45_000);
