@@ -115,13 +115,16 @@ export function createPublisher(deps: { org?: OrgFile; store: StatusPageStore; i
 
     const parsed = parse((req.text ?? '').replace(/^\s*private\b/i, ''), org);
     if ('refused' in parsed) return { reply: parsed.refused };
-    const moment: Moment = parsed.status === 'resolved' ? 'resolution' : published ? 'update' : 'first_contact';
+    // After the public resolution, a further "resolved" publication is the postmortem's stakeholder summary (issue 18
+    // item 7: `postmortem summary` drafts it), in the audience's postmortem_summary words.
+    const moment: Moment = parsed.status === 'resolved' ? (published?.status === 'resolved' ? 'postmortem_summary' : 'resolution') : published ? 'update' : 'first_contact';
     if (parsed.status === 'resolved' && !published) return { reply: `INC-${incident.number} was never published, so there is nothing to resolve on the status page.` };
     if (published?.status === 'resolved' && parsed.status !== 'resolved') {
       // A reopened public incident would need its own wording; for now a new publication after resolution is refused.
       return { reply: `INC-${incident.number} is resolved on the status page already.` };
     }
-    const template = audience.templates[moment] ?? audience.templates.update ?? { body: '{{summary}}' };
+    // A summary is not an update: without its own template it goes out as written (no "next update by").
+    const template = audience.templates[moment] ?? (moment === 'postmortem_summary' ? undefined : audience.templates.update) ?? { body: '{{summary}}' };
     const values = templateValues(incident, org, parsed.components, parsed.text, at, deps.statusUrl);
     const firstTitle = audience.templates.first_contact?.title ?? 'Investigating an incident';
     const name = published?.name ?? render(firstTitle, values, 'text');
