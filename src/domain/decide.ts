@@ -77,7 +77,7 @@ export function decide(command: Command, state: Incident | null): Decision {
       const events: IncidentEvent[] = [];
       if (state.phase < 3) events.push({ type: 'PhaseChanged', from: state.phase, to: 3, at, by });
       // Its owner and due date come with the resolution (issue 18 item 4); the resolution stays the last word.
-      events.push(...startOnResolve(state.postmortem, state.commander, at, command.postmortem));
+      events.push(...startOnResolve(state.postmortem, state.commander, at, by, command.postmortem));
       events.push({ type: 'IncidentResolved', summary: summary || undefined, at, by });
       return events;
     }

@@ -64,10 +64,10 @@ export interface PostmortemState {
 }
 
 /** Resolving starts the postmortem once: a reopened and again resolved incident keeps its owner, doc and date. */
-export function startOnResolve(current: PostmortemState | undefined, commander: Person, at: string, terms: PostmortemTerms = DEFAULT_TERMS): PostmortemStarted[] {
+export function startOnResolve(current: PostmortemState | undefined, commander: Person, at: string, by: Person, terms: PostmortemTerms = DEFAULT_TERMS): PostmortemStarted[] {
   if (current) return [];
   const due = workingDaysAfter(at, terms.dueWorkingDays, terms.timeZone);
-  return [{ type: 'PostmortemStarted', owner: commander, due, timeZone: terms.timeZone, ...(terms.doc === false && { doc: false as const }), at, by: commander }];
+  return [{ type: 'PostmortemStarted', owner: commander, due, timeZone: terms.timeZone, ...(terms.doc === false && { doc: false as const }), at, by }];
 }
 
 export function decidePostmortem(command: PostmortemCommand, current: PostmortemState | undefined, resolved: boolean): PostmortemEvent[] | { refused: string } {

@@ -357,6 +357,7 @@ test('resolving; a message on the timeline corrected afterwards is still correct
       'IncidentDeclared:Alice Adams',
       'MessageRecorded:Alice Adams',
       'PhaseChanged:Alice Adams',
+      'PostmortemStarted:Alice Adams', // issue 18: resolving names the postmortem's owner and due date
       'IncidentResolved:Alice Adams',
       'RecordedMessageEdited:Alice Adams',
     ]),
