@@ -37,6 +37,7 @@ export function reportGiveUp(incidents: Incidents, now: () => Date, delivery?: D
     const what = UNDELIVERED[effect.kind];
     if (what && delivery) return reportUndelivered(delivery, effect, what, reason);
     if (effect.kind === 'timeline.sync' && delivery) return reportTimelineStuck(delivery, effect, reason);
+    if (effect.kind === 'postmortem.review' && delivery) return reportReviewFailed(delivery, effect, reason);
     if (effect.kind === 'mail.send') {
       await incidents.run(effect.incidentId, { type: 'RecordMailFailed', detail: reason, at: now().toISOString(), by: SYSTEM });
       return;
@@ -82,6 +83,17 @@ async function reportTimelineStuck(delivery: DeliveryReport, effect: StoredEffec
   await delivery.teams.postMessage(tell, {
     subject: `${incidentLabel(incident)}: Firebreak could not update the timeline in the incident doc`,
     lines: [reason, 'The chat keeps the full timeline; Firebreak tries the doc again at the next timeline change.'],
+  });
+}
+
+/** The review meeting or its invitation could not be made: the people who asked for it hear why. */
+async function reportReviewFailed(delivery: DeliveryReport, effect: StoredEffect, reason: string): Promise<void> {
+  const incident = await delivery.store.load(effect.incidentId!);
+  const tell = incident && placeToTell(incident, undefined);
+  if (!incident || !tell) return;
+  await delivery.teams.postMessage(tell, {
+    subject: `${incidentLabel(incident)}: Firebreak could not set up the postmortem review`,
+    lines: [reason, 'Nobody was invited by Firebreak: set the meeting up by hand, or fix the cause and ask again with "postmortem review <time>".'],
   });
 }
 
