@@ -190,4 +190,11 @@ test('postmortem review creates the online meeting through Graph and mails the .
 
   const card = await eventually(() => cards(thread).find((c) => JSON.stringify(c).includes('Postmortem review')), 'the review time on the card');
   expect(adaptiveCardErrors(card)).toEqual([]);
-}, 45_000);
+
+  // Graph refusing the meeting (a permission missing) is never silent: the conversation hears why.
+  await eventually(() => cards(thread).find((c) => JSON.stringify(c).includes('Meeting bridge: [')), 'the incident bridge made (the only other createOrGet)');
+  graph.fault({ match: /onlineMeetings\/createOrGet$/, status: 403, times: 1 });
+  await say(`postmortem review ${start.toISOString().slice(0, 10)} 16:00Z`, thread);
+  await eventually(() => texts(thread).find((t) => t.includes('could not set up the postmortem review')), 'the failed review told', 20_000);
+  graph.fault(undefined);
+}, 60_000);
