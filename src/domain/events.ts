@@ -1,4 +1,5 @@
 import type { AudienceUpdateSent } from './audiences';
+import type { PagingEvent } from './paging';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -194,6 +195,7 @@ export type IncidentEvent =
   | DocRowAdded
   | DocRowEdited
   | DocLost
-  | DocNotShared;
+  | DocNotShared
+  | PagingEvent;
 
 export type EventType = IncidentEvent['type'];
