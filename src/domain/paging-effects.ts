@@ -4,13 +4,12 @@ import { hhmm, pagingLine, type Page, type Pagee, type PagingEvent } from './pag
 
 /**
  * What a page's events ask of the outside world, as data (the outbox): notify each paged person (a 1:1 chat, an
- * activity-feed notification, mail when the chat can't be had), a timer at the end of each step's window, a thank-you
- * with the links once someone acknowledged, and a word to the people who paged when it moves on or runs out.
+ * activity-feed notification, mail when the chat can't be had), a timer at the end of each step's window, and a word
+ * to the people who paged when it moves on or runs out.
  */
 export type PageEffect =
   | { kind: 'page.notify'; key: string; incidentId: string | null; payload: { pageId: string; step: number; person: Pagee } }
   | { kind: 'page.timeout'; key: string; incidentId: string | null; notBefore: string; payload: { pageId: string; step: number; due: string } }
-  | { kind: 'page.acked'; key: string; incidentId: string | null; payload: { pageId: string; person: Pagee } }
   | { kind: 'message.post'; key: string; incidentId: string | null; payload: { conversation: Conversation; message: Message } };
 
 export type PageEffectKind = PageEffect['kind'];
@@ -42,8 +41,7 @@ export function pageEffects(events: readonly PagingEvent[], page: Page, tellPlac
         if (event.step > 0) tell(`step${event.step}`, [pagingLine(event), `They have until ${hhmm(event.ackBy)} UTC to acknowledge.`]);
         break;
       case 'PageAcknowledged':
-        effects.push({ kind: 'page.acked', key: `page.acked:${page.id}`, incidentId, payload: { pageId: page.id, person: event.person } });
-        // In an incident the role change is announced (RoleAssigned); a page without one says so itself.
+        // The person's own answer card carries the links (src/paging/answer.ts). In an incident the role change is announced (RoleAssigned); a page without one says so itself.
         if (!incidentId) tell('acked', [pagingLine(event)]);
         break;
       case 'PageDeclined':

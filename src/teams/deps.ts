@@ -7,6 +7,7 @@ import type { Publish } from '../status/publish';
 import type { Experts } from '../oncall/experts';
 import type { OrgFile } from '../org/schema';
 import type { PublishCards } from '../status/publish-card';
+import type { Paging } from '../paging/pages';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -34,4 +35,6 @@ export interface BotDeps {
   statusUrl?: string;
   /** The card's "Publish to status page" form (src/status/publish-card.ts). */
   publishCards?: PublishCards;
+  /** Paging the on-call people of a service (src/paging/); absent without services in the organisation file. */
+  paging?: Paging;
 }
