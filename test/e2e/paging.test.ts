@@ -235,3 +235,26 @@ test("an unknown service is answered with close names; Can't calls the next at o
     ]);
   });
 });
+
+test('"Page experts…" on the card: a form of services (several at once) and why; a person without the app gets mail instead of the 1:1', async () => {
+  const { thread, number, incidentId, title } = await declare();
+  const pressCard = async (verb: string, data: Record<string, string>) => {
+    const body = await send({ ...channelMessage('', { serviceUrl: channel.serviceUrl, thread }), type: 'invoke', name: 'adaptiveCard/action', text: undefined, entities: undefined, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+    expect(body.statusCode).toBe(200);
+    expect(adaptiveCardErrors(body.value)).toEqual([]);
+    return body.value;
+  };
+  const form = await pressCard('page.form', { incidentId });
+  const choices = form.body.find((b: any) => b.id === 'services');
+  expect(choices).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: true });
+  expect(choices.choices.map((c: any) => c.value)).toEqual(org.services.map((s) => s.name));
+  const sent = await pressCard(form.actions[0].verb, { ...form.actions[0].data, services: 'checkout,identity', reason: 'orders stuck at payment' });
+  const lines = sent.body.map((b: any) => readable(b.text)).join('\n');
+  expect(lines).toContain('Paging Alex Wilber, Lynne Robbins for checkout');
+  expect(lines).toContain('Paging Adele Vance for identity');
+  await eventually(() => (pageCardsFor('alexw', number).length ? true : undefined), 'Alex paged in a 1:1');
+  const mail = await eventually(() => graph.mailbox().find((m) => m.to.includes(person(NOT_INSTALLED).email) && m.subject.includes(`INC-${number}: `)), 'Lynne mailed: the app is not installed for her');
+  expect(mail.subject).toBe(`Paged for checkout: INC-${number}: ${title}`);
+  expect(mail.body).toContain('Why: orders stuck at payment');
+  expect(channel.personalChats.some((c) => c.memberId === person(NOT_INSTALLED).aadObjectId)).toBe(false);
+});
