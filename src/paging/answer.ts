@@ -38,7 +38,7 @@ export async function answerPage(deps: BotDeps, context: TurnContext, verb: stri
     const lines = incident
       ? [
           `Thank you: you are a subject-matter expert on ${incidentLabel(incident)} (${incident.title}) now, and the incident's conversation was told.`,
-          // Graph can't add attendees to the createOrGet meeting (docs/oncall.md): the link is the way in.
+          // Firebreak does not add attendees to the createOrGet meeting (docs/oncall.md): the link is the way in.
           incident.resources.bridge?.url ? 'Join the meeting with the link below; Firebreak does not add people to it.' : '',
         ].filter(Boolean)
       : [`Thank you: ${now.requestedBy.name} knows you are coming.`];
