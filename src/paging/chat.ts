@@ -7,7 +7,7 @@ import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { pageOutcomeText } from './outcome-text';
 
-export const PAGE_USAGE = 'page <service> [why]   (calls whoever is on call for it, in their 1:1 chat with me; no answer in 5 min: the next)';
+export const PAGE_USAGE = 'page <service> [why]   (calls whoever is on call for it in a 1:1 chat with me; no answer within its window, 5 min by default: the next)';
 
 /** `page <service> [why]` in an incident's conversation: pages the service's on-call people. Answered once. */
 export async function pageFromChat(deps: BotDeps, context: TurnContext, text: string, number: number | undefined, by: Person, key: string | undefined): Promise<void> {
