@@ -1,4 +1,8 @@
 import { createExperts } from './oncall/experts';
+import { createPaging } from './paging/pages';
+import { createDirectChats } from './teams/direct-chat';
+import { pageNotify } from './workers/effects/page-notify';
+import { pageTimeout } from './workers/effects/page-timeout';
 import { expertsRoutes } from './oncall/routes';
 import { createSsoVerifier } from './oncall/sso';
 import { randomUUID } from 'node:crypto';
@@ -89,7 +93,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
   const experts = createExperts(config.status.org, config.publicUrl);
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) } });
+  // Paging (issue 17 items 5-6) pages a service's on-call people; TODO(integrate): issue 20's alert cards call paging.request without an incident.
+  const paging = experts?.org.services.length ? createPaging({ store, experts, now, newId: randomUUID, wake: () => wake() }) : undefined;
+  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -105,6 +111,25 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
+      ...(paging && {
+        'page.timeout': pageTimeout({ paging }),
+        'page.notify': pageNotify({
+          store,
+          chats: createDirectChats(teams.adapter, config.bot.appId),
+          // The 1:1 is opened through the service URL of the incident's (or the asking) conversation, in its tenant.
+          teamsTarget: (page, incident) => {
+            const from = incident?.origin ?? page.origin;
+            const serviceUrl = from?.serviceUrl ?? config.announcements?.serviceUrl;
+            const tenantId = from?.tenantId ?? config.bot.tenantId;
+            return serviceUrl ? { serviceUrl, tenantId } : undefined;
+          },
+          graph,
+          mailSender: graphConfig.mailSender || undefined,
+          publicUrl: config.publicUrl,
+          now,
+          log,
+        }),
+      }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),

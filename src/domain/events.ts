@@ -1,5 +1,6 @@
 import type { AudienceUpdateSent } from './audiences';
 import type { PostmortemEvent } from './postmortem';
+import type { PagingEvent } from './paging';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -197,6 +198,7 @@ export type IncidentEvent =
   | DocRowEdited
   | DocLost
   | DocNotShared
-  | PostmortemEvent;
+  | PostmortemEvent
+  | PagingEvent;
 
 export type EventType = IncidentEvent['type'];

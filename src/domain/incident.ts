@@ -1,6 +1,7 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
 import { evolvePostmortem, type PostmortemState } from './postmortem';
 import type { IncidentEvent } from './events';
+import { isPagingEvent } from './paging';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
@@ -127,6 +128,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
   }
   if (!state) throw new Error(`${event.type} before IncidentDeclared`);
   const next = { ...state, version: state.version + 1 };
+  if (isPagingEvent(event)) return next; // a page's steps are on the timeline; the page keeps its own state (paging.ts)
   switch (event.type) {
     case 'SeverityChanged':
       return { ...next, severity: event.to };

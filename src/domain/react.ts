@@ -2,6 +2,7 @@ import { assertNever, isAnnouncement, type Conversation, type Incident, type Inc
 import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
+import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
 
@@ -98,6 +99,10 @@ const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'RecordedMessageDeleted',
   'ResourceReady',
   'DocRowAdded',
+  'PagePaged',
+  'PageAcknowledged',
+  'PageDeclined',
+  'PageExhausted',
 ]);
 
 const CREATE: Record<ResourceKind, CreateResource['kind']> = {
@@ -127,6 +132,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   };
 
   for (const event of events) {
+    if (isPagingEvent(event)) continue; // a page's effects come from its own events (paging-effects.ts)
     switch (event.type) {
       case 'IncidentDeclared':
         state.places.forEach(postCard);

@@ -2,6 +2,7 @@ import type { IncidentEvent } from './incident';
 import { audienceTimelineText } from './audience-messages';
 import { changeLine } from './messages';
 import { ROLE_LABEL } from './vocabulary';
+import { isPagingEvent, pagingLine } from './paging';
 
 /**
  * The incident's timeline: the view of its event log that people read (the doc's table, the add-on, the postmortem).
@@ -48,6 +49,10 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       entries.push(e);
       byId.set(id, e);
     };
+    if (isPagingEvent(event)) {
+      entry(pagingLine(event));
+      continue;
+    }
     switch (event.type) {
       case 'IncidentDeclared':
         entry(`Declared: ${event.title} (severity ${event.severity}). ${event.commander.name} is incident commander.`);

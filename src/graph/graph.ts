@@ -1,3 +1,4 @@
+import { sendActivityNotification, type ActivityNotification } from './activity-feed';
 import { ensureBridge, type Bridge, type BridgeRequest } from './bridge';
 import { ensureChannel, type ChannelRequest, type IncidentChannel } from './channel';
 import { addChannelMember, type ChannelMemberRequest } from './channel-member';
@@ -17,6 +18,8 @@ export interface Graph {
   /** Adds a person to a private channel (someone who joined the incident). */
   addChannelMember(req: ChannelMemberRequest, signal?: AbortSignal): Promise<void>;
   sendMail(req: MailRequest, signal?: AbortSignal): Promise<void>;
+  /** A Teams activity-feed notification to one person (paging). */
+  sendActivityNotification(n: ActivityNotification, signal?: AbortSignal): Promise<void>;
   /**
    * Whether a mail sent with this key is in the sender's Sent Items (by its extended property): 'unknown' when the
    * app may not read that mailbox (no Mail.Read), so the caller decides without it.
@@ -37,8 +40,9 @@ export function createGraph(opts: GraphOptions): Graph {
     ensureBridge: (req, signal) => ensureBridge(client, req, signal),
     addChannelMember: (req, signal) => addChannelMember(client, req, signal),
     sendMail: (req, signal) => sendMail(client, req, signal),
+    sendActivityNotification: (n, signal) => sendActivityNotification(client, n, signal),
     findSentMail: (sender, key, signal) => findSentMail(client, sender, key, signal),
   };
 }
 
-export type { Bridge, BridgeRequest, ChannelRequest, IncidentChannel, MailRequest };
+export type { ActivityNotification, Bridge, BridgeRequest, ChannelRequest, IncidentChannel, MailRequest };

@@ -47,7 +47,12 @@ export interface Service {
   experts: Rotation | FixedExperts;
   /** A person id: called when the on-call people do not answer (paging). */
   escalation?: string;
+  /** Paging (src/paging/): how long each person paged has to acknowledge before the next is called. */
+  paging?: { ackMinutes: number };
 }
+
+/** Without `paging: { ack_minutes }` on the service, each step of a page waits this long (issue 17 item 6). */
+export const DEFAULT_ACK_MINUTES = 5;
 
 const NAME = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
 const PERSON_IDS = { type: 'array', maxItems: 100, items: NAME };
@@ -83,6 +88,7 @@ export const SERVICES_SECTION = {
       channel: { type: 'string', pattern: '^19:.+@thread\\.(tacv2|skype)$' },
       depends_on: { type: 'array', maxItems: 50, items: NAME },
       escalation: NAME,
+      paging: { type: 'object', additionalProperties: false, required: ['ack_minutes'], properties: { ack_minutes: { type: 'integer', minimum: 1, maximum: 120 } } },
       experts: {
         type: 'object',
         additionalProperties: false,
@@ -124,6 +130,7 @@ export interface RawService {
   channel?: string;
   depends_on?: string[];
   escalation?: string;
+  paging?: { ack_minutes: number };
   experts: { people?: string[]; rotation?: { members: string[]; every: 'day' | 'week'; day?: Weekday; time: string; time_zone: string; start: string } };
 }
 
@@ -145,6 +152,7 @@ export function serviceFromRaw(s: RawService): Service {
     dependsOn: s.depends_on ?? [],
     experts,
     ...(s.escalation && { escalation: s.escalation }),
+    ...(s.paging && { paging: { ackMinutes: s.paging.ack_minutes } }),
   };
 }
 

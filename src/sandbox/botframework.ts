@@ -52,6 +52,16 @@ export interface ChannelMember {
   userPrincipalName?: string;
 }
 
+/** A 1:1 chat the bot created (`POST /v3/conversations` without a channel), as the connector recorded it. */
+export interface PersonalChat {
+  conversationId: string;
+  /** The member id as sent (a `29:` id, an Entra object id, or `8:orgid:<object id>`). */
+  memberId: string;
+  tenantId: string;
+  bot?: { id?: string; name?: string };
+  at: string;
+}
+
 export interface BotChannel {
   url: string;
   serviceUrl: string;
@@ -67,6 +77,10 @@ export interface BotChannel {
   /** The current version of each activity, by conversation then id. */
   current(conversationId: string, activityId: string): Record<string, any> | undefined;
   setMembers(conversationId: string, members: ChannelMember[]): void;
+  /** As if these users (Entra object ids or `29:` ids) had installed the app in their personal scope. */
+  installApp(userIds: string[]): void;
+  /** Every 1:1 creation the connector accepted, in order (the same member again is the same conversation). */
+  personalChats: PersonalChat[];
   fault(f: Fault | undefined): void;
   close(): Promise<void>;
 }
@@ -82,6 +96,9 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
   const members = new Map<string, ChannelMember[]>();
   const faults = createFaults();
   const requests: RequestRecord[] = [];
+  const installed = new Set<string>();
+  const personalChats: PersonalChat[] = [];
+  const personalIds = new Map<string, string>();
   let base = '';
 
   const errorReply = (status: number, code: string, message: string): Reply => connectorError(status, code, message);
@@ -115,6 +132,7 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent); // v3, conversations, {id}, activities, {id}
     if (parts[0] !== 'v3' || parts[1] !== 'conversations') return errorReply(404, 'NotFound', `no route ${req.method} ${path}`);
 
+    if (req.method === 'POST' && parts.length === 2 && !payload.channelData?.channel?.id) return createPersonal(payload);
     if (req.method === 'POST' && parts.length === 2) {
       const channelId = payload.channelData?.channel?.id as string | undefined;
       const activityId = randomUUID();
@@ -144,6 +162,29 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
       return { status: 200 };
     }
     return errorReply(405, 'MethodNotAllowed', `${req.method} ${path}`);
+  }
+
+  /**
+   * A 1:1 chat: `isGroup` false, exactly one member, the tenant (top level or `channelData.tenant.id`); group chats
+   * can't be created (400). Teams answers the same `a:` id for the same member, and refuses with 403
+   * `BotNotInConversationRoster` when the app is not installed for the user (OfficeDev company-communicator #744).
+   */
+  function createPersonal(payload: Record<string, any>): Reply {
+    if (payload.isGroup !== false) return errorReply(400, 'BadSyntax', 'Incorrect conversation creation parameters: only a 1:1 chat (isGroup false) or a channel thread can be created');
+    const members = Array.isArray(payload.members) ? payload.members : [];
+    if (members.length !== 1 || typeof members[0]?.id !== 'string') return errorReply(400, 'BadArgument', 'A 1:1 conversation takes exactly one member with an id');
+    const tenantId = (payload.tenantId ?? payload.channelData?.tenant?.id) as string | undefined;
+    if (!tenantId) return errorReply(400, 'BadArgument', 'tenantId is required to create a 1:1 conversation');
+    const memberId = members[0].id as string;
+    const user = /^(?:8:orgid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(memberId)?.[1]?.toLowerCase() ?? (/^29:[\w-]+$/.test(memberId) ? memberId.toLowerCase() : undefined);
+    if (!user) return errorReply(400, 'BadArgument', `Invalid member id ${JSON.stringify(memberId.slice(0, 80))}: a 29: user id or a Microsoft Entra object id`);
+    if (!installed.has(user)) return errorReply(403, 'BotNotInConversationRoster', 'The bot is not part of the conversation roster.');
+    const key = `${tenantId.toLowerCase()}/${user}`;
+    let conversationId = personalIds.get(key);
+    if (!conversationId) personalIds.set(key, (conversationId = `a:${randomUUID().replace(/-/g, '')}`));
+    personalChats.push({ conversationId, memberId, tenantId, ...(payload.bot && { bot: payload.bot }), at: new Date().toISOString() });
+    if (payload.activity) record('create', conversationId, payload.activity);
+    return { status: 201, body: { id: conversationId } };
   }
 
   function tokenEndpoint(path: string, body: string): Reply {
@@ -208,6 +249,8 @@ export async function startBotChannel(opts: BotChannelOptions = {}): Promise<Bot
     requests,
     current: (conversationId, activityId) => activities.get(conversationId)?.get(activityId),
     setMembers: (conversationId, list) => members.set(conversationId.split(';')[0], list),
+    installApp: (ids) => ids.forEach((id) => installed.add(id.toLowerCase().replace(/^8:orgid:/, ''))),
+    personalChats,
     fault: (f) => faults.set(f),
     close: () => server.close(),
   };

@@ -148,6 +148,33 @@ export const MIGRATIONS: readonly string[] = [
     updated_at         timestamptz NOT NULL
   );
   `,
+  // <next>-paging (src/store/paging-store.ts): pages and their events, with or without an incident. One slot per
+  // service and incident (or none): a second page for it while one is open or within its window finds the first.
+  `
+  CREATE TABLE pages (
+    id          text PRIMARY KEY,
+    service     text NOT NULL,
+    incident_id text,
+    status      text NOT NULL,
+    version     integer NOT NULL,
+    state       jsonb NOT NULL,
+    created_at  timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL
+  );
+  CREATE TABLE page_events (
+    page_id text NOT NULL REFERENCES pages(id),
+    version integer NOT NULL,
+    type    text NOT NULL,
+    data    jsonb NOT NULL,
+    at      timestamptz NOT NULL,
+    PRIMARY KEY (page_id, version)
+  );
+  CREATE TABLE page_slots (
+    slot    text PRIMARY KEY,
+    page_id text NOT NULL,
+    until   timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */

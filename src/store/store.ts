@@ -8,6 +8,7 @@ import { migrate } from './migrations';
 import type { Sql, SqlTx } from './sql';
 import { createStatusPageStore, type StatusPageStore } from './status-page-store';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
+import { createPagingStore, type PagingStore } from './paging-store';
 import { wellFormedSql } from './well-formed-sql';
 
 /** Events, their effects and the incident snapshot, written together or not at all. */
@@ -76,6 +77,8 @@ export interface Store extends EffectsStore {
   statusPage: StatusPageStore;
   /** Who is subscribed to the status page's updates (double opt-in). */
   statusSubscribers: StatusSubscribersStore;
+  /** Pages (issue 17): their state and events, the one-page-per-service slot, written with the incident's part. */
+  paging: PagingStore<Commit>;
   close(): Promise<void>;
 }
 
@@ -170,6 +173,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     budgets: createBudgetStore(sql),
     statusPage: createStatusPageStore(sql),
     statusSubscribers: createStatusSubscribersStore(sql),
+    paging: createPagingStore(sql, { writeCommit, checkInbound, rollbackReason: (err) => (err instanceof Rollback ? err.reason : undefined) }),
     close: () => sql.close(),
   };
 }

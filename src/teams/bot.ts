@@ -15,6 +15,7 @@ import type { BotDeps } from './deps';
 import { MessageExtension } from './extension';
 import { FindIncidents } from './find-incidents';
 import { commandText } from './text';
+import { answerPage, PAGE_ANSWER_VERBS } from '../paging/answer';
 
 export type { BotDeps } from './deps';
 
@@ -48,6 +49,8 @@ export class FirebreakBot extends TeamsActivityHandler {
   protected override onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     // The incident list's buttons belong to the list, not to an incident card.
     if (FindIncidents.handles(value.action?.verb)) return this.find.action(context, value);
+    // A page's Acknowledge / Can't, pressed in a 1:1 chat: they belong to the page, which may have no incident.
+    if (PAGE_ANSWER_VERBS.includes(value.action?.verb)) return answerPage(this.deps, context, value.action.verb, (value.action.data ?? {}) as Record<string, unknown>);
     return this.cards.handle(context, value);
   }
 

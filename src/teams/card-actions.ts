@@ -12,6 +12,7 @@ import { resolveConfirmCard } from './resolving';
 import { AUDIENCE_VERBS, audienceCardAction } from '../audiences/card-action';
 import { publishFromCard, resolutionOffer } from '../status/card-publish';
 import { postmortemTerms } from '../postmortem/terms';
+import { PAGE_FORM_VERBS, pageFromCard } from '../paging/card-form';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -46,6 +47,7 @@ export class CardActions {
     // "Resolve incident" asks first, to the presser only; its "Resolve now" (`resolveConfirm`) resolves.
     if (verb === 'resolve') return respond(resolveConfirmCard(incident, this.deps.now(), typeof inputs.summary === 'string' ? inputs.summary.trim() || undefined : undefined));
     if (verb === 'publishForm' || verb === 'publish') return publishFromCard(this.deps, context, incident, verb, inputs);
+    if (PAGE_FORM_VERBS.includes(verb)) return respond(await pageFromCard(this.deps, context, incident, verb, inputs));
     const change = await this.changeFor(verb, inputs, context);
     if ('refused' in change) return this.card(incident, here, { text: change.refused, tone: 'attention' });
     const by = personOf(context.activity.from);

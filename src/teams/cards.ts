@@ -152,7 +152,8 @@ export function incidentActions(incident: Incident): unknown[] {
     showCard(
       'Command',
       [{ type: 'TextBlock', text: `${plain(incident.commander.name)} is incident commander.`, wrap: true }],
-      [execute('Take command', 'takeCommand', incident), execute('Hand off command…', 'handoffForm', incident)],
+      // Assembling the team is the commander's job too: "Page experts…" calls a service's on-call people (src/paging/).
+      [execute('Take command', 'takeCommand', incident), execute('Hand off command…', 'handoffForm', incident), execute('Page experts…', 'page.form', incident)],
     ),
     execute('Assign a role…', 'roleForm', incident),
     showCard(

@@ -14,6 +14,7 @@ import { askToResolve } from './resolving';
 import { incidentAt, namedIncident } from './where';
 import { publishFromChat } from '../status/chat-publish';
 import { expertsFromChat } from '../oncall/chat';
+import { pageFromChat } from '../paging/chat';
 import { audienceUpdateFromChat } from '../audiences/chat';
 import { resolutionOffer } from '../status/card-publish';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards';
@@ -42,6 +43,7 @@ export class ChatCommands {
     if (intent.kind === 'declare') return this.declare(context, intent, by, at, key);
     if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
     if (intent.kind === 'experts') return expertsFromChat(this.deps, context, intent.service, key);
+    if (intent.kind === 'page') return pageFromChat(this.deps, context, intent.text, number, by, key);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
     if (/^\/?update\b/i.test(asked) && (await audienceUpdateFromChat(this.deps, context, asked, by, at, key))) return;
     if (/^\/?postmortem\b/i.test(asked)) return postmortemFromChat(this.deps, context, asked, by, at, key, number);

@@ -2,6 +2,7 @@ import type { RoleName } from '../domain/incident';
 import { PUBLISH_USAGE } from '../status/publish';
 import { EXPERTS_USAGE } from '../oncall/chat';
 import { POSTMORTEM_USAGE } from '../postmortem/chat';
+import { PAGE_USAGE } from '../paging/chat';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -20,6 +21,7 @@ export type Intent =
   | { kind: 'status' }
   | { kind: 'incidents' }
   | { kind: 'experts'; service: string }
+  | { kind: 'page'; text: string }
   | { kind: 'help' }
   | { kind: 'usage'; verb: string; usage: string }
   | { kind: 'unknown'; text: string };
@@ -41,6 +43,7 @@ export const USAGE = {
   incidents: 'incidents   (every active incident, from any conversation)',
   experts: EXPERTS_USAGE,
   postmortem: POSTMORTEM_USAGE,
+  page: PAGE_USAGE,
   help: 'help',
 } as const;
 
@@ -111,6 +114,8 @@ export function parseCommand(text: string): Intent {
     case 'experts':
     case 'oncall':
       return { kind: 'experts', service: rest };
+    case 'page':
+      return { kind: 'page', text: rest };
     case 'help':
     case '?':
       return { kind: 'help' };

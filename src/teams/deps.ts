@@ -8,6 +8,7 @@ import type { Experts } from '../oncall/experts';
 import type { OrgFile } from '../org/schema';
 import type { PublishCards } from '../status/publish-card';
 import type { PostmortemDocs } from '../google/postmortem-docs';
+import type { Paging } from '../paging/pages';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -37,4 +38,6 @@ export interface BotDeps {
   publishCards?: PublishCards;
   /** The postmortem doc (read for the blameless check and the summary) and whether review meetings can be made. */
   postmortem?: { docs?: PostmortemDocs; review: boolean };
+  /** Paging the on-call people of a service (src/paging/); absent without services in the organisation file. */
+  paging?: Paging;
 }

@@ -18,6 +18,7 @@ const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
   'message.post': 'a message',
   'reminder.update': 'the reminder that a stakeholder update is due',
   'channel.join': 'the addition of someone who joined to the private channel',
+  'page.notify': 'a page to someone on call (no 1:1 chat, and no mail could be sent)',
 };
 
 /** To tell the responders when something could not reach Teams (the place that failed can't be told itself). */

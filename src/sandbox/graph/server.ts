@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parseJson, type Reply } from '../http';
+import { activityFeedRoute } from './activity-feed';
 import { channelMembersRoute } from './channel-members';
 import { channelsRoute } from './channels';
 import { createEntra } from './entra';
@@ -10,7 +11,7 @@ import { sentItemsRoute } from './sent-items';
 import { createOrGetRoute, eventsRoute } from './meetings';
 import type { Route } from './route';
 import { teamsLinks, type GraphLinks } from './links';
-import { emptyState, isGraphState, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
+import { emptyState, isGraphState, type ActivityNotificationRecord, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
 import { listenHttps, type HttpsReply } from './tls';
 import { readState, writeState } from '../state-file';
 
@@ -36,12 +37,14 @@ export interface GraphEmulator {
   meetings(): MeetingRecord[];
   events(): EventRecord[];
   mailbox(): SentMail[];
+  /** Activity-feed notifications sent (POST /users/{id}/teamwork/sendActivityNotification). */
+  activityNotifications(): ActivityNotificationRecord[];
   /** As if a channel of this name had been deleted: Teams keeps the name reserved. */
   reserveChannelName(teamId: string, name: string): void;
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [channelsRoute, channelMembersRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute];
+const ROUTES: Route[] = [channelsRoute, channelMembersRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute, activityFeedRoute];
 
 export interface GraphEmulatorOptions {
   port?: number;
@@ -57,7 +60,7 @@ export interface GraphEmulatorOptions {
 /**
  * Starts the emulator. Routes: the Entra endpoints MSAL needs (entra.ts), and under /v1.0 exactly
  * POST/GET /teams/{id}/channels, POST/GET /teams/{id}/channels/{id}/members, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events,
- * POST /users/{id}/sendMail and GET /users/{id}/mailFolders/sentitems/messages. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
+ * POST /users/{id}/sendMail, GET /users/{id}/mailFolders/sentitems/messages and POST /users/{id}/teamwork/sendActivityNotification. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
  * it holds for the sandbox page. Differences from the real service: DEVIATIONS.md.
  */
 export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
@@ -126,6 +129,7 @@ export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulato
     meetings: () => state.meetings,
     events: () => state.events,
     mailbox: () => state.mailbox,
+    activityNotifications: () => state.activityNotifications ?? [],
     reserveChannelName: (teamId, name) => {
       state.deletedChannelNames.push({ teamId, name });
       save();

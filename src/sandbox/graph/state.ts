@@ -77,6 +77,17 @@ export interface SentMail {
   sentAt: string;
 }
 
+/** A Teams activity-feed notification as it was accepted (paging). */
+export interface ActivityNotificationRecord {
+  userId: string;
+  appId: string;
+  topic: { source: string; value: string; webUrl?: string };
+  activityType: string;
+  previewText: string;
+  templateParameters: Record<string, string>;
+  sentAt: string;
+}
+
 /** Everything the emulator holds, readable by tests and the sandbox page. */
 export interface GraphState {
   channels: ChannelRecord[];
@@ -85,6 +96,8 @@ export interface GraphState {
   meetings: MeetingRecord[];
   events: EventRecord[];
   mailbox: SentMail[];
+  /** Optional so a state file written before it existed still reads back. */
+  activityNotifications?: ActivityNotificationRecord[];
 }
 
 export function emptyState(): GraphState {
