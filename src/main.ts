@@ -16,6 +16,8 @@ import { createAddonEndpoint } from './google/addon/endpoint';
 import { createVerifier } from './google/addon/verify';
 import { allowedHostNames } from './http/hosts';
 import { createLogger, type Logger } from './log';
+import { createReadiness } from './readiness';
+import { offParts } from './startup-warnings';
 import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
@@ -49,6 +51,8 @@ import { onePerIncident } from './workers/serial';
 
 /** How long effects under way at shutdown may finish before they are handed back (SIGTERM must end within 10 s). */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Past this the process exits anyway (1): under the 10 s issue 19 gives a SIGTERM, with room for the store to close. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
 
 export interface Firebreak {
   url: string;
@@ -65,6 +69,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     });
     mkdirSync(config.dataDir, { recursive: true });
   }
+  for (const line of offParts(config)) log.warn(line);
   const now = () => new Date();
   const store = await openStore(config.databaseUrl);
   let wake = () => undefined as void;
@@ -151,6 +156,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         });
   if (localAddon) log.info('local add-on token issuer', { certs: localAddon.issuer.certsUrl, endpoint: addonConfig.url });
 
+  const readiness = createReadiness(store);
   const server = createServer(
     {
       messages: (body, authorization) => teams.handle(body, authorization),
@@ -158,6 +164,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
+      ready: () => readiness.answer(),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
@@ -176,6 +183,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   runner.start();
+  readiness.up();
   const address = server.address();
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   watcher?.start();
@@ -185,6 +193,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     url,
     ...(localAddon ? { localAddon } : {}),
     async close() {
+      readiness.down(); // first: a load balancer still asking sends no more work here
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await status?.close();
       await watcher?.stop();
@@ -257,15 +266,33 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-/** Stops everything on Ctrl+C or SIGTERM, then exits. */
+/**
+ * Stops everything on Ctrl+C or SIGTERM, then exits 0. Orchestrators kill after a grace period of their own (App
+ * Service and Kubernetes: 30 s by default; issue 19 asks for 10 s): past SHUTDOWN_DEADLINE_MS the process says what it
+ * was still waiting for and exits 1, leases covering what it did not hand back.
+ */
 export function stopOnSignal(log: Logger, ...parts: { close?(): Promise<void>; stop?(): Promise<void> }[]): void {
-  const stop = async () => {
-    log.info('shutting down');
-    for (const part of parts) await (part.stop ?? part.close)?.call(part);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const deadline = setTimeout(() => {
+      log.error('shutdown did not finish in time: exiting; effects still claimed are taken up again when their lease ends', { afterMs: SHUTDOWN_DEADLINE_MS });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      for (const part of parts) await (part.stop ?? part.close)?.call(part);
+    } catch (err) {
+      log.error('shutdown failed', { error: (err as Error).stack ?? String(err) });
+      process.exit(1);
+    }
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /** `npm run serve`: the service alone (production, tests). */

@@ -12,6 +12,8 @@ export interface Routes {
   /** The Google Workspace add-on (Docs sidebar). */
   addon(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
   health(): Promise<HttpAnswer>;
+  /** Readiness (/readyz): 503 while starting, shutting down, or when the store does not answer. */
+  ready?(): Promise<HttpAnswer>;
   /** Drive push notifications for watched incident docs (headers only; Drive sends no body for files). */
   googleNotify?(headers: Record<string, string | undefined>): Promise<HttpAnswer>;
   /** Local mode only: the sandbox pages (src/web/routes.ts) and the sidebar they show. */
@@ -81,6 +83,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     send(res, await routes.addon(req.body, req.header('authorization') || undefined));
   });
   server.get('/healthz', async (_req, res) => send(res, await routes.health()));
+  server.get('/readyz', async (_req, res) => send(res, routes.ready ? await routes.ready() : { status: 404, body: { error: 'no readiness here' } }));
   server.post('/api/google/notify', BODY.googleNotify, async (req: restify.Request, res: restify.Response) => {
     if (!routes.googleNotify) return send(res, { status: 404, body: { error: 'the incident doc is not watched here: Google Docs is off' } });
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
