@@ -18,6 +18,9 @@ import { allowedHostNames } from './http/hosts';
 import { createLogger, type Logger } from './log';
 import { createReadiness } from './readiness';
 import { offParts } from './startup-warnings';
+import { createMetrics, type Metrics } from './metrics/registry';
+import { metricsEndpoint } from './metrics/endpoint';
+import { meteredWrites } from './metrics/docs-budget';
 import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
@@ -72,6 +75,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   for (const line of offParts(config)) log.warn(line);
   const now = () => new Date();
   const store = await openStore(config.databaseUrl);
+  const metrics = createMetrics({ ops: store.ops, now });
   let wake = () => undefined as void;
   const incidents = createIncidents(store, () => wake());
 
@@ -83,7 +87,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const graph = graphUsed ? createGraph({ ...graphConfig, ca: localGraph?.ca }) : undefined;
   // Each outside system adds the resources it assembles for a new incident.
   const provisioning: ResourceKind[] = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
-  const google = await startGoogle(config, log, store);
+  const google = await startGoogle(config, log, store, metrics);
   if (google) provisioning.push('doc');
   const pace = createDocPace(1000);
   const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
@@ -99,6 +103,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     log,
     now,
     onGiveUp: reportGiveUp(incidents, now, { store, teams: outbox }),
+    onFailure: (effect, err) => metrics.effectFailed(effect.kind, err),
     backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
     giveUpAfterMs: config.workers.giveUpAfterMs,
     leaseMs: config.workers.leaseMs,
@@ -165,6 +170,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
       ready: () => readiness.answer(),
+      metrics: metricsEndpoint(config.metrics, metrics),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
@@ -179,7 +185,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       }),
     },
     log,
-    { allowedHosts: localHosts(config) },
+    { allowedHosts: localHosts(config), observe: metrics.request },
   );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   runner.start();
@@ -229,12 +235,12 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger, store: Store): Promise<{ docs: IncidentDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<{ docs: IncidentDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
   // Every Docs write of the service shares the subject's quota: one budget for all of them, in every replica.
-  const writes = createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute });
+  const writes = meteredWrites(createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute }), metrics, g.docsWritesPerMinute);
   if (g.mode === 'google') {
     const clients = { ...googleClients(g.serviceAccount!, g.subject, g), writes };
     return { docs: createIncidentDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };

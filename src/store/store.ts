@@ -5,6 +5,7 @@ import type { Effect } from '../domain/react';
 import { createBudgetStore, type BudgetStore } from './budget-store';
 import { completeInCommit, createEffectsStore, leaseHeld, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
+import { createOpsStore, type OpsStore } from './ops-store';
 import type { Sql, SqlTx } from './sql';
 import { createStatusPageStore, type StatusPageStore } from './status-page-store';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
@@ -76,6 +77,8 @@ export interface Store extends EffectsStore {
   statusPage: StatusPageStore;
   /** Who is subscribed to the status page's updates (double opt-in). */
   statusSubscribers: StatusSubscribersStore;
+  /** Aggregates for /metrics (src/metrics/). */
+  ops: OpsStore;
   close(): Promise<void>;
 }
 
@@ -170,6 +173,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     budgets: createBudgetStore(sql),
     statusPage: createStatusPageStore(sql),
     statusSubscribers: createStatusSubscribersStore(sql),
+    ops: createOpsStore(sql),
     close: () => sql.close(),
   };
 }

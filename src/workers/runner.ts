@@ -36,6 +36,8 @@ export interface RunnerOptions {
   giveUpAfterMs?: number;
   /** Told when an effect is given up, so the incident can say so. */
   onGiveUp?: (effect: StoredEffect, reason: string) => Promise<void>;
+  /** Told of every failed attempt (metrics: failures per outside system and status). */
+  onFailure?: (effect: StoredEffect, err: unknown) => void;
 }
 
 export interface Runner {
@@ -107,6 +109,7 @@ export function createRunner(opts: RunnerOptions): Runner {
   }
 
   async function settleFailure(effect: ClaimedEffect, err: unknown): Promise<void> {
+    opts.onFailure?.(effect, err);
     const kind = failureKind(err);
     const reason = describe(err);
     const age = now().getTime() - firstDue(effect);
