@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import { withLogContext, type Logger } from '../log';
 import { LeaseLost, type ClaimedEffect, type Store, type StoredEffect } from '../store/store';
 import { describe, failureKind, OutsideError } from '../outside-error';
 
@@ -82,7 +82,11 @@ export function createRunner(opts: RunnerOptions): Runner {
   let again = false;
   let stopped = true;
 
-  async function runOne(effect: ClaimedEffect): Promise<void> {
+  function runOne(effect: ClaimedEffect): Promise<void> {
+    return withLogContext({ effect: effect.key, effectKind: effect.kind, incident: effect.incidentId }, () => attempt(effect));
+  }
+
+  async function attempt(effect: ClaimedEffect): Promise<void> {
     const handler = opts.handlers[effect.kind];
     const controller = new AbortController();
     attempts.set(effect.lease, { effect, controller });

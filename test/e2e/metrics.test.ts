@@ -78,6 +78,11 @@ test('a declaration shows as a request to its route, an active incident, and a f
   expect(sample(after, 'firebreak_outbox_depth', 'kind="card.post"')).toBeGreaterThanOrEqual(1);
   expect(sample(after, 'firebreak_outbox_oldest_age_seconds', 'kind="card.post"')).toBeGreaterThanOrEqual(0);
   expect(sample(after, 'firebreak_http_request_duration_seconds_count', 'route="/api/messages",method="POST",status="200"')).toBeGreaterThanOrEqual(1);
+  // Issue 19 item 9: the effect's log lines carry its key, kind and incident; the turn's carry the activity id.
+  const lines = firebreak.logs.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const retry = lines.find((l) => l.msg === 'effect will retry' && l.effectKind === 'card.post');
+  expect(retry).toMatchObject({ effect: expect.any(String), incident: expect.any(String), level: 'info' });
+  expect(JSON.stringify(retry)).not.toContain('metrics-e2e-secret');
   // Routes, not URLs: no label carries an id.
   expect(after).not.toContain(conversation);
 });
