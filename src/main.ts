@@ -280,11 +280,7 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 export function stopOnSignal(log: Logger, ...parts: { close?(): Promise<void>; stop?(): Promise<void> }[]): void {
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) {
-      // A second Ctrl+C (or signal) means now: leases cover whatever was not handed back.
-      log.warn('stopping at once', { signal });
-      process.exit(1);
-    }
+    if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
     const deadline = setTimeout(() => {
