@@ -1,4 +1,10 @@
-/** Structured one-line JSON logs. Values under secret-looking keys are never written. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Structured one-line JSON logs. Values under secret-looking keys are never written. Lines written while handling an
+ * activity or running an effect carry its ids (`activity`, `effect`, `incident`) from the log context, so one
+ * incident's story can be read across requests, effects and replicas.
+ */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -20,13 +26,21 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+const context = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `fn` with these fields on every log line written inside it (nested contexts add to the outer one). */
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  return context.run({ ...context.getStore(), ...defined }, fn);
+}
+
 export function createLogger(
   level: Level = 'info',
   write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Logger {
   const emit = (l: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[l] < ORDER[level]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level: l, msg, ...(redact(fields) as object) }));
+    write(JSON.stringify({ t: new Date().toISOString(), level: l, msg, ...(redact({ ...context.getStore(), ...fields }) as object) }));
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

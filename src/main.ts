@@ -20,6 +20,11 @@ import { createAddonEndpoint } from './google/addon/endpoint';
 import { createVerifier } from './google/addon/verify';
 import { allowedHostNames } from './http/hosts';
 import { createLogger, type Logger } from './log';
+import { createReadiness } from './readiness';
+import { offParts } from './startup-warnings';
+import { createMetrics, type Metrics } from './metrics/registry';
+import { metricsEndpoint } from './metrics/endpoint';
+import { meteredWrites } from './metrics/docs-budget';
 import { startLocalAddon, type LocalAddon } from './sandbox/google-addon/local';
 import { startLocalGraph } from './sandbox/graph/local';
 import { createServer } from './server';
@@ -56,6 +61,8 @@ import { onePerIncident } from './workers/serial';
 
 /** How long effects under way at shutdown may finish before they are handed back (SIGTERM must end within 10 s). */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Past this the process exits anyway (1): under the 10 s issue 19 gives a SIGTERM, with room for the store to close. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
 
 export interface Firebreak {
   url: string;
@@ -72,8 +79,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     });
     mkdirSync(config.dataDir, { recursive: true });
   }
+  for (const line of offParts(config)) log.warn(line);
   const now = () => new Date();
   const store = await openStore(config.databaseUrl);
+  const metrics = createMetrics({ ops: store.ops, now });
   let wake = () => undefined as void;
   const incidents = createIncidents(store, () => wake());
 
@@ -85,7 +94,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const graph = graphUsed ? createGraph({ ...graphConfig, ca: localGraph?.ca }) : undefined;
   // Each outside system adds the resources it assembles for a new incident.
   const provisioning: ResourceKind[] = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
-  const google = await startGoogle(config, log, store);
+  const google = await startGoogle(config, log, store, metrics);
   if (google) provisioning.push('doc');
   const pace = createDocPace(1000);
   const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
@@ -103,6 +112,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     log,
     now,
     onGiveUp: reportGiveUp(incidents, now, { store, teams: outbox }),
+    onFailure: (effect, err) => metrics.effectFailed(effect.kind, err),
     backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
     giveUpAfterMs: config.workers.giveUpAfterMs,
     leaseMs: config.workers.leaseMs,
@@ -181,6 +191,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         });
   if (localAddon) log.info('local add-on token issuer', { certs: localAddon.issuer.certsUrl, endpoint: addonConfig.url });
 
+  const readiness = createReadiness(store);
   const server = createServer(
     {
       messages: (body, authorization) => teams.handle(body, authorization),
@@ -188,6 +199,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         addon ? addon.handle(body, authorization) : { status: 404, body: { error: 'the Google Workspace add-on is off: set ADDON_SERVICE_ACCOUNT_EMAIL (docs/google-addon.md)' } },
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
+      ready: () => readiness.answer(),
+      metrics: metricsEndpoint(config.metrics, metrics),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
@@ -202,10 +215,11 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       }),
     },
     log,
-    { allowedHosts: localHosts(config) },
+    { allowedHosts: localHosts(config), observe: metrics.request },
   );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   runner.start();
+  readiness.up();
   const address = server.address();
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   watcher?.start();
@@ -215,6 +229,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     url,
     ...(localAddon ? { localAddon } : {}),
     async close() {
+      readiness.down(); // first: a load balancer still asking sends no more work here
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await status?.close();
       await watcher?.stop();
@@ -250,12 +265,12 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger, store: Store): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
   // Every Docs write of the service shares the subject's quota: one budget for all of them, in every replica.
-  const writes = createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute });
+  const writes = meteredWrites(createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute }), metrics, g.docsWritesPerMinute);
   if (g.mode === 'google') {
     const clients = { ...googleClients(g.serviceAccount!, g.subject, g), writes };
     return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };
@@ -287,15 +302,33 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-/** Stops everything on Ctrl+C or SIGTERM, then exits. */
+/**
+ * Stops everything on Ctrl+C or SIGTERM, then exits 0. Orchestrators kill after a grace period of their own (App
+ * Service and Kubernetes: 30 s by default; issue 19 asks for 10 s): past SHUTDOWN_DEADLINE_MS the process says what it
+ * was still waiting for and exits 1, leases covering what it did not hand back.
+ */
 export function stopOnSignal(log: Logger, ...parts: { close?(): Promise<void>; stop?(): Promise<void> }[]): void {
-  const stop = async () => {
-    log.info('shutting down');
-    for (const part of parts) await (part.stop ?? part.close)?.call(part);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const deadline = setTimeout(() => {
+      log.error('shutdown did not finish in time: exiting; effects still claimed are taken up again when their lease ends', { afterMs: SHUTDOWN_DEADLINE_MS });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      for (const part of parts) await (part.stop ?? part.close)?.call(part);
+    } catch (err) {
+      log.error('shutdown failed', { error: (err as Error).stack ?? String(err) });
+      process.exit(1);
+    }
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /** `npm run serve`: the service alone (production, tests). */

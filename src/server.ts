@@ -12,6 +12,8 @@ export interface Routes {
   /** The Google Workspace add-on (Docs sidebar). */
   addon(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
   health(): Promise<HttpAnswer>;
+  /** Readiness (/readyz): 503 while starting, shutting down, or when the store does not answer. */
+  ready?(): Promise<HttpAnswer>;
   /** Drive push notifications for watched incident docs (headers only; Drive sends no body for files). */
   googleNotify?(headers: Record<string, string | undefined>): Promise<HttpAnswer>;
   /** Local mode only: the sandbox pages (src/web/routes.ts) and the sidebar they show. */
@@ -20,6 +22,8 @@ export interface Routes {
   status?: { serve: ServeStatus; host?: string };
   /** The experts page and its list (src/oncall/routes.ts): Teams SSO in production, loopback in local mode. */
   experts?: ServeExperts;
+  /** GET /metrics (src/metrics/endpoint.ts): the caller's Authorization header decides. */
+  metrics?(authorization: string | undefined): Promise<{ status: number; headers: Record<string, string>; body: string }>;
 }
 
 /**
@@ -41,6 +45,8 @@ function bodies(refused: OnRefused) {
     sandboxAddon: jsonBody(16 * KB, refused),
     /** The experts page: GETs, nothing to read. */
     experts: noBody(1 * KB, refused),
+    /** Prometheus scrapes: GETs, nothing to read. */
+    metrics: noBody(1 * KB, refused),
   };
 }
 
@@ -50,6 +56,8 @@ export interface ServerOptions {
    * rebinds its own name to this address could otherwise drive them from the browser.
    */
   allowedHosts?: ReadonlySet<string>;
+  /** Told of every answered request by its route pattern (src/metrics/registry.ts); 'unmatched' when none matched. */
+  observe?(route: string, method: string, status: number, seconds: number): void;
 }
 
 /** Routes only: each handler is given the parsed body and answers with a status and a body. */
@@ -69,6 +77,18 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     });
   }
 
+  const observe = opts.observe;
+  if (observe) {
+    const started = new WeakMap<restify.Request, bigint>();
+    server.pre((req, _res, next) => (started.set(req, process.hrtime.bigint()), next()));
+    // 'after' fires for every answered request, refused and unrouted ones too (restify 11: "Server#after").
+    server.on('after', (req: restify.Request, res: restify.Response, route?: { spec?: { path?: unknown } }) => {
+      const t0 = started.get(req);
+      const seconds = t0 === undefined ? 0 : Number(process.hrtime.bigint() - t0) / 1e9;
+      observe(typeof route?.spec?.path === 'string' ? route.spec.path : 'unmatched', req.method ?? 'GET', res.statusCode, seconds);
+    });
+  }
+
   const send = (res: restify.Response, answer: HttpAnswer) => {
     if (answer.body === undefined) res.send(answer.status);
     else res.send(answer.status, answer.body);
@@ -81,6 +101,13 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     send(res, await routes.addon(req.body, req.header('authorization') || undefined));
   });
   server.get('/healthz', async (_req, res) => send(res, await routes.health()));
+  server.get('/metrics', BODY.metrics, async (req: restify.Request, res: restify.Response) => {
+    if (!routes.metrics) return send(res, { status: 404, body: { error: 'no metrics here' } });
+    const answer = await routes.metrics(req.header('authorization') || undefined);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  });
+  server.get('/readyz', async (_req, res) => send(res, routes.ready ? await routes.ready() : { status: 404, body: { error: 'no readiness here' } }));
   server.post('/api/google/notify', BODY.googleNotify, async (req: restify.Request, res: restify.Response) => {
     if (!routes.googleNotify) return send(res, { status: 404, body: { error: 'the incident doc is not watched here: Google Docs is off' } });
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));

@@ -177,13 +177,33 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */
+/**
+ * A database migrated by a newer build: this build does not know its schema (a column renamed, a table split), so it
+ * must not run on it. Migrations are forward-only: the way back is the newer build, or a backup from before it.
+ */
+export class SchemaTooNew extends Error {
+  constructor(readonly database: number, readonly build: number) {
+    super(
+      `the database's schema is at version ${database}, but this build of Firebreak knows versions up to ${build}: ` +
+        'a newer Firebreak migrated it. Run that version or a newer one (migrations only go forward; going back needs a backup from before the upgrade).',
+    );
+    this.name = 'SchemaTooNew';
+  }
+}
+
+/**
+ * Applies pending migrations in one transaction, serialised across replicas by an advisory lock; a schema_migrations
+ * row is the version (the migration's position in MIGRATIONS, from 1). A database ahead of this build is refused
+ * before anything is written.
+ */
 export async function migrate(sql: Sql): Promise<void> {
   await sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7242001)');
     await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
     const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
     const applied = new Set(rows.map((r) => Number(r.version)));
+    const newest = Math.max(0, ...applied);
+    if (newest > MIGRATIONS.length) throw new SchemaTooNew(newest, MIGRATIONS.length);
     for (let i = 0; i < MIGRATIONS.length; i++) {
       if (applied.has(i + 1)) continue;
       for (const statement of splitStatements(MIGRATIONS[i])) await tx.query(statement);

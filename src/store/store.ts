@@ -5,6 +5,7 @@ import type { Effect } from '../domain/react';
 import { createBudgetStore, type BudgetStore } from './budget-store';
 import { completeInCommit, createEffectsStore, leaseHeld, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
+import { createOpsStore, type OpsStore } from './ops-store';
 import type { Sql, SqlTx } from './sql';
 import { createStatusPageStore, type StatusPageStore } from './status-page-store';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
@@ -79,6 +80,8 @@ export interface Store extends EffectsStore {
   statusSubscribers: StatusSubscribersStore;
   /** Pages (issue 17): their state and events, the one-page-per-service slot, written with the incident's part. */
   paging: PagingStore<Commit>;
+  /** Aggregates for /metrics (src/metrics/). */
+  ops: OpsStore;
   close(): Promise<void>;
 }
 
@@ -174,6 +177,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     statusPage: createStatusPageStore(sql),
     statusSubscribers: createStatusSubscribersStore(sql),
     paging: createPagingStore(sql, { writeCommit, checkInbound, rollbackReason: (err) => (err instanceof Rollback ? err.reason : undefined) }),
+    ops: createOpsStore(sql),
     close: () => sql.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { CloudAdapter, type Activity, type ActivityHandler } from 'botbuilder';
 import type { BotConfig } from '../config';
-import type { Logger } from '../log';
+import { withLogContext, type Logger } from '../log';
 import { createBotAuthentication } from './auth';
 import { bridgeConsole, capture } from './console-bridge';
 import { InboundRefused } from './inbound-checks';
@@ -45,7 +45,10 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
     // Shape first (a malformed activity could crash botbuilder's own checks); then the channel, token and tenant.
     const checked = validateActivity(body);
     if (!checked.ok) return { status: 400, body: { error: checked.reason } };
-    const run = await capture(log, () => adapter.run(authorization ?? '', checked.activity, (context) => handler.run(context)));
+    const activity = checked.activity as { id?: string; conversation?: { id?: string } };
+    const run = await withLogContext({ activity: activity.id, conversation: activity.conversation?.id }, () =>
+      capture(log, () => adapter.run(authorization ?? '', checked.activity, (context) => handler.run(context))),
+    );
     const botbuilder = run.said.length ? { botbuilder: run.said } : {};
     if (run.ok) {
       if (run.said.length) log.warn('botbuilder wrote to the console', botbuilder);

@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import { withLogContext, type Logger } from '../log';
 import { LeaseLost, type ClaimedEffect, type Store, type StoredEffect } from '../store/store';
 import { describe, failureKind, OutsideError } from '../outside-error';
 
@@ -36,6 +36,8 @@ export interface RunnerOptions {
   giveUpAfterMs?: number;
   /** Told when an effect is given up, so the incident can say so. */
   onGiveUp?: (effect: StoredEffect, reason: string) => Promise<void>;
+  /** Told of every failed attempt (metrics: failures per outside system and status). */
+  onFailure?: (effect: StoredEffect, err: unknown) => void;
 }
 
 export interface Runner {
@@ -80,7 +82,11 @@ export function createRunner(opts: RunnerOptions): Runner {
   let again = false;
   let stopped = true;
 
-  async function runOne(effect: ClaimedEffect): Promise<void> {
+  function runOne(effect: ClaimedEffect): Promise<void> {
+    return withLogContext({ effect: effect.key, effectKind: effect.kind, incident: effect.incidentId }, () => attempt(effect));
+  }
+
+  async function attempt(effect: ClaimedEffect): Promise<void> {
     const handler = opts.handlers[effect.kind];
     const controller = new AbortController();
     attempts.set(effect.lease, { effect, controller });
@@ -107,6 +113,7 @@ export function createRunner(opts: RunnerOptions): Runner {
   }
 
   async function settleFailure(effect: ClaimedEffect, err: unknown): Promise<void> {
+    opts.onFailure?.(effect, err);
     const kind = failureKind(err);
     const reason = describe(err);
     const age = now().getTime() - firstDue(effect);

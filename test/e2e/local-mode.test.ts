@@ -51,3 +51,10 @@ test('local mode answers only to loopback host names, and the sandbox sidebar on
   const form = await fetch(`${firebreak.url}/sandbox/addon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"docId":"x"}' });
   expect(form.status).toBe(415);
 });
+
+test('/metrics is open in local mode (loopback; the host check above covers every route) and /readyz says ready', async () => {
+  const res = await fetch(`${firebreak.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain('firebreak_active_incidents');
+  expect((await fetch(`${firebreak.url}/readyz`)).status).toBe(200);
+});

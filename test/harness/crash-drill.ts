@@ -31,6 +31,8 @@ export interface DrillOptions {
    * while cards are going out (restarts that post none are killed after the range anyway).
    */
   killWhilePosting?: boolean;
+  /** SIGTERM: a graceful stop (the orchestrator's restart) instead of SIGKILL. */
+  signal?: 'SIGKILL' | 'SIGTERM';
   log?: (line: string) => void;
 }
 
@@ -145,7 +147,7 @@ export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
         }
         await new Promise((r) => setTimeout(r, killAt));
         killed = true;
-        await server!.kill();
+        await (opts.signal === 'SIGTERM' ? server!.stop() : server!.kill());
       })();
       // Three at a time, as a busy channel delivers; now and then an acknowledged one again (a re-delivery).
       const lanes = [0, 1, 2].map(async () => {

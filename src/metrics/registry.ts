@@ -1,0 +1,116 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OutsideError } from '../outside-error';
+import type { OpsStore } from '../store/ops-store';
+
+/**
+ * The process's Prometheus registry (issue 19 item 8). Everything is named `firebreak_*`; labels are bounded sets
+ * (route patterns, effect kinds, outside systems, HTTP statuses), never ids or user text. Other parts add their own
+ * metrics to `registry` (prom-client: `new Histogram({ ..., registers: [metrics.registry] })`).
+ * What the store knows (outbox, active incidents) is read at each scrape, so every replica reports the same
+ * service-wide figures: alert on max(), not sum() (docs/operations.md).
+ */
+export interface Metrics {
+  registry: Registry;
+  /** One HTTP request answered: its route pattern (not its URL), method and status. */
+  request(route: string, method: string, status: number, seconds: number): void;
+  /** An effect attempt that failed: the outside system its kind talks to and the status it answered (none: no answer). */
+  effectFailed(kind: string, err: unknown): void;
+  /** Docs writes through the shared budget: taken (and how long the budget made it wait), or given back unspent. */
+  docsWrite(event: 'taken' | 'refunded', waitSeconds?: number): void;
+  docsBudget(perMinute: number): void;
+}
+
+/** Which outside system an effect kind talks to; a kind nobody listed is its own first word (`page.send` -> page). */
+export function systemOf(kind: string): string {
+  const word = kind.split('.')[0];
+  switch (word) {
+    case 'card':
+    case 'message':
+    case 'reminder':
+      return 'bot-connector';
+    case 'channel':
+    case 'bridge':
+    case 'mail':
+      return 'graph';
+    case 'doc':
+    case 'timeline':
+      return 'google';
+    case 'status':
+      return kind === 'status.mail' ? 'graph' : word;
+    default:
+      return word;
+  }
+}
+
+export function createMetrics(deps: { ops?: OpsStore; now?: () => Date } = {}): Metrics {
+  const registry = new Registry();
+  const now = deps.now ?? (() => new Date());
+  collectDefaultMetrics({ register: registry, prefix: 'firebreak_' });
+  const http = new Histogram({
+    name: 'firebreak_http_request_duration_seconds',
+    help: 'HTTP requests answered, by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'],
+    // Teams waits 15 s for a bot's answer; the interesting range is well under it.
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'firebreak_effect_failures_total',
+    help: 'Failed effect attempts, by outside system and the HTTP status it answered ("none": no answer, e.g. a timeout)',
+    labelNames: ['system', 'status'],
+    registers: [registry],
+  });
+  const docsWrites = new Counter({ name: 'firebreak_docs_writes_total', help: 'Google Docs writes taken from the shared write budget', registers: [registry] });
+  const docsRefunds = new Counter({ name: 'firebreak_docs_writes_refunded_total', help: 'Docs writes taken from the budget and given back unspent', registers: [registry] });
+  const docsWait = new Histogram({
+    name: 'firebreak_docs_write_wait_seconds',
+    help: 'How long a Docs write waited for the shared budget (the service-wide limit of writes a minute)',
+    buckets: [0, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const docsBudget = new Gauge({ name: 'firebreak_docs_writes_budget_per_minute', help: 'The Docs write budget, writes a minute, for the whole service', registers: [registry] });
+
+  const ops = deps.ops;
+  if (ops) {
+    new Gauge({
+      name: 'firebreak_outbox_depth',
+      help: 'Effects due and not done, by kind (the whole service, not this replica)',
+      labelNames: ['kind'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const k of await ops.outbox(now())) this.set({ kind: k.kind }, k.depth);
+      },
+    });
+    new Gauge({
+      name: 'firebreak_outbox_oldest_age_seconds',
+      help: 'How long the oldest due effect of each kind has been waiting',
+      labelNames: ['kind'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const k of await ops.outbox(now())) this.set({ kind: k.kind }, k.oldestAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'firebreak_active_incidents',
+      help: 'Incidents declared and not resolved',
+      registers: [registry],
+      async collect() {
+        this.set(await ops.activeIncidents());
+      },
+    });
+  }
+
+  return {
+    registry,
+    request: (route, method, status, seconds) => http.observe({ route, method, status: String(status) }, seconds),
+    effectFailed: (kind, err) => failures.inc({ system: systemOf(kind), status: err instanceof OutsideError && err.status !== undefined ? String(err.status) : 'none' }),
+    docsWrite: (event, waitSeconds) => {
+      if (event === 'refunded') return void docsRefunds.inc();
+      docsWrites.inc();
+      docsWait.observe(waitSeconds ?? 0);
+    },
+    docsBudget: (perMinute) => docsBudget.set(perMinute),
+  };
+}
