@@ -1,4 +1,5 @@
 import type { SendAudienceUpdate } from './audiences';
+import type { FollowUpCommand } from './followups';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -181,7 +182,8 @@ export type Command =
   | RecordDocRow
   | RecordDocRowEdit
   | RecordDocLost
-  | RecordDocNotShared;
+  | RecordDocNotShared
+  | FollowUpCommand;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C

@@ -2,6 +2,7 @@ import { assertNever, type Conversation, type Incident, type IncidentEvent } fro
 import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
 import { decideAudienceUpdate } from './audiences';
+import { decideFollowUp, FOLLOW_UP_COMMANDS } from './followups';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 
 export type * from './commands';
@@ -22,7 +23,7 @@ export function decide(command: Command, state: Incident | null): Decision {
   if (command.type === 'DeclareIncident') return declare(command, state);
   if (!state) return refuse('There is no incident here to change.');
   const { at, by } = command;
-  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command) && command.type !== 'ReopenIncident') {
+  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command) && command.type !== 'ReopenIncident' && !FOLLOW_UP_COMMANDS.includes(command.type)) {
     return refuse(resolvedAnswer(state, at));
   }
   switch (command.type) {
@@ -164,6 +165,10 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, ...(command.outside ? { outside: true as const } : {}), at, by }];
+    case 'AddFollowUp':
+    case 'SetFollowUpOwner':
+    case 'CloseFollowUp':
+      return decideFollowUp(command, state.followUps);
     default:
       return assertNever(command);
   }

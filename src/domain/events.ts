@@ -1,4 +1,5 @@
 import type { AudienceUpdateSent } from './audiences';
+import type { FollowUpEvent } from './followups';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -194,6 +195,7 @@ export type IncidentEvent =
   | DocRowAdded
   | DocRowEdited
   | DocLost
-  | DocNotShared;
+  | DocNotShared
+  | FollowUpEvent;
 
 export type EventType = IncidentEvent['type'];

@@ -1,5 +1,6 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
 import type { IncidentEvent } from './events';
+import { evolveFollowUps, type FollowUp } from './followups';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
@@ -72,6 +73,8 @@ export interface Incident {
   docNotShared?: Record<string, NotSharedReason>;
   /** People who joined it instead of declaring the same thing again (each joins once). */
   joined?: Person[];
+  /** Follow-up items (src/domain/followups.ts), numbered from 1. */
+  followUps?: FollowUp[];
   /** Number of events applied. */
   version: number;
 }
@@ -195,6 +198,10 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
             places: [...state.places, event.conversation],
             ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id], shownIn: [...(state.shownIn ?? []), event.conversation.id] } : {}),
           };
+    case 'FollowUpAdded':
+    case 'FollowUpOwnerSet':
+    case 'FollowUpClosed':
+      return { ...next, followUps: evolveFollowUps(state.followUps, event) };
     default:
       return assertNever(event);
   }

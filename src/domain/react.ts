@@ -3,12 +3,13 @@ import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
+import { followUpReminders, type RemindFollowUp } from './followups';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | RemindFollowUp;
 
 interface EffectBase {
   key: string;
@@ -237,6 +238,11 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'RecordedMessageEdited':
       case 'RecordedMessageDeleted':
         break;
+      case 'FollowUpAdded':
+      case 'FollowUpOwnerSet':
+      case 'FollowUpClosed':
+        refresh = true; // the card lists the open items
+        break;
       default:
         assertNever(event);
     }
@@ -247,6 +253,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
   effects.push(...audienceReminders(events, state));
+  effects.push(...followUpReminders(events, id));
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {

@@ -112,6 +112,9 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'ResourceTrouble':
       case 'PlaceAdded':
       case 'PersonJoined':
+      case 'FollowUpAdded': // follow-ups are what comes after, listed apart (the postmortem, `followups`)
+      case 'FollowUpOwnerSet':
+      case 'FollowUpClosed':
         break;
       default: {
         const never: never = event;
