@@ -41,6 +41,7 @@ import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
+import { followUpHandlers } from './followups/handlers';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
 import { reportGiveUp } from './workers/give-up';
@@ -102,6 +103,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
+      ...followUpHandlers({ store, teams: outbox, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender } }) }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),

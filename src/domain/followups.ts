@@ -1,4 +1,4 @@
-import { horizonOf, localDate, parseDue, reminderTimes } from './followup-dates';
+import { horizonOf, localDate, nextDigest, parseDue, reminderTimes } from './followup-dates';
 import type { Person } from './values';
 import { LIMITS } from './vocabulary';
 
@@ -64,6 +64,8 @@ export interface FollowUpAdded extends Base {
   item: Pick<FollowUp, 'n' | 'text' | 'owner' | 'due' | 'horizon'>;
   /** When its owner is reminded (the working day before it is due; the working day after, if still open). */
   remind?: { dayBefore: string; overdue: string };
+  /** The next Monday digest (its local date and instant): the service's one repeating digest starts then if none runs. */
+  digest: { date: string; at: string };
 }
 export interface FollowUpOwnerSet extends Base {
   type: 'FollowUpOwnerSet';
@@ -97,7 +99,8 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
       const n = Math.max(0, ...items.map((i) => i.n)) + 1;
       const horizon = horizonOf(due, today, policy.windowDays);
       const item = { n, text, ...(command.owner && { owner: command.owner }), ...(due && { due }), horizon };
-      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), at, by }];
+      const digest = nextDigest(at, policy.timeZone, policy.hour);
+      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, at, by }];
     }
     case 'SetFollowUpOwner': {
       const item = openItem(items, command.n);
@@ -162,12 +165,29 @@ export interface RemindFollowUp {
   payload: { n: number; due: string; when: 'dayBefore' | 'overdue' };
 }
 
-/** The reminders an added item sets (a time already past sets none). */
-export function followUpReminders(events: readonly { type: string }[], incidentId: string): RemindFollowUp[] {
-  const effects: RemindFollowUp[] = [];
+/**
+ * The Monday digest: one effect for the whole service (its key is the same for every incident, so the outbox holds it
+ * once), which after each run sets itself for the next Monday. The first item ever added starts it.
+ */
+export interface DigestFollowUps {
+  kind: 'followup.digest';
+  key: typeof DIGEST_KEY;
+  incidentId: string;
+  notBefore: string;
+  coalesce?: boolean;
+  payload: { date: string };
+}
+export const DIGEST_KEY = 'followup.digest';
+
+export type FollowUpEffect = RemindFollowUp | DigestFollowUps;
+
+/** The reminders an added item sets (a time already past sets none), and the digest if none is set yet. */
+export function followUpReminders(events: readonly { type: string }[], incidentId: string): FollowUpEffect[] {
+  const effects: FollowUpEffect[] = [];
   for (const e of events) {
     if (e.type !== 'FollowUpAdded') continue;
     const added = e as FollowUpAdded;
+    effects.push({ kind: 'followup.digest', key: DIGEST_KEY, incidentId, notBefore: added.digest.at, payload: { date: added.digest.date } });
     if (!added.remind || !added.item.due) continue;
     for (const when of ['dayBefore', 'overdue'] as const) {
       const notBefore = added.remind[when];

@@ -3,13 +3,13 @@ import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
-import { followUpReminders, type RemindFollowUp } from './followups';
+import { followUpReminders, type FollowUpEffect } from './followups';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | RemindFollowUp;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | FollowUpEffect;
 
 interface EffectBase {
   key: string;

@@ -15,6 +15,8 @@ import { incidentAt, namedIncident } from './where';
 import { publishFromChat } from '../status/chat-publish';
 import { expertsFromChat } from '../oncall/chat';
 import { audienceUpdateFromChat } from '../audiences/chat';
+import { followUpsFromChat } from '../followups/chat';
+import { isFollowUpCommand } from '../followups/parse';
 import { resolutionOffer } from '../status/card-publish';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards';
 
@@ -41,6 +43,7 @@ export class ChatCommands {
     if (intent.kind === 'incidents') return new FindIncidents(this.deps).list(context);
     if (intent.kind === 'experts') return expertsFromChat(this.deps, context, intent.service, key);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
+    if (isFollowUpCommand(asked)) return followUpsFromChat(this.deps, context, asked, by, at, key, number);
     if (/^\/?update\b/i.test(asked) && (await audienceUpdateFromChat(this.deps, context, asked, by, at, key))) return;
 
     const change = await this.changeFor(intent, context);

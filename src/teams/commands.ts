@@ -1,6 +1,7 @@
 import type { RoleName } from '../domain/incident';
 import { PUBLISH_USAGE } from '../status/publish';
 import { EXPERTS_USAGE } from '../oncall/chat';
+import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE } from '../followups/parse';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -39,6 +40,8 @@ export const USAGE = {
   status: 'status',
   incidents: 'incidents   (every active incident, from any conversation)',
   experts: EXPERTS_USAGE,
+  followup: FOLLOWUP_USAGE,
+  followups: FOLLOWUPS_USAGE,
   help: 'help',
 } as const;
 

@@ -19,14 +19,16 @@ describe('follow-up items', () => {
         type: 'FollowUpAdded',
         item: { n: 1, text: 'Alert on replication lag', owner: sam, due: '2026-03-18', horizon: 'now' },
         remind: { dayBefore: '2026-03-17T08:00:00.000Z', overdue: '2026-03-19T08:00:00.000Z' },
+        digest: { date: '2026-03-16', at: '2026-03-16T08:00:00.000Z' },
         at: later(2),
         by: jo,
       },
     ]);
     const after = evolveAll(decision, state)!;
     expect(after.followUps?.[0]).toMatchObject({ n: 1, status: 'open', addedBy: jo });
-    const reminders = react(decision, after).filter((e) => e.kind === 'followup.remind');
+    const reminders = react(decision, after).filter((e) => e.kind.startsWith('followup.'));
     expect(reminders.map((e) => [e.key, e.notBefore])).toEqual([
+      ['followup.digest', '2026-03-16T08:00:00.000Z'], // the service's one Monday digest, set once
       [`followup.remind:${state.id}:1:dayBefore`, '2026-03-17T08:00:00.000Z'],
       [`followup.remind:${state.id}:1:overdue`, '2026-03-19T08:00:00.000Z'],
     ]);
