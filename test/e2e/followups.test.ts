@@ -5,7 +5,8 @@ import path from 'node:path';
 import { addWorkingDays, instantAt, localDate, nextDigest } from '../../src/domain/followup-dates';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graph/server';
-import { ALICE, BOB, CHANNEL_CONVERSATION, channelMessage, post, readable, TENANT } from '../harness/activities';
+import { ALICE, BOB, CHANNEL_CONVERSATION, channelMessage, invoke, post, readable, TENANT } from '../harness/activities';
+import { adaptiveCardErrors } from '../harness/schemas';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { storeChecks } from '../harness/store-checks';
 
@@ -92,13 +93,24 @@ async function resolvedIncident() {
   checks.declared(title);
   const number = Number(/INC-(\d+)/.exec((await eventually(() => channel.recorded.find((r) => r.activity.attachments && r.conversationId.endsWith(thread)), 'the card')).activity.summary)![1]);
   await say(thread, 'resolve confirm failed back over');
-  return { thread, number };
+  const incidentId = JSON.stringify(channel.recorded.find((r) => r.activity.attachments && r.conversationId.endsWith(thread))!.activity).match(/"incidentId":"([^"]+)"/)![1];
+  return { thread, number, incidentId };
 }
 
-/** Texts the bot posted in a thread (not in reply to a command), with the people they mention. */
-const postsIn = (thread: string) =>
+/** Presses a card button in the thread; the card it is answered with (checked against Adaptive Cards 1.5). */
+async function press(thread: string, verb: string, data: Record<string, string>) {
+  const res = await post(firebreak.url, invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, { serviceUrl: channel.serviceUrl, thread }), channel.signInbound({ serviceUrl: channel.serviceUrl }));
+  const body = res.body as any;
+  expect(body.statusCode).toBe(200);
+  expect(adaptiveCardErrors(body.value)).toEqual([]);
+  return body.value;
+}
+const cardText = (card: unknown) => JSON.stringify(card);
+
+/** Texts the bot posted in a thread (any thread: undefined), with the people they mention. */
+const postsIn = (thread?: string) =>
   channel.recorded
-    .filter((r) => r.op !== 'update' && r.conversationId === `${CHANNEL_CONVERSATION};messageid=${thread}` && !r.activity.attachments)
+    .filter((r) => r.op !== 'update' && (thread === undefined || r.conversationId === `${CHANNEL_CONVERSATION};messageid=${thread}`) && !r.activity.attachments)
     .map((r) => ({ text: readable(r.activity.text) as string, mentions: (r.activity.entities ?? []).filter((e: any) => e.type === 'mention').map((e: any) => e.mentioned.id) }));
 
 test('followup in a resolved incident: added with owner and due date, listed here, as "mine" and "all", then done', async () => {
@@ -129,6 +141,25 @@ test('followup in a resolved incident: added with owner and due date, listed her
   expect((await say(thread, 'followups')).join('\n')).toContain(`Open follow-ups of INC-${number} (1):`);
 });
 
+test('from the card: the resolved card opens the follow-up form; add with owner and due, then Done by its button', async () => {
+  const { thread, number, incidentId } = await resolvedIncident();
+  const resolvedCard = await press(thread, 'refresh', { incidentId });
+  expect(resolvedCard.actions.map((a: any) => a.verb)).toEqual(['followupForm']);
+  const form = await press(thread, 'followupForm', { incidentId });
+  expect(cardText(form)).toContain('No open follow-ups.');
+  expect(form.body.find((b: any) => b.id === 'owner').choices.map((c: any) => c.title)).toEqual(['Alice Adams', 'Bob Brown']);
+  const added = await press(thread, 'followupAdd', { incidentId, followup: 'Page on replication lag', owner: BOB.id, due: 'in 2 days' });
+  expect(cardText(added)).toContain(`Follow-up added to INC-${number}: #1 Page on replication lag · Bob Brown · due`);
+  expect(added.body.filter((b: any) => b.type === 'ActionSet').flatMap((s: any) => s.actions.map((a: any) => `${a.verb}:${a.data.n}`))).toEqual(['followupDone:1', 'followupCancel:1']);
+  const refused = await press(thread, 'followupAdd', { incidentId, followup: 'Something', due: 'whenever' });
+  expect(cardText(refused)).toContain('can\'t read \\"whenever\\" as a due date');
+  const card = await press(thread, 'refresh', { incidentId });
+  expect(cardText(card)).toContain('Follow-ups: 1 open');
+  const done = await press(thread, 'followupDone', { incidentId, n: '1' });
+  expect(cardText(done)).toContain(`Follow-up #1 of INC-${number} is done.`);
+  expect(cardText(done)).toContain('No open follow-ups.');
+});
+
 (FAKETIME ? test : test.skip)('the owner is reminded the working day before and when overdue; the Monday 09:00 Berlin digest goes to each owner and IC once', async () => {
   const { thread, number } = await resolvedIncident();
   const monday = nextDigest(new Date(), ZONE, 9);
@@ -136,22 +167,24 @@ test('followup in a resolved incident: added with owner and due date, listed her
   const text = `Rotate the replication credentials ${thread.slice(0, 6)}`;
   await say(thread, `followup ${text} due ${tuesday}`, { mentions: [BOB] });
   const mine = (t: string) => postsIn(thread).filter((p) => p.text.includes(t));
+  // A digest covers every incident: it goes to the thread of the person's first item, which may be another test's.
+  const digests = (t: string) => postsIn().filter((p) => p.text.includes(t));
   try {
     setClockTo(monday.at); // Monday 09:00 in Berlin: the digest, and the reminder for Tuesday
     const reminder = await eventually(() => mine(`INC-${number}: follow-up #1 is due ${tuesday}`)[0], 'the day-before reminder', 20_000);
     expect(reminder.mentions).toEqual([BOB.id]);
     expect(reminder.text).toContain(`#1 ${text} · Bob Brown · due ${tuesday}`);
-    const digest = await eventually(() => mine(`Bob Brown: Your open follow-ups, week of ${monday.date}`)[0], "Bob's digest", 20_000);
+    const digest = await eventually(() => digests(`Bob Brown: Your open follow-ups, week of ${monday.date}`)[0], "Bob's digest", 20_000);
     expect(digest.text).toContain(`INC-${number} #1 ${text}`);
     expect(digest.mentions).toEqual([BOB.id]);
-    const icDigest = await eventually(() => mine(`Alice Adams: Open follow-ups of the incidents you led, week of ${monday.date}`)[0], "the IC's digest", 20_000);
+    const icDigest = await eventually(() => digests(`Alice Adams: Open follow-ups of the incidents you led, week of ${monday.date}`)[0], "the IC's digest", 20_000);
     expect(icDigest.mentions).toEqual([ALICE.id]);
     await eventually(() => graph.mailbox().find((m) => m.to.includes(BOB_MAIL) && m.subject.includes(`week of ${monday.date}`)), "Bob's digest by mail", 20_000);
 
     setClockTo(instantAt(addWorkingDays(tuesday, 1), 9, ZONE)); // Wednesday 09:00: still open, so overdue
     const overdue = await eventually(() => mine(`INC-${number}: follow-up #1 is overdue (it was due ${tuesday})`)[0], 'the overdue reminder', 20_000);
     expect(overdue.mentions).toEqual([BOB.id]);
-    expect(mine(`Your open follow-ups, week of ${monday.date}`)).toHaveLength(1); // told once that Monday
+    expect(digests(`Bob Brown: Your open follow-ups, week of ${monday.date}`)).toHaveLength(1); // told once that Monday
   } catch (err) {
     process.stderr.write(`${firebreak.logs.filter((l) => /follow|effect|error|warn/i.test(l)).slice(-40).join('\n')}\n`);
     throw err;
