@@ -42,6 +42,8 @@ import { messagePost } from './workers/effects/message-post';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
 import { followUpHandlers } from './followups/handlers';
+import { reportsRoutes } from './reports/routes';
+import { followUpSettings } from './org/followups';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
 import { reportGiveUp } from './workers/give-up';
@@ -162,6 +164,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       health: async () => ({ status: 200, body: { ok: true } }),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
+      reports: reportsRoutes(store, config.expertsSso && createSsoVerifier(config.expertsSso), now, () => followUpSettings(config.status.org)),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: createSandboxWeb({

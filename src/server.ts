@@ -6,6 +6,7 @@ import type { HttpAnswer } from './teams/endpoint';
 import { mountStatus } from './status/mount';
 import type { ServeStatus } from './status/start';
 import { mountExperts, type ServeExperts } from './oncall/routes';
+import { mountReports, type ServeReports } from './reports/routes';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
@@ -20,6 +21,8 @@ export interface Routes {
   status?: { serve: ServeStatus; host?: string };
   /** The experts page and its list (src/oncall/routes.ts): Teams SSO in production, loopback in local mode. */
   experts?: ServeExperts;
+  /** The reports page (src/reports/routes.ts): the same Teams SSO as the experts page, loopback in local mode. */
+  reports?: ServeReports;
 }
 
 /**
@@ -41,6 +44,8 @@ function bodies(refused: OnRefused) {
     sandboxAddon: jsonBody(16 * KB, refused),
     /** The experts page: GETs, nothing to read. */
     experts: noBody(1 * KB, refused),
+    /** The reports page: GETs, nothing to read. */
+    reports: noBody(1 * KB, refused),
   };
 }
 
@@ -89,6 +94,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     send(res, answer);
   });
   if (routes.experts) mountExperts(server, routes.experts, BODY.experts);
+  if (routes.reports) mountReports(server, routes.reports, BODY.reports);
   if (routes.status) mountStatus(server, routes.status.serve, routes.status.host);
   const sandbox = routes.sandbox;
   if (sandbox) {

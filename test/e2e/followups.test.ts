@@ -23,6 +23,8 @@ const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 const FAKETIME = existsSync(FAKETIME_LIB);
 if (!FAKETIME) process.stdout.write(`[firebreak] ${FAKETIME_LIB} not found: the follow-up reminder and digest test is SKIPPED\n`);
 const BOB_MAIL = 'bob.brown@contoso.test';
+const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+const AUDIENCE = `api://firebreak.test/${APP_ID}`;
 
 let channel: BotChannel;
 let graph: GraphEmulator;
@@ -59,6 +61,9 @@ beforeAll(async () => {
     GRAPH_MAIL_SENDER: 'firebreak@contoso.test',
     INCIDENT_MAIL_TO: 'incidents@contoso.test',
     NODE_EXTRA_CA_CERTS: caFile,
+    EXPERTS_SSO_METADATA_URL: channel.openIdMetadataUrl,
+    EXPERTS_SSO_ISSUER: ISSUER,
+    EXPERTS_SSO_AUDIENCE: AUDIENCE,
     EFFECT_RETRY_BASE_MS: '50',
     EFFECT_RETRY_CAP_MS: '500',
     ...(FAKETIME && { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' }),
@@ -192,3 +197,16 @@ test('from the card: the resolved card opens the follow-up form; add with owner 
     writeFileSync(clockFile, '+0\n');
   }
 }, 90_000);
+
+test('the reports tab: the page is a shell; its charts need a Teams SSO token of a served tenant (the experts page\'s check)', async () => {
+  const page = await fetch(`${firebreak.url}/reports`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).not.toContain('chart-weeks'); // no figures without a token
+  const charts = (authorization?: string) => fetch(`${firebreak.url}/reports/charts`, { headers: authorization ? { authorization } : {} });
+  expect((await charts()).status).toBe(401);
+  const token = (tid: string) => channel.signInbound({ issuer: ISSUER, audience: AUDIENCE, claims: { tid, oid: '00000000-0000-0000-0000-000000000021' } });
+  expect((await charts(`Bearer ${token('99999999-8888-7777-6666-555555555555')}`)).status).toBe(401);
+  const ok = await charts(`Bearer ${token(TENANT)}`);
+  expect(ok.status).toBe(200);
+  expect(await ok.text()).toContain('<svg id="chart-weeks"');
+});
