@@ -4,6 +4,7 @@ import { SsoRefused, type SsoVerifier } from '../oncall/sso';
 import { teamsJs } from '../oncall/routes';
 import type { Store } from '../store/store';
 import { buildReport } from './figures';
+import { planningRows, toCsv } from './export';
 import { chartsHtml, PAGE_CSP, PAGE_CSS, PAGE_JS, reportsPageHtml } from './page';
 
 export interface ReportsAnswer {
@@ -50,6 +51,22 @@ export function reportsRoutes(store: Pick<Store, 'list' | 'events'>, verify: Sso
           }
         }
         return html(200, await charts());
+      case '/reports/followups.csv':
+      case '/reports/followups.json': {
+        // Planning items for a planning tool: the same sign-in as the charts (a Teams SSO token in production).
+        if (verify) {
+          try {
+            await verify(authorization);
+          } catch (err) {
+            if (err instanceof SsoRefused) return refused(err.status, err.message);
+            throw err;
+          }
+        }
+        const rows = planningRows(await store.list({ limit: READ }));
+        return url.pathname.endsWith('.csv')
+          ? { status: 200, headers: { ...HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="followups.csv"' }, body: toCsv(rows) }
+          : { status: 200, headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ items: rows }) };
+      }
       case '/reports/page.js':
         return { status: 200, headers: { ...HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }, body: PAGE_JS };
       case '/reports/page.css':

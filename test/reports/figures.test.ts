@@ -1,6 +1,7 @@
 import { decide, isRefusal, type Command } from '../../src/domain/decide';
 import type { FollowUpPolicy } from '../../src/domain/followups';
 import { evolveAll, type IncidentEvent } from '../../src/domain/incident';
+import { planningRows, toCsv } from '../../src/reports/export';
 import { buildReport, median } from '../../src/reports/figures';
 import { followUpsChart, mediansChart, onTimeLine, weeksChart } from '../../src/reports/svg';
 import { declareCommand, jo, sam } from '../domain/fixtures';
@@ -72,5 +73,22 @@ describe('the reports page figures', () => {
     expect(mediansChart(report)).toContain('<title>Severity 1: median time to resolve 1 h 00 min</title>');
     expect(followUpsChart(report)).toContain('data-what="overdue" data-count="1"');
     expect(weeksChart({ ...report, weeks: [{ start: '<x>', bySeverity: { 1: 1, 2: 0, 3: 0, 4: 0 } }] })).not.toContain('<x>');
+  });
+});
+
+describe('the planning export', () => {
+  it('lists planning items only, private titles left out, and CSV cells never run as formulas', () => {
+    const at = '2026-12-03T11:00:00.000Z';
+    const base = incident(7, at, [
+      (t) => ({ type: 'AddFollowUp', text: '=HYPERLINK("http://evil")', policy, at: t, by: jo }),
+      (t) => ({ type: 'AddFollowUp', text: 'Soon, "quoted"', owner: sam, due: 'tomorrow', policy, at: t, by: jo }),
+      (t) => ({ type: 'AddFollowUp', text: 'Later, "quoted"', owner: sam, due: '2027-03-01', policy, at: t, by: jo }),
+    ]).incident;
+    const rows = planningRows([base, { ...base, number: 8, private: true }]);
+    expect(rows.map((r) => `${r.incident} #${r.n} ${r.title.slice(0, 9)}`)).toEqual(['INC-7 #1 Productio', 'INC-7 #3 Productio', 'INC-8 #1 (private)', 'INC-8 #3 (private)']);
+    const csv = toCsv(rows).split('\r\n');
+    expect(csv[0]).toBe('incident,title,n,text,owner,due,status,addedAt,closedAt');
+    expect(csv[1]).toContain(`,1,"'=HYPERLINK(""http://evil"")",,,open,${at},`);
+    expect(csv[2]).toContain(',3,"Later, ""quoted""",Sam Lee,2027-03-01,open,');
   });
 });
