@@ -34,6 +34,18 @@ export function reportsRoutes(store: Pick<Store, 'list' | 'events'>, verify: Sso
   const html = (status: number, body: string): ReportsAnswer => ({ status, headers: { ...HEADERS, 'content-type': 'text/html; charset=utf-8' }, body });
   const refused = (status: number, reason: string): ReportsAnswer => ({ status, headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: reason }) });
 
+  /** The refusal for a request without a valid Teams SSO token (production); undefined when it may have the figures. */
+  const unauthorized = async (authorization: string | undefined): Promise<ReportsAnswer | undefined> => {
+    if (!verify) return undefined; // local mode: loopback only, host-checked
+    try {
+      await verify(authorization);
+      return undefined;
+    } catch (err) {
+      if (err instanceof SsoRefused) return refused(err.status, err.message);
+      throw err;
+    }
+  };
+
   return async function get(rawUrl: string, authorization: string | undefined): Promise<ReportsAnswer> {
     const url = new URL(rawUrl, 'http://reports');
     switch (url.pathname) {
@@ -41,27 +53,15 @@ export function reportsRoutes(store: Pick<Store, 'list' | 'events'>, verify: Sso
       case '/reports/':
         // The Teams shell holds no data: the figures come only with a token.
         return html(200, reportsPageHtml(verify ? undefined : await charts()));
-      case '/reports/charts':
-        if (verify) {
-          try {
-            await verify(authorization);
-          } catch (err) {
-            if (err instanceof SsoRefused) return refused(err.status, err.message);
-            throw err;
-          }
-        }
-        return html(200, await charts());
+      case '/reports/charts': {
+        const no = await unauthorized(authorization);
+        return no ?? html(200, await charts());
+      }
       case '/reports/followups.csv':
       case '/reports/followups.json': {
         // Planning items for a planning tool: the same sign-in as the charts (a Teams SSO token in production).
-        if (verify) {
-          try {
-            await verify(authorization);
-          } catch (err) {
-            if (err instanceof SsoRefused) return refused(err.status, err.message);
-            throw err;
-          }
-        }
+        const no = await unauthorized(authorization);
+        if (no) return no;
         const rows = planningRows(await store.list({ limit: READ }));
         return url.pathname.endsWith('.csv')
           ? { status: 200, headers: { ...HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="followups.csv"' }, body: toCsv(rows) }

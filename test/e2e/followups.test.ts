@@ -209,4 +209,13 @@ test('the reports tab: the page is a shell; its charts need a Teams SSO token of
   const ok = await charts(`Bearer ${token(TENANT)}`);
   expect(ok.status).toBe(200);
   expect(await ok.text()).toContain('<svg id="chart-weeks"');
+  // The planning export: the same sign-in.
+  const { thread, number } = await resolvedIncident();
+  await say(thread, 'followup Move replication to the new cluster due 2099-01-05');
+  expect((await fetch(`${firebreak.url}/reports/followups.json`)).status).toBe(401);
+  const exported = await fetch(`${firebreak.url}/reports/followups.json`, { headers: { authorization: `Bearer ${token(TENANT)}` } });
+  expect(((await exported.json()) as { items: unknown[] }).items).toContainEqual(expect.objectContaining({ incident: `INC-${number}`, n: 1, text: 'Move replication to the new cluster', due: '2099-01-05', status: 'open' }));
+  const csv = await fetch(`${firebreak.url}/reports/followups.csv`, { headers: { authorization: `Bearer ${token(TENANT)}` } });
+  expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  expect(await csv.text()).toContain(`INC-${number},`);
 });
