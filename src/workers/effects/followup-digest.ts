@@ -5,6 +5,10 @@ import type { FollowUpSettings } from '../../org/followups';
 import type { ClaimedEffect } from '../../store/store';
 import { notify, type FollowUpNotifyDeps } from '../../followups/notify';
 import { byDue, openItems, type OpenItem } from '../../followups/query';
+import { failureKind } from '../../outside-error';
+
+/** How long after the hour a recipient's passing trouble (a 429, a timeout) is retried before their digest is skipped. */
+const RETRY_FOR_MS = 15 * 60_000;
 
 interface DigestPayload {
   /** The Monday (local date) this run is for. */
@@ -35,7 +39,15 @@ export function followUpDigestRun(deps: FollowUpNotifyDeps & { settings: () => F
       const key = `${date}:${role}:${person.id}`;
       if (sent[key]) continue;
       const entries: DigestEntry[] = items.map(({ incident, item }) => ({ incident, item }));
-      await notify(deps, effect, signal, items[0].incident, person, followUpDigest(person, role, entries, date), `:${key}`);
+      try {
+        await notify(deps, effect, signal, items[0].incident, person, followUpDigest(person, role, entries, date), `:${key}`);
+      } catch (err) {
+        // Passing trouble is retried for a while (those told are kept); the attempt running out of time, likewise.
+        if (signal.aborted || (failureKind(err) === 'retryable' && deps.now().getTime() - Date.parse(due) < RETRY_FOR_MS)) throw err;
+        // One conversation that can't be reached (removed, the bot uninstalled) must not stop everyone's digest, nor,
+        // retried past the runner's limit, every later Monday's: this one is skipped this week and said so.
+        deps.log.warn('a follow-up digest could not be delivered', { effect: effect.key, recipient: key, error: (err as Error).message });
+      }
       sent[key] = true;
       await deps.store.noteEffectProgress(effect, { sent });
     }
