@@ -6,7 +6,8 @@ import type { AdaptiveCard } from '../teams/cards';
 import type { BotDeps } from '../teams/deps';
 import { member, roster } from '../teams/people';
 import { answerTo } from './chat';
-import { followUpForm, VERB_ADD, VERB_CANCEL, VERB_DONE } from './card';
+import { followUpForm } from './card';
+import { VERB_ADD, VERB_CANCEL, VERB_DONE } from './card-parts';
 
 /** The card's follow-up buttons: open the form, add an item, close one. Answered with the form, a notice on top. */
 export async function followUpCardAction(deps: BotDeps, context: TurnContext, incident: Incident, verb: string, data: Record<string, unknown>): Promise<AdaptiveCard> {

@@ -1,6 +1,5 @@
 import type { FollowUpPolicy } from '../domain/followups';
 import { isTimeZone } from '../oncall/rotation';
-import type { At } from './service-checks';
 
 /**
  * The organisation file's `followups` section (issue 18 items 8-10): which items are "now" (due within `window_days`
@@ -41,6 +40,9 @@ export function followUpsFromRaw(raw: RawFollowUps | undefined, fallbackZone: st
     ...(raw?.planner_plan_id && { plannerPlanId: raw.planner_plan_id }),
   };
 }
+
+/** Where a value is written (`file:line:col`), as service-checks.ts's `At` (not imported: schema.ts imports this file). */
+type At = (path: (string | number)[]) => string;
 
 /** What the schema cannot check: the time zone is one Intl knows. */
 export function followUpChecks(raw: { followups?: RawFollowUps }, at: At): string[] {

@@ -11,7 +11,7 @@ import { member, roster } from './people';
 import { resolveConfirmCard } from './resolving';
 import { AUDIENCE_VERBS, audienceCardAction } from '../audiences/card-action';
 import { publishFromCard, resolutionOffer } from '../status/card-publish';
-import { FOLLOW_UP_VERBS } from '../followups/card';
+import { FOLLOW_UP_VERBS } from '../followups/card-parts';
 import { followUpCardAction } from '../followups/card-action';
 
 type Change = Exclude<Command, DeclareIncident>;

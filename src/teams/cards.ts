@@ -5,7 +5,7 @@ import { commanderAlsoExpert, incidentLabel, missingRoles, utcTime } from '../do
 import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
 import { markdownTarget, teamsMessageLink } from './message-link';
 import { plain } from './text';
-import { followUpButton, followUpSummary } from '../followups/card';
+import { followUpButton, followUpSummary } from '../followups/card-parts';
 
 /** An Adaptive Card (schema 1.5) as plain JSON. */
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
