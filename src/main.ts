@@ -53,6 +53,9 @@ import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
+import { followUpHandlers } from './followups/handlers';
+import { reportsRoutes } from './reports/routes';
+import { followUpSettings } from './org/followups';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
 import { reportGiveUp } from './workers/give-up';
@@ -140,6 +143,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
           log,
         }),
       }),
+      ...followUpHandlers({ store, teams: outbox, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender } }) }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),
@@ -203,6 +207,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       metrics: metricsEndpoint(config.metrics, metrics),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
+      reports: reportsRoutes(store, config.expertsSso && createSsoVerifier(config.expertsSso), now, () => followUpSettings(config.status.org)),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: createSandboxWeb({

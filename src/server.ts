@@ -6,6 +6,7 @@ import type { HttpAnswer } from './teams/endpoint';
 import { mountStatus } from './status/mount';
 import type { ServeStatus } from './status/start';
 import { mountExperts, type ServeExperts } from './oncall/routes';
+import { mountReports, type ServeReports } from './reports/routes';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
@@ -24,6 +25,8 @@ export interface Routes {
   experts?: ServeExperts;
   /** GET /metrics (src/metrics/endpoint.ts): the caller's Authorization header decides. */
   metrics?(authorization: string | undefined): Promise<{ status: number; headers: Record<string, string>; body: string }>;
+  /** The reports page (src/reports/routes.ts): the same Teams SSO as the experts page, loopback in local mode. */
+  reports?: ServeReports;
 }
 
 /**
@@ -47,6 +50,8 @@ function bodies(refused: OnRefused) {
     experts: noBody(1 * KB, refused),
     /** Prometheus scrapes: GETs, nothing to read. */
     metrics: noBody(1 * KB, refused),
+    /** The reports page: GETs, nothing to read. */
+    reports: noBody(1 * KB, refused),
   };
 }
 
@@ -116,6 +121,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     send(res, answer);
   });
   if (routes.experts) mountExperts(server, routes.experts, BODY.experts);
+  if (routes.reports) mountReports(server, routes.reports, BODY.reports);
   if (routes.status) mountStatus(server, routes.status.serve, routes.status.host);
   const sandbox = routes.sandbox;
   if (sandbox) {

@@ -1,5 +1,6 @@
 import type { SendAudienceUpdate } from './audiences';
 import type { PostmortemCommand, PostmortemTerms } from './postmortem';
+import type { FollowUpCommand } from './followups';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -186,7 +187,8 @@ export type Command =
   | RecordDocRowEdit
   | RecordDocLost
   | RecordDocNotShared
-  | PostmortemCommand;
+  | PostmortemCommand
+  | FollowUpCommand;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C

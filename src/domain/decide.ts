@@ -2,6 +2,7 @@ import { assertNever, type Conversation, type Incident, type IncidentEvent } fro
 import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
 import { decideAudienceUpdate } from './audiences';
+import { decideFollowUp, FOLLOW_UP_COMMANDS } from './followups';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 import { decidePostmortem, startOnResolve } from './postmortem';
 
@@ -25,7 +26,7 @@ export function decide(command: Command, state: Incident | null): Decision {
   const { at, by } = command;
   // The postmortem is work done after resolving: its commands are the ones a resolved incident is for.
   if (command.type === 'ChangePostmortemOwner' || command.type === 'SchedulePostmortemReview') return decidePostmortem(command, state.postmortem, state.status === 'resolved');
-  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command) && command.type !== 'ReopenIncident') {
+  if (state.status === 'resolved' && !isSystemFact(command) && !isRecord(command) && command.type !== 'ReopenIncident' && !FOLLOW_UP_COMMANDS.includes(command.type)) {
     return refuse(resolvedAnswer(state, at));
   }
   switch (command.type) {
@@ -169,6 +170,10 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, ...(command.outside ? { outside: true as const } : {}), at, by }];
+    case 'AddFollowUp':
+    case 'SetFollowUpOwner':
+    case 'CloseFollowUp':
+      return decideFollowUp(command, state.followUps);
     default:
       return assertNever(command);
   }

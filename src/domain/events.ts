@@ -1,6 +1,7 @@
 import type { AudienceUpdateSent } from './audiences';
 import type { PostmortemEvent } from './postmortem';
 import type { PagingEvent } from './paging';
+import type { FollowUpEvent } from './followups';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -199,6 +200,7 @@ export type IncidentEvent =
   | DocLost
   | DocNotShared
   | PostmortemEvent
-  | PagingEvent;
+  | PagingEvent
+  | FollowUpEvent;
 
 export type EventType = IncidentEvent['type'];

@@ -2,6 +2,7 @@ import { evolveAudiences, type AudienceCadence } from './audiences';
 import { evolvePostmortem, type PostmortemState } from './postmortem';
 import type { IncidentEvent } from './events';
 import { isPagingEvent } from './paging';
+import { evolveFollowUps, type FollowUp } from './followups';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
@@ -76,6 +77,8 @@ export interface Incident {
   joined?: Person[];
   /** Once resolved: who owns the postmortem, when it is due, its review (src/domain/postmortem.ts). */
   postmortem?: PostmortemState;
+  /** Follow-up items (src/domain/followups.ts), numbered from 1. */
+  followUps?: FollowUp[];
   /** Number of events applied. */
   version: number;
 }
@@ -208,6 +211,10 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
             places: [...state.places, event.conversation],
             ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id], shownIn: [...(state.shownIn ?? []), event.conversation.id] } : {}),
           };
+    case 'FollowUpAdded':
+    case 'FollowUpOwnerSet':
+    case 'FollowUpClosed':
+      return { ...next, followUps: evolveFollowUps(state.followUps, event) };
     default:
       return assertNever(event);
   }

@@ -5,12 +5,13 @@ import { afterResolution } from './resolution';
 import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
+import { followUpReminders, type FollowUpEffect } from './followups';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect;
 
 interface EffectBase {
   key: string;
@@ -258,6 +259,11 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
         refresh = true;
         effects.push(...postmortemEffects(event, state));
         break;
+      case 'FollowUpAdded':
+      case 'FollowUpOwnerSet':
+      case 'FollowUpClosed':
+        refresh = true; // the card lists the open items
+        break;
       default:
         assertNever(event);
     }
@@ -268,6 +274,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
   effects.push(...audienceReminders(events, state));
+  effects.push(...followUpReminders(events, id));
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {

@@ -28,8 +28,8 @@ export interface Offer {
 }
 
 /**
- * What a resolved incident's conversation can still do at `at`. Issue 18 adds its follow-up items
- * (`followup <text>`) and the postmortem here once they exist; nothing is offered that does not exist yet.
+ * What a resolved incident's conversation can still do at `at`: a note, reopening for a while, and follow-up items
+ * (issue 18: most are written after). Nothing is offered that does not exist yet.
  */
 export function stillPossible(incident: Incident, at: string): Offer[] {
   const offers: Offer[] = [{ command: 'note <text>', does: 'adds to its timeline' }];
@@ -37,6 +37,7 @@ export function stillPossible(incident: Incident, at: string): Offer[] {
   if (until && canReopen(incident, at)) {
     offers.push({ command: 'reopen [why]', does: `takes it back to phase 2 (full resolution), announced; possible until ${utcTime(until, at)}` });
   }
+  offers.push({ command: 'followup <text> [@owner] [due …]', does: 'adds an action item, reminded until it is done' });
   return offers;
 }
 

@@ -120,6 +120,9 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'PostmortemStarted':
       case 'PostmortemOwnerChanged':
       case 'PostmortemReviewScheduled':
+      case 'FollowUpAdded': // follow-ups are what comes after, listed apart (the postmortem, `followups`)
+      case 'FollowUpOwnerSet':
+      case 'FollowUpClosed':
         break;
       default: {
         const never: never = event;

@@ -17,7 +17,7 @@ export interface ExpertsAnswer {
 const HEADERS = { 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
 
 /** TeamsJS, served from this origin (the page's CSP allows no third-party script). */
-function teamsJs(): string {
+export function teamsJs(): string {
   const file = require.resolve('@microsoft/teams-js');
   return readFileSync(path.join(path.dirname(file), 'MicrosoftTeams.min.js'), 'utf8');
 }

@@ -6,6 +6,7 @@
  */
 
 import { POSTMORTEM_SECTION, postmortemFromRaw, type PostmortemSettings, type RawPostmortem } from './postmortem';
+import { FOLLOWUPS_SECTION, followUpsFromRaw, type FollowUpSettings, type RawFollowUps } from './followups';
 import { PEOPLE_SECTION, personFromRaw, serviceFromRaw, SERVICES_SECTION, type OrgPerson, type RawPerson, type RawService, type Service } from './services';
 
 export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
@@ -51,6 +52,8 @@ export interface OrgFile {
   services: Service[];
   /** Review invitations and due dates of postmortems (src/org/postmortem.ts). */
   postmortem: PostmortemSettings;
+  /** Follow-up items: window, time zone, reminder hour, Planner plan (src/org/followups.ts); defaults without the section. */
+  followUps?: FollowUpSettings;
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -122,6 +125,7 @@ const SECTIONS = {
   people: PEOPLE_SECTION,
   services: SERVICES_SECTION,
   postmortem: POSTMORTEM_SECTION,
+  followups: FOLLOWUPS_SECTION,
 } as const;
 
 export const ORG_SCHEMA = {
@@ -146,6 +150,7 @@ export interface RawOrgFile {
   people?: RawPerson[];
   services?: RawService[];
   postmortem?: RawPostmortem;
+  followups?: RawFollowUps;
 }
 
 export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
@@ -163,6 +168,7 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
     people: (raw.people ?? []).map(personFromRaw),
     services: (raw.services ?? []).map(serviceFromRaw),
     postmortem: postmortemFromRaw(raw.postmortem),
+    followUps: followUpsFromRaw(raw.followups, raw.status_page.time_zone ?? 'Etc/UTC'),
   };
 }
 

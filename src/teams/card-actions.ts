@@ -13,6 +13,8 @@ import { AUDIENCE_VERBS, audienceCardAction } from '../audiences/card-action';
 import { publishFromCard, resolutionOffer } from '../status/card-publish';
 import { postmortemTerms } from '../postmortem/terms';
 import { PAGE_FORM_VERBS, pageFromCard } from '../paging/card-form';
+import { FOLLOW_UP_VERBS } from '../followups/card-parts';
+import { followUpCardAction } from '../followups/card-action';
 
 type Change = Exclude<Command, DeclareIncident>;
 type Inputs = Record<string, unknown> & { incidentId?: string };
@@ -40,6 +42,7 @@ export class CardActions {
       return this.card(incident, here, { text: "This copy is for reading; change the incident from its own conversation.", tone: 'attention' });
     }
     if (AUDIENCE_VERBS.includes(verb)) return respond(await audienceCardAction(this.deps, context, incident, verb, inputs));
+    if (FOLLOW_UP_VERBS.includes(verb)) return respond(await followUpCardAction(this.deps, context, incident, verb, inputs));
     if (verb === 'handoffForm' || verb === 'roleForm') {
       const people = await roster(context).catch(() => [personOf(context.activity.from)]);
       return respond(personForm(incident, verb === 'handoffForm' ? 'handoff' : 'role', people));

@@ -6,6 +6,7 @@ import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/v
 import { markdownTarget, teamsMessageLink } from './message-link';
 import { plain } from './text';
 import { postmortemFacts } from '../postmortem/card-facts';
+import { followUpButton, followUpSummary } from '../followups/card-parts';
 
 /** An Adaptive Card (schema 1.5) as plain JSON. */
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
@@ -97,6 +98,7 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
       const both = commanderAlsoExpert(incident);
       if (both) body.push({ type: 'TextBlock', text: plain(both), wrap: true, spacing: 'Small', isSubtle: true });
     }
+    body.push(...followUpSummary(incident));
   }
   if (opts.redact && incident.status === 'active') {
     body.push({ type: 'TextBlock', text: 'The responders steer this incident from its own conversation; this copy follows every change.', wrap: true, isSubtle: true, size: 'Small', spacing: 'Medium' });
@@ -109,6 +111,8 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     body,
     // The announcement copy is for reading: its readers are the organisation, not the responders.
     ...(incident.status === 'active' && !opts.redact ? { actions: incidentActions(incident) } : {}),
+    // Resolved: follow-ups are what is still written here (issue 18 item 8).
+    ...(incident.status === 'resolved' && !opts.redact ? { actions: [followUpButton(incident)] } : {}),
     // Re-fetched when the card is viewed, so elapsed time and state are current for the people running it.
     refresh: { action: { type: 'Action.Execute', verb: 'refresh', data }, userIds: refreshUsers(incident) },
     msteams: { width: 'Full' },
@@ -171,6 +175,7 @@ export function incidentActions(incident: Incident): unknown[] {
         { type: 'ActionSet', actions: [execute('Post update', 'update', incident), execute('Publish to status page…', 'publishForm', incident)] },
         { type: 'Input.Text', id: 'summary', label: 'Resolution summary (optional)', isMultiline: true, maxLength: LIMITS.note, separator: true },
         { type: 'ActionSet', actions: [execute('Resolve incident', 'resolve', incident)] },
+        { type: 'ActionSet', actions: [followUpButton(incident)], separator: true },
       ],
       [],
     ),

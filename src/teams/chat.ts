@@ -16,6 +16,8 @@ import { publishFromChat } from '../status/chat-publish';
 import { expertsFromChat } from '../oncall/chat';
 import { pageFromChat } from '../paging/chat';
 import { audienceUpdateFromChat } from '../audiences/chat';
+import { followUpsFromChat } from '../followups/chat';
+import { isFollowUpCommand } from '../followups/parse';
 import { resolutionOffer } from '../status/card-publish';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cards';
 import { postmortemTerms } from '../postmortem/terms';
@@ -45,6 +47,7 @@ export class ChatCommands {
     if (intent.kind === 'experts') return expertsFromChat(this.deps, context, intent.service, key);
     if (intent.kind === 'page') return pageFromChat(this.deps, context, intent.text, number, by, key);
     if (intent.kind === 'publish') return publishFromChat(this.deps, context, intent.text, by, at, key);
+    if (isFollowUpCommand(asked)) return followUpsFromChat(this.deps, context, asked, by, at, key, number);
     if (/^\/?update\b/i.test(asked) && (await audienceUpdateFromChat(this.deps, context, asked, by, at, key))) return;
     if (/^\/?postmortem\b/i.test(asked)) return postmortemFromChat(this.deps, context, asked, by, at, key, number);
 

@@ -3,6 +3,7 @@ import { PUBLISH_USAGE } from '../status/publish';
 import { EXPERTS_USAGE } from '../oncall/chat';
 import { POSTMORTEM_USAGE } from '../postmortem/chat';
 import { PAGE_USAGE } from '../paging/chat';
+import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE } from '../followups/parse';
 
 /** What a message to the bot asks for, before people and incidents are resolved. */
 export type Intent =
@@ -44,6 +45,8 @@ export const USAGE = {
   experts: EXPERTS_USAGE,
   postmortem: POSTMORTEM_USAGE,
   page: PAGE_USAGE,
+  followup: FOLLOWUP_USAGE,
+  followups: FOLLOWUPS_USAGE,
   help: 'help',
 } as const;
 

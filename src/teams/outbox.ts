@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import { isAnnouncement, type CardCopy, type Conversation, type Incident } from '../domain/incident';
+import { isAnnouncement, type CardCopy, type Conversation, type Incident, type Person } from '../domain/incident';
 import { headline, type Message } from '../domain/messages';
 import { OutsideError } from '../outside-error';
 import { referenceTo } from './activity';
@@ -15,7 +15,7 @@ export interface TeamsOutbox {
   /** Posts the card into a place; a channel root gets a new thread. */
   postCard(incident: Incident, place: Conversation, signal?: AbortSignal): Promise<Omit<CardCopy, 'conversationId'>>;
   updateCard(incident: Incident, place: Conversation, copy: CardCopy, signal?: AbortSignal): Promise<void>;
-  postMessage(conversation: Conversation, message: Message, signal?: AbortSignal): Promise<string>;
+  postMessage(conversation: Conversation, message: Message, signal?: AbortSignal, mention?: Person): Promise<string>;
 }
 
 /** A channel itself rather than a thread in it: posting there starts a new thread. */
@@ -92,9 +92,14 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
         await connector.conversations.updateActivity(activity.conversation!.id, copy.activityId, { ...activity, id: copy.activityId }, { abortSignal: signal });
       });
     },
-    postMessage(conversation, message, signal) {
+    postMessage(conversation, message, signal, mention) {
       return within(conversation, signal, async (context, connector) => {
-        const response = await send(context, connector, { type: 'message', text: messageMarkdown(message), textFormat: 'markdown' }, signal);
+        // A mention is `<at>name</at>` in the text and an entity naming the same text and the account (Teams
+        // notifies that person): https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations#add-mentions-to-your-messages
+        const at = mention && `<at>${mention.name.replace(/[<>]/g, '')}</at>`;
+        const text = at ? `${at} ${messageMarkdown(message)}` : messageMarkdown(message);
+        const entities = mention && at ? [{ type: 'mention', text: at, mentioned: { id: mention.id, name: mention.name } }] : undefined;
+        const response = await send(context, connector, { type: 'message', text, textFormat: 'markdown', ...(entities && { entities }) }, signal);
         return response?.id ?? '';
       });
     },

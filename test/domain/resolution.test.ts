@@ -65,9 +65,10 @@ describe('a change asked of a resolved incident', () => {
       'What still makes sense here:',
       '• note <text>: adds to its timeline',
       `• reopen [why]: takes it back to phase 2 (full resolution), announced; possible until ${after(90 + 7 * DAY).slice(0, 10)} 01:32 UTC`,
+      '• followup <text> [@owner] [due …]: adds an action item, reminded until it is done',
     ]);
     const late = outcome(resolved, { type: 'AssignRole', role: 'comms', person: sam, at: after(90 + 8 * DAY), by: sam });
-    expect(late.refused).toMatch(/^INC-1 was resolved at 2026-03-15 01:32 UTC \(8 days ago\), so it can't be changed any more\.\nWhat still makes sense here:\n• note <text>: adds to its timeline\nIt was resolved more than 7 days ago/);
+    expect(late.refused).toMatch(/^INC-1 was resolved at 2026-03-15 01:32 UTC \(8 days ago\), so it can't be changed any more\.\nWhat still makes sense here:\n• note <text>: adds to its timeline\n• followup <text> \[@owner\] \[due …\]: adds an action item, reminded until it is done\nIt was resolved more than 7 days ago/);
   });
 
   test('a note still goes on its timeline', () => {

@@ -32,7 +32,10 @@ test('icons are PNGs of the sizes Teams requires', () => {
 
 test('the experts page is a static tab on the public host, and its SSO resource is the page\'s token audience', () => {
   const manifest = filled() as { staticTabs?: { entityId: string; contentUrl: string; scopes: string[] }[]; webApplicationInfo?: { resource: string } };
-  expect(manifest.staticTabs).toEqual([expect.objectContaining({ entityId: 'experts', contentUrl: 'https://firebreak.example.com/experts' })]);
+  expect(manifest.staticTabs).toEqual([
+    expect.objectContaining({ entityId: 'experts', contentUrl: 'https://firebreak.example.com/experts' }),
+    expect.objectContaining({ entityId: 'reports', contentUrl: 'https://firebreak.example.com/reports' }), // issue 18 item 11: the same SSO
+  ]);
   // src/config/experts.ts: EXPERTS_SSO_AUDIENCE defaults to api://<PUBLIC_URL host>/<app id>.
   expect(manifest.webApplicationInfo?.resource).toBe('api://firebreak.example.com/9d6c3f1e-1111-4222-8333-944444444444');
 });

@@ -1,0 +1,101 @@
+import type { Mention, TurnContext } from 'botbuilder';
+import type { Outcome } from '../app/incidents';
+import type { ChangeRequest } from '../domain/decide';
+import { followUpLine, needsOwner } from '../domain/followups';
+import type { Incident, Person } from '../domain/incident';
+import { followUpSettings } from '../org/followups';
+import { personOf } from '../teams/activity';
+import type { BotDeps } from '../teams/deps';
+import { member } from '../teams/people';
+import { markdownLine } from '../teams/text';
+import { incidentAt } from '../teams/where';
+import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE, parseFollowUp } from './parse';
+import { byDue, openItems, samePerson } from './query';
+
+/**
+ * `followup …` and `followups …` typed to the bot (issue 18 items 8-9). They work in a resolved incident's conversation
+ * too (where most are written): the incident is found as for any command (src/teams/where.ts), resolved ones included
+ * in their own thread. Answered once per activity.
+ */
+export async function followUpsFromChat(deps: BotDeps, context: TurnContext, text: string, by: Person, at: string, key: string | undefined, number?: number): Promise<void> {
+  const intent = parseFollowUp(text);
+  const say = async (answer: string) => {
+    if (key && !(await deps.store.markInbound(key, at))) return;
+    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+  };
+  if (intent.kind === 'usage') return say(`Usage: ${FOLLOWUP_USAGE}\n${FOLLOWUPS_USAGE}`);
+  if (intent.kind === 'list' && intent.scope !== 'here') return say(await listAcross(deps, intent.scope, by));
+
+  const here = await incidentAt(deps.store, context.activity.conversation.id, number);
+  if (!here || 'none' in here) return say(here ? here.none : 'There is no incident in this conversation: write follow-ups in the incident\'s conversation or the thread of its card, or use "followups mine".');
+  const incident = here.incident;
+  if (intent.kind === 'list') return say(listHere(incident));
+
+  let change: ChangeRequest;
+  if (intent.kind === 'add') {
+    const [named] = mentioned(context);
+    const owner = named ? await member(context, named.id) : undefined;
+    if (named && !owner) return say(`${named.name} is not in this team, so can't own a follow-up here.`);
+    change = { type: 'AddFollowUp', text: intent.text, ...(owner && { owner }), ...(intent.due && { due: intent.due }), policy: followUpSettings(deps.org) };
+  } else if (intent.kind === 'owner') {
+    const [named] = mentioned(context);
+    const owner = named ? await member(context, named.id) : undefined;
+    if (!owner) return say(named ? `${named.name} is not in this team, so can't own a follow-up here.` : `Mention who owns it: followup owner ${intent.n} @person`);
+    change = { type: 'SetFollowUpOwner', n: intent.n, owner };
+  } else {
+    change = { type: 'CloseFollowUp', n: intent.n, outcome: intent.outcome };
+  }
+  const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key });
+  const reply = answerTo(outcome, followUpSettings(deps.org).windowDays);
+  if (reply) await context.sendActivity({ type: 'message', text: reply.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+}
+
+/** What the person is told once the command ran (undefined: a re-delivery, already answered). */
+export function answerTo(outcome: Outcome, windowDays: number): string | undefined {
+  switch (outcome.kind) {
+    case 'duplicate':
+      return undefined;
+    case 'refused':
+      return outcome.reason;
+    case 'unchanged':
+      return 'Nothing to change: it is already so.';
+    case 'changed': {
+      const label = `INC-${outcome.incident.number}`;
+      const event = outcome.events[0];
+      const item = (n: number) => outcome.incident.followUps?.find((i) => i.n === n);
+      if (event.type === 'FollowUpAdded') {
+        const added = item(event.item.n)!;
+        const lines = [`Follow-up added to ${label}: ${followUpLine(added)}`];
+        if (needsOwner(added)) lines.push(`It is due within ${windowDays} working days, so it needs an owner now. Who will do it? Type: followup owner ${added.n} @person`);
+        else if (added.horizon === 'planning') lines.push('It goes to planning (not due in the next few days).');
+        return lines.join('\n');
+      }
+      if (event.type === 'FollowUpOwnerSet') return `${event.owner.name} owns follow-up #${event.n} of ${label}.`;
+      if (event.type === 'FollowUpClosed') return `Follow-up #${event.n} of ${label} is ${event.outcome}.`;
+      return 'Done.';
+    }
+  }
+}
+
+function listHere(incident: Incident): string {
+  const open = (incident.followUps ?? []).filter((i) => i.status === 'open');
+  if (!open.length) return `INC-${incident.number} has no open follow-ups. Add one with: ${FOLLOWUP_USAGE.split('   ')[0]}`;
+  return [`Open follow-ups of INC-${incident.number} (${open.length}):`, ...open.map((i) => `• ${followUpLine(i)}`)].join('\n');
+}
+
+async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person): Promise<string> {
+  const items = (await openItems(deps.store)).filter(({ item }) => scope === 'all' || samePerson(item.owner, by)).sort(byDue);
+  if (!items.length) return scope === 'mine' ? 'You own no open follow-ups.' : 'There are no open follow-ups.';
+  const head = scope === 'mine' ? `Your open follow-ups (${items.length}):` : `Open follow-ups (${items.length}):`;
+  return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : [])].join('\n');
+}
+
+/** People mentioned in the message, except the bot itself. */
+function mentioned(context: TurnContext): Person[] {
+  const activity = context.activity;
+  return (activity.entities ?? [])
+    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
+    .map((m) => m.mentioned)
+    .filter((account) => account && account.id !== activity.recipient?.id)
+    .map(personOf);
+}

@@ -1,0 +1,31 @@
+import type { FollowUp } from '../domain/followups';
+import type { Incident, Person } from '../domain/incident';
+import type { Store } from '../store/store';
+
+/** An open item with the incident it belongs to. */
+export interface OpenItem {
+  incident: Incident;
+  item: FollowUp;
+}
+
+/**
+ * How many incidents, newest first, are searched for open items. Read from the incidents' snapshots: enough for the
+ * organisations Firebreak serves today; a larger one would want an index of open items (a table kept in the commit).
+ */
+const SEARCHED = 2000;
+
+export async function openItems(store: Pick<Store, 'list'>): Promise<OpenItem[]> {
+  const incidents = await store.list({ limit: SEARCHED });
+  return incidents.flatMap((incident) => (incident.followUps ?? []).filter((item) => item.status === 'open').map((item) => ({ incident, item })));
+}
+
+/** The same person: the Teams id, or the Entra object id when both sides carry it (a person seen in two teams). */
+export function samePerson(a: Person | undefined, b: Person): boolean {
+  if (!a) return false;
+  return a.id === b.id || Boolean(a.aadObjectId && a.aadObjectId === b.aadObjectId);
+}
+
+/** Open items first by due date (undated last), then by incident and number. */
+export function byDue(a: OpenItem, b: OpenItem): number {
+  return (a.item.due ?? '9999') .localeCompare(b.item.due ?? '9999') || a.incident.number - b.incident.number || a.item.n - b.item.n;
+}
