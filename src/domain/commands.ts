@@ -1,4 +1,6 @@
 import type { SendAudienceUpdate } from './audiences';
+import type { EscalateOverdueUpdate } from './escalation';
+import type { Policy } from './policy';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -29,6 +31,8 @@ export interface DeclareIncident extends Base {
   detection?: Detection;
   /** The first sign, when earlier than now (an alert's start). */
   detectedAt?: string;
+  /** The organisation's policy (the application service adds it from the organisation file). */
+  policy?: Policy;
 }
 export interface ChangeSeverity extends Base {
   type: 'ChangeSeverity';
@@ -60,6 +64,8 @@ export interface AddNote extends Base {
   text: string;
   /** Where it was written when not in the incident's conversation (so the chat is told). */
   via?: 'sidebar' | 'card';
+  /** `action procedure …`: a long procedure is about to start (the team takes a break first). */
+  procedure?: boolean;
 }
 export interface ResolveIncident extends Base {
   type: 'ResolveIncident';
@@ -107,6 +113,7 @@ export interface PostStakeholderUpdate extends Base {
   text: string;
 }
 export type { SendAudienceUpdate } from './audiences';
+export type { EscalateOverdueUpdate } from './escalation';
 
 export interface RecordMessage extends Base {
   type: 'RecordMessage';
@@ -181,7 +188,8 @@ export type Command =
   | RecordDocRow
   | RecordDocRowEdit
   | RecordDocLost
-  | RecordDocNotShared;
+  | RecordDocNotShared
+  | EscalateOverdueUpdate;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C

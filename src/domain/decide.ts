@@ -3,6 +3,8 @@ import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
 import { decideAudienceUpdate } from './audiences';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
+import { breakFor } from './breaks';
+import { decideEscalation } from './escalation';
 
 export type * from './commands';
 
@@ -19,6 +21,12 @@ const refuse = (refused: string): Refusal => ({ refused });
  * @example decide({ type: 'ChangeSeverity', severity: 2, by, at }, incident) // [{ type: 'SeverityChanged', from: 3, to: 2, ... }]
  */
 export function decide(command: Command, state: Incident | null): Decision {
+  const decision = decideCommand(command, state);
+  // Impact ended, or a long procedure is about to start: the team's break follows (issue 18 items 1-2).
+  return state && !isRefusal(decision) && decision.length ? [...decision, ...breakFor(decision, state, command.at, command.by)] : decision;
+}
+
+function decideCommand(command: Command, state: Incident | null): Decision {
   if (command.type === 'DeclareIncident') return declare(command, state);
   if (!state) return refuse('There is no incident here to change.');
   const { at, by } = command;
@@ -64,7 +72,8 @@ export function decide(command: Command, state: Incident | null): Decision {
       if (text.length > LIMITS.note) {
         return refuse(`That ${command.kind} is ${text.length} characters; the limit is ${LIMITS.note}.`);
       }
-      return [{ type: 'NoteAdded', kind: command.kind, text, ...(command.via ? { via: command.via } : {}), at, by }];
+      const procedure = command.kind === 'action' && command.procedure ? { procedure: true as const } : {};
+      return [{ type: 'NoteAdded', kind: command.kind, text, ...(command.via ? { via: command.via } : {}), ...procedure, at, by }];
     }
     case 'ResolveIncident': {
       const summary = command.summary?.trim();
@@ -164,6 +173,8 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'AddPlace':
       if (state.places.some((p) => p.id === command.conversation.id)) return [];
       return [{ type: 'PlaceAdded', conversation: command.conversation, ...(command.outside ? { outside: true as const } : {}), at, by }];
+    case 'EscalateOverdueUpdate':
+      return decideEscalation(command, state);
     default:
       return assertNever(command);
   }
@@ -214,6 +225,7 @@ function declare(command: DeclareIncident, state: Incident | null): Decision {
       provisioning: command.provisioning ?? [],
       mail: command.mail ?? false,
       ...(command.detection && { detection: command.detection }),
+      ...(command.policy && { policy: command.policy }),
       ...(command.detectedAt && Number.isFinite(Date.parse(command.detectedAt)) && { detectedAt: command.detectedAt }),
       at: command.at,
       by: command.by,

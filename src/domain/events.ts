@@ -1,4 +1,7 @@
 import type { AudienceUpdateSent } from './audiences';
+import type { BreakStarted } from './breaks';
+import type { UpdateOverdueEscalated } from './escalation';
+import type { Policy } from './policy';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -29,6 +32,8 @@ export interface IncidentDeclared extends Base {
   detection?: Detection;
   /** When it was first noticed, if earlier than the declaration (an alert's start); absent: the declaration. */
   detectedAt?: string;
+  /** The organisation's policy it runs under (src/domain/policy.ts); absent: today's defaults. */
+  policy?: Policy;
 }
 export interface SeverityChanged extends Base {
   type: 'SeverityChanged';
@@ -60,6 +65,8 @@ export interface NoteAdded extends Base {
   text: string;
   /** Written outside the chat (the doc's sidebar, a card button): the conversation is told. Typed notes are not. */
   via?: 'sidebar' | 'card';
+  /** An action that starts a long procedure (`action procedure …`): the team takes a break first (breaks.ts). */
+  procedure?: true;
 }
 export interface IncidentResolved extends Base {
   type: 'IncidentResolved';
@@ -113,6 +120,8 @@ export interface StakeholderUpdatePosted extends Base {
   text: string;
 }
 export type { AudienceUpdateSent } from './audiences';
+export type { BreakStarted } from './breaks';
+export type { UpdateOverdueEscalated } from './escalation';
 
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {
@@ -194,6 +203,8 @@ export type IncidentEvent =
   | DocRowAdded
   | DocRowEdited
   | DocLost
-  | DocNotShared;
+  | DocNotShared
+  | BreakStarted
+  | UpdateOverdueEscalated;
 
 export type EventType = IncidentEvent['type'];

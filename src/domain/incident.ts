@@ -1,5 +1,8 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
 import type { IncidentEvent } from './events';
+import { evolveBreak } from './breaks';
+import { withCommanderSince, withVerified, type Verified } from './handoff';
+import type { Policy } from './policy';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
@@ -72,6 +75,18 @@ export interface Incident {
   docNotShared?: Record<string, NotSharedReason>;
   /** People who joined it instead of declaring the same thing again (each joins once). */
   joined?: Person[];
+  /** The organisation's policy it was declared under (src/domain/policy.ts); absent: today's defaults. */
+  policy?: Policy;
+  /** When the current commander took command; absent: since the declaration (handoff.ts). */
+  commanderSince?: string;
+  /** The team is on a break until then (breaks.ts); compared with now wherever shown. */
+  breakUntil?: string;
+  /** When impact ended and the team was sent on its break (once per incident). */
+  impactBreakAt?: string;
+  /** `note verified: …` entries, for the hand-off card. */
+  verified?: Verified[];
+  /** Due times of missed updates already escalated to the incident managers (escalation.ts). */
+  escalatedFor?: string[];
   /** Number of events applied. */
   version: number;
 }
@@ -110,6 +125,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       declaredAt: event.at,
       ...(event.detectedAt && Date.parse(event.detectedAt) < Date.parse(event.at) && { detectedAt: new Date(event.detectedAt).toISOString() }),
       ...(event.detection && { detection: event.detection }),
+      ...(event.policy && { policy: event.policy }),
       origin: event.origin,
       places: event.places,
       announcedIn: event.places.filter((p) => p.id !== event.origin.id).map((p) => p.id),
@@ -132,11 +148,11 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'CustomerImpactChanged':
       return { ...next, customerImpact: event.to };
     case 'CommanderChanged':
-      return { ...next, commander: event.to };
+      return withCommanderSince({ ...next, commander: event.to }, event);
     case 'RoleAssigned':
       return { ...next, roles: withRole(state.roles, event.role, event.person) };
     case 'NoteAdded':
-      return next;
+      return withVerified(next, event);
     case 'PersonJoined':
       return { ...next, joined: [...(state.joined ?? []), event.by] };
     case 'IncidentResolved':
@@ -195,6 +211,10 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
             places: [...state.places, event.conversation],
             ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id], shownIn: [...(state.shownIn ?? []), event.conversation.id] } : {}),
           };
+    case 'BreakStarted':
+      return evolveBreak(next, event);
+    case 'UpdateOverdueEscalated':
+      return { ...next, escalatedFor: [...(state.escalatedFor ?? []), event.due] };
     default:
       return assertNever(event);
   }

@@ -3,12 +3,13 @@ import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
+import { policyEffects, type EscalateOverdue, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | RemindHandoff | PostHandoffCard | EscalateOverdue;
 
 interface EffectBase {
   key: string;
@@ -91,6 +92,8 @@ const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'RecordedMessageDeleted',
   'ResourceReady',
   'DocRowAdded',
+  'BreakStarted',
+  'UpdateOverdueEscalated',
 ]);
 
 const CREATE: Record<ResourceKind, CreateResource['kind']> = {
@@ -236,6 +239,8 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'MessageRecorded':
       case 'RecordedMessageEdited':
       case 'RecordedMessageDeleted':
+      case 'BreakStarted':
+      case 'UpdateOverdueEscalated':
         break;
       default:
         assertNever(event);
@@ -247,6 +252,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
     if (due) effects.push({ kind: 'reminder.update', key: `reminder.update:${id}:${due}`, incidentId: id, notBefore: due, payload: { due } });
   }
   effects.push(...audienceReminders(events, state));
+  effects.push(...policyEffects(events, state)); // breaks, hand-offs, escalation (src/domain/policy-effects.ts)
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {

@@ -94,7 +94,7 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
     },
     postMessage(conversation, message, signal) {
       return within(conversation, signal, async (context, connector) => {
-        const response = await send(context, connector, { type: 'message', text: messageMarkdown(message), textFormat: 'markdown' }, signal);
+        const response = await send(context, connector, { type: 'message', text: messageMarkdown(message), textFormat: 'markdown', ...mentionEntities(message) }, signal);
         return response?.id ?? '';
       });
     },
@@ -118,5 +118,16 @@ export function classify(err: unknown): OutsideError {
 
 /** Subject in bold, one paragraph per line; user text escaped so it can't format, link or mention. */
 export function messageMarkdown(message: Message): string {
-  return [`**${markdownLine(message.subject)}**`, ...message.lines.map((line) => markdownWithLinks(line, message.links))].join('\n\n');
+  const mentions = message.mentions?.length ? [message.mentions.map((m) => `<at>${markdownLine(m.name)}</at>`).join(' ')] : [];
+  return [`**${markdownLine(message.subject)}**`, ...message.lines.map((line) => markdownWithLinks(line, message.links)), ...mentions].join('\n\n');
+}
+
+/**
+ * Teams @mentions: each `<at>name</at>` in the text with an entity naming the person; the id may be their Teams user
+ * id or their Entra object id ("Add mentions to your messages",
+ * https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations).
+ */
+function mentionEntities(message: Message): { entities?: { type: 'mention'; text: string; mentioned: { id: string; name: string } }[] } {
+  if (!message.mentions?.length) return {};
+  return { entities: message.mentions.map((m) => ({ type: 'mention', text: `<at>${markdownLine(m.name)}</at>`, mentioned: { id: m.id, name: m.name } })) };
 }
