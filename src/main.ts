@@ -41,6 +41,7 @@ import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
+import { policyHandlers } from './workers/effects/policy-handlers';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
 import { reportGiveUp } from './workers/give-up';
@@ -68,7 +69,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const now = () => new Date();
   const store = await openStore(config.databaseUrl);
   let wake = () => undefined as void;
-  const incidents = createIncidents(store, () => wake());
+  const incidents = createIncidents(store, () => wake(), config.status.org?.policy.policy);
 
   // Microsoft Graph: the tenant's when configured; in local mode, the emulator in this process.
   const localGraph = config.graph.emulate ? await startLocalGraph(config.graph, { dataDir: config.dataDir, pagesBase: config.publicUrl }) : undefined;
@@ -102,6 +103,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
+      ...policyHandlers({ store, incidents, teams: outbox, now, org: config.status.org }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),

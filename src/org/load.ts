@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { fromRaw, MOMENTS, ORG_SCHEMA, type OrgFile, type RawOrgFile } from './schema';
 import { serviceChecks } from './service-checks';
+import { policyChecks } from './policy';
 import { INTERNAL_VARIABLES, isTemplateVariable, TEMPLATE_VARIABLES, variablesIn, type TemplateVariable } from './template';
 
 /** A bad organisation file: every problem as `file:line:col reason`, so the start stops naming them all. */
@@ -66,7 +67,7 @@ export function parseOrgFile(source: string, file: string): OrgFile {
     throw new OrgFileError([...new Set(problems)]);
   }
   const raw = data as RawOrgFile;
-  const problems = [...crossReferences(raw, doc, at), ...templateVariables(raw, doc, source, at), ...serviceChecks(raw, (p) => at(nodeOffset(doc, p.map(String))))];
+  const problems = [...crossReferences(raw, doc, at), ...templateVariables(raw, doc, source, at), ...serviceChecks(raw, (p) => at(nodeOffset(doc, p.map(String)))), ...policyChecks(raw, (p) => at(nodeOffset(doc, p.map(String))))];
   if (problems.length) throw new OrgFileError(problems);
   return fromRaw(raw, file);
 }

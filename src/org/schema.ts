@@ -5,6 +5,7 @@
  * renaming what is here. Keys are snake_case, like the template variables.
  */
 
+import { POLICY_SECTION, policyFromRaw, type OrgPolicy, type RawPolicy } from './policy';
 import { PEOPLE_SECTION, personFromRaw, serviceFromRaw, SERVICES_SECTION, type OrgPerson, type RawPerson, type RawService, type Service } from './services';
 
 export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
@@ -48,6 +49,8 @@ export interface OrgFile {
   people: OrgPerson[];
   /** The services directory: experts, dependencies, escalation (src/org/services.ts). */
   services: Service[];
+  /** The organisation's policy, today's practice where the file says nothing (src/org/policy.ts). */
+  policy: OrgPolicy;
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -118,6 +121,7 @@ const SECTIONS = {
   },
   people: PEOPLE_SECTION,
   services: SERVICES_SECTION,
+  policy: POLICY_SECTION,
 } as const;
 
 export const ORG_SCHEMA = {
@@ -141,6 +145,7 @@ export interface RawOrgFile {
   }[];
   people?: RawPerson[];
   services?: RawService[];
+  policy?: RawPolicy;
 }
 
 export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
@@ -157,6 +162,7 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
     })),
     people: (raw.people ?? []).map(personFromRaw),
     services: (raw.services ?? []).map(serviceFromRaw),
+    policy: policyFromRaw(raw.policy, raw.status_page.time_zone),
   };
 }
 

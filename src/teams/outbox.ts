@@ -16,6 +16,8 @@ export interface TeamsOutbox {
   postCard(incident: Incident, place: Conversation, signal?: AbortSignal): Promise<Omit<CardCopy, 'conversationId'>>;
   updateCard(incident: Incident, place: Conversation, copy: CardCopy, signal?: AbortSignal): Promise<void>;
   postMessage(conversation: Conversation, message: Message, signal?: AbortSignal): Promise<string>;
+  /** Posts a card that is not the live incident card (the hand-off card), with `summary` for notifications. */
+  postAdaptiveCard(conversation: Conversation, card: object, summary: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** A channel itself rather than a thread in it: posting there starts a new thread. */
@@ -95,6 +97,14 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
     postMessage(conversation, message, signal) {
       return within(conversation, signal, async (context, connector) => {
         const response = await send(context, connector, { type: 'message', text: messageMarkdown(message), textFormat: 'markdown', ...mentionEntities(message) }, signal);
+        return response?.id ?? '';
+      });
+    },
+    postAdaptiveCard(conversation, card, summary, signal) {
+      return within(conversation, signal, async (context, connector) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        activity.summary = summary;
+        const response = await send(context, connector, activity, signal);
         return response?.id ?? '';
       });
     },
