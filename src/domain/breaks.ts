@@ -1,5 +1,7 @@
-import type { Base } from './events';
+import type { BreakStarted } from './policy-events';
 import type { Incident, IncidentEvent, Person } from './incident';
+
+export type { BreakStarted } from './policy-events';
 import { incidentLabel, type Message } from './messages';
 import { clockTime, plusMinutes, policyOf } from './policy';
 
@@ -8,14 +10,6 @@ import { clockTime, plusMinutes, policyOf } from './policy';
  * to phase 2 (the bleeding has stopped) — and before a long procedure. One prompt for the whole team, in the
  * incident's conversation; the card shows "On break until HH:MM" until then (compared with now when it renders).
  */
-export interface BreakStarted extends Base {
-  type: 'BreakStarted';
-  /** ISO time the team is back. */
-  until: string;
-  reason: 'impact-ended' | 'procedure';
-  /** The procedure about to start (reason `procedure`). */
-  procedure?: string;
-}
 
 /**
  * The break the events of one command call for, if any. Impact ends once per incident (whichever comes first: impact
@@ -38,9 +32,6 @@ export function onBreak(incident: Pick<Incident, 'breakUntil'>, now: string | Da
   return Boolean(incident.breakUntil) && Date.parse(incident.breakUntil!) > new Date(now).getTime();
 }
 
-export function evolveBreak<S extends Incident>(next: S, event: BreakStarted): S {
-  return { ...next, breakUntil: event.until, ...(event.reason === 'impact-ended' && { impactBreakAt: event.at }) };
-}
 
 /** "Take a break of about 15 minutes, back at 15:45 UTC." in the incident's conversation. */
 export function breakPrompt(incident: Incident, event: BreakStarted): Message {

@@ -1,5 +1,5 @@
 import type { SendAudienceUpdate } from './audiences';
-import type { EscalateOverdueUpdate } from './escalation';
+import type { EscalateOverdueUpdate } from './policy-events';
 import type { Policy } from './policy';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
@@ -113,7 +113,7 @@ export interface PostStakeholderUpdate extends Base {
   text: string;
 }
 export type { SendAudienceUpdate } from './audiences';
-export type { EscalateOverdueUpdate } from './escalation';
+export type { EscalateOverdueUpdate } from './policy-events';
 
 export interface RecordMessage extends Base {
   type: 'RecordMessage';

@@ -1,31 +1,11 @@
-import type { Base } from './events';
+import type { EscalateOverdueUpdate, UpdateOverdueEscalated } from './policy-events';
 import type { Incident } from './incident';
 import { nextUpdateDue } from './cadence';
 import { incidentLabel, utcTime, type Message } from './messages';
 import { plusMinutes, policyOf } from './policy';
 
-/** An incident manager named in the organisation file, as far as notifying them needs. */
-export interface Manager {
-  name: string;
-  email?: string;
-  /** Their Teams user id (or Entra object id), to @mention them in the incident's conversation. */
-  teamsId?: string;
-}
+export type { EscalateOverdueUpdate, Manager, UpdateOverdueEscalated } from './policy-events';
 
-/** Asked by the escalation effect when an update is still overdue by the policy's threshold (issue 17 item 7). */
-export interface EscalateOverdueUpdate extends Base {
-  type: 'EscalateOverdueUpdate';
-  /** The due time that was missed: one escalation per overdue period. */
-  due: string;
-  managers: Manager[];
-}
-
-/** The incident managers were told that the update due at `due` has not gone out; on the timeline. */
-export interface UpdateOverdueEscalated extends Base {
-  type: 'UpdateOverdueEscalated';
-  due: string;
-  managers: Manager[];
-}
 
 /** When an update missed at `due` is escalated (the policy's threshold after it). */
 export function escalationTime(incident: Incident, due: string): string {

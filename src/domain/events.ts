@@ -1,6 +1,5 @@
 import type { AudienceUpdateSent } from './audiences';
-import type { BreakStarted } from './breaks';
-import type { UpdateOverdueEscalated } from './escalation';
+import type { BreakStarted, UpdateOverdueEscalated } from './policy-events';
 import type { Policy } from './policy';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
@@ -120,8 +119,7 @@ export interface StakeholderUpdatePosted extends Base {
   text: string;
 }
 export type { AudienceUpdateSent } from './audiences';
-export type { BreakStarted } from './breaks';
-export type { UpdateOverdueEscalated } from './escalation';
+export type { BreakStarted, UpdateOverdueEscalated } from './policy-events';
 
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {

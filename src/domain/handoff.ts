@@ -1,4 +1,5 @@
-import type { CommanderChanged, NoteAdded } from './events';
+import type { CommanderChanged } from './events';
+import type { Verified } from './policy-events';
 import type { Incident, Person, Phase, Severity } from './incident';
 import { nextUpdateDue } from './cadence';
 import { incidentLabel, missingRoles, type Message } from './messages';
@@ -10,28 +11,9 @@ import { HANDOFF_REMIND_AGAIN_MINUTES, plusMinutes, policyOf } from './policy';
  * conversation with what the next IC needs (the announcement itself is the follow-up every CommanderChanged gets).
  */
 
-/** A `note verified: …` entry: what was checked and how (seed 002: trust but verify). */
-export interface Verified {
-  text: string;
-  at: string;
-  by: Person;
-}
-
-const VERIFIED = /^verified\s*:\s*/i;
-
-/** Keeps `verified:` notes on the state, for the hand-off card. */
-export function withVerified<S extends Incident>(next: S, event: NoteAdded): S {
-  if (event.kind !== 'note' || !VERIFIED.test(event.text)) return next;
-  return { ...next, verified: [...(next.verified ?? []), { text: event.text.replace(VERIFIED, ''), at: event.at, by: event.by }] };
-}
-
 /** Since when the current IC has been in command. */
 export function commanderSince(incident: Incident): string {
   return incident.commanderSince ?? incident.declaredAt;
-}
-
-export function withCommanderSince<S extends Incident>(next: S, event: CommanderChanged): S {
-  return { ...next, commanderSince: event.at };
 }
 
 /** When the current IC is first reminded to hand off. */

@@ -1,7 +1,6 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
 import type { IncidentEvent } from './events';
-import { evolveBreak } from './breaks';
-import { withCommanderSince, withVerified, type Verified } from './handoff';
+import type { Verified } from './policy-events';
 import type { Policy } from './policy';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
@@ -148,11 +147,14 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'CustomerImpactChanged':
       return { ...next, customerImpact: event.to };
     case 'CommanderChanged':
-      return withCommanderSince({ ...next, commander: event.to }, event);
+      return { ...next, commander: event.to, commanderSince: event.at };
     case 'RoleAssigned':
       return { ...next, roles: withRole(state.roles, event.role, event.person) };
-    case 'NoteAdded':
-      return withVerified(next, event);
+    case 'NoteAdded': {
+      // `note verified: …` entries are kept for the hand-off card (src/domain/handoff.ts).
+      const verified = event.kind === 'note' && /^verified\s*:/i.test(event.text) ? event.text.replace(/^verified\s*:\s*/i, '') : undefined;
+      return verified === undefined ? next : { ...next, verified: [...(state.verified ?? []), { text: verified, at: event.at, by: event.by }] };
+    }
     case 'PersonJoined':
       return { ...next, joined: [...(state.joined ?? []), event.by] };
     case 'IncidentResolved':
@@ -212,7 +214,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
             ...(event.outside ? { announcedIn: [...state.announcedIn, event.conversation.id], shownIn: [...(state.shownIn ?? []), event.conversation.id] } : {}),
           };
     case 'BreakStarted':
-      return evolveBreak(next, event);
+      return { ...next, breakUntil: event.until, ...(event.reason === 'impact-ended' && { impactBreakAt: event.at }) };
     case 'UpdateOverdueEscalated':
       return { ...next, escalatedFor: [...(state.escalatedFor ?? []), event.due] };
     default:

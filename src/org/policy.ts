@@ -7,8 +7,10 @@
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
 import type { RoleName, Severity } from '../domain/values';
 import { isTimeZone } from '../oncall/rotation';
-import type { At } from './service-checks';
 import type { OrgPerson } from './services';
+
+/** Where a value is written (as src/org/service-checks.ts has it; not imported: it imports schema.ts, which imports this). */
+type At = (path: (string | number)[]) => string;
 
 const SEVERITIES = ['1', '2', '3', '4'] as const;
 const MINUTES = (max: number) => ({ type: 'integer', minimum: 1, maximum: max });
