@@ -56,6 +56,7 @@ import { updateReminder } from './workers/effects/update-reminder';
 import { followUpHandlers } from './followups/handlers';
 import { reportsRoutes } from './reports/routes';
 import { followUpSettings } from './org/followups';
+import { policyHandlers } from './workers/effects/policy-handlers';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
 import { reportGiveUp } from './workers/give-up';
@@ -87,7 +88,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const store = await openStore(config.databaseUrl);
   const metrics = createMetrics({ ops: store.ops, now });
   let wake = () => undefined as void;
-  const incidents = createIncidents(store, () => wake());
+  const incidents = createIncidents(store, () => wake(), config.status.org?.policy.policy);
 
   // Microsoft Graph: the tenant's when configured; in local mode, the emulator in this process.
   const localGraph = config.graph.emulate ? await startLocalGraph(config.graph, { dataDir: config.dataDir, pagesBase: config.publicUrl }) : undefined;
@@ -144,6 +145,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         }),
       }),
       ...followUpHandlers({ store, teams: outbox, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender } }) }),
+      ...policyHandlers({ store, incidents, teams: outbox, now, org: config.status.org }),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),

@@ -1,6 +1,7 @@
 import { decide, isRefusal, type Command, type DeclareIncident } from '../domain/decide';
 import { evolveAll, type Incident, type IncidentEvent } from '../domain/incident';
 import { react } from '../domain/react';
+import type { Policy } from '../domain/policy';
 import { keyedQueue } from '../serial';
 import { LeaseLost, type Claim, type CommitResult, type Store } from '../store/store';
 
@@ -36,7 +37,7 @@ const conflictWaitMs = (attempt: number) => Math.round(Math.random() * Math.min(
  * The application service: load, decide, evolve, react, commit — retried on a version conflict.
  * `onCommitted` wakes the effect workers.
  */
-export function createIncidents(store: Store, onCommitted: () => void = () => undefined): Incidents {
+export function createIncidents(store: Store, onCommitted: () => void = () => undefined, policy?: Policy): Incidents {
   // Commands for one incident run one at a time in this process, so concurrent clicks and notes never lose to each
   // other; the version check still guards against other processes.
   const serially = keyedQueue();
@@ -75,7 +76,9 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
   }
 
   return {
-    async declare(command, opts = {}) {
+    async declare(asked, opts = {}) {
+      // Each incident runs under the organisation's policy as it stood when it was declared (src/domain/policy.ts).
+      const command = policy && !asked.policy ? { ...asked, policy } : asked;
       // Check the declaration before spending a number on it.
       const probe = decide({ ...command, type: 'DeclareIncident', number: 0 }, null);
       if (isRefusal(probe)) return { kind: 'refused', reason: probe.refused };

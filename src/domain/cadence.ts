@@ -1,12 +1,14 @@
 import type { AudienceCadence } from './audiences';
 import type { Incident } from './incident';
+import { policyOf } from './policy';
 
 /**
  * How often stakeholders hear from us (DOMAIN.md, seeds 001 and 003): every update says when the next one comes,
  * and with customers affected never more than an hour passes between updates.
  */
-export function updateIntervalMinutes(incident: Pick<Incident, 'severity' | 'customerImpact'>, audience?: Omit<AudienceCadence, 'name' | 'lastAt'>): number {
-  const bySeverity = audience?.everyMinutes ?? { 1: 30, 2: 60, 3: 120, 4: 240 }[incident.severity];
+export function updateIntervalMinutes(incident: Pick<Incident, 'severity' | 'customerImpact' | 'policy'>, audience?: Omit<AudienceCadence, 'name' | 'lastAt'>): number {
+  // The organisation's cadence per severity (its policy), today's 30/60/120/240 minutes by default.
+  const bySeverity = audience?.everyMinutes ?? policyOf(incident).cadenceMinutes[incident.severity];
   // One audience: only the customers' is held to the hour (an executive list may well hear less often).
   const capped = incident.customerImpact && (audience ? audience.customers : true);
   return capped ? Math.min(bySeverity, 60) : bySeverity;

@@ -1,6 +1,8 @@
 import type { SendAudienceUpdate } from './audiences';
 import type { PostmortemCommand, PostmortemTerms } from './postmortem';
 import type { FollowUpCommand } from './followups';
+import type { EscalateOverdueUpdate } from './policy-events';
+import type { Policy } from './policy';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -31,6 +33,8 @@ export interface DeclareIncident extends Base {
   detection?: Detection;
   /** The first sign, when earlier than now (an alert's start). */
   detectedAt?: string;
+  /** The organisation's policy (the application service adds it from the organisation file). */
+  policy?: Policy;
 }
 export interface ChangeSeverity extends Base {
   type: 'ChangeSeverity';
@@ -62,6 +66,8 @@ export interface AddNote extends Base {
   text: string;
   /** Where it was written when not in the incident's conversation (so the chat is told). */
   via?: 'sidebar' | 'card';
+  /** `action procedure …`: a long procedure is about to start (the team takes a break first). */
+  procedure?: boolean;
 }
 export interface ResolveIncident extends Base {
   type: 'ResolveIncident';
@@ -112,6 +118,7 @@ export interface PostStakeholderUpdate extends Base {
 }
 export type { SendAudienceUpdate } from './audiences';
 export type { PostmortemCommand, ChangePostmortemOwner, SchedulePostmortemReview } from './postmortem';
+export type { EscalateOverdueUpdate } from './policy-events';
 
 export interface RecordMessage extends Base {
   type: 'RecordMessage';
@@ -188,7 +195,8 @@ export type Command =
   | RecordDocLost
   | RecordDocNotShared
   | PostmortemCommand
-  | FollowUpCommand;
+  | FollowUpCommand
+  | EscalateOverdueUpdate;
 
 /** A change to an existing incident, before its author and time are stamped on it. */
 export type ChangeRequest = Exclude<Command, DeclareIncident> extends infer C

@@ -5,6 +5,8 @@ import { decideAudienceUpdate } from './audiences';
 import { decideFollowUp, FOLLOW_UP_COMMANDS } from './followups';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 import { decidePostmortem, startOnResolve } from './postmortem';
+import { breakFor } from './breaks';
+import { decideEscalation } from './escalation';
 
 export type * from './commands';
 
@@ -21,6 +23,12 @@ const refuse = (refused: string): Refusal => ({ refused });
  * @example decide({ type: 'ChangeSeverity', severity: 2, by, at }, incident) // [{ type: 'SeverityChanged', from: 3, to: 2, ... }]
  */
 export function decide(command: Command, state: Incident | null): Decision {
+  const decision = decideCommand(command, state);
+  // Impact ended, or a long procedure is about to start: the team's break follows (issue 18 items 1-2).
+  return state && !isRefusal(decision) && decision.length ? [...decision, ...breakFor(decision, state, command.at, command.by)] : decision;
+}
+
+function decideCommand(command: Command, state: Incident | null): Decision {
   if (command.type === 'DeclareIncident') return declare(command, state);
   if (!state) return refuse('There is no incident here to change.');
   const { at, by } = command;
@@ -68,7 +76,8 @@ export function decide(command: Command, state: Incident | null): Decision {
       if (text.length > LIMITS.note) {
         return refuse(`That ${command.kind} is ${text.length} characters; the limit is ${LIMITS.note}.`);
       }
-      return [{ type: 'NoteAdded', kind: command.kind, text, ...(command.via ? { via: command.via } : {}), at, by }];
+      const procedure = command.kind === 'action' && command.procedure ? { procedure: true as const } : {};
+      return [{ type: 'NoteAdded', kind: command.kind, text, ...(command.via ? { via: command.via } : {}), ...procedure, at, by }];
     }
     case 'ResolveIncident': {
       const summary = command.summary?.trim();
@@ -174,6 +183,8 @@ export function decide(command: Command, state: Incident | null): Decision {
     case 'SetFollowUpOwner':
     case 'CloseFollowUp':
       return decideFollowUp(command, state.followUps);
+    case 'EscalateOverdueUpdate':
+      return decideEscalation(command, state);
     default:
       return assertNever(command);
   }
@@ -224,6 +235,7 @@ function declare(command: DeclareIncident, state: Incident | null): Decision {
       provisioning: command.provisioning ?? [],
       mail: command.mail ?? false,
       ...(command.detection && { detection: command.detection }),
+      ...(command.policy && { policy: command.policy }),
       ...(command.detectedAt && Number.isFinite(Date.parse(command.detectedAt)) && { detectedAt: command.detectedAt }),
       at: command.at,
       by: command.by,

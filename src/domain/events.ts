@@ -2,6 +2,8 @@ import type { AudienceUpdateSent } from './audiences';
 import type { PostmortemEvent } from './postmortem';
 import type { PagingEvent } from './paging';
 import type { FollowUpEvent } from './followups';
+import type { BreakStarted, UpdateOverdueEscalated } from './policy-events';
+import type { Policy } from './policy';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -32,6 +34,8 @@ export interface IncidentDeclared extends Base {
   detection?: Detection;
   /** When it was first noticed, if earlier than the declaration (an alert's start); absent: the declaration. */
   detectedAt?: string;
+  /** The organisation's policy it runs under (src/domain/policy.ts); absent: today's defaults. */
+  policy?: Policy;
 }
 export interface SeverityChanged extends Base {
   type: 'SeverityChanged';
@@ -63,6 +67,8 @@ export interface NoteAdded extends Base {
   text: string;
   /** Written outside the chat (the doc's sidebar, a card button): the conversation is told. Typed notes are not. */
   via?: 'sidebar' | 'card';
+  /** An action that starts a long procedure (`action procedure …`): the team takes a break first (breaks.ts). */
+  procedure?: true;
 }
 export interface IncidentResolved extends Base {
   type: 'IncidentResolved';
@@ -117,6 +123,7 @@ export interface StakeholderUpdatePosted extends Base {
 }
 export type { AudienceUpdateSent } from './audiences';
 export type { PostmortemEvent, PostmortemStarted, PostmortemOwnerChanged, PostmortemReviewScheduled } from './postmortem';
+export type { BreakStarted, UpdateOverdueEscalated } from './policy-events';
 
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {
@@ -201,6 +208,8 @@ export type IncidentEvent =
   | DocNotShared
   | PostmortemEvent
   | PagingEvent
-  | FollowUpEvent;
+  | FollowUpEvent
+  | BreakStarted
+  | UpdateOverdueEscalated;
 
 export type EventType = IncidentEvent['type'];

@@ -3,6 +3,8 @@ import { evolvePostmortem, type PostmortemState } from './postmortem';
 import type { IncidentEvent } from './events';
 import { isPagingEvent } from './paging';
 import { evolveFollowUps, type FollowUp } from './followups';
+import type { Verified } from './policy-events';
+import type { Policy } from './policy';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Roles, Severity } from './values';
 
 export type * from './events';
@@ -79,6 +81,18 @@ export interface Incident {
   postmortem?: PostmortemState;
   /** Follow-up items (src/domain/followups.ts), numbered from 1. */
   followUps?: FollowUp[];
+  /** The organisation's policy it was declared under (src/domain/policy.ts); absent: today's defaults. */
+  policy?: Policy;
+  /** When the current commander took command; absent: since the declaration (handoff.ts). */
+  commanderSince?: string;
+  /** The team is on a break until then (breaks.ts); compared with now wherever shown. */
+  breakUntil?: string;
+  /** When impact ended and the team was sent on its break (once per incident). */
+  impactBreakAt?: string;
+  /** `note verified: …` entries, for the hand-off card. */
+  verified?: Verified[];
+  /** Due times of missed updates already escalated to the incident managers (escalation.ts). */
+  escalatedFor?: string[];
   /** Number of events applied. */
   version: number;
 }
@@ -117,6 +131,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       declaredAt: event.at,
       ...(event.detectedAt && Date.parse(event.detectedAt) < Date.parse(event.at) && { detectedAt: new Date(event.detectedAt).toISOString() }),
       ...(event.detection && { detection: event.detection }),
+      ...(event.policy && { policy: event.policy }),
       origin: event.origin,
       places: event.places,
       announcedIn: event.places.filter((p) => p.id !== event.origin.id).map((p) => p.id),
@@ -140,11 +155,14 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'CustomerImpactChanged':
       return { ...next, customerImpact: event.to };
     case 'CommanderChanged':
-      return { ...next, commander: event.to };
+      return { ...next, commander: event.to, commanderSince: event.at };
     case 'RoleAssigned':
       return { ...next, roles: withRole(state.roles, event.role, event.person) };
-    case 'NoteAdded':
-      return next;
+    case 'NoteAdded': {
+      // `note verified: …` entries are kept for the hand-off card (src/domain/handoff.ts).
+      const verified = event.kind === 'note' && /^verified\s*:/i.test(event.text) ? event.text.replace(/^verified\s*:\s*/i, '') : undefined;
+      return verified === undefined ? next : { ...next, verified: [...(state.verified ?? []), { text: verified, at: event.at, by: event.by }] };
+    }
     case 'PersonJoined':
       return { ...next, joined: [...(state.joined ?? []), event.by] };
     case 'IncidentResolved':
@@ -215,6 +233,10 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'FollowUpOwnerSet':
     case 'FollowUpClosed':
       return { ...next, followUps: evolveFollowUps(state.followUps, event) };
+    case 'BreakStarted':
+      return { ...next, breakUntil: event.until, ...(event.reason === 'impact-ended' && { impactBreakAt: event.at }) };
+    case 'UpdateOverdueEscalated':
+      return { ...next, escalatedFor: [...(state.escalatedFor ?? []), event.due] };
     default:
       return assertNever(event);
   }

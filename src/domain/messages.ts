@@ -1,6 +1,7 @@
 import type { Incident, IncidentEvent, NotSharedReason, Person, ResourceKind, RoleName } from './incident';
 import { nextUpdateDue } from './cadence';
 import { ROLE_LABEL } from './vocabulary';
+import { missingPolicyRoles } from './policy';
 
 /**
  * The texts Firebreak sends, in the shape of DOMAIN.md (seed 000):
@@ -14,6 +15,8 @@ export interface Message {
   lines: string[];
   /** Links written out in the lines as `text`, which a renderer that can show links (Teams) shows as `label`. */
   links?: MessageLink[];
+  /** People to @mention (Teams user id or Entra object id), named on a line of their own where Teams can show it. */
+  mentions?: { id: string; name: string }[];
 }
 
 export interface MessageLink {
@@ -88,13 +91,13 @@ export function commanderAlsoExpert(incident: Incident): string | undefined {
   return `${incident.commander.name} is incident commander and also a subject-matter expert. The commander coordinates while others type: when someone can take the keyboard (or the command), hand one of the two over.`;
 }
 
-/** Roles the practice expects but nobody fills (DOMAIN.md: business liaison from sev 2, customer liaison with impact). */
+/**
+ * Roles the practice expects but nobody fills: those the organisation's policy expects at this severity (DOMAIN.md's
+ * default: business liaison from sev 2), and a customer liaison with customer impact.
+ */
 export function missingRoles(incident: Incident): string[] {
-  const gaps: string[] = [];
-  if (incident.severity <= 2 && !incident.roles.business) {
-    gaps.push(`No business liaison yet (expected from severity 2 upward).`);
-  }
-  if (incident.customerImpact && !incident.roles.customer) {
+  const gaps = missingPolicyRoles(incident);
+  if (incident.customerImpact && !incident.roles.customer && !gaps.some((g) => g.startsWith('No customer liaison'))) {
     gaps.push('No customer liaison yet (customers are affected).');
   }
   return gaps;

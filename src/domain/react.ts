@@ -6,12 +6,13 @@ import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
 import { followUpReminders, type FollowUpEffect } from './followups';
+import { policyEffects, type EscalateOverdue, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue;
 
 interface EffectBase {
   key: string;
@@ -104,6 +105,8 @@ const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'PageAcknowledged',
   'PageDeclined',
   'PageExhausted',
+  'BreakStarted',
+  'UpdateOverdueEscalated',
 ]);
 
 const CREATE: Record<ResourceKind, CreateResource['kind']> = {
@@ -252,6 +255,8 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'MessageRecorded':
       case 'RecordedMessageEdited':
       case 'RecordedMessageDeleted':
+      case 'BreakStarted':
+      case 'UpdateOverdueEscalated':
         break;
       case 'PostmortemStarted':
       case 'PostmortemOwnerChanged':
@@ -275,6 +280,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   }
   effects.push(...audienceReminders(events, state));
   effects.push(...followUpReminders(events, id));
+  effects.push(...policyEffects(events, state)); // breaks, hand-offs, escalation (src/domain/policy-effects.ts)
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];
   if (state.resources.doc?.status === 'ready' && events.some((e) => docFields.includes(e.type))) {

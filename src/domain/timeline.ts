@@ -3,6 +3,7 @@ import { audienceTimelineText } from './audience-messages';
 import { changeLine } from './messages';
 import { ROLE_LABEL } from './vocabulary';
 import { isPagingEvent, pagingLine } from './paging';
+import { policyTimelineText } from './policy-effects';
 
 /**
  * The incident's timeline: the view of its event log that people read (the doc's table, the add-on, the postmortem).
@@ -73,7 +74,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         entry(`${event.person.name} is ${event.role === 'sme' ? 'a subject-matter expert' : ROLE_LABEL[event.role].toLowerCase()}.`);
         break;
       case 'NoteAdded':
-        entry(event.kind === 'action' ? `ACTION (announced before doing it): ${event.text}` : event.text);
+        entry(event.kind === 'action' ? `ACTION${event.procedure ? ' (a long procedure)' : ''} (announced before doing it): ${event.text}` : event.text);
         break;
       case 'StakeholderUpdatePosted':
         entry(`Stakeholder update: ${event.text}`);
@@ -110,6 +111,10 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         if (e) Object.assign(e, { text: event.text, edited: true });
         break;
       }
+      case 'BreakStarted':
+      case 'UpdateOverdueEscalated':
+        entry(policyTimelineText(event));
+        break;
       case 'DocLost':
       case 'DocNotShared':
       case 'CardPosted':

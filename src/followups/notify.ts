@@ -29,7 +29,7 @@ export function addressOf(person: Person, people: readonly OrgPerson[] = []): st
  */
 export async function notify(deps: FollowUpNotifyDeps, effect: ClaimedEffect, signal: AbortSignal, incident: Incident, to: Person, message: Message, step = ''): Promise<void> {
   const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
-  await deps.teams.postMessage({ ...incident.origin, id: thread }, message, signal, to);
+  await deps.teams.postMessage({ ...incident.origin, id: thread }, { ...message, mentions: [...(message.mentions ?? []), { id: to.id, name: to.name }] }, signal);
   const address = addressOf(to, deps.people);
   if (!deps.mail || !address) return;
   try {

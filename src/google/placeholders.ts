@@ -1,6 +1,7 @@
 import type { Incident, Person, ResourceKind } from '../domain/incident';
+import { severityMeaning } from '../domain/policy';
 import { incidentLabel, joinAnd, rolesLine } from '../domain/messages';
-import { PHASE_MEANING, SEVERITY_MEANING } from '../domain/vocabulary';
+import { PHASE_MEANING } from '../domain/vocabulary';
 
 /**
  * Every `{{placeholder}}` a template may use, what it becomes, and whether Firebreak keeps it current.
@@ -36,7 +37,7 @@ export const PLACEHOLDERS: readonly Placeholder[] = [
   },
   { name: 'declared_at', live: false, meaning: 'When it was declared, e.g. `2026-03-15 00:02 UTC`.', value: (i) => text(utc(i.declaredAt)) },
   { name: 'declared_by', live: false, meaning: 'Who declared it.', value: (i) => text(i.declaredBy.name) },
-  { name: 'severity', live: true, meaning: 'Current severity with its meaning, e.g. `2 (Major: ...)`.', value: (i) => text(`${i.severity} (${SEVERITY_MEANING[i.severity]})`) },
+  { name: 'severity', live: true, meaning: 'Current severity with its meaning, e.g. `2 (Major: ...)`.', value: (i) => text(`${i.severity} (${severityMeaning(i, i.severity)})`) },
   { name: 'phase', live: true, meaning: 'Current phase with its meaning, e.g. `1 (Stop the bleeding: ...)`.', value: (i) => text(`${i.phase} (${PHASE_MEANING[i.phase]})`) },
   { name: 'commander', live: true, meaning: 'The current incident commander.', value: (i) => text(i.commander.name) },
   { name: 'roles', live: true, meaning: 'Every role filled so far, in one line.', value: (i) => text(rolesLine(i) ?? 'None assigned yet.') },

@@ -6,6 +6,7 @@ import { fromRaw, MOMENTS, ORG_SCHEMA, type OrgFile, type RawOrgFile } from './s
 import { serviceChecks } from './service-checks';
 import { postmortemChecks } from './postmortem';
 import { followUpChecks } from './followups';
+import { policyChecks } from './policy';
 import { INTERNAL_VARIABLES, isTemplateVariable, TEMPLATE_VARIABLES, variablesIn, type TemplateVariable } from './template';
 
 /** A bad organisation file: every problem as `file:line:col reason`, so the start stops naming them all. */
@@ -68,7 +69,7 @@ export function parseOrgFile(source: string, file: string): OrgFile {
     throw new OrgFileError([...new Set(problems)]);
   }
   const raw = data as RawOrgFile;
-  const problems = [...crossReferences(raw, doc, at), ...templateVariables(raw, doc, source, at), ...serviceChecks(raw, (p) => at(nodeOffset(doc, p.map(String)))), ...postmortemChecks(raw, (p) => at(nodeOffset(doc, p.map(String)))), ...followUpChecks(raw, (p) => at(nodeOffset(doc, p.map(String))))];
+  const problems = [...crossReferences(raw, doc, at), ...templateVariables(raw, doc, source, at), ...serviceChecks(raw, (p) => at(nodeOffset(doc, p.map(String)))), ...postmortemChecks(raw, (p) => at(nodeOffset(doc, p.map(String)))), ...followUpChecks(raw, (p) => at(nodeOffset(doc, p.map(String)))), ...policyChecks(raw, (p) => at(nodeOffset(doc, p.map(String))))];
   if (problems.length) throw new OrgFileError(problems);
   return fromRaw(raw, file);
 }

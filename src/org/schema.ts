@@ -7,6 +7,7 @@
 
 import { POSTMORTEM_SECTION, postmortemFromRaw, type PostmortemSettings, type RawPostmortem } from './postmortem';
 import { FOLLOWUPS_SECTION, followUpsFromRaw, type FollowUpSettings, type RawFollowUps } from './followups';
+import { POLICY_SECTION, policyFromRaw, type OrgPolicy, type RawPolicy } from './policy';
 import { PEOPLE_SECTION, personFromRaw, serviceFromRaw, SERVICES_SECTION, type OrgPerson, type RawPerson, type RawService, type Service } from './services';
 
 export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
@@ -54,6 +55,8 @@ export interface OrgFile {
   postmortem: PostmortemSettings;
   /** Follow-up items: window, time zone, reminder hour, Planner plan (src/org/followups.ts); defaults without the section. */
   followUps?: FollowUpSettings;
+  /** The organisation's policy, today's practice where the file says nothing (src/org/policy.ts). */
+  policy: OrgPolicy;
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -126,6 +129,7 @@ const SECTIONS = {
   services: SERVICES_SECTION,
   postmortem: POSTMORTEM_SECTION,
   followups: FOLLOWUPS_SECTION,
+  policy: POLICY_SECTION,
 } as const;
 
 export const ORG_SCHEMA = {
@@ -151,6 +155,7 @@ export interface RawOrgFile {
   services?: RawService[];
   postmortem?: RawPostmortem;
   followups?: RawFollowUps;
+  policy?: RawPolicy;
 }
 
 export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
@@ -169,6 +174,7 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
     services: (raw.services ?? []).map(serviceFromRaw),
     postmortem: postmortemFromRaw(raw.postmortem),
     followUps: followUpsFromRaw(raw.followups, raw.status_page.time_zone ?? 'Etc/UTC'),
+    policy: policyFromRaw(raw.policy, raw.status_page.time_zone),
   };
 }
 

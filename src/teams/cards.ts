@@ -2,7 +2,9 @@ import { audienceDues } from '../domain/audience-messages';
 import type { Incident, ResourceKind, ResourceState } from '../domain/incident';
 import { nextUpdateDue } from '../domain/cadence';
 import { commanderAlsoExpert, incidentLabel, missingRoles, utcTime } from '../domain/messages';
-import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../domain/vocabulary';
+import { LIMITS, PHASE_MEANING, ROLE_LABEL } from '../domain/vocabulary';
+import { policyOf } from '../domain/policy';
+import { breakLine } from '../domain/breaks';
 import { markdownTarget, teamsMessageLink } from './message-link';
 import { plain } from './text';
 import { postmortemFacts } from '../postmortem/card-facts';
@@ -29,7 +31,7 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
   const redacted = Boolean(opts.redact && incident.private);
   const title = redacted ? 'Private incident' : plain(incident.title);
   const facts = [
-    { title: 'Severity', value: `${incident.severity}: ${SEVERITY_MEANING[incident.severity]}` },
+    { title: 'Severity', value: `${incident.severity}: ${plain(policyOf(incident).severityMeaning[incident.severity])}` },
     { title: 'Phase', value: `${incident.phase}: ${PHASE_MEANING[incident.phase]}` },
     { title: 'Commander', value: plain(incident.commander.name) },
   ];
@@ -79,6 +81,9 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     },
     { type: 'FactSet', facts },
   );
+  // The team's break (issue 18): shown while it lasts, judged against the clock at render time (no timer to stop it).
+  const onBreak = !redacted && incident.status === 'active' ? breakLine(incident, opts.now) : undefined;
+  if (onBreak) body.push({ type: 'TextBlock', text: `☕ ${onBreak}`, weight: 'Bolder', color: 'Good', wrap: true, spacing: 'Small' });
   if (!redacted) {
     const places = coordination(incident);
     if (places.length) body.push({ type: 'TextBlock', text: 'Coordination', weight: 'Bolder', spacing: 'Medium' }, ...places);
@@ -145,7 +150,7 @@ export function incidentActions(incident: Incident): unknown[] {
   return [
     showCard(
       'Severity',
-      [{ type: 'Input.ChoiceSet', id: 'severity', label: 'New severity', value: String(incident.severity), choices: choices(SEVERITY_MEANING), isRequired: true, errorMessage: 'Pick a severity' }],
+      [{ type: 'Input.ChoiceSet', id: 'severity', label: 'New severity', value: String(incident.severity), choices: choices(policyOf(incident).severityMeaning), isRequired: true, errorMessage: 'Pick a severity' }],
       [execute('Change severity', 'setSeverity', incident)],
     ),
     showCard(

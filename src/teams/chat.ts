@@ -110,8 +110,9 @@ export class ChatCommands {
       case 'impact':
         return { type: 'ChangeCustomerImpact', customerImpact: intent.value };
       case 'note':
-      case 'action':
         return { type: 'AddNote', kind: intent.kind, text: intent.text };
+      case 'action':
+        return { type: 'AddNote', kind: intent.kind, text: intent.text, ...(intent.procedure && { procedure: true }) };
       case 'resolve':
         return { type: 'ResolveIncident', summary: intent.summary, postmortem: postmortemTerms(this.deps) };
       case 'reopen':
@@ -140,7 +141,7 @@ export class ChatCommands {
   private async answer(intent: Intent, activity: Activity, number?: number): Promise<string | Reply> {
     switch (intent.kind) {
       case 'help':
-        return helpText();
+        return helpText(this.deps.org?.policy.policy.severityMeaning);
       case 'usage':
         return `Usage: ${intent.usage}`;
       case 'status': {
@@ -151,9 +152,9 @@ export class ChatCommands {
         return { text: statusText(here.incident, { redact }), links: redact ? [] : coordinationLinks(here.incident) };
       }
       case 'unknown':
-        return `I didn't understand "${intent.text.slice(0, 80)}".\n${helpText()}`;
+        return `I didn't understand "${intent.text.slice(0, 80)}".\n${helpText(this.deps.org?.policy.policy.severityMeaning)}`;
       default:
-        return helpText();
+        return helpText(this.deps.org?.policy.policy.severityMeaning);
     }
   }
 

@@ -1,4 +1,5 @@
-import type { RoleName } from '../domain/incident';
+import type { RoleName, Severity } from '../domain/incident';
+import { SEVERITY_MEANING } from '../domain/vocabulary';
 import { PUBLISH_USAGE } from '../status/publish';
 import { EXPERTS_USAGE } from '../oncall/chat';
 import { POSTMORTEM_USAGE } from '../postmortem/chat';
@@ -14,7 +15,7 @@ export type Intent =
   | { kind: 'commander' }
   | { kind: 'role'; role: RoleName }
   | { kind: 'note'; text: string }
-  | { kind: 'action'; text: string }
+  | { kind: 'action'; text: string; procedure?: boolean }
   | { kind: 'update'; text: string }
   | { kind: 'resolve'; summary?: string; confirm?: boolean }
   | { kind: 'reopen'; reason?: string }
@@ -35,7 +36,7 @@ export const USAGE = {
   ic: 'ic @person   (hand off command, or name yourself to take it)',
   role: 'role <comms|customer|business|sme> @person',
   note: 'note <text>   (adds to the timeline)',
-  action: 'action <text>   (announce a destructive step before doing it: restart, failover, restore)',
+  action: 'action [procedure] <text>   (announce a destructive step before doing it: restart, failover, restore; "procedure": a long one, the team takes a short break first)',
   update: 'update <text>   (a stakeholder update; "update" alone: a card to pick audiences; "update <audience>: <text>": one audience)',
   resolve: 'resolve [summary]   (asks first, showing where it stands; "resolve confirm [summary]" resolves at once)',
   reopen: 'reopen [why]   (a resolved incident, within 7 days of resolving: back to phase 2)',
@@ -96,8 +97,13 @@ export function parseCommand(text: string): Intent {
       const role = ROLE_ALIASES[(rest.split(/\s+/)[0] ?? '').toLowerCase()];
       return role ? { kind: 'role', role } : usage('role');
     }
+    case 'action': {
+      // `action procedure restore cluster X`: a long procedure is about to start (issue 18 item 2).
+      const procedure = /^procedure\b\s*([\s\S]*)$/i.exec(rest);
+      if (procedure) return procedure[1].trim() ? { kind: 'action', text: procedure[1].trim(), procedure: true } : usage('action');
+      return rest ? { kind: 'action', text: rest } : usage('action');
+    }
     case 'note':
-    case 'action':
     case 'update':
       return rest ? { kind: verb, text: rest } : usage(verb);
     case 'resolve': {
@@ -127,10 +133,13 @@ export function parseCommand(text: string): Intent {
   }
 }
 
-export function helpText(): string {
+/** The commands, then what each severity means here (the organisation's words, from its policy). */
+export function helpText(severityMeaning: Record<Severity, string> = SEVERITY_MEANING): string {
   return [
     'Firebreak commands (mention me in a channel, or just type in a chat with me):',
     ...Object.values(USAGE).map((u) => `• ${u}`),
+    'Severities:',
+    ...Object.entries(severityMeaning).map(([n, meaning]) => `• ${n}: ${meaning}`),
     'Where several incidents could be meant (a chat), start with the number: "INC-7 note …".',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { MessagingExtensionAction, MessagingExtensionActionResponse, TurnContext } from 'botbuilder';
 import { createHash } from 'node:crypto';
-import type { Conversation, Incident, Person } from '../domain/incident';
+import type { Conversation, Incident, Person, Severity } from '../domain/incident';
 import { conversationOf, inboundKey, personOf } from './activity';
 import { AddToTimeline } from './add-to-timeline';
 import type { BotDeps } from './deps';
@@ -43,6 +43,7 @@ export class MessageExtension {
     if (sourceUrl) await this.deps.store.markInbound(sourceKey(formId, sourceUrl), this.deps.now().toISOString());
     return taskCard(
       declareForm({
+        ...this.words(),
         formId,
         declarer,
         people,
@@ -50,6 +51,11 @@ export class MessageExtension {
         sourceUrl,
       }),
     );
+  }
+
+  /** The organisation's severity words for the form (its policy), when it has an organisation file. */
+  private words(): { severityMeaning?: Record<Severity, string> } {
+    return this.deps.org ? { severityMeaning: this.deps.org.policy.policy.severityMeaning } : {};
   }
 
   async submit(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
@@ -63,7 +69,7 @@ export class MessageExtension {
     const by = people.find((p) => p.id === from.id) ?? from;
     const commander = data.commander && data.commander !== by.id ? await this.person(context, people, data.commander) : by;
     const sourceUrl = await this.declaredFrom(action, formId);
-    const again = (problem: string) => taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl }));
+    const again = (problem: string) => taskCard(declareForm({ ...this.words(), formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl }));
     if (!commander) return again('The commander you chose is not in this team; choose someone from the list.');
 
     const origin = conversationOf(context.activity);
@@ -75,7 +81,7 @@ export class MessageExtension {
       if (similar) {
         const problem = looksLike(similar, origin.id, this.deps.now());
         await offerJoin(this.deps, similar.id, by.id);
-        return taskCard(declareForm({ formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl, similar: { incidentId: similar.id, label: `INC-${similar.number}` } }));
+        return taskCard(declareForm({ ...this.words(), formId: formId ?? this.deps.newId(), declarer: by, people, values: data, problem, sourceUrl, similar: { incidentId: similar.id, label: `INC-${similar.number}` } }));
       }
     }
     const outcome = await this.deps.incidents.declare(

@@ -1,4 +1,4 @@
-import type { Incident, Person } from '../domain/incident';
+import type { Incident, Person, Severity } from '../domain/incident';
 import { LIMITS, ROLE_LABEL, ROLE_NAMES, SEVERITY_MEANING } from '../domain/vocabulary';
 import type { AdaptiveCard } from './cards';
 import { markdownTarget } from './message-link';
@@ -29,6 +29,8 @@ export interface DeclareFormOptions {
   problem?: string;
   /** It looks like this active incident: the form offers "Join" it or "Declare anyway" instead of "Declare". */
   similar?: { incidentId: string; label: string };
+  /** The organisation's severity words (its policy); today's by default. */
+  severityMeaning?: Record<Severity, string>;
 }
 
 /** The message extension's form: what we perceive, how bad, who leads. Severity can change later, so pick fast. */
@@ -46,7 +48,7 @@ export function declareForm(o: DeclareFormOptions): AdaptiveCard {
       label: 'Severity (pick fast; it can change later)',
       value: v.severity ?? '3',
       isRequired: true,
-      choices: Object.entries(SEVERITY_MEANING).map(([value, meaning]) => ({ title: `${value}: ${meaning}`, value })),
+      choices: Object.entries(o.severityMeaning ?? SEVERITY_MEANING).map(([value, meaning]) => ({ title: `${value}: ${meaning}`, value })),
     },
     { type: 'Input.Toggle', id: 'customerImpact', title: 'Customers are affected', value: v.customerImpact ?? 'false', valueOn: 'true', valueOff: 'false' },
     detectionInput(v.detection),

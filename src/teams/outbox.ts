@@ -15,7 +15,9 @@ export interface TeamsOutbox {
   /** Posts the card into a place; a channel root gets a new thread. */
   postCard(incident: Incident, place: Conversation, signal?: AbortSignal): Promise<Omit<CardCopy, 'conversationId'>>;
   updateCard(incident: Incident, place: Conversation, copy: CardCopy, signal?: AbortSignal): Promise<void>;
-  postMessage(conversation: Conversation, message: Message, signal?: AbortSignal, mention?: Person): Promise<string>;
+  postMessage(conversation: Conversation, message: Message, signal?: AbortSignal): Promise<string>;
+  /** Posts a card that is not the live incident card (the hand-off card), with `summary` for notifications. */
+  postAdaptiveCard(conversation: Conversation, card: object, summary: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** A channel itself rather than a thread in it: posting there starts a new thread. */
@@ -92,14 +94,17 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
         await connector.conversations.updateActivity(activity.conversation!.id, copy.activityId, { ...activity, id: copy.activityId }, { abortSignal: signal });
       });
     },
-    postMessage(conversation, message, signal, mention) {
+    postMessage(conversation, message, signal) {
       return within(conversation, signal, async (context, connector) => {
-        // A mention is `<at>name</at>` in the text and an entity naming the same text and the account (Teams
-        // notifies that person): https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations#add-mentions-to-your-messages
-        const at = mention && `<at>${mention.name.replace(/[<>]/g, '')}</at>`;
-        const text = at ? `${at} ${messageMarkdown(message)}` : messageMarkdown(message);
-        const entities = mention && at ? [{ type: 'mention', text: at, mentioned: { id: mention.id, name: mention.name } }] : undefined;
-        const response = await send(context, connector, { type: 'message', text, textFormat: 'markdown', ...(entities && { entities }) }, signal);
+        const response = await send(context, connector, { type: 'message', text: messageMarkdown(message), textFormat: 'markdown', ...mentionEntities(message) }, signal);
+        return response?.id ?? '';
+      });
+    },
+    postAdaptiveCard(conversation, card, summary, signal) {
+      return within(conversation, signal, async (context, connector) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        activity.summary = summary;
+        const response = await send(context, connector, activity, signal);
         return response?.id ?? '';
       });
     },
@@ -123,5 +128,16 @@ export function classify(err: unknown): OutsideError {
 
 /** Subject in bold, one paragraph per line; user text escaped so it can't format, link or mention. */
 export function messageMarkdown(message: Message): string {
-  return [`**${markdownLine(message.subject)}**`, ...message.lines.map((line) => markdownWithLinks(line, message.links))].join('\n\n');
+  const mentions = message.mentions?.length ? [message.mentions.map((m) => `<at>${markdownLine(m.name)}</at>`).join(' ')] : [];
+  return [`**${markdownLine(message.subject)}**`, ...message.lines.map((line) => markdownWithLinks(line, message.links)), ...mentions].join('\n\n');
+}
+
+/**
+ * Teams @mentions: each `<at>name</at>` in the text with an entity naming the person; the id may be their Teams user
+ * id or their Entra object id ("Add mentions to your messages",
+ * https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations).
+ */
+function mentionEntities(message: Message): { entities?: { type: 'mention'; text: string; mentioned: { id: string; name: string } }[] } {
+  if (!message.mentions?.length) return {};
+  return { entities: message.mentions.map((m) => ({ type: 'mention', text: `<at>${markdownLine(m.name)}</at>`, mentioned: { id: m.id, name: m.name } })) };
 }

@@ -1,5 +1,6 @@
 import { assertNever, type Incident, type ResourceKind, type ResourceState } from '../domain/incident';
-import { PHASE_MEANING, SEVERITY_MEANING } from '../domain/vocabulary';
+import { severityMeaning } from '../domain/policy';
+import { PHASE_MEANING } from '../domain/vocabulary';
 import { docIdOf } from '../google/incident-docs';
 import type { GraphEmulator } from '../sandbox/graph/server';
 import type { ChannelRecord, MeetingRecord, SentMail } from '../sandbox/graph/state';
@@ -75,7 +76,7 @@ async function describe(incident: Incident, src: SandboxSources): Promise<Sandbo
     number: incident.number,
     title: incident.title,
     status: incident.status,
-    severity: `${incident.severity}: ${SEVERITY_MEANING[incident.severity]}`,
+    severity: `${incident.severity}: ${severityMeaning(incident, incident.severity)}`,
     phase: `${incident.phase}: ${PHASE_MEANING[incident.phase]}`,
     commander: incident.commander.name,
     ...(doc ? { doc: doc.state === 'ready' && doc.url ? { ...doc, id: docIdOf(doc.url), ...(await docArticle(doc.url)) } : doc } : {}),

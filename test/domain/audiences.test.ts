@@ -20,7 +20,7 @@ describe('audience updates', () => {
     expect(events).toEqual([{ type: 'AudienceUpdateSent', audiences: [support, leadership], at: later(5), by: jo }]);
     const after = evolveAll(events as never, state)!;
     const effects = react(events as never, after);
-    expect(effects.filter((e) => e.kind !== 'card.refresh').map((e) => [e.kind, e.kind === 'mail.send' ? (e.payload as { to: string }).to : e.kind === 'message.post' ? e.payload.conversation.id : e.notBefore])).toEqual([
+    expect(effects.filter((e) => e.kind !== 'card.refresh' && e.kind !== 'escalate.overdue').map((e) => [e.kind, e.kind === 'mail.send' ? (e.payload as { to: string }).to : e.kind === 'message.post' ? e.payload.conversation.id : e.notBefore])).toEqual([
       ['message.post', '19:support-frontline@thread.tacv2'],
       ['mail.send', 'support-leads@example.com'],
       ['mail.send', 'incident-leadership@example.com'],

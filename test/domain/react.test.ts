@@ -12,6 +12,9 @@ function effectsOf(previous: Command[], command: Command) {
   return react(events, evolveAll(events, state)!);
 }
 
+/** The same without the policy's timers (the overdue escalation follows every update reminder: test/domain/policy.test.ts). */
+const withoutEscalation = (effects: ReturnType<typeof effectsOf>) => effects.filter((e) => e.kind !== 'escalate.overdue');
+
 test('a declaration posts the card to every place and starts each resource, plus the mail when asked', () => {
   const effects = effectsOf([], declareCommand({ announceIn: [announcements], provisioning: ['channel', 'bridge', 'doc'], mail: true }));
   expect(effects.map((e) => e.key)).toEqual([
@@ -22,11 +25,13 @@ test('a declaration posts the card to every place and starts each resource, plus
     'doc.create:inc-1',
     'mail.send:inc-1:declaration',
     'reminder.update:inc-1:2026-03-15T01:02:00.000Z', // severity 2: an update within 60 minutes
+    'reminder.handoff:inc-1:u-jo:2026-03-15T00:02:00.000Z', // the IC is reminded to hand off after 3 hours (policy.ts)
+    'escalate.overdue:inc-1:2026-03-15T01:02:00.000Z', // 30 minutes after that update is due, if it is still missed
   ]);
 });
 
 test('a severity change refreshes the cards and follows up in every place, redacted outside a private origin', () => {
-  const effects = effectsOf([declareCommand({ announceIn: [announcements], private: true })], { type: 'ChangeSeverity', severity: 1, at, by: sam });
+  const effects = withoutEscalation(effectsOf([declareCommand({ announceIn: [announcements], private: true })], { type: 'ChangeSeverity', severity: 1, at, by: sam }));
   expect(effects.map((e) => e.kind)).toEqual(['reminder.update', 'card.refresh', 'message.post', 'message.post']);
   expect(effects[0]).toMatchObject({ notBefore: '2026-03-15T00:32:00.000Z' }); // severity 1: every 30 minutes
   const [, , inOrigin, inAnnouncements] = effects as { payload: { message: { subject: string } } }[];
@@ -83,7 +88,7 @@ test('follow-ups are mailed when the incident mails', () => {
   const effects = effectsOf([declareCommand({ mail: true })], { type: 'ChangePhase', phase: 2, at, by: jo });
   expect(effects.find((e) => e.kind === 'mail.send')).toEqual({
     kind: 'mail.send',
-    key: 'mail.send:inc-1:2',
+    key: 'mail.send:inc-1:3', // v2 the phase, v3 the team's break it calls for (breaks.ts)
     incidentId: 'inc-1',
     payload: { what: 'follow-up', changes: ['Phase moved from 1 to 2 by Jo Park.'] },
   });
@@ -95,6 +100,7 @@ test('a stakeholder update posts everywhere and moves the reminder; a same-time 
     `message.post:inc-1:2:${here.id}:update`,
     `message.post:inc-1:2:${announcements.id}:update`,
     'reminder.update:inc-1:2026-03-15T01:20:00.000Z',
+    'escalate.overdue:inc-1:2026-03-15T01:20:00.000Z',
     'card.refresh:inc-1:2',
   ]);
   const post = effects[0] as { payload: { message: { subject: string; lines: string[] } } };
@@ -114,7 +120,7 @@ test('a private incident: announcement places and the mail get no resolution sum
 test('once the doc exists, changes to its live fields refill it', () => {
   const declared = declareCommand({ provisioning: ['doc'] });
   const docReady = { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'd', label: 'INC-1', at, by: jo };
-  expect(effectsOf([declared, docReady], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.key)).toContain('doc.fill:inc-1:v3');
+  expect(effectsOf([declared, docReady], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.key)).toContain('doc.fill:inc-1:v4'); // v3 the phase, v4 the break
   expect(effectsOf([declared], { type: 'ChangePhase', phase: 2, at, by: jo }).map((e) => e.kind)).not.toContain('doc.fill');
 });
 
@@ -132,7 +138,7 @@ test('a card copy recorded after a change it did not show is refreshed; one that
 });
 
 test('customers found to be affected: a follow-up, the card, and an update due within the hour', () => {
-  const effects = effectsOf([declareCommand({ severity: 3 })], { type: 'ChangeCustomerImpact', customerImpact: true, at, by: sam });
+  const effects = withoutEscalation(effectsOf([declareCommand({ severity: 3 })], { type: 'ChangeCustomerImpact', customerImpact: true, at, by: sam }));
   expect(effects.map((e) => e.kind)).toEqual(['reminder.update', 'card.refresh', 'message.post']);
   expect(effects[0]).toMatchObject({ notBefore: '2026-03-15T01:02:00.000Z' }); // severity 3 alone would wait 120 minutes
   expect((effects[2].payload as { message: { lines: string[] } }).message.lines[0]).toBe('Customers are affected, says Sam Lee.');

@@ -226,6 +226,7 @@ test('each button does its job, and refusals come back on the card in plain word
     expect(await changesOf(store, incident.incidentId)).toEqual([
       'IncidentDeclared:Alice Adams',
       'PhaseChanged:Alice Adams',
+      'BreakStarted:Alice Adams', // phase 2: the team's break (issue 18)
       'CommanderChanged:Alice Adams',
       'RoleAssigned:Alice Adams',
       'NoteAdded:Alice Adams',
@@ -267,7 +268,9 @@ test('commands in the incident conversation, each delivered twice and answered o
   await say(incident, 'update Payments are recovering; card payments may still fail for some customers.');
   await eventually(() => textsIn(incident.thread).find((t) => t.startsWith(`Update: INC-${incident.number}: `) && t.includes('Payments are recovering')), 'the stakeholder update');
   expect(await reply(incident, await say(incident, 'help'), 'help')).toMatch(/^Firebreak commands/);
-  expect(await reply(incident, await say(incident, 'impact no'), 'impact follow-up')).toContain('Customers are no longer affected, says Alice Adams.');
+  // Impact ended: the follow-up, and the team's break prompt (issue 18), in either order.
+  const noImpact = await say(incident, 'impact no');
+  await eventually(() => channel.recorded.slice(noImpact).find((r) => r.conversationId === incident.thread && readable(r.activity.text)?.includes('Customers are no longer affected, says Alice Adams.')), 'impact follow-up');
 
   // An answer is given within the turn, so each second delivery has been answered (or not) by now; the update is
   // posted by the outbox, and the store check below finds it recorded once.
@@ -283,6 +286,7 @@ test('commands in the incident conversation, each delivered twice and answered o
       'NoteAdded:Alice Adams',
       'StakeholderUpdatePosted:Alice Adams',
       'CustomerImpactChanged:Alice Adams',
+      'BreakStarted:Alice Adams',
     ]),
   );
 });

@@ -24,8 +24,9 @@ describe.each(backends())('store on $name', ({ name, available }) => {
   function commitFor(command: Command, state: Incident | null, extra: Partial<Commit> = {}): Commit & { state: Incident } {
     const events = decide(command, state) as IncidentEvent[];
     const next = evolveAll(events, state)!;
-    // The store is indifferent to effect kinds; reminders (due an hour later) are left out so lease timings stay simple.
-    const effects = react(events, next).filter((e) => e.kind !== 'reminder.update');
+    // The store is indifferent to effect kinds; timers (reminders, the overdue escalation: due an hour or more later) are
+    // left out so lease timings stay simple.
+    const effects = react(events, next).filter((e) => !['reminder.update', 'reminder.handoff', 'escalate.overdue'].includes(e.kind));
     return { incidentId: next.id, expectedVersion: state?.version ?? 0, events, state: next, effects, now: AT, ...extra };
   }
 

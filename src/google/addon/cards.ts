@@ -1,8 +1,9 @@
 import { nextUpdateDue } from '../../domain/cadence';
+import { policyOf, severityMeaning } from '../../domain/policy';
 import type { Incident, ResourceKind } from '../../domain/incident';
 import { incidentLabel, missingRoles } from '../../domain/messages';
 import type { TimelineEntry } from '../../domain/timeline';
-import { LIMITS, PHASE_MEANING, ROLE_LABEL, SEVERITY_MEANING } from '../../domain/vocabulary';
+import { LIMITS, PHASE_MEANING, ROLE_LABEL } from '../../domain/vocabulary';
 import { resolvedSections, resolvedSubtitle } from './resolved';
 import { localTime, shortTime } from './time';
 import { buttons, checkbox, divider, dropdown, escape, fact, paragraph, textInput, type Card, type Section, type Widget } from './widgets';
@@ -22,7 +23,7 @@ const PENDING: Record<string, string> = { pending: 'assembling…', retrying: 'r
 /** The incident as the doc's readers need it: where it stands, where to talk, what happened last, what they can do. */
 export function incidentCard(incident: Incident, recent: TimelineEntry[], ctx: CardContext): Card {
   const facts: Widget[] = [
-    fact('Severity', escape(`${incident.severity}: ${SEVERITY_MEANING[incident.severity]}`)),
+    fact('Severity', escape(`${incident.severity}: ${severityMeaning(incident, incident.severity)}`)),
     fact('Phase', escape(`${incident.phase}: ${PHASE_MEANING[incident.phase]}`)),
     fact('Incident commander', escape(incident.commander.name)),
   ];
@@ -51,7 +52,7 @@ export function incidentCard(incident: Incident, recent: TimelineEntry[], ctx: C
   sections.push({
     header: 'Change',
     widgets: [
-      dropdown('severity', 'Severity', choices(SEVERITY_MEANING, incident.severity)),
+      dropdown('severity', 'Severity', choices(policyOf(incident).severityMeaning, incident.severity)),
       buttons([act('Change severity', 'setSeverity')]),
       dropdown('phase', 'Phase', choices(PHASE_MEANING, incident.phase)),
       buttons([act('Change phase', 'setPhase')]),

@@ -45,9 +45,11 @@ test('changing severity runs ChangeSeverity as the Teams person with that email,
 });
 
 test('changing phase, adding a destructive step, posting an update; someone the incident does not know acts as themselves', async () => {
-  const { act, lastEvent } = await incidentInDoc({ severity: 1 });
+  const { id, act, lastEvent } = await incidentInDoc({ severity: 1 });
   expect(notificationOf((await act(dana, 'setPhase', { phase: '2' })).body)).toBe('Phase moved from 1 to 2 by dana@contoso.test. Teams is being updated.');
-  expect(await lastEvent()).toMatchObject({ type: 'PhaseChanged', to: 2, by: { id: 'google:dana@contoso.test', name: 'dana@contoso.test', email: 'dana@contoso.test' } });
+  // Phase 2 also starts the team's break (issue 18): the phase change is the event before it.
+  expect((await h.store.events(id)).at(-2)!.event).toMatchObject({ type: 'PhaseChanged', to: 2, by: { id: 'google:dana@contoso.test', name: 'dana@contoso.test', email: 'dana@contoso.test' } });
+  expect(await lastEvent()).toMatchObject({ type: 'BreakStarted', reason: 'impact-ended' });
 
   const entry = await act(dana, 'addEntry', { entry: 'Failing over the primary DB to eu-west', destructive: 'true' });
   expect(notificationOf(entry.body)).toBe('Added to the timeline.');

@@ -66,7 +66,7 @@ test('the doc is created and recorded ready; the bridge link arriving later fill
   const bridge = 'https://teams.microsoft.com/l/meetup-join/abc';
   await incidents.run(id, { type: 'RecordResourceReady', resource: 'bridge', url: bridge, label: 'Bridge', at: now().toISOString(), by: SYSTEM });
   await eventually(() => (plainText(world.sandbox.document(docId)).includes(`Meeting bridge: ${bridge}\n`) ? true : undefined), 'the bridge link in the doc');
-  await eventually(async () => ((await store.effects({ incidentId: id, pending: true })).every((e) => e.kind === 'reminder.update') ? true : undefined), 'every effect settled (reminders wait for the cadence)');
+  await eventually(async () => ((await store.effects({ incidentId: id, pending: true })).every((e) => ['reminder.update', 'reminder.handoff', 'escalate.overdue'].includes(e.kind)) ? true : undefined), 'every effect settled (reminders wait for the cadence)');
   expect((await store.effects({ incidentId: id })).filter((e) => e.kind.startsWith('doc.')).map((e) => [e.key.split(':')[0], e.outcome])).toEqual([
     ['doc.create', 'done'],
     ['doc.fill', 'done'],

@@ -116,7 +116,7 @@ async function start(opts: { roles?: string[]; addPlace?: boolean; mailWaitMs?: 
     /** The incident once every effect it caused has been carried out or given up. */
     async settled(incident) {
       // Reminders wait for the update cadence (an hour away); everything else must have run.
-      const due = async () => (await store.effects({ incidentId: incident.id, pending: true })).filter((e) => e.kind !== 'reminder.update');
+      const due = async () => (await store.effects({ incidentId: incident.id, pending: true })).filter((e) => !['reminder.update', 'reminder.handoff', 'escalate.overdue'].includes(e.kind)); // timers wait
       await eventually(async () => ((await due()).length === 0 ? true : undefined), 'all effects settled', 15_000);
       return (await store.load(incident.id))!;
     },
