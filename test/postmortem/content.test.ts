@@ -46,6 +46,8 @@ describe('the postmortem draft from the event log', () => {
       ['2026-03-15 00:10', 'Jo Park', 'ACTION (announced before doing it): failing over to db-3'],
       expect.arrayContaining(['2026-03-15 00:11', 'Jo Park']),
       expect.arrayContaining(['2026-03-15 00:22', 'Jo Park']),
+      // Customer impact ended: the team was sent on its break (src/domain/breaks.ts), which is on the timeline too.
+      ['2026-03-15 00:22', 'Jo Park', 'Impact ended: team break until 00:37 UTC.'],
       expect.arrayContaining(['2026-03-15 01:04']),
       ['2026-03-15 01:04', 'Jo Park', 'Resolved. Failed over to db-3.'],
     ]);
