@@ -1,4 +1,5 @@
 import type { CommanderChanged } from './events';
+import type { FollowUp } from './followups';
 import type { Verified } from './policy-events';
 import type { Incident, Person, Phase, Severity } from './incident';
 import { nextUpdateDue } from './cadence';
@@ -36,7 +37,8 @@ export interface HandoffSummary {
   openRoles: string[];
   nextUpdateDue?: string;
   verified: Verified[];
-  // TODO(integrate): issue 18's open follow-up items (src/followups/) go here; the card renders none for now.
+  /** Open follow-up items (src/domain/followups.ts): what was promised and not yet done. */
+  openFollowUps: Pick<FollowUp, 'n' | 'text' | 'owner' | 'due'>[];
 }
 
 export function handoffSummary(incident: Incident, event: CommanderChanged): HandoffSummary {
@@ -54,6 +56,7 @@ export function handoffSummary(incident: Incident, event: CommanderChanged): Han
     openRoles: missingRoles(incident),
     ...(due && { nextUpdateDue: due }),
     verified: incident.verified ?? [],
+    openFollowUps: (incident.followUps ?? []).filter((f) => f.status === 'open').map(({ n, text, owner, due }) => ({ n, text, ...(owner && { owner }), ...(due && { due }) })),
   };
 }
 

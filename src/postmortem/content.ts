@@ -83,11 +83,16 @@ export function postmortemBlocks(markdown: string, input: PostmortemInput): Bloc
       continue;
     }
     const filled = block.rows.flatMap((row) => (row[0] === '{{timeline}}' ? rows : [row.map(fill)]));
-    // TODO(integrate): the "Action items" table's rows are the incident's follow-up items (issue 18's followups
-    // engineer owns them); until then it is its header row alone.
-    out.push({ kind: 'table', rows: filled });
+    // The "Action items" table (its header starts with "Action") lists the incident's follow-up items as they stood
+    // when the doc was made (`followup` keeps them, src/domain/followups.ts); later changes live in `followups`.
+    out.push({ kind: 'table', rows: filled[0]?.[0] === 'Action' && filled.length === 1 ? [...filled, ...actionRows(input.incident)] : filled });
   }
   return out;
+}
+
+/** One row per follow-up item: what, who, when, and where it stands ("now" items are due within the window). */
+function actionRows(incident: Incident): string[][] {
+  return (incident.followUps ?? []).map((f) => [`#${f.n} ${f.text}`, f.owner?.name ?? 'nobody yet', f.due ?? (f.horizon === 'planning' ? 'planning' : ''), f.status]);
 }
 
 /** The timeline people read (notes, decisions, destructive actions, changes) with who joined when, in time order. */

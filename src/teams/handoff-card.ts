@@ -27,7 +27,10 @@ export function handoffCard(s: HandoffSummary): AdaptiveCard {
     ...(s.verified.length
       ? s.verified.map((v) => ({ type: 'TextBlock', text: `• ${utcTime(v.at, s.at)} ${plain(v.by.name)}: ${plain(v.text)}`, wrap: true, spacing: 'None' }))
       : [{ type: 'TextBlock', text: 'Nothing recorded yet ("note verified: …" adds to this).', wrap: true, isSubtle: true, spacing: 'None' }]),
-    // TODO(integrate): issue 18's open follow-up items (src/followups/) as a section here.
+    { type: 'TextBlock', text: 'Open follow-ups', weight: 'Bolder', spacing: 'Medium' },
+    ...(s.openFollowUps.length
+      ? s.openFollowUps.map((f) => ({ type: 'TextBlock', text: `• #${f.n} ${plain(f.text)}${f.owner ? ` (${plain(f.owner.name)})` : ''}${f.due ? `, due ${f.due}` : ''}`, wrap: true, spacing: 'None' }))
+      : [{ type: 'TextBlock', text: 'None open ("followup …" adds one).', wrap: true, isSubtle: true, spacing: 'None' }]),
   ];
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
 }

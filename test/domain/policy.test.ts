@@ -112,7 +112,11 @@ describe('hand-offs (issue 18 item 3)', () => {
   test('the hand-off card: state, open roles, next update due, what was verified', () => {
     const verified = { type: 'AddNote' as const, kind: 'note' as const, text: 'verified: db-2 serves reads (psql select 1 at 00:10)', at: later(8), by: sam };
     const plainNote = { type: 'AddNote' as const, kind: 'note' as const, text: 'looking at db-2', at: later(9), by: sam };
-    const { events, effects } = effectsOf([declareCommand({ customerImpact: true }), verified, plainNote], { type: 'ChangeCommander', to: sam, mode: 'handoff', at: later(20), by: jo });
+    const followUpPolicy = { windowDays: 5, timeZone: 'Etc/UTC', hour: 9 };
+    const open = { type: 'AddFollowUp' as const, text: 'Alert on replication lag', owner: sam, due: '2026-03-20', policy: followUpPolicy, at: later(10), by: jo };
+    const closed = { type: 'AddFollowUp' as const, text: 'Page the DBA team', owner: jo, policy: followUpPolicy, at: later(11), by: jo };
+    const done = { type: 'CloseFollowUp' as const, n: 2, outcome: 'done' as const, at: later(12), by: jo };
+    const { events, effects } = effectsOf([declareCommand({ customerImpact: true }), verified, plainNote, open, closed, done], { type: 'ChangeCommander', to: sam, mode: 'handoff', at: later(20), by: jo });
     const posts = effects.filter((e) => e.kind === 'handoff.post');
     expect(posts).toHaveLength(1);
     expect(posts[0].payload).toMatchObject({ conversation: here });
@@ -129,6 +133,8 @@ describe('hand-offs (issue 18 item 3)', () => {
       openRoles: ['No business liaison yet (expected from severity 2 upward).', 'No customer liaison yet (customers are affected).'],
       nextUpdateDue: later(60),
       verified: [{ text: 'db-2 serves reads (psql select 1 at 00:10)', at: later(8), by: sam }],
+      // What was promised and is still open goes to the next IC; what was done does not.
+      openFollowUps: [{ n: 1, text: 'Alert on replication lag', owner: sam, due: '2026-03-20' }],
     });
     // The hand-off is announced as before: a follow-up in every place.
     expect(effects.filter((e) => e.kind === 'message.post').length).toBeGreaterThan(0);

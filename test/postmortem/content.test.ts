@@ -6,7 +6,7 @@ import { AT, declareCommand, given, jo, sam } from '../domain/fixtures';
 const TEMPLATE = readFileSync(path.resolve(__dirname, '../../templates/postmortem-doc.md'), 'utf8');
 const later = (minutes: number) => new Date(Date.parse(AT) + minutes * 60_000).toISOString();
 
-function draft(detection?: 'monitoring' | 'colleague' | 'customer', service?: string) {
+function draft(detection?: 'monitoring' | 'colleague' | 'customer', service?: string, withFollowUps = false) {
   const { events, state } = given(
     declareCommand({ customerImpact: true, detection, ...(detection === 'monitoring' && { detectedAt: later(-4) }) }),
     { type: 'JoinIncident', at: later(3), by: sam },
@@ -14,6 +14,12 @@ function draft(detection?: 'monitoring' | 'colleague' | 'customer', service?: st
     { type: 'AddNote', kind: 'action', text: 'failing over to db-3', at: later(8), by: jo },
     { type: 'ChangeSeverity', severity: 1, at: later(9), by: jo },
     { type: 'ChangeCustomerImpact', customerImpact: false, at: later(20), by: jo },
+    ...(withFollowUps
+      ? ([
+          { type: 'AddFollowUp', text: 'Alert on replication lag', owner: sam, due: '2026-03-18', policy: { windowDays: 5, timeZone: 'Etc/UTC', hour: 9 }, at: later(30), by: jo },
+          { type: 'AddFollowUp', text: 'Replace the database cluster', policy: { windowDays: 5, timeZone: 'Etc/UTC', hour: 9 }, at: later(31), by: jo },
+        ] as const)
+      : []),
     { type: 'ResolveIncident', summary: 'Failed over to db-3.', at: later(62), by: jo },
   );
   const blocks = postmortemBlocks(TEMPLATE, { incident: state, events: events.map((event, i) => ({ version: i + 1, event })), service });
@@ -68,6 +74,19 @@ describe('the postmortem draft from the event log', () => {
     }
     expect(text.join('\n')).not.toMatch(/\{\{|blind spot for/);
     expect(rows('Action')).toEqual({ kind: 'table', rows: [['Action', 'Owner', 'Due', 'State']] });
+  });
+
+  it("lists the incident's follow-up items in the Action items table", () => {
+    const { blocks } = draft('monitoring', undefined, true);
+    const table = blocks.find((b) => b.kind === 'table' && b.rows[0][0] === 'Action');
+    expect(table).toEqual({
+      kind: 'table',
+      rows: [
+        ['Action', 'Owner', 'Due', 'State'],
+        ['#1 Alert on replication lag', 'Sam Lee', '2026-03-18', 'open'],
+        ['#2 Replace the database cluster', 'nobody yet', 'planning', 'open'],
+      ],
+    });
   });
 
   it('found by a customer or a colleague: says so, and proposes closing the blind spot', () => {
