@@ -1,4 +1,5 @@
 import { createExperts } from './oncall/experts';
+import { startAlerts } from './alerts/start';
 import { expertsRoutes } from './oncall/routes';
 import { createSsoVerifier } from './oncall/sso';
 import { randomUUID } from 'node:crypto';
@@ -89,6 +90,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
+  const alerts = startAlerts({ config, store, incidents, experts, log, now });
   const runner = createRunner({
     store,
     log,
@@ -102,6 +104,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
+      'alert.card': alerts.cardEffect(outbox),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),
@@ -159,6 +162,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       // Liveness only: what runs behind it (mode, store) is in the start log line, not for anyone who can reach it.
       health: async () => ({ status: 200, body: { ok: true } }),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
+      alerts: alerts.webhook,
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {

@@ -6,6 +6,8 @@ import type { HttpAnswer } from './teams/endpoint';
 import { mountStatus } from './status/mount';
 import type { ServeStatus } from './status/start';
 import { mountExperts, type ServeExperts } from './oncall/routes';
+import { mountAlerts } from './alerts/mount';
+import type { AlertWebhook } from './alerts/routes';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
@@ -20,6 +22,8 @@ export interface Routes {
   status?: { serve: ServeStatus; host?: string };
   /** The experts page and its list (src/oncall/routes.ts): Teams SSO in production, loopback in local mode. */
   experts?: ServeExperts;
+  /** The monitoring webhooks, /api/alerts/<source> (src/alerts/): bearer token; 404 while ALERT_WEBHOOK_TOKEN is unset. */
+  alerts?: AlertWebhook;
 }
 
 /**
@@ -41,6 +45,8 @@ function bodies(refused: OnRefused) {
     sandboxAddon: jsonBody(16 * KB, refused),
     /** The experts page: GETs, nothing to read. */
     experts: noBody(1 * KB, refused),
+    /** Monitoring alerts: Alertmanager sends a whole group per notification, and groups can be large. */
+    alerts: jsonBody(1024 * KB, refused),
   };
 }
 
@@ -89,6 +95,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
     send(res, answer);
   });
   if (routes.experts) mountExperts(server, routes.experts, BODY.experts);
+  if (routes.alerts) mountAlerts(server, routes.alerts, BODY.alerts, send);
   if (routes.status) mountStatus(server, routes.status.serve, routes.status.host);
   const sandbox = routes.sandbox;
   if (sandbox) {

@@ -6,6 +6,7 @@ import { graphConfig, type GraphConfig } from './graph';
 import { int } from './parse';
 import { statusConfig, type StatusConfig } from './status';
 import { expertsSsoConfig, type ExpertsSsoConfig } from './experts';
+import { alertsConfig, type AlertsConfig } from './alerts';
 
 export type { AddonConfig } from './addon';
 export type { BotConfig } from './bot';
@@ -43,6 +44,8 @@ export interface Config {
   status: StatusConfig;
   /** The experts page's Teams SSO (src/config/experts.ts); undefined in local mode, where the page is open on loopback. */
   expertsSso?: ExpertsSsoConfig;
+  /** The monitoring webhooks' token (src/config/alerts.ts). */
+  alerts: AlertsConfig;
 }
 
 /** The effect workers' retry schedule. */
@@ -123,9 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const status = statusConfig(mode, port, publicUrl, problems, str, url, cwd);
 
   const expertsSso = expertsSsoConfig(mode, bot, publicUrl, str, url);
+  const alerts = alertsConfig(mode, problems, str);
 
   if (problems.length) throw new ConfigError(problems);
-  return { ...(expertsSso && { expertsSso }), mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
+  return { ...(expertsSso && { expertsSso }), alerts, mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
 }
 
 function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {

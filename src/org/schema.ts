@@ -5,6 +5,7 @@
  * renaming what is here. Keys are snake_case, like the template variables.
  */
 
+import { ALERTS_SECTION, alertsFromRaw, type AlertsSection, type RawAlertsSection } from './alerts';
 import { PEOPLE_SECTION, personFromRaw, serviceFromRaw, SERVICES_SECTION, type OrgPerson, type RawPerson, type RawService, type Service } from './services';
 
 export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
@@ -48,6 +49,8 @@ export interface OrgFile {
   people: OrgPerson[];
   /** The services directory: experts, dependencies, escalation (src/org/services.ts). */
   services: Service[];
+  /** Which labels of a monitoring alert name its service and severity (src/org/alerts.ts); defaults when absent. */
+  alerts: AlertsSection;
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -118,6 +121,7 @@ const SECTIONS = {
   },
   people: PEOPLE_SECTION,
   services: SERVICES_SECTION,
+  alerts: ALERTS_SECTION,
 } as const;
 
 export const ORG_SCHEMA = {
@@ -141,6 +145,7 @@ export interface RawOrgFile {
   }[];
   people?: RawPerson[];
   services?: RawService[];
+  alerts?: RawAlertsSection;
 }
 
 export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
@@ -157,6 +162,7 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
     })),
     people: (raw.people ?? []).map(personFromRaw),
     services: (raw.services ?? []).map(serviceFromRaw),
+    alerts: alertsFromRaw(raw.alerts),
   };
 }
 

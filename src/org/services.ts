@@ -4,6 +4,8 @@
  * (issue 17 items 5-7) and alerts (issue 20: a label names a service or one of its aliases) read the same entries.
  */
 
+import { STATUS_PAGE_POLICIES, type StatusPagePolicy } from './alerts';
+
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
@@ -47,6 +49,10 @@ export interface Service {
   experts: Rotation | FixedExperts;
   /** A person id: called when the on-call people do not answer (paging). */
   escalation?: string;
+  /** The status page component this service shows as (a `status_page.components` id): declared from an alert. */
+  component?: string;
+  /** Declared from an alert: publish the first-contact update by itself, offer it, or not (src/org/alerts.ts). */
+  statusPage: StatusPagePolicy;
 }
 
 const NAME = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -83,6 +89,8 @@ export const SERVICES_SECTION = {
       channel: { type: 'string', pattern: '^19:.+@thread\\.(tacv2|skype)$' },
       depends_on: { type: 'array', maxItems: 50, items: NAME },
       escalation: NAME,
+      component: NAME,
+      status_page: { enum: STATUS_PAGE_POLICIES },
       experts: {
         type: 'object',
         additionalProperties: false,
@@ -124,6 +132,8 @@ export interface RawService {
   channel?: string;
   depends_on?: string[];
   escalation?: string;
+  component?: string;
+  status_page?: StatusPagePolicy;
   experts: { people?: string[]; rotation?: { members: string[]; every: 'day' | 'week'; day?: Weekday; time: string; time_zone: string; start: string } };
 }
 
@@ -145,6 +155,8 @@ export function serviceFromRaw(s: RawService): Service {
     dependsOn: s.depends_on ?? [],
     experts,
     ...(s.escalation && { escalation: s.escalation }),
+    ...(s.component && { component: s.component }),
+    statusPage: s.status_page ?? 'ask',
   };
 }
 

@@ -2,7 +2,7 @@ import type { EffectKind } from '../domain/react';
 import type { Sql, SqlTx } from './sql';
 
 /** The kinds react() makes, and the status page's mails (written by its store's transactions, not by react()). */
-export type StoredEffectKind = EffectKind | 'status.mail';
+export type StoredEffectKind = EffectKind | 'status.mail' | 'alert.card';
 
 export interface StoredEffect {
   id: string;

@@ -148,6 +148,25 @@ export const MIGRATIONS: readonly string[] = [
     updated_at         timestamptz NOT NULL
   );
   `,
+  // 20-alerts: monitoring alert groups (src/alerts/store.ts), one row per group with its card, acknowledgement,
+  // silence and incident; and where Firebreak was last addressed (local mode posts alert cards there).
+  `
+  CREATE TABLE alert_groups (
+    key         text PRIMARY KEY,
+    episode     integer NOT NULL,
+    version     integer NOT NULL,
+    status      text NOT NULL,
+    state       jsonb NOT NULL,
+    incident_id text,
+    updated_at  timestamptz NOT NULL
+  );
+  CREATE INDEX alert_groups_incident ON alert_groups (incident_id) WHERE incident_id IS NOT NULL;
+  CREATE TABLE alert_places (
+    name         text PRIMARY KEY,
+    conversation jsonb NOT NULL,
+    updated_at   timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** Applies pending migrations, one transaction each, serialised across replicas by an advisory lock. */

@@ -9,6 +9,7 @@ import type { Sql, SqlTx } from './sql';
 import { createStatusPageStore, type StatusPageStore } from './status-page-store';
 import { createTimelineStore, type TimelineStore } from './timeline-store';
 import { wellFormedSql } from './well-formed-sql';
+import { createAlertsStore, type AlertsStore } from '../alerts/store';
 
 /** Events, their effects and the incident snapshot, written together or not at all. */
 export interface Commit {
@@ -76,6 +77,8 @@ export interface Store extends EffectsStore {
   statusPage: StatusPageStore;
   /** Who is subscribed to the status page's updates (double opt-in). */
   statusSubscribers: StatusSubscribersStore;
+  /** Monitoring alert groups and their cards (src/alerts/). */
+  alerts: AlertsStore;
   close(): Promise<void>;
 }
 
@@ -170,6 +173,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     budgets: createBudgetStore(sql),
     statusPage: createStatusPageStore(sql),
     statusSubscribers: createStatusSubscribersStore(sql),
+    alerts: createAlertsStore(sql),
     close: () => sql.close(),
   };
 }
