@@ -14,6 +14,8 @@ import type { AlertNotification, AlertSource, Parsed } from './notification';
 
 export const ALERT_SOURCES: readonly AlertSource[] = ['alertmanager', 'grafana', 'azure-monitor', 'generic'];
 
+const SOURCE_NAME: Record<AlertSource, string> = { alertmanager: 'an Alertmanager', grafana: 'a Grafana', 'azure-monitor': 'an Azure Monitor (common alert schema)', generic: 'a generic alert' };
+
 export type AlertWebhook = (source: AlertSource, body: unknown, authorization: string | undefined) => Promise<HttpAnswer>;
 
 export interface AlertWebhookDeps {
@@ -44,7 +46,7 @@ export function alertWebhook(deps: AlertWebhookDeps): AlertWebhook {
     if (!given || !timingSafeEqual(digest(given), expected)) return { status: 401, body: { error: 'the alert webhook token is missing or wrong (Authorization: Bearer <ALERT_WEBHOOK_TOKEN>)' } };
     const now = deps.now();
     const parsed = parse(source, body, now);
-    if (!parsed.ok) return { status: 400, body: { error: `not a ${source} alert notification: ${parsed.reason}` } };
+    if (!parsed.ok) return { status: 400, body: { error: `not ${SOURCE_NAME[source]} notification: ${parsed.reason}` } };
     const n = parsed.notification;
     const mapped = await map(deps, n);
     const { group, outcome } = await deps.store.alerts.receive(groupKeyOf(n), (before) => receive(before, n, groupKeyOf(n), mapped, now), now.toISOString());
