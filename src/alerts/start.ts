@@ -35,6 +35,7 @@ export function startAlerts(deps: { config: Config; store: Store; incidents: Inc
   const local = config.mode === 'local';
   const serviceUrl = async () => config.announcements?.serviceUrl ?? (await store.alerts.lastAddressed())?.serviceUrl ?? TEAMS_SERVICE_URL;
   const channel = (id: string, url: string): Conversation => ({ id, serviceUrl: url, isChannel: true, channelId: id, ...(config.bot.tenantId && { tenantId: config.bot.tenantId }) });
+  let lastAddressedId: string | undefined;
   let knownServiceUrl = config.announcements?.serviceUrl ?? TEAMS_SERVICE_URL;
   void serviceUrl().then((u) => (knownServiceUrl = u)).catch(() => undefined);
 
@@ -62,6 +63,9 @@ export function startAlerts(deps: { config: Config; store: Store; incidents: Inc
     cardEffect: (teams) => alertCardEffect({ store, incidents: deps.incidents, teams, now, onCall, log }),
     async addressed(conversation) {
       knownServiceUrl = config.announcements?.serviceUrl ?? conversation.serviceUrl;
+      // Written only when it moves (not one write per message), and read by every replica.
+      if (conversation.id === lastAddressedId) return;
+      lastAddressedId = conversation.id;
       await store.alerts.addressed(conversation, now().toISOString());
     },
     onCall,

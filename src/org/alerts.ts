@@ -7,7 +7,7 @@
  * alerts:
  *   service_label: service      # default
  *   severity_label: severity    # default
- *   severities: { critical: 1, error: 2, warning: 3, info: 4 }   # default
+ *   severities: { critical: 1, error: 2, warning: 3, info: 4 }   # added to the defaults (these, and sev0-sev4)
  * ```
  */
 import type { Severity } from '../domain/values';
@@ -46,7 +46,7 @@ export interface RawAlertsSection {
 export const DEFAULT_ALERT_SEVERITIES: Readonly<Record<string, Severity>> = { critical: 1, error: 2, warning: 3, info: 4, sev0: 1, sev1: 2, sev2: 3, sev3: 4, sev4: 4 };
 
 export function alertsFromRaw(raw: RawAlertsSection | undefined): AlertsSection {
-  const severities = raw?.severities ? Object.fromEntries(Object.entries(raw.severities).map(([k, v]) => [k.toLowerCase(), v])) : { ...DEFAULT_ALERT_SEVERITIES };
+  const severities = { ...DEFAULT_ALERT_SEVERITIES, ...Object.fromEntries(Object.entries(raw?.severities ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
   return { serviceLabel: raw?.service_label ?? 'service', severityLabel: raw?.severity_label ?? 'severity', severities };
 }
 

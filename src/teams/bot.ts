@@ -15,6 +15,8 @@ import type { BotDeps } from './deps';
 import { MessageExtension } from './extension';
 import { FindIncidents } from './find-incidents';
 import { commandText } from './text';
+import { AlertCardActions } from '../alerts/card-actions';
+import { conversationOf } from './activity';
 
 export type { BotDeps } from './deps';
 
@@ -24,6 +26,7 @@ export class FirebreakBot extends TeamsActivityHandler {
   private readonly cards: CardActions;
   private readonly extension: MessageExtension;
   private readonly find: FindIncidents;
+  private readonly alerts: AlertCardActions;
 
   constructor(private readonly deps: BotDeps) {
     super();
@@ -31,7 +34,9 @@ export class FirebreakBot extends TeamsActivityHandler {
     this.cards = new CardActions(deps);
     this.extension = new MessageExtension(deps);
     this.find = new FindIncidents(deps);
+    this.alerts = new AlertCardActions(deps);
     this.onMessage(async (context, next) => {
+      await deps.alerts?.addressed(conversationOf(context.activity)); // local mode posts alert cards where last addressed
       await this.chat.handle(context);
       await next();
     });
@@ -48,6 +53,7 @@ export class FirebreakBot extends TeamsActivityHandler {
   protected override onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     // The incident list's buttons belong to the list, not to an incident card.
     if (FindIncidents.handles(value.action?.verb)) return this.find.action(context, value);
+    if (AlertCardActions.handles(value.action?.verb)) return this.alerts.handle(context, value);
     return this.cards.handle(context, value);
   }
 

@@ -7,6 +7,7 @@ import type { Publish } from '../status/publish';
 import type { Experts } from '../oncall/experts';
 import type { OrgFile } from '../org/schema';
 import type { PublishCards } from '../status/publish-card';
+import type { Alerts } from '../alerts/start';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -34,4 +35,6 @@ export interface BotDeps {
   statusUrl?: string;
   /** The card's "Publish to status page" form (src/status/publish-card.ts). */
   publishCards?: PublishCards;
+  /** Monitoring alerts (src/alerts/): their cards' buttons, and where Firebreak was last addressed. */
+  alerts?: Alerts;
 }

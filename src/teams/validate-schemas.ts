@@ -107,7 +107,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
                 type: { const: 'Action.Execute' },
                 verb: id,
                 // `update`'s card (src/audiences/update-card.ts): one toggle, template and text per audience.
-                data: { ...object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'ask', 'publicTitle', 'publicBody', 'publicStatus', 'privateOk')), patternProperties: { '^(pick|moment|text|rendered)_[a-z0-9_-]+$': text } },
+                data: { ...object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'ask', 'publicTitle', 'publicBody', 'publicStatus', 'privateOk', 'group', 'minutes', 'customerImpact', 'private', 'statusPage')), patternProperties: { '^(pick|moment|text|rendered)_[a-z0-9_-]+$': text } },
               },
               ['type', 'verb'],
             ),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
-import { TENANT } from '../harness/activities';
+import { invoke, post, TENANT } from '../harness/activities';
 import { alertmanagerBinary, startAlertmanager, type RunningAlertmanager } from '../harness/alertmanager';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { adaptiveCardErrors } from '../harness/schemas';
@@ -24,8 +24,8 @@ let channel: BotChannel;
 let firebreak: RunningFirebreak;
 let alertmanager: RunningAlertmanager;
 
-(binary ? describe : describe.skip)('monitoring alerts through the real Alertmanager', () => {
-  beforeAll(async () => {
+beforeAll(async () => {
+    if (!binary) return;
     channel = await startBotChannel({ appId: APP_ID, appPassword: 'alerts-e2e-secret', tenantId: TENANT });
     firebreak = await startFirebreak({
       MICROSOFT_APP_ID: APP_ID,
@@ -45,13 +45,15 @@ let alertmanager: RunningAlertmanager;
         { name: 'wrong-token', url: `${firebreak.url}/api/alerts/alertmanager`, token: 'not-the-token-0123456789', match: { route: 'wrong-token' } },
       ],
     });
-  }, 60_000);
+}, 60_000);
 
-  afterAll(async () => {
-    await alertmanager?.stop();
-    await firebreak?.stop();
-    await channel?.close();
-  });
+afterAll(async () => {
+  await alertmanager?.stop();
+  await firebreak?.stop();
+  await channel?.close();
+});
+
+(binary ? describe : describe.skip)('monitoring alerts through the real Alertmanager', () => {
 
   /** The card posted for an alert name (a new thread in a channel), and its current version. */
   const posted = (marker: string) => channel.recorded.filter((r) => r.op === 'create' && JSON.stringify(cardOf(r) ?? {}).includes(marker));
@@ -113,4 +115,74 @@ let alertmanager: RunningAlertmanager;
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error).toBe('not an Alertmanager notification: alerts[0].startsAt must be an RFC 3339 time');
   });
+});
+
+(binary ? describe : describe.skip)('the alert card\'s buttons', () => {
+  const press = async (verb: string, data: Record<string, string>) => {
+    const res = await post(firebreak.url, invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, { serviceUrl: channel.serviceUrl, thread: 'alert-thread' }), channel.signInbound({ serviceUrl: channel.serviceUrl }));
+    expect(res.status).toBe(200);
+    const body = res.body as any;
+    expect(body.statusCode).toBe(200);
+    expect(adaptiveCardErrors(body.value)).toEqual([]);
+    return body.value;
+  };
+  const cardOf = (r: Recorded) => (channel.current(r.conversationId, r.activityId) ?? r.activity).attachments?.[0]?.content;
+  const factsOf = (card: any) => Object.fromEntries(card.body.filter((b: any) => b.type === 'FactSet').flatMap((f: any) => f.facts.map((x: any) => [x.title, x.value])));
+  async function fire(service: string, instance = 'web-1') {
+    const alertname = `Fire${service}${Date.now()}`;
+    await alertmanager.postAlerts([{ labels: { alertname, service, severity: 'critical', instance }, annotations: { summary: `${service} is down ${alertname}` } }]);
+    const copy = await eventually(() => channel.recorded.find((r) => r.op === 'create' && JSON.stringify(r.activity).includes(alertname)), 'the alert card', 20_000);
+    const group = JSON.stringify(copy.activity).match(/"group":"((?:[^"\\]|\\.)*)"/)![1].replace(/\\"/g, '"');
+    return { alertname, copy, group };
+  }
+
+  it('Acknowledge names who did it on every copy; Silence here mutes the group for the chosen time', async () => {
+    const { copy, group } = await fire('checkout');
+    const acked = await press('alert.ack', { group });
+    expect(factsOf(acked).Acknowledged).toMatch(/^by Alice Adams at /);
+    expect(acked.actions.map((a: any) => a.title)).not.toContain('Acknowledge');
+    await eventually(() => (factsOf(cardOf(copy)).Acknowledged ? true : undefined), 'the posted card showing who acknowledged');
+    const silenced = await press('alert.silence', { group, minutes: '60' });
+    expect(factsOf(silenced).Silenced).toMatch(/^until /);
+    expect((await press('alert.silence', { group, minutes: '7' })).body[0].text).toMatch(/^Choose how long/);
+  }, 60_000);
+
+  it('Declare incident: the prefilled form, then one incident; later notifications go to its timeline, and its resolution is told to the commander', async () => {
+    const { alertname, copy, group } = await fire('checkout');
+    const form = await press('alert.declare', { group });
+    const inputs = Object.fromEntries(form.body.filter((b: any) => b.id).map((b: any) => [b.id, b.value]));
+    expect(inputs.title).toBe(`checkout is down ${alertname}`);
+    expect(inputs.severity).toBe('1');
+    expect(inputs.statusPage).toBe('false'); // checkout's policy is `ask`: offered, not ticked
+    const answer = await press('alert.declareSubmit', { group, title: inputs.title, severity: '2', customerImpact: 'false', private: 'false', statusPage: 'false' });
+    const number = Number(/Declared INC-(\d+)/.exec(answer.body[0].text)![1]);
+    expect(factsOf(answer).Incident).toBe(`INC-${number}: updates go to its timeline`);
+    // A second press declares nothing more: the same incident.
+    expect((await press('alert.declare', { group })).body[0].text).toBe(`INC-${number} was already declared from this alert.`);
+    const incidentCard = await eventually(() => channel.recorded.find((r) => r.activity.summary?.startsWith(`INC-${number}: `)), 'the incident card');
+    expect(incidentCard.activity.summary).toContain(`checkout is down ${alertname}`);
+
+    // The group fires again with a second alert: no new alert card, a timeline note instead (the incident's events).
+    await alertmanager.postAlerts([{ labels: { alertname, service: 'checkout', severity: 'critical', instance: 'web-2' }, annotations: { summary: `checkout is down ${alertname}` } }]);
+    await eventually(() => (factsOf(cardOf(copy)).Alerts === '2 firing' ? true : undefined), 'the alert card updated', 20_000);
+    const alertCards = () => channel.recorded.filter((r) => r.op === 'create' && r.activity.summary?.startsWith('Firing: ') && JSON.stringify(r.activity).includes(alertname));
+    expect(alertCards()).toHaveLength(1);
+    expect(factsOf(cardOf(copy)).Incident).toBe(`INC-${number}: updates go to its timeline`);
+
+    // Resolved: the card says so, and the incident's conversation is told (a suggestion to its commander), once.
+    const held = (await alertmanager.alerts()).filter((a) => a.labels.alertname === alertname);
+    await alertmanager.postAlerts(held.map((a) => ({ labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.startsAt })));
+    const told = await eventually(() => channel.recorded.find((r) => r.op !== 'update' && typeof r.activity.text === 'string' && r.activity.text.includes('resolved at') && r.activity.text.includes(alertname)), 'the resolution told in the incident conversation', 20_000);
+    expect(told.activity.text).toContain('it stays open until its commander resolves it');
+    expect(cardOf(copy).body[0].text.startsWith('Resolved')).toBe(true);
+    expect(alertCards()).toHaveLength(1);
+  }, 60_000);
+
+  it('declared from a service whose policy is auto: the first-contact update is published on the IC\'s behalf', async () => {
+    const { group } = await fire('payments');
+    const answer = await press('alert.declareSubmit', { group, title: 'Payments failing', severity: '2', customerImpact: 'true', private: 'false' });
+    expect(answer.body[0].text).toMatch(/Published INC-\d+ to the status page/);
+    const summary = await (await fetch(`${firebreak.url}/status/api/v2/summary.json`)).json() as any;
+    expect(summary.components.find((c: any) => c.id === 'payments').status).not.toBe('operational');
+  }, 60_000);
 });

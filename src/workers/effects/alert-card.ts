@@ -59,7 +59,9 @@ export function alertCardEffect(deps: { store: Store; incidents: Incidents; team
 async function noteInTimeline(deps: { incidents: Incidents; now: () => Date }, g: AlertGroup): Promise<void> {
   const text =
     g.status === 'resolved'
-      ? `Alert "${g.title}" resolved at ${(g.resolvedAt ?? g.updatedAt).slice(11, 16)} UTC. The incident stays open until its commander resolves it.`
+      ? `Alert "${g.title}" resolved at ${(g.resolvedAt ?? g.updatedAt).slice(11, 16)} UTC. Resolve the incident when you are sure it is over: it stays open until its commander resolves it.`
       : `Alert "${g.title}" fired again: ${firingCount(g)} alert${firingCount(g) === 1 ? '' : 's'} firing.`;
-  await deps.incidents.run(g.incident!.id, { type: 'AddNote', kind: 'note', text, at: deps.now().toISOString(), by: SYSTEM }, { inboundKey: `alert-note:${g.key}:${g.episode}:v${g.version}` });
+  // A resolution is told in the incident's conversation too (`via`): it suggests resolving to the commander.
+  const via = g.status === 'resolved' ? { via: 'card' as const } : {};
+  await deps.incidents.run(g.incident!.id, { type: 'AddNote', kind: 'note', text, ...via, at: deps.now().toISOString(), by: SYSTEM }, { inboundKey: `alert-note:${g.key}:${g.episode}:v${g.version}` });
 }
