@@ -92,6 +92,9 @@ export function receive(before: AlertGroup | undefined, n: AlertNotification, ke
   if (sameState(prev, n)) return { group: prev, outcome: 'none' };
   const group: AlertGroup = {
     ...base,
+    // A resolution may carry fewer labels (Azure sends the rule's custom properties as they are now): keep the mapping.
+    ...(!mapped.service && prev.service && { service: prev.service }),
+    ...(!mapped.severity && prev.severity && { severity: prev.severity }),
     episode: prev.episode,
     version: prev.version + 1,
     since: prev.since < since ? prev.since : since,

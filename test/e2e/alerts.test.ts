@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBotChannel, type BotChannel, type Recorded } from '../../src/sandbox/botframework';
 import { invoke, post, TENANT } from '../harness/activities';
@@ -185,4 +186,50 @@ afterAll(async () => {
     const summary = await (await fetch(`${firebreak.url}/status/api/v2/summary.json`)).json() as any;
     expect(summary.components.find((c: any) => c.id === 'payments').status).not.toBe('operational');
   }, 60_000);
+});
+
+(binary ? describe : describe.skip)('Grafana and Azure Monitor, from their documented example payloads', () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/alerts', name), 'utf8'));
+  const send = (source: string, body: unknown) =>
+    fetch(`${firebreak.url}/api/alerts/${source}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+  const cardOf = (r: Recorded) => (channel.current(r.conversationId, r.activityId) ?? r.activity).attachments?.[0]?.content;
+  const factsOf = (card: any) => Object.fromEntries(card.body.filter((b: any) => b.type === 'FactSet').flatMap((f: any) => f.facts.map((x: any) => [x.title, x.value])));
+
+  it('Grafana: one card for the group, in the announcements channel when no label names a service', async () => {
+    const payload = fixture('grafana-webhook.json');
+    payload.groupKey = `{}:{run="${Date.now()}"}`; // a group of this test's own
+    const res = await send('grafana', payload);
+    expect(res.status).toBe(200);
+    const copy = await eventually(() => channel.recorded.find((r) => r.op === 'create' && JSON.stringify(r.activity).includes(payload.groupKey.replace(/"/g, '\\"'))), 'the Grafana card');
+    const card = cardOf(copy);
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    expect(copy.conversationId.startsWith('19:announcements@thread.tacv2')).toBe(true);
+    expect(card.body[0].text).toBe('Firing: This alert was triggered for zone us-1');
+    expect(factsOf(card).Alerts).toBe('2 firing');
+    expect(factsOf(card).Since).toBe('2021-10-12 07:51 UTC');
+    expect(card.actions.filter((a: any) => a.type === 'Action.OpenUrl').map((a: any) => a.url)).toEqual(['https://play.grafana.org/alerting/1afz29v7z/edit', 'https://play.grafana.org/']);
+  });
+
+  it('Azure Monitor: Fired posts a card in the service\'s channel (a custom property names it), Resolved marks it', async () => {
+    const fired = fixture('azure-monitor-common-fired.json');
+    const resolved = fixture('azure-monitor-common-resolved.json');
+    const alertId = `${fired.data.essentials.alertId}-${Date.now()}`;
+    fired.data.essentials.alertId = resolved.data.essentials.alertId = alertId;
+    expect((await send('azure-monitor', fired)).status).toBe(200);
+    const copy = await eventually(() => channel.recorded.find((r) => r.op === 'create' && JSON.stringify(r.activity).includes(alertId.slice(-40))), 'the Azure Monitor card');
+    expect(copy.conversationId.startsWith('19:search@thread.tacv2')).toBe(true);
+    const card = cardOf(copy);
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    expect(card.body[0].text).toBe('Firing: WCUS-R2-Gen2');
+    expect(factsOf(card)['Suggested severity']).toMatch(/^4: /); // Sev3
+    expect((await send('azure-monitor', resolved)).status).toBe(200);
+    await eventually(() => (cardOf(copy).body[0].text === 'Resolved: WCUS-R2-Gen2' ? true : undefined), 'the card marked resolved');
+    expect(factsOf(cardOf(copy)).Service).toBe('search');
+  });
+
+  it('refuses a payload of the wrong kind with 400 naming what is wrong', async () => {
+    const res = await send('azure-monitor', fixture('grafana-webhook.json'));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error).toMatch(/^not an Azure Monitor \(common alert schema\) notification: schemaId must be/);
+  });
 });
