@@ -8,6 +8,7 @@ import type { Incident, Person } from '../domain/incident';
 import { alertCard, SILENCE_CHOICES } from './card';
 import { alertDeclareForm } from './declare-form';
 import type { AlertGroup } from './group';
+import { recordAlertState } from '../workers/effects/alert-card';
 
 type Inputs = Record<string, unknown> & { group?: string };
 
@@ -92,6 +93,7 @@ export class AlertCardActions {
     const incident = outcome.kind === 'changed' ? outcome.incident : await this.deps.store.load(incidentId);
     if (!incident) return this.card(g, { text: 'The incident could not be declared; try again.', tone: 'attention' });
     const linked = await this.deps.store.alerts.change(g.key, (x) => (x.incident ? undefined : { ...x, incident: { id: incident.id, number: incident.number } }), at, { refreshCard: true });
+    if (linked) await recordAlertState(this.deps, linked); // the incident card shows the alert from the start
     const published = await this.statusPage(g, incident, text('statusPage') === 'true', at);
     return this.card(linked ?? (await this.deps.store.alerts.get(g.key)) ?? g, { text: `Declared INC-${incident.number}; you lead it. Its card is in this thread.${published ? ` ${published}` : ''}`, tone: 'good' });
   }

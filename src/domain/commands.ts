@@ -1,4 +1,5 @@
 import type { SendAudienceUpdate } from './audiences';
+import type { RecordAlertState } from './alert-state';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -107,6 +108,7 @@ export interface PostStakeholderUpdate extends Base {
   text: string;
 }
 export type { SendAudienceUpdate } from './audiences';
+export type { RecordAlertState } from './alert-state';
 
 export interface RecordMessage extends Base {
   type: 'RecordMessage';
@@ -174,6 +176,7 @@ export type Command =
   | JoinIncident
   | PostStakeholderUpdate
   | SendAudienceUpdate
+  | RecordAlertState
   | RecordMessage
   | EditRecordedMessage
   | DeleteRecordedMessage

@@ -2,6 +2,7 @@ import { assertNever, type Conversation, type Incident, type IncidentEvent } fro
 import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
 import { decideAudienceUpdate } from './audiences';
+import { decideAlertState } from './alert-state';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 
 export type * from './commands';
@@ -113,6 +114,8 @@ export function decide(command: Command, state: Incident | null): Decision {
     }
     case 'SendAudienceUpdate':
       return decideAudienceUpdate(command);
+    case 'RecordAlertState':
+      return decideAlertState(command, state);
     case 'RecordMessage': {
       if (state.recorded[command.messageId]) return [];
       const text = command.text.trim();

@@ -1,4 +1,5 @@
 import type { AudienceUpdateSent } from './audiences';
+import type { AlertStateRecorded } from './alert-state';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -113,6 +114,7 @@ export interface StakeholderUpdatePosted extends Base {
   text: string;
 }
 export type { AudienceUpdateSent } from './audiences';
+export type { AlertStateRecorded } from './alert-state';
 
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {
@@ -187,6 +189,7 @@ export type IncidentEvent =
   | PersonJoined
   | StakeholderUpdatePosted
   | AudienceUpdateSent
+  | AlertStateRecorded
   | MessageRecorded
   | RecordedMessageEdited
   | RecordedMessageDeleted

@@ -166,6 +166,7 @@ afterAll(async () => {
     // The group fires again with a second alert: no new alert card, a timeline note instead (the incident's events).
     await alertmanager.postAlerts([{ labels: { alertname, service: 'checkout', severity: 'critical', instance: 'web-2' }, annotations: { summary: `checkout is down ${alertname}` } }]);
     await eventually(() => (factsOf(cardOf(copy)).Alerts === '2 firing' ? true : undefined), 'the alert card updated', 20_000);
+    await eventually(() => (factsOf(channel.current(incidentCard.conversationId, incidentCard.activityId)!.attachments[0].content).Alert === '2 alerts firing' ? true : undefined), 'the incident card showing the alert state');
     const alertCards = () => channel.recorded.filter((r) => r.op === 'create' && r.activity.summary?.startsWith('Firing: ') && JSON.stringify(r.activity).includes(alertname));
     expect(alertCards()).toHaveLength(1);
     expect(factsOf(cardOf(copy)).Incident).toBe(`INC-${number}: updates go to its timeline`);
@@ -174,7 +175,10 @@ afterAll(async () => {
     const held = (await alertmanager.alerts()).filter((a) => a.labels.alertname === alertname);
     await alertmanager.postAlerts(held.map((a) => ({ labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.startsAt })));
     const told = await eventually(() => channel.recorded.find((r) => r.op !== 'update' && typeof r.activity.text === 'string' && r.activity.text.includes('resolved at') && r.activity.text.includes(alertname)), 'the resolution told in the incident conversation', 20_000);
-    expect(told.activity.text).toContain('it stays open until its commander resolves it');
+    expect(told.activity.text).toContain('its commander (Alice Adams) resolves it; an alert never does');
+    const incidentCopy = channel.current(incidentCard.conversationId, incidentCard.activityId)!.attachments[0].content;
+    await eventually(() => (/^resolved at /.test(factsOf(channel.current(incidentCard.conversationId, incidentCard.activityId)!.attachments[0].content).Alert ?? '') ? true : undefined), 'the incident card showing the alert resolved');
+    expect(factsOf(incidentCopy).Alert).toBeDefined();
     expect(cardOf(copy).body[0].text.startsWith('Resolved')).toBe(true);
     expect(alertCards()).toHaveLength(1);
   }, 60_000);

@@ -45,7 +45,7 @@ export function alertCardEffect(deps: { store: Store; incidents: Incidents; team
         if (!fresh?.place || fresh.episode !== g.episode || !fresh.card) return;
         const card: NonNullable<AlertGroup['card']> = fresh.card.renderedVersion >= g.card!.renderedVersion ? fresh.card : g.card!;
         if (card.renderedVersion >= fresh.version) return;
-        if (fresh.incident) await noteInTimeline(deps, fresh);
+        if (fresh.incident) await recordAlertState(deps, fresh);
         await deps.teams.updateAdaptiveCard(fresh.place, card, alertCard(fresh, { now: deps.now(), onCall: await deps.onCall(fresh) }), alertSummary(fresh), signal);
         await deps.store.alerts.recordCard(fresh.key, fresh.episode, { ...card, renderedVersion: fresh.version });
         g = { ...fresh, card: { ...card, renderedVersion: fresh.version } };
@@ -55,13 +55,11 @@ export function alertCardEffect(deps: { store: Store; incidents: Incidents; team
   };
 }
 
-/** "Alert fired again: 3 alerts" / "Alert resolved at 10:42 UTC", once per group version (the inbound key). */
-async function noteInTimeline(deps: { incidents: Incidents; now: () => Date }, g: AlertGroup): Promise<void> {
-  const text =
-    g.status === 'resolved'
-      ? `Alert "${g.title}" resolved at ${(g.resolvedAt ?? g.updatedAt).slice(11, 16)} UTC. Resolve the incident when you are sure it is over: it stays open until its commander resolves it.`
-      : `Alert "${g.title}" fired again: ${firingCount(g)} alert${firingCount(g) === 1 ? '' : 's'} firing.`;
-  // A resolution is told in the incident's conversation too (`via`): it suggests resolving to the commander.
-  const via = g.status === 'resolved' ? { via: 'card' as const } : {};
-  await deps.incidents.run(g.incident!.id, { type: 'AddNote', kind: 'note', text, ...via, at: deps.now().toISOString(), by: SYSTEM }, { inboundKey: `alert-note:${g.key}:${g.episode}:v${g.version}` });
+/** The group's state onto the incident (its card and timeline: src/domain/alert-state.ts), once per group version. */
+export async function recordAlertState(deps: { incidents: Incidents; now: () => Date }, g: AlertGroup): Promise<void> {
+  await deps.incidents.run(
+    g.incident!.id,
+    { type: 'RecordAlertState', title: g.title, status: g.status, firing: firingCount(g), ...(g.status === 'resolved' && g.resolvedAt && { resolvedAt: g.resolvedAt }), at: deps.now().toISOString(), by: SYSTEM },
+    { inboundKey: `alert-state:${g.key}:${g.episode}:v${g.version}` },
+  );
 }
