@@ -39,6 +39,9 @@ export function alertCardEffect(deps: { store: Store; incidents: Incidents; team
         }
         await deps.store.alerts.recordCard(g.key, g.episode, { ...posted, renderedVersion: g.version });
         g = { ...g, card: { ...posted, renderedVersion: g.version } };
+        // TODO(integrate): page the service's on-call person here when the service's policy says so, through paging's
+        // one function (a service, the reason "alert: <title>", no incident yet), keyed by the group and episode.
+
       }
       for (let round = 0; round < 5; round++) {
         const fresh = await deps.store.alerts.get(payload.group);
