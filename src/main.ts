@@ -87,7 +87,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
   const experts = createExperts(config.status.org, config.publicUrl);
-  const alerts = startAlerts({ config, store, incidents, experts, log, now });
+  const alerts = startAlerts({ config, store, incidents, experts, log, now, wake: () => wake() });
   const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);

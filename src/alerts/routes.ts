@@ -29,6 +29,8 @@ export interface AlertWebhookDeps {
   fallbackPlace: () => Promise<Conversation | undefined>;
   /** A service's channel as a conversation (its serviceUrl and tenant come from the configuration). */
   channelPlace: (channelId: string) => Conversation;
+  /** Tells the effect runner a card effect is waiting (else it finds it at its next poll). */
+  wake?: () => void;
   /** Local mode: services' channels are not real; every card goes to the fallback place. */
   localOnly?: boolean;
 }
@@ -50,6 +52,7 @@ export function alertWebhook(deps: AlertWebhookDeps): AlertWebhook {
     const n = parsed.notification;
     const mapped = await map(deps, n);
     const { group, outcome } = await deps.store.alerts.receive(groupKeyOf(n), (before) => receive(before, n, groupKeyOf(n), mapped, now), now.toISOString());
+    if (outcome !== 'none') deps.wake?.();
     if (!group.place) deps.log.warn('an alert group has nowhere to post its card: give its service a channel, or set ANNOUNCEMENTS_CHANNEL_ID', { group: group.key });
     return { status: 200, body: { group: group.key, status: group.status, card: outcome === 'post' ? 'posting' : group.card ? 'posted' : outcome === 'update' ? 'updating' : 'none', ...(group.service && { service: group.service }) } };
   };

@@ -28,7 +28,7 @@ export interface Alerts {
 }
 
 /** The monitoring webhooks and their cards (issue 20), wired once from main.ts. */
-export function startAlerts(deps: { config: Config; store: Store; incidents: Incidents; experts?: Experts; log: Logger; now: () => Date }): Alerts {
+export function startAlerts(deps: { config: Config; store: Store; incidents: Incidents; experts?: Experts; log: Logger; now: () => Date; wake?: () => void }): Alerts {
   const { config, store, log, now } = deps;
   if (!config.alerts.token) log.warn('the alert webhooks (/api/alerts/*) are off: set ALERT_WEBHOOK_TOKEN to receive monitoring alerts');
   else if (config.alerts.generated) log.warn('local mode: alert webhooks take this generated token (set ALERT_WEBHOOK_TOKEN to choose one)', { token: config.alerts.token });
@@ -49,6 +49,7 @@ export function startAlerts(deps: { config: Config; store: Store; incidents: Inc
     log,
     now,
     token: config.alerts.token,
+    wake: () => deps.wake?.(),
     org: deps.experts?.org ?? config.status.org,
     // Local mode has no real channels: every card goes where Firebreak was last addressed.
     channelPlace: (id) => channel(id, knownServiceUrl),

@@ -48,10 +48,10 @@ export function createAlertsStore(sql: Sql): AlertsStore {
   return {
     async receive(rawKey, apply, now) {
       const key = storedGroupKey(rawKey);
-      // Two replicas receiving a new group's first notification at once: the row is made first (empty), so the second
-      // waits for the first one's lock and then sees its group.
-      await sql.query(`INSERT INTO alert_groups (key, episode, version, status, state, updated_at) VALUES ($1, 0, 0, 'new', 'null'::jsonb, $2) ON CONFLICT (key) DO NOTHING`, [key, now]);
       return sql.transaction(async (tx) => {
+        // Two replicas receiving a new group's first notification at once: the row is made first (empty), so the
+        // second one's insert waits for the first transaction, and its locked read then sees that group.
+        await tx.query(`INSERT INTO alert_groups (key, episode, version, status, state, updated_at) VALUES ($1, 0, 0, 'new', 'null'::jsonb, $2) ON CONFLICT (key) DO NOTHING`, [key, now]);
         const before = (await read(tx, key, true)) ?? undefined;
         const result = apply(before);
         if (result.group === before) return result;
