@@ -8,7 +8,7 @@ import type { Incident, Person } from '../domain/incident';
 import { alertCard, SILENCE_CHOICES } from './card';
 import { alertDeclareForm } from './declare-form';
 import type { AlertGroup } from './group';
-import { recordAlertState } from '../workers/effects/alert-card';
+import { recordAlertState } from './record-state';
 
 type Inputs = Record<string, unknown> & { group?: string };
 

@@ -1,5 +1,3 @@
-import type { Incident } from './incident';
-import type { Message } from './messages';
 import type { Person } from './values';
 
 /**
@@ -29,7 +27,7 @@ export interface AlertStateRecorded extends Base, AlertState {
 }
 
 /** Nothing when the state is already known (a repeat); the first state recorded is the declaration's own. */
-export function decideAlertState(command: RecordAlertState, state: Incident): AlertStateRecorded[] {
+export function decideAlertState(command: RecordAlertState, state: { alert?: AlertState }): AlertStateRecorded[] {
   const known = state.alert;
   if (known && known.status === command.status && known.firing === command.firing) return [];
   const { title, status, firing, resolvedAt, at, by } = command;
@@ -52,8 +50,8 @@ export function alertLine(alert: AlertState): string {
 
 const firingText = (n: number) => `${n} alert${n === 1 ? '' : 's'} firing`;
 
-/** The suggestion to the commander when the alert resolves. */
-export function alertResolvedMessage(state: Incident, event: AlertStateRecorded): Message {
+/** The suggestion to the commander when the alert resolves (a domain Message; typed by shape: messages.ts imports incident.ts). */
+export function alertResolvedMessage(state: { number: number; commander: Person }, event: AlertStateRecorded): { subject: string; lines: string[] } {
   return {
     subject: `INC-${state.number}: its alert resolved`,
     lines: [`${alertTimelineText(event, false)} If the incident is over too, its commander (${state.commander.name}) resolves it; an alert never does.`],

@@ -1,13 +1,13 @@
 import type { Incidents } from '../../app/incidents';
 import { alertCard, alertSummary } from '../../alerts/card';
-import { firingCount, type AlertGroup } from '../../alerts/group';
+import type { AlertGroup } from '../../alerts/group';
+import { recordAlertState } from '../../alerts/record-state';
 import type { AlertCardPayload } from '../../alerts/store';
 import type { Logger } from '../../log';
 import { OutsideError, refusedOutright } from '../../outside-error';
 import type { ClaimedEffect, Store } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 import { keyedQueue } from '../../serial';
-import { SYSTEM } from './system';
 
 type Posted = { postedIn: string; activityId: string };
 
@@ -56,13 +56,4 @@ export function alertCardEffect(deps: { store: Store; incidents: Incidents; team
       throw new OutsideError('retryable', `alert group ${payload.group} kept changing while its card was updated`);
     });
   };
-}
-
-/** The group's state onto the incident (its card and timeline: src/domain/alert-state.ts), once per group version. */
-export async function recordAlertState(deps: { incidents: Incidents; now: () => Date }, g: AlertGroup): Promise<void> {
-  await deps.incidents.run(
-    g.incident!.id,
-    { type: 'RecordAlertState', title: g.title, status: g.status, firing: firingCount(g), ...(g.status === 'resolved' && g.resolvedAt && { resolvedAt: g.resolvedAt }), at: deps.now().toISOString(), by: SYSTEM },
-    { inboundKey: `alert-state:${g.key}:${g.episode}:v${g.version}` },
-  );
 }
