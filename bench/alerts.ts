@@ -66,6 +66,7 @@ export async function alertsBench(opts: { perMinute?: number; groups?: number; s
     const gapMs = 60_000 / perMinute;
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
+    const lastOf = new Map<number, Promise<void>>();
     for (let i = 0; i < total; i++) {
       const due = started + i * gapMs;
       const wait = due - performance.now();
@@ -74,15 +75,18 @@ export async function alertsBench(opts: { perMinute?: number; groups?: number; s
       const firing = 1 + ((g + Math.floor(i / groups)) % 5); // each notification of a group differs from its last
       final.set(g, firing);
       const body = JSON.stringify(notification(g, firing));
-      inFlight.push(
-        (async () => {
+      // Like Alertmanager, a group's next notification goes once the last one was answered (the schedule's pace holds
+      // across groups): otherwise a slow answer lets a later state land before an earlier one.
+      const previous = lastOf.get(g) ?? Promise.resolve();
+      const sending = previous.then(async () => {
           const t0 = performance.now();
           const res = await fetch(`${firebreak.url}/api/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
           await res.arrayBuffer();
           acks.push(performance.now() - t0);
           if (res.status !== 200) failures.push(`HTTP ${res.status}`);
-        })(),
-      );
+        });
+      lastOf.set(g, sending);
+      inFlight.push(sending);
     }
     await Promise.all(inFlight);
     const sent = performance.now() - started;
