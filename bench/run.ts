@@ -1,3 +1,4 @@
+import { alertsBench } from './alerts';
 import { statusSummaryBench } from './status-summary';
 import { submitLatency } from './submit-latency';
 import { timelineBench } from './timeline';
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
     'submit-latency': () => submitLatency(),
     timeline: () => timelineBench(),
     'status-summary': () => statusSummaryBench(),
+    alerts: () => alertsBench(),
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only && only !== name) continue;

@@ -3,6 +3,7 @@ import { createPaging } from './paging/pages';
 import { createDirectChats } from './teams/direct-chat';
 import { pageNotify } from './workers/effects/page-notify';
 import { pageTimeout } from './workers/effects/page-timeout';
+import { startAlerts } from './alerts/start';
 import { expertsRoutes } from './oncall/routes';
 import { createSsoVerifier } from './oncall/sso';
 import { randomUUID } from 'node:crypto';
@@ -108,7 +109,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const experts = createExperts(config.status.org, config.publicUrl);
   // Paging (issue 17 items 5-6) pages a service's on-call people; TODO(integrate): issue 20's alert cards call paging.request without an incident.
   const paging = experts?.org.services.length ? createPaging({ store, experts, now, newId: randomUUID, wake: () => wake() }) : undefined;
-  const bot = new FirebreakBot({ incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
+  const alerts = startAlerts({ config, store, incidents, experts, log, now, wake: () => wake() });
+  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({
@@ -146,6 +148,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       }),
       ...followUpHandlers({ store, teams: outbox, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender } }) }),
       ...policyHandlers({ store, incidents, teams: outbox, now, org: config.status.org }),
+      'alert.card': alerts.cardEffect(outbox),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),
         'channel.join': channelJoin({ store, graph, teamId: graphConfig.teamId }),
@@ -208,6 +211,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       ready: () => readiness.answer(),
       metrics: metricsEndpoint(config.metrics, metrics),
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
+      alerts: alerts.webhook,
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
       reports: reportsRoutes(store, config.expertsSso && createSsoVerifier(config.expertsSso), now, () => followUpSettings(config.status.org)),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),

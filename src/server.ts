@@ -7,6 +7,8 @@ import { mountStatus } from './status/mount';
 import type { ServeStatus } from './status/start';
 import { mountExperts, type ServeExperts } from './oncall/routes';
 import { mountReports, type ServeReports } from './reports/routes';
+import { mountAlerts } from './alerts/mount';
+import type { AlertWebhook } from './alerts/routes';
 
 export interface Routes {
   messages(body: unknown, authorization: string | undefined): Promise<HttpAnswer>;
@@ -27,6 +29,8 @@ export interface Routes {
   metrics?(authorization: string | undefined): Promise<{ status: number; headers: Record<string, string>; body: string }>;
   /** The reports page (src/reports/routes.ts): the same Teams SSO as the experts page, loopback in local mode. */
   reports?: ServeReports;
+  /** The monitoring webhooks, /api/alerts/<source> (src/alerts/): bearer token; 404 while ALERT_WEBHOOK_TOKEN is unset. */
+  alerts?: AlertWebhook;
 }
 
 /**
@@ -52,6 +56,8 @@ function bodies(refused: OnRefused) {
     metrics: noBody(1 * KB, refused),
     /** The reports page: GETs, nothing to read. */
     reports: noBody(1 * KB, refused),
+    /** Monitoring alerts: Alertmanager sends a whole group per notification, and groups can be large. */
+    alerts: jsonBody(1024 * KB, refused),
   };
 }
 
@@ -122,6 +128,7 @@ export function createServer(routes: Routes, log: Logger, opts: ServerOptions = 
   });
   if (routes.experts) mountExperts(server, routes.experts, BODY.experts);
   if (routes.reports) mountReports(server, routes.reports, BODY.reports);
+  if (routes.alerts) mountAlerts(server, routes.alerts, BODY.alerts, send);
   if (routes.status) mountStatus(server, routes.status.serve, routes.status.host);
   const sandbox = routes.sandbox;
   if (sandbox) {

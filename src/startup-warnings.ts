@@ -15,6 +15,6 @@ export function offParts(config: Config): string[] {
   if (config.google.mode === 'off') off.push('Google Docs is off: no incident doc until GOOGLE_SERVICE_ACCOUNT_KEY_FILE or GOOGLE_SERVICE_ACCOUNT_KEY is set (docs/google-setup.md)');
   if (config.addon.mode === 'off') off.push('the Google Docs add-on is off: /api/addon answers 404 until ADDON_SERVICE_ACCOUNT_EMAIL is set (docs/google-addon.md)');
   if (config.metrics.mode === 'off') off.push('metrics are off: /metrics answers 404 until METRICS_TOKEN is set (docs/operations.md)');
-  // TODO(integrate): alerts (issue 20) adds its line here when its receiver is off until configured.
+  if (!config.alerts.token) off.push('the alert webhooks are off: /api/alerts/* answer 404 until ALERT_WEBHOOK_TOKEN is set (docs/alerts.md)');
   return off;
 }

@@ -7,6 +7,7 @@ import { int } from './parse';
 import { statusConfig, type StatusConfig } from './status';
 import { expertsSsoConfig, type ExpertsSsoConfig } from './experts';
 import { metricsConfig, type MetricsConfig } from './metrics';
+import { alertsConfig, type AlertsConfig } from './alerts';
 
 export type { AddonConfig } from './addon';
 export type { BotConfig } from './bot';
@@ -46,6 +47,8 @@ export interface Config {
   expertsSso?: ExpertsSsoConfig;
   /** `/metrics` (src/config/metrics.ts). */
   metrics: MetricsConfig;
+  /** The monitoring webhooks' token (src/config/alerts.ts). */
+  alerts: AlertsConfig;
 }
 
 /** The effect workers' retry schedule. */
@@ -127,9 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const expertsSso = expertsSsoConfig(mode, bot, publicUrl, str, url);
   const metrics = metricsConfig(mode, problems, str);
+  const alerts = alertsConfig(mode, problems, str);
 
   if (problems.length) throw new ConfigError(problems);
-  return { ...(expertsSso && { expertsSso }), metrics, mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
+  return { ...(expertsSso && { expertsSso }), metrics, alerts, mode, port, host, publicUrl, dataDir, databaseUrl, logLevel: logLevel as Config['logLevel'], bot, similarWindowMinutes, graph, workers, google, addon, status, ...(announcements ? { announcements } : {}) };
 }
 
 function workerConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkerConfig {

@@ -3,6 +3,7 @@ import type { PostmortemCommand, PostmortemTerms } from './postmortem';
 import type { FollowUpCommand } from './followups';
 import type { EscalateOverdueUpdate } from './policy-events';
 import type { Policy } from './policy';
+import type { RecordAlertState } from './alert-state';
 import type { Conversation, Detection, IncidentEvent, NotShared, Person, ResourceKind, RoleName } from './incident';
 
 /** What people and Firebreak's workers ask of an incident; `decide` turns each into events or a refusal. */
@@ -119,6 +120,7 @@ export interface PostStakeholderUpdate extends Base {
 export type { SendAudienceUpdate } from './audiences';
 export type { PostmortemCommand, ChangePostmortemOwner, SchedulePostmortemReview } from './postmortem';
 export type { EscalateOverdueUpdate } from './policy-events';
+export type { RecordAlertState } from './alert-state';
 
 export interface RecordMessage extends Base {
   type: 'RecordMessage';
@@ -186,6 +188,7 @@ export type Command =
   | JoinIncident
   | PostStakeholderUpdate
   | SendAudienceUpdate
+  | RecordAlertState
   | RecordMessage
   | EditRecordedMessage
   | DeleteRecordedMessage

@@ -3,6 +3,7 @@ import type { Command, DeclareIncident, Decision, Refusal } from './commands';
 import { isPhase, isSeverity, LIMITS } from './vocabulary';
 import { decideAudienceUpdate } from './audiences';
 import { decideFollowUp, FOLLOW_UP_COMMANDS } from './followups';
+import { decideAlertState } from './alert-state';
 import { canReopen, resolvedAnswer, tooLateToReopen } from './resolution';
 import { decidePostmortem, startOnResolve } from './postmortem';
 import { breakFor } from './breaks';
@@ -128,6 +129,8 @@ function decideCommand(command: Command, state: Incident | null): Decision {
     }
     case 'SendAudienceUpdate':
       return decideAudienceUpdate(command);
+    case 'RecordAlertState':
+      return decideAlertState(command, state);
     case 'RecordMessage': {
       if (state.recorded[command.messageId]) return [];
       const text = command.text.trim();

@@ -4,6 +4,7 @@ import type { PagingEvent } from './paging';
 import type { FollowUpEvent } from './followups';
 import type { BreakStarted, UpdateOverdueEscalated } from './policy-events';
 import type { Policy } from './policy';
+import type { AlertStateRecorded } from './alert-state';
 import type { Conversation, Detection, NotSharedReason, Person, Phase, ResourceKind, RoleName, Severity } from './values';
 
 /** What happened to an incident: the log `evolve` folds into its state. Past tense, facts only. */
@@ -124,6 +125,7 @@ export interface StakeholderUpdatePosted extends Base {
 export type { AudienceUpdateSent } from './audiences';
 export type { PostmortemEvent, PostmortemStarted, PostmortemOwnerChanged, PostmortemReviewScheduled } from './postmortem';
 export type { BreakStarted, UpdateOverdueEscalated } from './policy-events';
+export type { AlertStateRecorded } from './alert-state';
 
 /** A chat message put on the timeline as it was said. */
 export interface MessageRecorded extends Base {
@@ -198,6 +200,7 @@ export type IncidentEvent =
   | PersonJoined
   | StakeholderUpdatePosted
   | AudienceUpdateSent
+  | AlertStateRecorded
   | MessageRecorded
   | RecordedMessageEdited
   | RecordedMessageDeleted

@@ -1,5 +1,6 @@
 import { evolveAudiences, type AudienceCadence } from './audiences';
 import { evolvePostmortem, type PostmortemState } from './postmortem';
+import { evolveAlertState, type AlertState } from './alert-state';
 import type { IncidentEvent } from './events';
 import { isPagingEvent } from './paging';
 import { evolveFollowUps, type FollowUp } from './followups';
@@ -69,6 +70,8 @@ export interface Incident {
   lastUpdateAt: string;
   /** The audiences told so far through audience updates, by audience id (their own cadence: src/domain/cadence.ts). */
   audiences?: Record<string, AudienceCadence>;
+  /** Declared from a monitoring alert group: that group's state now (src/domain/alert-state.ts). */
+  alert?: AlertState;
   /** Teams messages recorded on the timeline ("Add to timeline"), by message id. */
   recorded: Record<string, { deleted: boolean }>;
   /** Timeline entries' texts as last changed in the doc, by entry id (so one edit is recorded once). */
@@ -197,6 +200,8 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'AudienceUpdateSent':
       // Stakeholders heard from us: the incident's own cadence starts again too (each audience keeps its own).
       return { ...next, lastUpdateAt: event.at, audiences: evolveAudiences(state.audiences, event) };
+    case 'AlertStateRecorded':
+      return { ...next, alert: evolveAlertState(event) };
     case 'MessageRecorded':
       return { ...next, recorded: { ...state.recorded, [event.messageId]: { deleted: false } } };
     case 'RecordedMessageEdited':

@@ -1,4 +1,5 @@
 import { assertNever, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type Person, type ResourceKind } from './incident';
+import { alertResolvedMessage } from './alert-state';
 import { nextUpdateDue } from './cadence';
 import { changeLine, docLostMessage, docNotSharedMessage, docRowAdded, docRowEdited, followUp, incidentLabel, noteFromOutside, personJoined, roleAssignedLine, stakeholderUpdate, troubleMessage, type Message } from './messages';
 import { afterResolution } from './resolution';
@@ -96,6 +97,7 @@ const TIMELINE_EVENTS = new Set<IncidentEvent['type']>([
   'IncidentReopened',
   'StakeholderUpdatePosted',
   'AudienceUpdateSent',
+  'AlertStateRecorded',
   'MessageRecorded',
   'RecordedMessageEdited',
   'RecordedMessageDeleted',
@@ -209,6 +211,15 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'AudienceUpdateSent':
         refresh = true;
         effects.push(...audienceUpdateEffects(event, state));
+        break;
+      case 'AlertStateRecorded':
+        refresh = true;
+        // Resolved: suggested to the commander where the responders are; the incident stays open.
+        if (event.status === 'resolved') {
+          for (const conversation of state.places.filter((p) => !isAnnouncement(state, p.id))) {
+            effects.push({ kind: 'message.post', key: `message.post:${id}:${state.version}:${conversation.id}:alert`, incidentId: id, payload: { conversation, message: alertResolvedMessage(state, event) } });
+          }
+        }
         break;
       case 'NoteAdded':
         // Written in the doc's sidebar or through a card button: the people in the incident's conversation hear of

@@ -1,4 +1,5 @@
 import type { IncidentEvent } from './incident';
+import { alertTimelineText } from './alert-state';
 import { audienceTimelineText } from './audience-messages';
 import { changeLine } from './messages';
 import { ROLE_LABEL } from './vocabulary';
@@ -43,6 +44,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
   const entries: TimelineEntry[] = [];
   const byMessage = new Map<string, TimelineEntry>();
   const byId = new Map<string, TimelineEntry>();
+  let alerted = false; // the first alert state is the one declared from; later ones "fired again"
   for (const { version, event } of events) {
     const id = entryId(incidentId, version);
     const entry = (text: string, extra: Partial<TimelineEntry> = {}) => {
@@ -81,6 +83,10 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
         break;
       case 'AudienceUpdateSent':
         entry(audienceTimelineText(event));
+        break;
+      case 'AlertStateRecorded':
+        entry(alertTimelineText(event, !alerted));
+        alerted = true;
         break;
       case 'MessageRecorded': {
         const e: TimelineEntry = { id, at: event.sentAt, who: event.author.name, text: event.text, ...(event.link ? { link: event.link } : {}) };

@@ -8,6 +8,7 @@
 import { POSTMORTEM_SECTION, postmortemFromRaw, type PostmortemSettings, type RawPostmortem } from './postmortem';
 import { FOLLOWUPS_SECTION, followUpsFromRaw, type FollowUpSettings, type RawFollowUps } from './followups';
 import { POLICY_SECTION, policyFromRaw, type OrgPolicy, type RawPolicy } from './policy';
+import { ALERTS_SECTION, alertsFromRaw, type AlertsSection, type RawAlertsSection } from './alerts';
 import { PEOPLE_SECTION, personFromRaw, serviceFromRaw, SERVICES_SECTION, type OrgPerson, type RawPerson, type RawService, type Service } from './services';
 
 export const MOMENTS = ['first_contact', 'update', 'resolution', 'postmortem_summary'] as const;
@@ -57,6 +58,8 @@ export interface OrgFile {
   followUps?: FollowUpSettings;
   /** The organisation's policy, today's practice where the file says nothing (src/org/policy.ts). */
   policy: OrgPolicy;
+  /** Which labels of a monitoring alert name its service and severity (src/org/alerts.ts); defaults when absent. */
+  alerts: AlertsSection;
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' };
@@ -130,6 +133,7 @@ const SECTIONS = {
   postmortem: POSTMORTEM_SECTION,
   followups: FOLLOWUPS_SECTION,
   policy: POLICY_SECTION,
+  alerts: ALERTS_SECTION,
 } as const;
 
 export const ORG_SCHEMA = {
@@ -156,6 +160,7 @@ export interface RawOrgFile {
   postmortem?: RawPostmortem;
   followups?: RawFollowUps;
   policy?: RawPolicy;
+  alerts?: RawAlertsSection;
 }
 
 export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
@@ -175,6 +180,7 @@ export function fromRaw(raw: RawOrgFile, path: string): OrgFile {
     postmortem: postmortemFromRaw(raw.postmortem),
     followUps: followUpsFromRaw(raw.followups, raw.status_page.time_zone ?? 'Etc/UTC'),
     policy: policyFromRaw(raw.policy, raw.status_page.time_zone),
+    alerts: alertsFromRaw(raw.alerts),
   };
 }
 

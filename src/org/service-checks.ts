@@ -37,6 +37,8 @@ export function serviceChecks(raw: RawOrgFile, at: At): string[] {
       else if (!names.has(d)) problems.push(`${at(['services', i, 'depends_on', j])} unknown dependency "${d}" of "${s.name}" (services: ${[...names].join(', ')})`);
     });
     if (s.escalation) person(s.escalation, ['services', i, 'escalation'], `the escalation contact of "${s.name}"`);
+    const components = raw.status_page.components.map((c) => c.id);
+    if (s.component && !components.includes(s.component)) problems.push(`${at(['services', i, 'component'])} unknown status page component "${s.component}" of "${s.name}" (components: ${components.join(', ')})`);
     const { rotation, people: fixed } = s.experts;
     if (fixed) {
       if (!fixed.length) problems.push(`${at(['services', i, 'experts', 'people'])} "${s.name}" lists no experts`);

@@ -4,6 +4,8 @@
  * (issue 17 items 5-7) and alerts (issue 20: a label names a service or one of its aliases) read the same entries.
  */
 
+import { STATUS_PAGE_POLICIES, type StatusPagePolicy } from './alerts';
+
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
@@ -49,6 +51,10 @@ export interface Service {
   escalation?: string;
   /** Paging (src/paging/): how long each person paged has to acknowledge before the next is called. */
   paging?: { ackMinutes: number };
+  /** The status page component this service shows as (a `status_page.components` id): declared from an alert. */
+  component?: string;
+  /** Declared from an alert: publish the first-contact update by itself, offer it, or not (src/org/alerts.ts). */
+  statusPage: StatusPagePolicy;
 }
 
 /** Without `paging: { ack_minutes }` on the service, each step of a page waits this long (issue 17 item 6). */
@@ -89,6 +95,8 @@ export const SERVICES_SECTION = {
       depends_on: { type: 'array', maxItems: 50, items: NAME },
       escalation: NAME,
       paging: { type: 'object', additionalProperties: false, required: ['ack_minutes'], properties: { ack_minutes: { type: 'integer', minimum: 1, maximum: 120 } } },
+      component: NAME,
+      status_page: { enum: STATUS_PAGE_POLICIES },
       experts: {
         type: 'object',
         additionalProperties: false,
@@ -131,6 +139,8 @@ export interface RawService {
   depends_on?: string[];
   escalation?: string;
   paging?: { ack_minutes: number };
+  component?: string;
+  status_page?: StatusPagePolicy;
   experts: { people?: string[]; rotation?: { members: string[]; every: 'day' | 'week'; day?: Weekday; time: string; time_zone: string; start: string } };
 }
 
@@ -153,6 +163,8 @@ export function serviceFromRaw(s: RawService): Service {
     experts,
     ...(s.escalation && { escalation: s.escalation }),
     ...(s.paging && { paging: { ackMinutes: s.paging.ack_minutes } }),
+    ...(s.component && { component: s.component }),
+    statusPage: s.status_page ?? 'ask',
   };
 }
 

@@ -3,7 +3,7 @@ import type { PageEffectKind } from '../domain/paging-effects';
 import type { Sql, SqlTx } from './sql';
 
 /** The kinds react() makes, and the status page's mails (written by its store's transactions, not by react()). */
-export type StoredEffectKind = EffectKind | PageEffectKind | 'status.mail';
+export type StoredEffectKind = EffectKind | PageEffectKind | 'status.mail' | 'alert.card';
 
 export interface StoredEffect {
   id: string;

@@ -148,7 +148,7 @@ export const MIGRATIONS: readonly string[] = [
     updated_at         timestamptz NOT NULL
   );
   `,
-  // <next>-paging (src/store/paging-store.ts): pages and their events, with or without an incident. One slot per
+  // Paging (issue 17, src/store/paging-store.ts): pages and their events, with or without an incident. One slot per
   // service and incident (or none): a second page for it while one is open or within its window finds the first.
   `
   CREATE TABLE pages (
@@ -173,6 +173,25 @@ export const MIGRATIONS: readonly string[] = [
     slot    text PRIMARY KEY,
     page_id text NOT NULL,
     until   timestamptz NOT NULL
+  );
+  `,
+  // Monitoring alerts (issue 20): alert groups (src/alerts/store.ts), one row per group with its card, acknowledgement,
+  // silence and incident; and where Firebreak was last addressed (local mode posts alert cards there).
+  `
+  CREATE TABLE alert_groups (
+    key         text PRIMARY KEY,
+    episode     integer NOT NULL,
+    version     integer NOT NULL,
+    status      text NOT NULL,
+    state       jsonb NOT NULL,
+    incident_id text,
+    updated_at  timestamptz NOT NULL
+  );
+  CREATE INDEX alert_groups_incident ON alert_groups (incident_id) WHERE incident_id IS NOT NULL;
+  CREATE TABLE alert_places (
+    name         text PRIMARY KEY,
+    conversation jsonb NOT NULL,
+    updated_at   timestamptz NOT NULL
   );
   `,
 ];

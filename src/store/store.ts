@@ -11,6 +11,7 @@ import { createStatusPageStore, type StatusPageStore } from './status-page-store
 import { createTimelineStore, type TimelineStore } from './timeline-store';
 import { createPagingStore, type PagingStore } from './paging-store';
 import { wellFormedSql } from './well-formed-sql';
+import { createAlertsStore, type AlertsStore } from '../alerts/store';
 
 /** Events, their effects and the incident snapshot, written together or not at all. */
 export interface Commit {
@@ -82,6 +83,8 @@ export interface Store extends EffectsStore {
   paging: PagingStore<Commit>;
   /** Aggregates for /metrics (src/metrics/). */
   ops: OpsStore;
+  /** Monitoring alert groups and their cards (src/alerts/). */
+  alerts: AlertsStore;
   close(): Promise<void>;
 }
 
@@ -178,6 +181,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     statusSubscribers: createStatusSubscribersStore(sql),
     paging: createPagingStore(sql, { writeCommit, checkInbound, rollbackReason: (err) => (err instanceof Rollback ? err.reason : undefined) }),
     ops: createOpsStore(sql),
+    alerts: createAlertsStore(sql),
     close: () => sql.close(),
   };
 }

@@ -16,6 +16,8 @@ import { MessageExtension } from './extension';
 import { FindIncidents } from './find-incidents';
 import { commandText } from './text';
 import { answerPage, PAGE_ANSWER_VERBS } from '../paging/answer';
+import { AlertCardActions } from '../alerts/card-actions';
+import { conversationOf } from './activity';
 
 export type { BotDeps } from './deps';
 
@@ -25,6 +27,7 @@ export class FirebreakBot extends TeamsActivityHandler {
   private readonly cards: CardActions;
   private readonly extension: MessageExtension;
   private readonly find: FindIncidents;
+  private readonly alerts: AlertCardActions;
 
   constructor(private readonly deps: BotDeps) {
     super();
@@ -32,7 +35,9 @@ export class FirebreakBot extends TeamsActivityHandler {
     this.cards = new CardActions(deps);
     this.extension = new MessageExtension(deps);
     this.find = new FindIncidents(deps);
+    this.alerts = new AlertCardActions(deps);
     this.onMessage(async (context, next) => {
+      await deps.alerts?.addressed(conversationOf(context.activity)); // local mode posts alert cards where last addressed
       await this.chat.handle(context);
       await next();
     });
@@ -51,6 +56,7 @@ export class FirebreakBot extends TeamsActivityHandler {
     if (FindIncidents.handles(value.action?.verb)) return this.find.action(context, value);
     // A page's Acknowledge / Can't, pressed in a 1:1 chat: they belong to the page, which may have no incident.
     if (PAGE_ANSWER_VERBS.includes(value.action?.verb)) return answerPage(this.deps, context, value.action.verb, (value.action.data ?? {}) as Record<string, unknown>);
+    if (AlertCardActions.handles(value.action?.verb)) return this.alerts.handle(context, value);
     return this.cards.handle(context, value);
   }
 

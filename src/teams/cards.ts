@@ -1,6 +1,7 @@
 import { audienceDues } from '../domain/audience-messages';
 import type { Incident, ResourceKind, ResourceState } from '../domain/incident';
 import { nextUpdateDue } from '../domain/cadence';
+import { alertLine } from '../domain/alert-state';
 import { commanderAlsoExpert, incidentLabel, missingRoles, utcTime } from '../domain/messages';
 import { LIMITS, PHASE_MEANING, ROLE_LABEL } from '../domain/vocabulary';
 import { policyOf } from '../domain/policy';
@@ -45,6 +46,7 @@ export function incidentCard(incident: Incident, opts: CardOptions): AdaptiveCar
     }
     facts.push({ title: 'Customer impact', value: incident.customerImpact ? 'Yes' : 'No' });
   }
+  if (incident.alert && !redacted) facts.push({ title: 'Alert', value: alertLine(incident.alert) }); // declared from monitoring (src/domain/alert-state.ts)
   facts.push({ title: 'Started', value: `${utc(incident.declaredAt)} (${elapsed(incident.declaredAt, opts.now)} ago)` });
   const due = nextUpdateDue(incident);
   if (due) {

@@ -9,6 +9,7 @@ import type { OrgFile } from '../org/schema';
 import type { PublishCards } from '../status/publish-card';
 import type { PostmortemDocs } from '../google/postmortem-docs';
 import type { Paging } from '../paging/pages';
+import type { Alerts } from '../alerts/start';
 
 export interface BotDeps {
   incidents: Incidents;
@@ -40,4 +41,6 @@ export interface BotDeps {
   postmortem?: { docs?: PostmortemDocs; review: boolean };
   /** Paging the on-call people of a service (src/paging/); absent without services in the organisation file. */
   paging?: Paging;
+  /** Monitoring alerts (src/alerts/): their cards' buttons, and where Firebreak was last addressed. */
+  alerts?: Alerts;
 }

@@ -4,7 +4,7 @@ import { isAnnouncement, type CardCopy, type Conversation, type Incident, type P
 import { headline, type Message } from '../domain/messages';
 import { OutsideError } from '../outside-error';
 import { referenceTo } from './activity';
-import { incidentCard } from './cards';
+import { incidentCard, type AdaptiveCard } from './cards';
 import { markdownLine, markdownWithLinks } from './text';
 
 /**
@@ -16,8 +16,9 @@ export interface TeamsOutbox {
   postCard(incident: Incident, place: Conversation, signal?: AbortSignal): Promise<Omit<CardCopy, 'conversationId'>>;
   updateCard(incident: Incident, place: Conversation, copy: CardCopy, signal?: AbortSignal): Promise<void>;
   postMessage(conversation: Conversation, message: Message, signal?: AbortSignal): Promise<string>;
-  /** Posts a card that is not the live incident card (the hand-off card), with `summary` for notifications. */
-  postAdaptiveCard(conversation: Conversation, card: object, summary: string, signal?: AbortSignal): Promise<string>;
+  /** Any other card (an alert group's, src/alerts/; the hand-off card): posted like the incident card, updated in place. */
+  postAdaptiveCard(place: Conversation, card: AdaptiveCard, summary: string, signal?: AbortSignal): Promise<{ postedIn: string; activityId: string }>;
+  updateAdaptiveCard(place: Conversation, copy: { postedIn: string; activityId: string }, card: AdaptiveCard, summary: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A channel itself rather than a thread in it: posting there starts a new thread. */
@@ -61,38 +62,16 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
 
   return {
     postCard(incident, place, signal) {
-      return within(place, signal, async (context, connector) => {
-        const activity = cardActivity(incident, place);
-        if (isChannelRoot(place)) {
-          // A new thread in a channel: POST v3/conversations with channelData.channel.id; the root message id
-          // is the `;messageid=` suffix of the returned conversation id.
-          // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
-          const created: { id: string; activityId?: string } = await connector.conversations.createConversation(
-            {
-              isGroup: true,
-              bot: { id: botAppId, name: 'Firebreak' },
-              members: [],
-              channelData: { channel: { id: place.channelId ?? place.id }, ...(place.tenantId ? { tenant: { id: place.tenantId } } : {}) },
-              activity: activity as Activity,
-              tenantId: place.tenantId,
-            },
-            { abortSignal: signal },
-          );
-          const activityId = created.activityId || created.id.split(';messageid=')[1];
-          if (!activityId) throw new OutsideError('retryable', 'the connector returned no message id for the new thread');
-          return { postedIn: created.id, activityId };
-        }
-        const response = await send(context, connector, activity, signal);
-        // Posting again would make a second card nobody can update: stop and say so instead.
-        if (!response?.id) throw new OutsideError('permanent', 'the connector accepted the card but returned no activity id');
-        return { postedIn: place.id, activityId: response.id };
-      });
+      return post(place, cardActivity(incident, place), signal);
     },
     updateCard(incident, place, copy, signal) {
-      return within({ ...place, id: copy.postedIn }, signal, async (context, connector) => {
-        const activity = TurnContext.applyConversationReference({ ...cardActivity(incident, place) }, TurnContext.getConversationReference(context.activity));
-        await connector.conversations.updateActivity(activity.conversation!.id, copy.activityId, { ...activity, id: copy.activityId }, { abortSignal: signal });
-      });
+      return update(place, copy, cardActivity(incident, place), signal);
+    },
+    postAdaptiveCard(place, card, summary, signal) {
+      return post(place, adaptiveActivity(card, summary), signal);
+    },
+    updateAdaptiveCard(place, copy, card, summary, signal) {
+      return update(place, copy, adaptiveActivity(card, summary), signal);
     },
     postMessage(conversation, message, signal) {
       return within(conversation, signal, async (context, connector) => {
@@ -100,15 +79,48 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
         return response?.id ?? '';
       });
     },
-    postAdaptiveCard(conversation, card, summary, signal) {
-      return within(conversation, signal, async (context, connector) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-        activity.summary = summary;
-        const response = await send(context, connector, activity, signal);
-        return response?.id ?? '';
-      });
-    },
   };
+
+  function post(place: Conversation, activity: Partial<Activity>, signal: AbortSignal | undefined) {
+    return within(place, signal, async (context, connector) => {
+      if (isChannelRoot(place)) {
+        // A new thread in a channel: POST v3/conversations with channelData.channel.id; the root message id
+        // is the `;messageid=` suffix of the returned conversation id.
+        // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
+        const created: { id: string; activityId?: string } = await connector.conversations.createConversation(
+          {
+            isGroup: true,
+            bot: { id: botAppId, name: 'Firebreak' },
+            members: [],
+            channelData: { channel: { id: place.channelId ?? place.id }, ...(place.tenantId ? { tenant: { id: place.tenantId } } : {}) },
+            activity: activity as Activity,
+            tenantId: place.tenantId,
+          },
+          { abortSignal: signal },
+        );
+        const activityId = created.activityId || created.id.split(';messageid=')[1];
+        if (!activityId) throw new OutsideError('retryable', 'the connector returned no message id for the new thread');
+        return { postedIn: created.id, activityId };
+      }
+      const response = await send(context, connector, activity, signal);
+      // Posting again would make a second card nobody can update: stop and say so instead.
+      if (!response?.id) throw new OutsideError('permanent', 'the connector accepted the card but returned no activity id');
+      return { postedIn: place.id, activityId: response.id };
+    });
+  }
+
+  function update(place: Conversation, copy: { postedIn: string; activityId: string }, card: Partial<Activity>, signal: AbortSignal | undefined) {
+    return within({ ...place, id: copy.postedIn }, signal, async (context, connector) => {
+      const activity = TurnContext.applyConversationReference({ ...card }, TurnContext.getConversationReference(context.activity));
+      await connector.conversations.updateActivity(activity.conversation!.id, copy.activityId, { ...activity, id: copy.activityId }, { abortSignal: signal });
+    });
+  }
+}
+
+function adaptiveActivity(card: AdaptiveCard, summary: string): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  activity.summary = summary;
+  return activity;
 }
 
 /** Connector failures as the worker's vocabulary (STYLE.md 5). */

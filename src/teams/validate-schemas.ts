@@ -108,7 +108,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
                 verb: id,
                 // `update`'s card (src/audiences/update-card.ts): one toggle, template and text per audience.
                 // A page's buttons and "Page experts…" (src/paging/): the page, its step and who it was sent to; the services picked and why.
-                data: { ...object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'ask', 'publicTitle', 'publicBody', 'publicStatus', 'privateOk', 'pageId', 'step', 'personId', 'services', 'reason', 'followup', 'owner', 'due', 'n')), patternProperties: { '^(pick|moment|text|rendered)_[a-z0-9_-]+$': text } },
+                data: { ...object(strings('incidentId', 'severity', 'phase', 'person', 'role', 'note', 'destructive', 'update', 'summary', 'title', 'ask', 'publicTitle', 'publicBody', 'publicStatus', 'privateOk', 'pageId', 'step', 'personId', 'services', 'reason', 'followup', 'owner', 'due', 'n', 'group', 'minutes', 'customerImpact', 'private', 'statusPage')), patternProperties: { '^(pick|moment|text|rendered)_[a-z0-9_-]+$': text } },
               },
               ['type', 'verb'],
             ),

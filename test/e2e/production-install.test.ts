@@ -106,7 +106,7 @@ test('a production start needs only the bot id, secret, tenant and DATABASE_URL,
     expect(lines.some((l) => l.msg === 'firebreak listening')).toBe(true);
     // Every part that is off until configured says so once, as a warning.
     const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.msg);
-    for (const part of [/^Microsoft Graph is off/, /^Google Docs is off/, /^the Google Docs add-on is off/, /^metrics are off/]) {
+    for (const part of [/^Microsoft Graph is off/, /^Google Docs is off/, /^the Google Docs add-on is off/, /^metrics are off/, /^the alert webhooks are off/]) {
       expect([String(part), warnings.filter((w) => part.test(w)).length]).toEqual([String(part), 1]);
     }
   } finally {

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/store';
 
 /** The page's incident side, on the real store: an acknowledgement in a private incident adds the person to its channel. */
 const MEGAN = { id: 'meganb', name: 'Megan Bowen', email: 'meganb@firebreak.test', aadObjectId: '00000000-0000-0000-0000-000000000021' };
-const payments: Service = { name: 'payments', aliases: [], dependsOn: [], experts: { kind: 'fixed', people: ['meganb'] } };
+const payments: Service = { name: 'payments', aliases: [], dependsOn: [], statusPage: 'ask', experts: { kind: 'fixed', people: ['meganb'] } };
 const org = { people: [MEGAN], services: [payments] } as unknown as OrgFile;
 const ALICE = { id: '29:alice', name: 'Alice Adams' };
 const SYSTEM = { id: 'firebreak', name: 'Firebreak' };

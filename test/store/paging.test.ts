@@ -10,7 +10,7 @@ const people = [
   { id: 'meganb', name: 'Megan Bowen', email: 'meganb@firebreak.test' },
   { id: 'pattif', name: 'Patti Fernandez', email: 'pattif@firebreak.test' },
 ];
-const service = (name: string): Service => ({ name, aliases: [], dependsOn: [], experts: { kind: 'fixed', people: ['meganb'] }, escalation: 'pattif', paging: { ackMinutes: 5 } });
+const service = (name: string): Service => ({ name, aliases: [], dependsOn: [], statusPage: 'ask', experts: { kind: 'fixed', people: ['meganb'] }, escalation: 'pattif', paging: { ackMinutes: 5 } });
 const org = (name: string) => ({ people, services: [service(name)] }) as unknown as OrgFile;
 const ALICE = { id: '29:alice', name: 'Alice Adams' };
 

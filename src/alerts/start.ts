@@ -1,0 +1,74 @@
+import type { Incidents } from '../app/incidents';
+import type { Config } from '../config';
+import type { Conversation } from '../domain/values';
+import type { Logger } from '../log';
+import { onCallLines } from '../oncall/card';
+import type { Experts } from '../oncall/experts';
+import { findService } from '../org/services';
+import type { Store } from '../store/store';
+import type { TeamsOutbox } from '../teams/outbox';
+import { alertCardEffect } from '../workers/effects/alert-card';
+import type { AlertGroup } from './group';
+import { alertWebhook, type AlertWebhook } from './routes';
+
+/**
+ * Teams' global service URL, for a service channel Firebreak was never addressed in (a proactive post needs one).
+ * https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
+ */
+const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
+export interface Alerts {
+  webhook: AlertWebhook;
+  /** The `alert.card` effect's handler, given the Teams outbox. */
+  cardEffect(teams: TeamsOutbox): ReturnType<typeof alertCardEffect>;
+  /** Called for each message addressed to Firebreak: local mode posts alert cards in the last such conversation. */
+  addressed(conversation: Conversation): Promise<void>;
+  /** The on-call line of a group's service (src/oncall/), shown on its card. */
+  onCall(g: AlertGroup): Promise<string | undefined>;
+}
+
+/** The monitoring webhooks and their cards (issue 20), wired once from main.ts. */
+export function startAlerts(deps: { config: Config; store: Store; incidents: Incidents; experts?: Experts; log: Logger; now: () => Date; wake?: () => void }): Alerts {
+  const { config, store, log, now } = deps;
+  // Off in production until a token is set: said once at start with the other parts that are off (src/startup-warnings.ts).
+  if (config.alerts.token && config.alerts.generated) log.warn('local mode: alert webhooks take this generated token (set ALERT_WEBHOOK_TOKEN to choose one)', { token: config.alerts.token });
+  const local = config.mode === 'local';
+  const serviceUrl = async () => config.announcements?.serviceUrl ?? (await store.alerts.lastAddressed())?.serviceUrl ?? TEAMS_SERVICE_URL;
+  const channel = (id: string, url: string): Conversation => ({ id, serviceUrl: url, isChannel: true, channelId: id, ...(config.bot.tenantId && { tenantId: config.bot.tenantId }) });
+  let lastAddressedId: string | undefined;
+  let knownServiceUrl = config.announcements?.serviceUrl ?? TEAMS_SERVICE_URL;
+  void serviceUrl().then((u) => (knownServiceUrl = u)).catch(() => undefined);
+
+  const onCall = async (g: AlertGroup) => {
+    const service = g.service && deps.experts ? findService(deps.experts.org.services, g.service) : undefined;
+    if (!service || !deps.experts) return undefined;
+    return onCallLines(service, await deps.experts.source.onCall(service, now())).now;
+  };
+  const webhook = alertWebhook({
+    store,
+    log,
+    now,
+    token: config.alerts.token,
+    wake: () => deps.wake?.(),
+    org: deps.experts?.org ?? config.status.org,
+    // Local mode has no real channels: every card goes where Firebreak was last addressed.
+    channelPlace: (id) => channel(id, knownServiceUrl),
+    fallbackPlace: async () => {
+      if (local) return store.alerts.lastAddressed();
+      return config.announcements ? channel(config.announcements.channelId, await serviceUrl()) : undefined;
+    },
+    ...(local && { localOnly: true }),
+  });
+  return {
+    webhook,
+    cardEffect: (teams) => alertCardEffect({ store, incidents: deps.incidents, teams, now, onCall, log }),
+    async addressed(conversation) {
+      knownServiceUrl = config.announcements?.serviceUrl ?? conversation.serviceUrl;
+      // Written only when it moves (not one write per message), and read by every replica.
+      if (conversation.id === lastAddressedId) return;
+      lastAddressedId = conversation.id;
+      await store.alerts.addressed(conversation, now().toISOString());
+    },
+    onCall,
+  };
+}
