@@ -8,6 +8,8 @@ import { findService } from '../org/services';
 import type { Store } from '../store/store';
 import type { TeamsOutbox } from '../teams/outbox';
 import { alertCardEffect } from '../workers/effects/alert-card';
+import { SYSTEM } from '../workers/effects/system';
+import type { Paging } from '../paging/pages';
 import type { AlertGroup } from './group';
 import { alertWebhook, type AlertWebhook } from './routes';
 
@@ -28,7 +30,7 @@ export interface Alerts {
 }
 
 /** The monitoring webhooks and their cards (issue 20), wired once from main.ts. */
-export function startAlerts(deps: { config: Config; store: Store; incidents: Incidents; experts?: Experts; log: Logger; now: () => Date; wake?: () => void }): Alerts {
+export function startAlerts(deps: { config: Config; store: Store; incidents: Incidents; experts?: Experts; paging?: Paging; log: Logger; now: () => Date; wake?: () => void }): Alerts {
   const { config, store, log, now } = deps;
   // Off in production until a token is set: said once at start with the other parts that are off (src/startup-warnings.ts).
   if (config.alerts.token && config.alerts.generated) log.warn('local mode: alert webhooks take this generated token (set ALERT_WEBHOOK_TOKEN to choose one)', { token: config.alerts.token });
@@ -43,6 +45,13 @@ export function startAlerts(deps: { config: Config; store: Store; incidents: Inc
     const service = g.service && deps.experts ? findService(deps.experts.org.services, g.service) : undefined;
     if (!service || !deps.experts) return undefined;
     return onCallLines(service, await deps.experts.source.onCall(service, now())).now;
+  };
+  // A service whose policy says so (`paging: { on_alert: true }`) has its on-call person paged when an alert group's
+  // card is first posted: once per group episode (the inbound key), with no incident yet (issue 20 item 3).
+  const page = async (g: AlertGroup) => {
+    const service = g.service && deps.experts ? findService(deps.experts.org.services, g.service) : undefined;
+    if (!service?.paging?.onAlert || !deps.paging) return;
+    await deps.paging.request({ service, reason: `alert: ${g.title}`, by: SYSTEM, ...(g.place && { origin: g.place }), inboundKey: `alert-page:${g.key}:${g.episode}` });
   };
   const webhook = alertWebhook({
     store,
@@ -61,7 +70,7 @@ export function startAlerts(deps: { config: Config; store: Store; incidents: Inc
   });
   return {
     webhook,
-    cardEffect: (teams) => alertCardEffect({ store, incidents: deps.incidents, teams, now, onCall, log }),
+    cardEffect: (teams) => alertCardEffect({ store, incidents: deps.incidents, teams, now, onCall, page, log }),
     async addressed(conversation) {
       knownServiceUrl = config.announcements?.serviceUrl ?? conversation.serviceUrl;
       // Written only when it moves (not one write per message), and read by every replica.

@@ -49,8 +49,11 @@ export interface Service {
   experts: Rotation | FixedExperts;
   /** A person id: called when the on-call people do not answer (paging). */
   escalation?: string;
-  /** Paging (src/paging/): how long each person paged has to acknowledge before the next is called. */
-  paging?: { ackMinutes: number };
+  /**
+   * Paging (src/paging/): how long each person paged has to acknowledge before the next is called, and whether a
+   * monitoring alert's card (issue 20) pages the on-call person by itself.
+   */
+  paging?: { ackMinutes?: number; onAlert?: boolean };
   /** The status page component this service shows as (a `status_page.components` id): declared from an alert. */
   component?: string;
   /** Declared from an alert: publish the first-contact update by itself, offer it, or not (src/org/alerts.ts). */
@@ -94,7 +97,7 @@ export const SERVICES_SECTION = {
       channel: { type: 'string', pattern: '^19:.+@thread\\.(tacv2|skype)$' },
       depends_on: { type: 'array', maxItems: 50, items: NAME },
       escalation: NAME,
-      paging: { type: 'object', additionalProperties: false, required: ['ack_minutes'], properties: { ack_minutes: { type: 'integer', minimum: 1, maximum: 120 } } },
+      paging: { type: 'object', additionalProperties: false, minProperties: 1, properties: { ack_minutes: { type: 'integer', minimum: 1, maximum: 120 }, on_alert: { type: 'boolean' } } },
       component: NAME,
       status_page: { enum: STATUS_PAGE_POLICIES },
       experts: {
@@ -138,7 +141,7 @@ export interface RawService {
   channel?: string;
   depends_on?: string[];
   escalation?: string;
-  paging?: { ack_minutes: number };
+  paging?: { ack_minutes?: number; on_alert?: boolean };
   component?: string;
   status_page?: StatusPagePolicy;
   experts: { people?: string[]; rotation?: { members: string[]; every: 'day' | 'week'; day?: Weekday; time: string; time_zone: string; start: string } };
@@ -162,7 +165,7 @@ export function serviceFromRaw(s: RawService): Service {
     dependsOn: s.depends_on ?? [],
     experts,
     ...(s.escalation && { escalation: s.escalation }),
-    ...(s.paging && { paging: { ackMinutes: s.paging.ack_minutes } }),
+    ...(s.paging && { paging: { ...(s.paging.ack_minutes !== undefined && { ackMinutes: s.paging.ack_minutes }), ...(s.paging.on_alert !== undefined && { onAlert: s.paging.on_alert }) } }),
     ...(s.component && { component: s.component }),
     statusPage: s.status_page ?? 'ask',
   };

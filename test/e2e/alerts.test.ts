@@ -28,6 +28,7 @@ let alertmanager: RunningAlertmanager;
 beforeAll(async () => {
     if (!binary) return;
     channel = await startBotChannel({ appId: APP_ID, appPassword: 'alerts-e2e-secret', tenantId: TENANT });
+    channel.installApp(['00000000-0000-0000-0000-000000000020']); // Alex Wilber, on call for checkout: pages reach him
     firebreak = await startFirebreak({
       MICROSOFT_APP_ID: APP_ID,
       MICROSOFT_APP_PASSWORD: 'alerts-e2e-secret',
@@ -79,6 +80,16 @@ afterAll(async () => {
     expect(facts['On call']).toMatch(/Alex Wilber|Lynne Robbins/); // checkout's fixed experts in the example file
     expect(card.actions.map((a: any) => a.title)).toEqual(['Declare incident', 'Acknowledge', 'Silence here', 'Open in source', 'Alertmanager']);
     expect(card.actions[3].url).toBe('http://prometheus.test/graph?g0.expr=rate');
+
+    // checkout's policy pages its on-call people on an alert (`paging: { on_alert: true }`): a 1:1 from the bot to
+    // Alex Wilber with the page card, before any incident. One page per service within its window, so in this file
+    // it names whichever checkout alert came first.
+    const alex = '00000000-0000-0000-0000-000000000020';
+    const pageCard = await eventually(() => {
+      const chats = new Set(channel.personalChats.filter((c) => c.memberId === alex).map((c) => c.conversationId));
+      return channel.recorded.filter((r) => r.op === 'send' && chats.has(r.conversationId)).map((r) => JSON.stringify(r.activity.attachments?.[0]?.content ?? {})).find((t) => t.includes('alert: '));
+    }, 'the on-call person paged for the alert', 20_000);
+    expect(pageCard).toContain('Acknowledge');
 
     await alertmanager.postAlerts([{ labels: labels('web-2'), annotations: { summary: `Checkout 5xx above 2% ${alertname}` } }]);
     await eventually(() => (factsOf(cardOf(current(first))).Alerts === '2 firing' ? true : undefined), 'the card updated to 2 firing alerts', 20_000);

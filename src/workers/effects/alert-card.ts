@@ -18,7 +18,7 @@ type Posted = { postedIn: string; activityId: string };
  * One group at a time in this process; after each write the group is read again and written again if it moved on, so
  * the card never stays behind the store.
  */
-export function alertCardEffect(deps: { store: Store; incidents: Incidents; teams: TeamsOutbox; now: () => Date; onCall: (g: AlertGroup) => Promise<string | undefined>; log?: Logger }) {
+export function alertCardEffect(deps: { store: Store; incidents: Incidents; teams: TeamsOutbox; now: () => Date; onCall: (g: AlertGroup) => Promise<string | undefined>; page?: (g: AlertGroup) => Promise<void>; log?: Logger }) {
   const queue = keyedQueue();
   return (effect: ClaimedEffect, signal: AbortSignal) => {
     const payload = effect.payload as AlertCardPayload & { posted?: Posted; posting?: number };
@@ -37,10 +37,11 @@ export function alertCardEffect(deps: { store: Store; incidents: Incidents; team
           });
           await deps.store.noteEffectProgress(effect, { posted });
         }
+        // Before the card is recorded, so a failed page is retried with the effect; paging's inbound key (the group
+        // and episode) makes a retry page nobody twice.
+        await deps.page?.(g);
         await deps.store.alerts.recordCard(g.key, g.episode, { ...posted, renderedVersion: g.version });
         g = { ...g, card: { ...posted, renderedVersion: g.version } };
-        // TODO(integrate): page the service's on-call person here when the service's policy says so, through paging's
-        // one function (a service, the reason "alert: <title>", no incident yet), keyed by the group and episode.
 
       }
       for (let round = 0; round < 5; round++) {
