@@ -205,7 +205,8 @@ function clipText(text: string, max: number): string {
 
 /** Facts reported by Firebreak's own workers; they are recorded even after resolution. */
 function isSystemFact(command: Command): boolean {
-  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed', 'RecordDocLost', 'RecordDocNotShared'].includes(command.type) || command.type.startsWith('RecordResource');
+  // An alert group often resolves after its incident did: its state still goes on the timeline (issue 20 item 5).
+  return ['RecordCardPosted', 'AddPlace', 'RecordMailFailed', 'RecordDocLost', 'RecordDocNotShared', 'RecordAlertState'].includes(command.type) || command.type.startsWith('RecordResource');
 }
 
 function declare(command: DeclareIncident, state: Incident | null): Decision {

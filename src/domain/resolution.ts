@@ -1,5 +1,6 @@
 import type { Incident } from './incident';
 import { incidentLabel, missingRoles, stateLine, utcTime } from './messages';
+import { policyOf } from './policy';
 
 /**
  * Resolving and what follows it: the question asked before resolving, what happens after, and what still makes
@@ -86,8 +87,8 @@ export function afterResolution(incident: Incident): string[] {
   const until = reopenUntil(incident);
   return [
     `Postmortem: ${(incident.postmortem?.owner ?? incident.commander).name} owns it (the incident commander, by default): a blameless write-up of the cause, the impact, the steps taken and the steps to prevent it.`,
-    ...(incident.postmortem ? [`It is due ${incident.postmortem.due}; its doc is being assembled from the timeline. "postmortem @person" gives it to someone else.`] : []),
-    'Everyone who worked on it: take a break of about 15 minutes before anything else.',
+    ...(incident.postmortem ? [`It is due ${incident.postmortem.due}${incident.resources.postmortem ? '; its doc is being assembled from the timeline' : ''}. "postmortem @person" gives it to someone else.`] : []),
+    `Everyone who worked on it: take a break of about ${policyOf(incident).breakMinutes} minutes before anything else.`,
     'The card and the incident doc show it resolved; notes still go on its timeline ("note <text>").',
     ...(until ? [`If it turns out not to be over, "reopen [why]" takes it back to phase 2 until ${utcTime(until, incident.resolvedAt)}.`] : []),
   ];

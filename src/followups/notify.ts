@@ -19,7 +19,9 @@ export interface FollowUpNotifyDeps {
 /** A person's mail address: what Teams gave, else the organisation file's entry with the same Entra id or name. */
 export function addressOf(person: Person, people: readonly OrgPerson[] = []): string | undefined {
   if (person.email) return person.email;
-  return people.find((p) => (person.aadObjectId && p.aadObjectId === person.aadObjectId) || p.name === person.name)?.email;
+  // By Entra object id only: a display name is not an identity (two people may share one).
+  const id = person.aadObjectId?.toLowerCase();
+  return id ? people.find((p) => p.aadObjectId?.toLowerCase() === id)?.email : undefined;
 }
 
 /**
@@ -27,13 +29,13 @@ export function addressOf(person: Person, people: readonly OrgPerson[] = []): st
  * notifies them, and by mail when an address is known. Each once per effect step (`step` keys the mail).
  * TODO(integrate): a 1:1 chat from the bot (src/paging/, issue 17 item 5) instead of the incident conversation.
  */
-export async function notify(deps: FollowUpNotifyDeps, effect: ClaimedEffect, signal: AbortSignal, incident: Incident, to: Person, message: Message, step = ''): Promise<void> {
+export async function notify(deps: FollowUpNotifyDeps, effect: ClaimedEffect, signal: AbortSignal, incident: Incident, to: Person, message: Message, step = '', mailMessage: Message = message): Promise<void> {
   const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
   await deps.teams.postMessage({ ...incident.origin, id: thread }, { ...message, mentions: [...(message.mentions ?? []), { id: to.id, name: to.name }] }, signal);
   const address = addressOf(to, deps.people);
   if (!deps.mail || !address) return;
   try {
-    await deps.mail.graph.sendMail({ sender: deps.mail.sender, to: [address], subject: message.subject, text: message.lines.join('\n\n'), key: `${effect.key}${step}:mail` }, signal);
+    await deps.mail.graph.sendMail({ sender: deps.mail.sender, to: [address], subject: mailMessage.subject, text: mailMessage.lines.join('\n\n'), key: `${effect.key}${step}:mail` }, signal);
   } catch (err) {
     // The Teams message went; a mail that fails is logged, not retried (a retry would post in Teams again).
     deps.log.warn('a follow-up mail could not be sent', { effect: effect.key, error: (err as Error).message });

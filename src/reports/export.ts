@@ -24,10 +24,10 @@ export function planningRows(incidents: readonly Incident[]): ExportRow[] {
       .filter((item) => item.horizon === 'planning')
       .map((item) => ({
         incident: `INC-${i.number}`,
-        // A private incident's title stays with its responders: the export names only its number.
+        // A private incident's title and items stay with its responders: the export names only its number.
         title: i.private ? '(private)' : i.title,
         n: item.n,
-        text: item.text,
+        text: i.private ? '(private)' : item.text,
         owner: item.owner?.name ?? '',
         due: item.due ?? '',
         status: item.status,

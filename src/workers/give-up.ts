@@ -19,6 +19,10 @@ const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
   'reminder.update': 'the reminder that a stakeholder update is due',
   'channel.join': 'the addition of someone who joined to the private channel',
   'page.notify': 'a page to someone on call (no 1:1 chat, and no mail could be sent)',
+  'page.timeout': 'the escalation of a page nobody answered (call the next person yourself)',
+  'handoff.post': 'the hand-off card',
+  'reminder.handoff': 'the reminder to hand off command',
+  'followup.remind': 'a reminder of a follow-up item',
 };
 
 /** To tell the responders when something could not reach Teams (the place that failed can't be told itself). */

@@ -77,7 +77,7 @@ describe('the reports page figures', () => {
 });
 
 describe('the planning export', () => {
-  it('lists planning items only, private titles left out, and CSV cells never run as formulas', () => {
+  it('lists planning items only, private titles and items left out, and CSV cells never run as formulas', () => {
     const at = '2026-12-03T11:00:00.000Z';
     const base = incident(7, at, [
       (t) => ({ type: 'AddFollowUp', text: '=HYPERLINK("http://evil")', policy, at: t, by: jo }),
@@ -86,6 +86,8 @@ describe('the planning export', () => {
     ]).incident;
     const rows = planningRows([base, { ...base, number: 8, private: true }]);
     expect(rows.map((r) => `${r.incident} #${r.n} ${r.title.slice(0, 9)}`)).toEqual(['INC-7 #1 Productio', 'INC-7 #3 Productio', 'INC-8 #1 (private)', 'INC-8 #3 (private)']);
+    // A private incident's items are its responders' too: only the number and the state leave it.
+    expect(rows.filter((r) => r.incident === 'INC-8').map((r) => r.text)).toEqual(['(private)', '(private)']);
     const csv = toCsv(rows).split('\r\n');
     expect(csv[0]).toBe('incident,title,n,text,owner,due,status,addedAt,closedAt');
     expect(csv[1]).toContain(`,1,"'=HYPERLINK(""http://evil"")",,,open,${at},`);

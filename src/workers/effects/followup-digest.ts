@@ -39,8 +39,15 @@ export function followUpDigestRun(deps: FollowUpNotifyDeps & { settings: () => F
       const key = `${date}:${role}:${person.id}`;
       if (sent[key]) continue;
       const entries: DigestEntry[] = items.map(({ incident, item }) => ({ incident, item }));
+      // The Teams part is read by everyone in the conversation it is posted in (the first item's incident): another
+      // private incident's items stay out of it and are only counted; the mail, to the person alone, has them all.
+      const where = items[0].incident;
+      const shown = items.filter(({ incident }) => !incident.private || incident.id === where.id).map(({ incident, item }) => ({ incident, item }));
+      const teamsDigest = followUpDigest(person, role, shown, date);
+      const hidden = entries.length - shown.length;
+      const inTeams = hidden ? { ...teamsDigest, lines: [...teamsDigest.lines, `And ${hidden} item${hidden === 1 ? '' : 's'} of private incidents, not listed here: see your mail, or those incidents' conversations ("followups").`] } : teamsDigest;
       try {
-        await notify(deps, effect, signal, items[0].incident, person, followUpDigest(person, role, entries, date), `:${key}`);
+        await notify(deps, effect, signal, where, person, inTeams, `:${key}`, followUpDigest(person, role, entries, date));
       } catch (err) {
         // Passing trouble is retried for a while (those told are kept); the attempt running out of time, likewise.
         if (signal.aborted || (failureKind(err) === 'retryable' && deps.now().getTime() - Date.parse(due) < RETRY_FOR_MS)) throw err;

@@ -48,6 +48,8 @@ export function pageNotify(deps: PageNotifyDeps) {
     const page = await deps.store.paging.load(pageId);
     if (!page || page.status !== 'open' || page.step !== step) return;
     const incident = page.incidentId ? await deps.store.load(page.incidentId) : null;
+    // Resolved meanwhile: nobody is called for an incident that is over (an answer would be refused anyway).
+    if (incident?.status === 'resolved') return;
 
     let delivered = Boolean(progress.activityId);
     let chatFailed = progress.chatFailed;

@@ -217,7 +217,9 @@ test('given up after the configured time, the card and the conversation say so p
 });
 
 test('the declaration mail waits for the links only so long, then goes saying what is still assembling', async () => {
-  world = await start({ mailWaitMs: 400 });
+  // The wait must outlast making the bridge on a loaded machine (400 ms did not always), and the channel's retry (30 s
+  // away) must outlast the wait: then the mail names the bridge and says the channel is still assembling.
+  world = await start({ mailWaitMs: 4000 });
   world.emulator.fault({ match: /channels$/, status: 503, retryAfter: 30 });
   const declared = await world.declare();
   const [mail] = await eventually(() => (world.emulator.mailbox().length ? world.emulator.mailbox() : undefined), 'the mail');
