@@ -1,3 +1,5 @@
+import { decide } from '../../src/domain/decide';
+import { declareCommand, given, jo } from './fixtures';
 import { alertLine, alertTimelineText, decideAlertState, evolveAlertState, type RecordAlertState } from '../../src/domain/alert-state';
 
 const by = { id: 'firebreak', name: 'Firebreak' };
@@ -19,5 +21,14 @@ describe('the alert state of an incident declared from monitoring', () => {
     const [resolved] = decideAlertState(record('resolved', 0), {});
     expect(alertTimelineText(resolved, false)).toBe('Alert "Checkout 5xx" resolved at 10:42 UTC.');
     expect(alertLine(evolveAlertState(resolved))).toBe('resolved at 10:42 UTC');
+  });
+});
+
+describe('an alert group resolving after its incident', () => {
+  it('still goes on the resolved incident\'s timeline (alerts often resolve after the incident)', () => {
+    const { state } = given(declareCommand(), { type: 'ResolveIncident', at: '2026-03-15T00:30:00.000Z', by: jo });
+    expect(state.status).toBe('resolved');
+    const events = decide({ ...record('resolved', 0), at: '2026-03-15T00:40:00.000Z', by }, state);
+    expect(Array.isArray(events) && events.map((e) => e.type)).toEqual(['AlertStateRecorded']);
   });
 });
