@@ -62,12 +62,13 @@ test('each owner and each IC gets one digest per Monday at 09:00 Berlin, with tw
   clock = new Date('2026-12-07T08:30:00.000Z');
   await Promise.all([a.drain(), b.drain()]);
   expect(digests().sort()).toEqual([
-    `${jo.id} <at>Jo Park</at> **Jo Park: Open follow-ups of the incidents you led, week of 2026-12-07 (3)**`,
-    `${sam.id} <at>Sam Lee</at> **Sam Lee: Your open follow-ups, week of 2026-12-07 (2)**`,
+    `${jo.id} **Jo Park: Open follow-ups of the incidents you led, week of 2026-12-07 (3)**`,
+    `${sam.id} **Sam Lee: Your open follow-ups, week of 2026-12-07 (2)**`,
   ]);
   const sams = channel.recorded.find((r) => /Sam Lee: Your open/.test(r.activity.text ?? ''))!.activity.text!;
   expect(sams).toContain('INC-1 #1 Alert on lag · Sam Lee · due 2026-12-08 · now');
   expect(sams).not.toContain('Done already');
+  expect(sams).toContain('<at>Sam Lee</at>'); // the @mention Teams notifies them by
 
   clock = new Date('2026-12-14T08:00:00.000Z'); // the next Monday: again, once each
   await Promise.all([a.drain(), b.drain()]);
