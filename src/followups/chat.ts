@@ -10,7 +10,7 @@ import { member } from '../teams/people';
 import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE, parseFollowUp } from './parse';
-import { byDue, openItems, samePerson } from './query';
+import { byDue, listableIn, openItems, samePerson } from './query';
 
 /**
  * `followup …` and `followups …` typed to the bot (issue 18 items 8-9). They work in a resolved incident's conversation
@@ -24,7 +24,7 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
     await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
   };
   if (intent.kind === 'usage') return say(`Usage: ${FOLLOWUP_USAGE}\n${FOLLOWUPS_USAGE}`);
-  if (intent.kind === 'list' && intent.scope !== 'here') return say(await listAcross(deps, intent.scope, by));
+  if (intent.kind === 'list' && intent.scope !== 'here') return say(await listAcross(deps, intent.scope, by, context.activity.conversation));
 
   const here = await incidentAt(deps.store, context.activity.conversation.id, number);
   if (!here || 'none' in here) return say(here ? here.none : 'There is no incident in this conversation: write follow-ups in the incident\'s conversation or the thread of its card, or use "followups mine".');
@@ -83,11 +83,15 @@ function listHere(incident: Incident): string {
   return [`Open follow-ups of INC-${incident.number} (${open.length}):`, ...open.map((i) => `• ${followUpLine(i)}`)].join('\n');
 }
 
-async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person): Promise<string> {
-  const items = (await openItems(deps.store)).filter(({ item }) => scope === 'all' || samePerson(item.owner, by)).sort(byDue);
-  if (!items.length) return scope === 'mine' ? 'You own no open follow-ups.' : 'There are no open follow-ups.';
+async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person, where: { id: string; conversationType?: string }): Promise<string> {
+  const all = (await openItems(deps.store)).filter(({ item }) => scope === 'all' || samePerson(item.owner, by)).sort(byDue);
+  // Everyone in this conversation reads the answer: other private incidents' items are counted, not shown.
+  const items = all.filter(listableIn(where, by));
+  const hidden = all.length - items.length;
+  const more = hidden ? [`… and ${hidden} of private incidents, listed only in their own conversations${scope === 'mine' ? ' or in your 1:1 chat with Firebreak' : ''}.`] : [];
+  if (!items.length) return hidden ? more[0].replace(/^… and /, 'Open follow-ups: ') : scope === 'mine' ? 'You own no open follow-ups.' : 'There are no open follow-ups.';
   const head = scope === 'mine' ? `Your open follow-ups (${items.length}):` : `Open follow-ups (${items.length}):`;
-  return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : [])].join('\n');
+  return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : []), ...more].join('\n');
 }
 
 /** People mentioned in the message, except the bot itself. */

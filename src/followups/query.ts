@@ -1,5 +1,5 @@
 import type { FollowUp } from '../domain/followups';
-import type { Incident, Person } from '../domain/incident';
+import { baseConversationId, type Incident, type Person } from '../domain/incident';
 import type { Store } from '../store/store';
 
 /** An open item with the incident it belongs to. */
@@ -23,6 +23,15 @@ export async function openItems(store: Pick<Store, 'list'>): Promise<OpenItem[]>
 export function samePerson(a: Person | undefined, b: Person): boolean {
   if (!a) return false;
   return a.id === b.id || Boolean(a.aadObjectId && a.aadObjectId === b.aadObjectId);
+}
+
+/**
+ * Whether an item may be listed in a conversation, where everyone reads the answer: a private incident's items only in
+ * that incident's own conversations, or to their owner in a 1:1 chat with the bot.
+ */
+export function listableIn(where: { id: string; conversationType?: string }, by: Person): (o: OpenItem) => boolean {
+  const here = baseConversationId(where.id);
+  return ({ incident, item }) => !incident.private || incident.places.some((p) => baseConversationId(p.id) === here) || (where.conversationType === 'personal' && samePerson(item.owner, by));
 }
 
 /** Open items first by due date (undated last), then by incident and number. */
