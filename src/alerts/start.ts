@@ -33,7 +33,9 @@ export interface Alerts {
 export function startAlerts(deps: { config: Config; store: Store; incidents: Incidents; experts?: Experts; paging?: Paging; log: Logger; now: () => Date; wake?: () => void }): Alerts {
   const { config, store, log, now } = deps;
   // Off in production until a token is set: said once at start with the other parts that are off (src/startup-warnings.ts).
-  if (config.alerts.token && config.alerts.generated) log.warn('local mode: alert webhooks take this generated token (set ALERT_WEBHOOK_TOKEN to choose one)', { token: config.alerts.token });
+  // Issue 20: in local mode a generated token is printed so a local Alertmanager can be pointed here. In the message,
+  // not a field: the logger redacts fields named like secrets. Local mode only, a fresh value each start, loopback.
+  if (config.alerts.token && config.alerts.generated) log.warn(`local mode: the alert webhooks (/api/alerts/*) take the bearer token ${config.alerts.token} (generated at this start; set ALERT_WEBHOOK_TOKEN to choose one)`);
   const local = config.mode === 'local';
   const serviceUrl = async () => config.announcements?.serviceUrl ?? (await store.alerts.lastAddressed())?.serviceUrl ?? TEAMS_SERVICE_URL;
   const channel = (id: string, url: string): Conversation => ({ id, serviceUrl: url, isChannel: true, channelId: id, ...(config.bot.tenantId && { tenantId: config.bot.tenantId }) });
