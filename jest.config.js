@@ -12,5 +12,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   testTimeout: 30000,
+  // Two workers on CI's two cores: most suites wait on servers and sockets rather than compute, and one worker (jest's
+  // default there: cores - 1) kept a core idle and took the suite past CI's time budget.
+  maxWorkers: 2,
   randomize: true,
 };
