@@ -1,10 +1,10 @@
-import type { Mention, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest } from '../domain/decide';
 import { followUpLine, needsOwner } from '../domain/followups';
 import type { Incident, Person } from '../domain/incident';
 import { followUpSettings } from '../org/followups';
-import { personOf } from '../teams/activity';
+import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { member } from '../teams/people';
 import { markdownLine } from '../teams/text';
@@ -33,12 +33,12 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
 
   let change: ChangeRequest;
   if (intent.kind === 'add') {
-    const [named] = mentioned(context);
+    const [named] = mentioned(context.activity);
     const owner = named ? await member(context, named.id) : undefined;
     if (named && !owner) return say(`${named.name} is not in this team, so can't own a follow-up here.`);
     change = { type: 'AddFollowUp', text: intent.text, ...(owner && { owner }), ...(intent.due && { due: intent.due }), policy: followUpSettings(deps.org) };
   } else if (intent.kind === 'owner') {
-    const [named] = mentioned(context);
+    const [named] = mentioned(context.activity);
     const owner = named ? await member(context, named.id) : undefined;
     if (!owner) return say(named ? `${named.name} is not in this team, so can't own a follow-up here.` : `Mention who owns it: followup owner ${intent.n} @person`);
     change = { type: 'SetFollowUpOwner', n: intent.n, owner };
@@ -94,12 +94,3 @@ async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person, wher
   return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : []), ...more].join('\n');
 }
 
-/** People mentioned in the message, except the bot itself. */
-function mentioned(context: TurnContext): Person[] {
-  const activity = context.activity;
-  return (activity.entities ?? [])
-    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
-    .map((m) => m.mentioned)
-    .filter((account) => account && account.id !== activity.recipient?.id)
-    .map(personOf);
-}

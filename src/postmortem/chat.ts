@@ -1,8 +1,8 @@
-import type { Activity, Mention, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Incident, IncidentEvent, Person } from '../domain/incident';
 import { incidentFigures } from '../domain/figures';
 import { instantOf, isTimeZone } from '../oncall/rotation';
-import { personOf } from '../teams/activity';
+import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { member } from '../teams/people';
 import { markdownLine } from '../teams/text';
@@ -144,11 +144,3 @@ function utcText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-/** People mentioned in the message, except the bot itself. */
-function mentioned(activity: Activity): Person[] {
-  return (activity.entities ?? [])
-    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
-    .map((m) => m.mentioned)
-    .filter((account) => account && account.id !== activity.recipient?.id)
-    .map(personOf);
-}

@@ -1,4 +1,4 @@
-import type { Activity, ChannelAccount, ConversationReference } from 'botbuilder';
+import type { Activity, ChannelAccount, ConversationReference, Mention } from 'botbuilder';
 import type { Conversation, Person } from '../domain/incident';
 
 export function personOf(account: ChannelAccount): Person {
@@ -48,4 +48,13 @@ export function referenceTo(conversation: Conversation, botId: string): Partial<
 export function inboundKey(activity: Partial<Activity>, suffix = ''): string | undefined {
   if (!activity.id) return undefined;
   return `teams:${activity.conversation?.id ?? ''}:${activity.id}${suffix}`;
+}
+
+/** People @mentioned in a message, except the bot itself. */
+export function mentioned(activity: Pick<Activity, 'entities' | 'recipient'>): Person[] {
+  return (activity.entities ?? [])
+    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
+    .map((m) => m.mentioned)
+    .filter((account) => account && account.id !== activity.recipient?.id)
+    .map(personOf);
 }

@@ -3,7 +3,7 @@ import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
 import { isAnnouncement, type Incident, type Person } from '../domain/incident';
 import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdateLine, rolesLine, type MessageLink } from '../domain/messages';
-import { conversationOf, inboundKey, personOf } from './activity';
+import { conversationOf, inboundKey, mentioned, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { FindIncidents } from './find-incidents';
@@ -180,14 +180,6 @@ function mentionsBot(activity: Activity): boolean {
   return (activity.entities ?? []).some((e) => e.type === 'mention' && (e as Mention).mentioned?.id === activity.recipient?.id);
 }
 
-/** People mentioned in the message, except the bot itself. */
-function mentioned(activity: Activity): Person[] {
-  return (activity.entities ?? [])
-    .filter((e): e is Mention & { type: 'mention' } => e.type === 'mention')
-    .map((m) => m.mentioned)
-    .filter((account) => account && account.id !== activity.recipient?.id)
-    .map(personOf);
-}
 
 function noIncidentHere(): string {
   return `There is no active incident in this conversation. Declare one with: ${USAGE.declare}`;
