@@ -282,13 +282,17 @@ async function startGoogle(config: Config, log: Logger, store: Store, metrics: M
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
   // Every Docs write of the service shares the subject's quota: one budget for all of them, in every replica.
   const writes = meteredWrites(createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute }), metrics, g.docsWritesPerMinute);
+  // A Docs read is a GET of one document (v1/documents/{id}); the quota counts them like writes.
+  const countReads = (method: string, url: string) => {
+    if (method === 'GET' && /\/v1\/documents\/[^/:]+$/.test(new URL(url).pathname)) metrics.docsRead();
+  };
   if (g.mode === 'google') {
-    const clients = { ...googleClients(g.serviceAccount!, g.subject, g), writes };
+    const clients = { ...googleClients(g.serviceAccount!, g.subject, g, countReads), writes };
     return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };
   }
   const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
   const { url, tokenUrl } = local.sandbox;
-  const clients = { ...googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl }), writes };
+  const clients = { ...googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl }, countReads), writes };
   const templateId = await ensureTemplate(clients);
   log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
   return { docs: createIncidentDocs({ clients, ...options, templateId }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: true, close: () => local.sandbox.close() };

@@ -41,7 +41,8 @@ export function withSignal(clients: GoogleClients, signal: AbortSignal | undefin
   return { ...clients, ...clients.rebind(signal), signal };
 }
 
-export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints): GoogleClients {
+/** `onRequest` sees every API request the clients send (method and URL), e.g. to count Docs reads for /metrics. */
+export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints, onRequest?: (method: string, url: string) => void): GoogleClients {
   // The JWT class of the clients' own google-auth-library (googleapis-common pins its copy).
   const auth = new googleAuth.JWT({ email: key.clientEmail, key: key.privateKey, keyId: key.privateKeyId, scopes: SCOPES, subject });
   if (endpoints.tokenUrl !== GOOGLE_TOKEN_URL) {
@@ -50,6 +51,15 @@ export function googleClients(key: ServiceAccountKey, subject: string, endpoints
     const tokenUrl = new URL(endpoints.tokenUrl);
     auth.transporter.interceptors.request.add({
       resolved: async (config) => (String(config.url) === GOOGLE_TOKEN_URL ? { ...config, url: tokenUrl } : config),
+    });
+  }
+  if (onRequest) {
+    // googleapis sends its API calls through the auth client's transporter, so its interceptors see them all.
+    auth.transporter.interceptors.request.add({
+      resolved: async (config) => {
+        onRequest(String(config.method ?? 'GET').toUpperCase(), String(config.url));
+        return config;
+      },
     });
   }
   // retry: false - withRetry (retry.ts) decides, for POSTs and 403 rate limits too.

@@ -18,6 +18,8 @@ export interface Metrics {
   /** Docs writes through the shared budget: taken (and how long the budget made it wait), or given back unspent. */
   docsWrite(event: 'taken' | 'refunded', waitSeconds?: number): void;
   docsBudget(perMinute: number): void;
+  /** A Google Docs read (a document fetched: change detection, a locked write, the blameless check). */
+  docsRead(): void;
 }
 
 /** Which outside system an effect kind talks to; a kind nobody listed is its own first word (`page.send` -> page). */
@@ -68,6 +70,7 @@ export function createMetrics(deps: { ops?: OpsStore; now?: () => Date } = {}): 
     buckets: [0, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [registry],
   });
+  const docsReads = new Counter({ name: 'firebreak_docs_reads_total', help: 'Google Docs documents read (the quota counts reads per minute per user, as it does writes)', registers: [registry] });
   const docsBudget = new Gauge({ name: 'firebreak_docs_writes_budget_per_minute', help: 'The Docs write budget, writes a minute, for the whole service', registers: [registry] });
 
   const ops = deps.ops;
@@ -92,6 +95,37 @@ export function createMetrics(deps: { ops?: OpsStore; now?: () => Date } = {}): 
         for (const k of await ops.outbox(now())) this.set({ kind: k.kind }, k.oldestAgeSeconds);
       },
     });
+    // Paging (issue 17) and alerts (issue 20), service-wide like the rest: read from the store at each scrape.
+    new Gauge({
+      name: 'firebreak_pages_open',
+      help: 'Pages waiting for someone on call to acknowledge',
+      registers: [registry],
+      async collect() {
+        this.set((await ops.pages(now())).open);
+      },
+    });
+    new Gauge({
+      name: 'firebreak_page_ack_seconds',
+      help: 'Time from a page to its acknowledgement over the last 24 hours: median and max (0 with none acknowledged)',
+      labelNames: ['stat'],
+      registers: [registry],
+      async collect() {
+        const { ackSeconds, acknowledged } = await ops.pages(now());
+        this.set({ stat: 'median' }, ackSeconds.median);
+        this.set({ stat: 'max' }, ackSeconds.max);
+        this.set({ stat: 'count' }, acknowledged);
+      },
+    });
+    new Gauge({
+      name: 'firebreak_alert_groups',
+      help: 'Monitoring alert groups Firebreak holds, by state (firing, resolved)',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const g of await ops.alertGroups()) this.set({ status: g.status }, g.n);
+      },
+    });
     new Gauge({
       name: 'firebreak_active_incidents',
       help: 'Incidents declared and not resolved',
@@ -112,5 +146,6 @@ export function createMetrics(deps: { ops?: OpsStore; now?: () => Date } = {}): 
       docsWait.observe(waitSeconds ?? 0);
     },
     docsBudget: (perMinute) => docsBudget.set(perMinute),
+    docsRead: () => docsReads.inc(),
   };
 }

@@ -58,3 +58,26 @@ test('/metrics is open in local mode (loopback; the host check above covers ever
   expect(await res.text()).toContain('firebreak_active_incidents');
   expect((await fetch(`${firebreak.url}/readyz`)).status).toBe(200);
 });
+
+test('/metrics counts Docs reads, open pages and alert groups as the service does them', async () => {
+  const scrape = async () => (await fetch(`${firebreak.url}/metrics`)).text();
+  const sample = (text: string, name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ').pop() ?? NaN);
+  // A declaration makes its doc in the Google sandbox: the fill reads the copy (Docs reads).
+  const thread = `metrics-${Date.now()}`;
+  expect((await post(firebreak.url, channelMessage('declare sev2 Checkout slow for metrics', { serviceUrl: channel.serviceUrl, thread }))).status).toBe(200);
+  await eventually(async () => ((sample(await scrape(), 'firebreak_docs_reads_total') || 0) > 0 ? true : undefined), 'a Docs read counted', 30_000);
+  // A page for the incident waits for an answer (nobody here can acknowledge): one open page.
+  await post(firebreak.url, channelMessage('page checkout db latency', { serviceUrl: channel.serviceUrl, thread }));
+  await eventually(async () => (sample(await scrape(), 'firebreak_pages_open') >= 1 ? true : undefined), 'an open page', 30_000);
+  expect(await scrape()).toMatch(/^firebreak_page_ack_seconds\{stat="count"\} 0$/m);
+  // An alert through the generic webhook, with the token local mode generated and printed.
+  const token = /take the bearer token (\S+)/.exec(firebreak.logs.join('\n'))?.[1];
+  expect(token).toBeDefined();
+  const alert = await fetch(`${firebreak.url}/api/alerts/generic`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ group: `metrics-${Date.now()}`, status: 'firing', summary: 'Checkout 5xx', labels: { service: 'checkout' } }),
+  });
+  expect(alert.status).toBeLessThan(300);
+  await eventually(async () => (sample(await scrape(), 'firebreak_alert_groups{status="firing"}') >= 1 ? true : undefined), 'a firing alert group', 30_000);
+});
