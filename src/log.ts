@@ -34,6 +34,15 @@ export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T):
   return context.run({ ...context.getStore(), ...defined }, fn);
 }
 
+/**
+ * Adds fields to the context already running (a turn, an effect) from where they become known: the incident's number
+ * once the incident is read (issue 19 item 9: people search logs for "INC-42", not for its id). No context: nothing.
+ */
+export function noteLogContext(fields: Record<string, unknown>): void {
+  const store = context.getStore();
+  if (store) Object.assign(store, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== '')));
+}
+
 export function createLogger(
   level: Level = 'info',
   write: (line: string) => void = (line) => process.stdout.write(line + '\n'),

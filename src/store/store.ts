@@ -11,6 +11,13 @@ import { createStatusPageStore, type StatusPageStore } from './status-page-store
 import { createTimelineStore, type TimelineStore } from './timeline-store';
 import { createPagingStore, type PagingStore } from './paging-store';
 import { wellFormedSql } from './well-formed-sql';
+import { noteLogContext } from '../log';
+
+/** An incident read inside a turn or an effect: its number goes on that context's log lines from here on. */
+function noted(incident: Incident | null): Incident | null {
+  if (incident) noteLogContext({ incidentNumber: `INC-${incident.number}` });
+  return incident;
+}
 import { createAlertsStore, type AlertsStore } from '../alerts/store';
 
 /** Events, their effects and the incident snapshot, written together or not at all. */
@@ -114,10 +121,10 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
   return {
     backend,
     async load(id) {
-      return stateOf(await sql.query<{ state: Incident }>('SELECT state FROM incidents WHERE id = $1', [id]));
+      return noted(stateOf(await sql.query<{ state: Incident }>('SELECT state FROM incidents WHERE id = $1', [id])));
     },
     async byNumber(number) {
-      return stateOf(await sql.query<{ state: Incident }>('SELECT state FROM incidents WHERE number = $1', [number]));
+      return noted(stateOf(await sql.query<{ state: Incident }>('SELECT state FROM incidents WHERE number = $1', [number])));
     },
     async activeIn(conversationId) {
       const rows = await sql.query<{ state: Incident }>(
