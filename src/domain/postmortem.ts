@@ -1,3 +1,4 @@
+import { addWorkingDays, localDate } from './followup-dates';
 import type { Person } from './values';
 
 /** As commands.ts and events.ts stamp theirs (not imported: they import this file). */
@@ -110,24 +111,11 @@ export function evolvePostmortem(current: PostmortemState | undefined, event: Po
   }
 }
 
-const WEEKDAY: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
 /**
  * The calendar date `days` working days (Monday to Friday) after the date `at` falls on in `timeZone`: resolved on a
  * Friday, five working days is the next Friday; on a Saturday or Sunday, the Friday after the coming week.
  * Public holidays are not known. @example workingDaysAfter('2026-12-07T03:00:00Z', 5, 'America/Los_Angeles') // '2026-12-11'
  */
 export function workingDaysAfter(at: string, days: number, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]),
-  );
-  const date = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)));
-  let weekday = WEEKDAY[parts.weekday];
-  let left = days;
-  while (left > 0) {
-    date.setUTCDate(date.getUTCDate() + 1);
-    weekday = (weekday + 1) % 7;
-    if (weekday !== 0 && weekday !== 6) left--;
-  }
-  return date.toISOString().slice(0, 10);
+  return addWorkingDays(localDate(at, timeZone), days);
 }

@@ -1,3 +1,4 @@
+import { SYSTEM } from '../workers/effects/system';
 import type { Commit, Store } from '../store/store';
 import type { Claim } from '../store/effects-store';
 import { LeaseLost } from '../store/effects-store';
@@ -50,7 +51,6 @@ export interface Paging {
   load(pageId: string): Promise<Page | null>;
 }
 
-const SYSTEM: Person = { id: 'firebreak', name: 'Firebreak' };
 const MAX_CONFLICT_RETRIES = 12;
 
 export function createPaging(deps: PagingDeps): Paging {

@@ -40,7 +40,6 @@ export function postmortemValues(input: PostmortemInput): { scalars: Record<stri
   const took = (seconds?: number) => (seconds === undefined ? 'not yet' : formatDuration(seconds));
   const resolution = [...log].reverse().find((e): e is Extract<IncidentEvent, { type: 'IncidentResolved' }> => e.type === 'IncidentResolved');
   const summary = [resolution?.summary, incident.description].filter(Boolean).join(' ') || 'What happened, in two or three sentences, for someone who was not there.';
-  const end = figures?.resolvedAt ?? incident.resolvedAt;
   return {
     scalars: {
       incident: incidentLabel(incident),
@@ -49,7 +48,7 @@ export function postmortemValues(input: PostmortemInput): { scalars: Record<stri
       due: incident.postmortem ? `${incident.postmortem.due} (${incident.postmortem.timeZone})` : 'not set',
       summary,
       customer_impact: customerImpact(log),
-      duration: end ? formatDuration(Math.round((Date.parse(end) - Date.parse(figures?.detectedAt ?? incident.declaredAt)) / 1000)) : 'still open',
+      duration: figures?.timeToResolveSeconds === undefined ? 'still open' : formatDuration(figures.timeToResolveSeconds),
       detection: incident.detection ? DETECTION_TEXT[incident.detection] : 'Not recorded: say how it was found (monitoring, a colleague, a customer).',
       detected_at: at(figures?.detectedAt),
       declared_at: at(figures?.declaredAt),
