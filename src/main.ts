@@ -1,6 +1,6 @@
 import { createExperts } from './oncall/experts';
 import { createPaging } from './paging/pages';
-import { createDirectChats } from './teams/direct-chat';
+import { createDirectChats, directReach } from './teams/direct-chat';
 import { pageNotify } from './workers/effects/page-notify';
 import { pageTimeout } from './workers/effects/page-timeout';
 import { startAlerts } from './alerts/start';
@@ -113,6 +113,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
+  // The bot's 1:1 chats (paging, reminders, digests): opened through the service URL of the incident's (or the asking)
+  // conversation, in its tenant; else the announcements channel's service URL and the bot's tenant.
+  const direct = directReach(createDirectChats(teams.adapter, config.bot.appId), { serviceUrl: config.announcements?.serviceUrl, tenantId: config.bot.tenantId });
   const runner = createRunner({
     store,
     log,
@@ -131,14 +134,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         'page.timeout': pageTimeout({ paging }),
         'page.notify': pageNotify({
           store,
-          chats: createDirectChats(teams.adapter, config.bot.appId),
-          // The 1:1 is opened through the service URL of the incident's (or the asking) conversation, in its tenant.
-          teamsTarget: (page, incident) => {
-            const from = incident?.origin ?? page.origin;
-            const serviceUrl = from?.serviceUrl ?? config.announcements?.serviceUrl;
-            const tenantId = from?.tenantId ?? config.bot.tenantId;
-            return serviceUrl ? { serviceUrl, tenantId } : undefined;
-          },
+          chats: direct.chats,
+          teamsTarget: (page, incident) => direct.target(incident?.origin ?? page.origin),
           graph,
           mailSender: graphConfig.mailSender || undefined,
           publicUrl: config.publicUrl,
@@ -146,8 +143,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
           log,
         }),
       }),
-      ...followUpHandlers({ store, teams: outbox, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender } }) }),
-      ...policyHandlers({ store, incidents, teams: outbox, now, org: config.status.org }),
+      ...followUpHandlers({ store, teams: outbox, direct, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender, sentCopyWaitMs: config.workers.mailSentCopyWaitMs } }) }),
+      ...policyHandlers({ store, incidents, teams: outbox, direct, now, log, org: config.status.org }),
       'alert.card': alerts.cardEffect(outbox),
       ...(graph && {
         'channel.create': channelCreate({ store, incidents, graph, teamId: graphConfig.teamId, addPlace: config.mode === 'production', now }),

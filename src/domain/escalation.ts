@@ -27,7 +27,7 @@ export function lateMinutes(event: Pick<UpdateOverdueEscalated, 'due' | 'at'>): 
   return Math.floor((Date.parse(event.at) - Date.parse(event.due)) / 60_000);
 }
 
-/** To the managers, by mail and in the incident's conversation (they are @mentioned there when Teams knows them). */
+/** To the managers: by mail, and in a 1:1 chat when Teams knows them (else @mentioned in the incident's conversation). */
 export function escalationMessage(incident: Incident, event: UpdateOverdueEscalated): Message {
   const who = incident.roles.comms ? `${incident.roles.comms.name} (communications lead)` : `${incident.commander.name} (incident commander)`;
   return {

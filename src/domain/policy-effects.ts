@@ -2,7 +2,7 @@ import { breakPrompt, type BreakStarted } from './breaks';
 import { nextUpdateDue } from './cadence';
 import { escalationMessage, escalationTime, lateMinutes, type UpdateOverdueEscalated } from './escalation';
 import { handoffDue, handoffSummary, type HandoffSummary } from './handoff';
-import { isAnnouncement, type Conversation, type Incident, type IncidentEvent } from './incident';
+import { isAnnouncement, type Conversation, type Incident, type IncidentEvent, type Person } from './incident';
 import type { Message } from './messages';
 import { utcTime } from './messages';
 import type { AudienceMail } from './audience-effects';
@@ -18,7 +18,8 @@ export type PolicyEffect =
   | { kind: 'mail.send'; key: string; incidentId: string; payload: AudienceMail }
   | RemindHandoff
   | PostHandoffCard
-  | EscalateOverdue;
+  | EscalateOverdue
+  | NotifyPerson;
 
 interface Base {
   key: string;
@@ -43,6 +44,15 @@ export interface EscalateOverdue extends Base {
   kind: 'escalate.overdue';
   notBefore: string;
   payload: { due: string };
+}
+
+/**
+ * Tell one person something for themselves: in a 1:1 chat from the bot, else @mentioned in the incident's conversation
+ * (src/workers/effects/notify-person.ts). The message is read by them, or by that conversation: nothing it may not see.
+ */
+export interface NotifyPerson extends Base {
+  kind: 'person.notify';
+  payload: { person: Person; message: Message };
 }
 
 /** Events that may move the update's due time (react.ts sets the update reminder on the same ones). */
@@ -85,22 +95,27 @@ export function policyEffects(events: readonly IncidentEvent[], state: Incident)
   return effects;
 }
 
-/** A mail to each manager with an address, and one message in the incident's conversation @mentioning them. */
+/**
+ * A mail to each manager with an address, a 1:1 chat to each Teams knows (else an @mention in the incident's
+ * conversation), and one message in each of the incident's conversations saying who was told.
+ */
 function escalationEffects(state: Incident, event: UpdateOverdueEscalated, own: Conversation[]): PolicyEffect[] {
   const id = state.id;
   const message = escalationMessage(state, event);
   const effects: PolicyEffect[] = [];
   for (const manager of event.managers) {
-    if (!manager.email) continue;
-    effects.push({ kind: 'mail.send', key: `mail.send:${id}:escalation:${event.due}:${manager.email}`, incidentId: id, payload: { what: 'audience', audience: 'incident-managers', to: manager.email, subject: message.subject, text: message.lines.join('\n\n') } });
+    if (manager.email) {
+      effects.push({ kind: 'mail.send', key: `mail.send:${id}:escalation:${event.due}:${manager.email}`, incidentId: id, payload: { what: 'audience', audience: 'incident-managers', to: manager.email, subject: message.subject, text: message.lines.join('\n\n') } });
+    }
+    if (manager.teamsId) {
+      effects.push({ kind: 'person.notify', key: `person.notify:${id}:escalation:${event.due}:${manager.teamsId}`, incidentId: id, payload: { person: { id: manager.teamsId, name: manager.name }, message } });
+    }
   }
-  const mentions = event.managers.filter((m) => m.teamsId).map((m) => ({ id: m.teamsId!, name: m.name }));
-  const names = event.managers.map((m) => m.name).join(', ');
-  const post: Message = { ...message, lines: [`Incident managers told: ${names}.`, ...message.lines], ...(mentions.length && { mentions }) };
+  // The managers are told on their own (above): here the team reads who was, without a second notification for them.
+  const post: Message = { ...message, lines: [`Incident managers told: ${event.managers.map((m) => m.name).join(', ')}.`, ...message.lines] };
   for (const conversation of own) {
     effects.push({ kind: 'message.post', key: `message.post:${id}:escalation:${event.due}:${conversation.id}`, incidentId: id, payload: { conversation, message: post } });
   }
-  // TODO(integrate): a 1:1 to each manager (issue 17's paging, src/paging/) goes here beside the mail.
   return effects;
 }
 

@@ -23,7 +23,7 @@ export interface BreakStarted extends Base {
 export interface Manager {
   name: string;
   email?: string;
-  /** Their Teams user id (or Entra object id), to @mention them in the incident's conversation. */
+  /** Their Entra object id (or Teams user id): a 1:1 chat from the bot, else an @mention in the incident's conversation. */
   teamsId?: string;
 }
 

@@ -7,13 +7,13 @@ import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
 import { followUpReminders, type FollowUpEffect } from './followups';
-import { policyEffects, type EscalateOverdue, type PostHandoffCard, type RemindHandoff } from './policy-effects';
+import { policyEffects, type EscalateOverdue, type NotifyPerson, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson;
 
 interface EffectBase {
   key: string;

@@ -49,3 +49,36 @@ export function createDirectChats(adapter: CloudAdapter, botAppId: string): Dire
     },
   };
 }
+
+/** Where the bot can open 1:1 chats from, for whoever tells people things directly (paging, reminders, digests). */
+export interface DirectReach {
+  chats: DirectChats;
+  /**
+   * The Bot Connector service URL and tenant to open a 1:1 through: the given conversation's (an incident's origin),
+   * else the configured ones; undefined when neither tells (local mode without a tenant).
+   */
+  target(from?: { serviceUrl?: string; tenantId?: string }): { serviceUrl: string; tenantId: string } | undefined;
+}
+
+export function directReach(chats: DirectChats, defaults: { serviceUrl?: string; tenantId?: string }): DirectReach {
+  return {
+    chats,
+    target(from) {
+      const serviceUrl = from?.serviceUrl || defaults.serviceUrl;
+      const tenantId = from?.tenantId || defaults.tenantId;
+      // Teams refuses a 1:1 without the tenant (400): without one there is nothing to open it in.
+      return serviceUrl && tenantId ? { serviceUrl, tenantId } : undefined;
+    },
+  };
+}
+
+/**
+ * Who a 1:1 is opened with: the person's Microsoft Entra object id (or an id that is one, as the organisation file's
+ * people are named to Teams), else their Teams user id (`29:…`), which the Bot Connector also takes as the member of a
+ * new conversation (the proactive-messaging samples pass the roster's `TeamsChannelAccount.id`). A person known only
+ * to Google (`google:…`) or by a typed id has neither.
+ */
+export function directMemberId(person: { id: string; aadObjectId?: string }): string | undefined {
+  if (person.aadObjectId) return person.aadObjectId;
+  return /^(?:29:[\w-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.test(person.id) ? person.id : undefined;
+}

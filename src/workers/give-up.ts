@@ -23,6 +23,7 @@ const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
   'handoff.post': 'the hand-off card',
   'reminder.handoff': 'the reminder to hand off command',
   'followup.remind': 'a reminder of a follow-up item',
+  'person.notify': 'a notice to someone in a 1:1 chat from the bot (or @mentioned here)',
 };
 
 /** To tell the responders when something could not reach Teams (the place that failed can't be told itself). */

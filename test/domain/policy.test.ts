@@ -149,14 +149,19 @@ describe('overdue escalation (issue 17 item 7)', () => {
     expect(effects.find((e) => e.kind === 'escalate.overdue')).toMatchObject({ notBefore: later(90), payload: { due: later(60) } });
   });
 
-  test('once per overdue period: mail to each manager, one message @mentioning those Teams knows, on the timeline', () => {
+  test('once per overdue period: mail to each manager, a 1:1 to those Teams knows, one message naming them all, on the timeline', () => {
     const escalate = { type: 'EscalateOverdueUpdate' as const, due: later(60), managers, at: later(91), by: jo };
     const { events, effects } = effectsOf([declareCommand()], escalate);
     expect(events.map((e) => e.type)).toEqual(['UpdateOverdueEscalated']);
     expect(effects.filter((e) => e.kind === 'mail.send').map((e) => (e.payload as { to: string }).to)).toEqual(['dana@contoso.test', 'eli@contoso.test']);
     const posts = effects.filter((e) => e.kind === 'message.post');
     expect(posts).toHaveLength(1);
-    expect((posts[0].payload as { message: { mentions: unknown; subject: string } }).message).toMatchObject({ subject: 'INC-1: the stakeholder update is overdue by 31 min', mentions: [{ id: '29:dana', name: 'Dana Manager' }] });
+    const post = (posts[0].payload as { message: { mentions?: unknown; subject: string; lines: string[] } }).message;
+    expect(post).toMatchObject({ subject: 'INC-1: the stakeholder update is overdue by 31 min' });
+    expect(post.lines[0]).toBe('Incident managers told: Dana Manager, Eli Mail.');
+    expect(post.mentions).toBeUndefined(); // told on their own: not notified a second time there
+    const told = effects.filter((e) => e.kind === 'person.notify');
+    expect(told.map((e) => e.payload)).toEqual([{ person: { id: '29:dana', name: 'Dana Manager' }, message: expect.objectContaining({ subject: 'INC-1: the stakeholder update is overdue by 31 min' }) }]);
     expect(effectsOf([declareCommand(), escalate], { ...escalate, at: later(106) }).events).toEqual([]);
     const entries = timeline('inc-1', given(declareCommand(), escalate).events.map((event, i) => ({ version: i + 1, event })));
     expect(entries.map((e) => e.text)).toContain('The stakeholder update due 01:02 UTC was 31 min overdue: incident managers notified (Dana Manager, Eli Mail).');

@@ -10,12 +10,13 @@ import { createRunner } from '../../src/workers/runner';
 import { readFileSync } from 'node:fs';
 import { EXAMPLE_ORG_FILE } from '../../src/org/load';
 import { declareCommand, jo, sam } from '../domain/fixtures';
-import { unauthenticatedOutbox } from '../harness/outbox';
+import { unauthenticatedDirectReach, unauthenticatedOutbox } from '../harness/outbox';
 
 /**
  * The Monday digest with two replicas on one store (two runners, each with its own clock reading the same time): one
  * digest per owner and per IC each Monday 09:00 Berlin, never two, whatever replica runs it; and again next Monday.
- * The real outbox posts to a local Bot Connector; only the clock is ours.
+ * The real outbox posts to a local Bot Connector; only the clock is ours. Jo and Sam have no Entra id (no 1:1 chat can
+ * be opened with them): they are @mentioned in the incident's conversation.
  */
 const org = parseOrgFile(readFileSync(EXAMPLE_ORG_FILE, 'utf8'), 'example'); // followups: Europe/Berlin, 09:00
 const policy: FollowUpPolicy = org.followUps!;
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 const replica = () =>
-  createRunner({ store, now, log: createLogger('error', () => undefined), handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), now, log: createLogger('error', () => undefined), org }) } });
+  createRunner({ store, now, log: createLogger('error', () => undefined), handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, '11111111-2222-3333-4444-555555555555'), now, log: createLogger('error', () => undefined), org }) } });
 
 test('each owner and each IC gets one digest per Monday at 09:00 Berlin, with two replicas running it', async () => {
   // Thursday 2026-12-03, 15:00 Berlin.

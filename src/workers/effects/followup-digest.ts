@@ -3,9 +3,9 @@ import { followUpDigest, type DigestEntry } from '../../domain/followup-messages
 import type { Incident, Person } from '../../domain/incident';
 import type { FollowUpSettings } from '../../org/followups';
 import type { ClaimedEffect } from '../../store/store';
-import { notify, type FollowUpNotifyDeps } from '../../followups/notify';
 import { byDue, openItems, type OpenItem } from '../../followups/query';
 import { failureKind } from '../../outside-error';
+import { notifyPerson, type NotifyPersonDeps } from './notify-person';
 
 /** How long after the hour a recipient's passing trouble (a 429, a timeout) is retried before their digest is skipped. */
 const RETRY_FOR_MS = 15 * 60_000;
@@ -19,12 +19,13 @@ interface DigestPayload {
 
 /**
  * Every Monday at the organisation's hour, in its time zone: one digest per owner of open follow-ups, and one per
- * incident commander of the open items of their incidents (seed 001: weekly until done). One effect for the whole
+ * incident commander of the open items of their incidents (seed 001: weekly until done), in a 1:1 chat from the bot
+ * (else in an incident's conversation, and by mail when an address is known: notify-person.ts). One effect for the whole
  * service (src/domain/followups.ts DIGEST_KEY), claimed under a lease by one replica at a time; each recipient told is
  * recorded on the effect before the next, so a retry (a crash, a lost lease) tells nobody twice for that Monday. Then
  * it sets itself for the next Monday.
  */
-export function followUpDigestRun(deps: FollowUpNotifyDeps & { settings: () => FollowUpSettings }) {
+export function followUpDigestRun(deps: NotifyPersonDeps & { settings: () => FollowUpSettings }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<{ runAgainAt: string }> => {
     const { timeZone, hour } = deps.settings();
     const payload = effect.payload as DigestPayload;
@@ -39,15 +40,17 @@ export function followUpDigestRun(deps: FollowUpNotifyDeps & { settings: () => F
       const key = `${date}:${role}:${person.id}`;
       if (sent[key]) continue;
       const entries: DigestEntry[] = items.map(({ incident, item }) => ({ incident, item }));
-      // The Teams part is read by everyone in the conversation it is posted in (the first item's incident): another
-      // private incident's items stay out of it and are only counted; the mail, to the person alone, has them all.
+      const digest = followUpDigest(person, role, entries, date);
+      // The 1:1 and the mail are read by the person alone and have all their items (an owner's own; an IC's, of the
+      // incidents they lead). The fallback is posted in one incident's conversation (the first item's), read by
+      // everyone there: another private incident's items stay out of it and are only counted.
       const where = items[0].incident;
       const shown = items.filter(({ incident }) => !incident.private || incident.id === where.id).map(({ incident, item }) => ({ incident, item }));
       const teamsDigest = followUpDigest(person, role, shown, date);
       const hidden = entries.length - shown.length;
-      const inTeams = hidden ? { ...teamsDigest, lines: [...teamsDigest.lines, `And ${hidden} item${hidden === 1 ? '' : 's'} of private incidents, not listed here: see your mail, or those incidents' conversations ("followups").`] } : teamsDigest;
+      const inConversation = hidden ? { ...teamsDigest, lines: [...teamsDigest.lines, `And ${hidden} item${hidden === 1 ? '' : 's'} of private incidents, not listed here: see your mail, or those incidents' conversations ("followups").`] } : teamsDigest;
       try {
-        await notify(deps, effect, signal, where, person, inTeams, `:${key}`, followUpDigest(person, role, entries, date));
+        await notifyPerson(deps, effect, signal, person, { direct: digest, fallback: { incident: where, message: inConversation }, mail: digest }, `:${key}`);
       } catch (err) {
         // Passing trouble is retried for a while (those told are kept); the attempt running out of time, likewise.
         if (signal.aborted || (failureKind(err) === 'retryable' && deps.now().getTime() - Date.parse(due) < RETRY_FOR_MS)) throw err;
