@@ -14,7 +14,9 @@ import { storeChecks } from '../harness/store-checks';
  * Follow-up items end to end (issue 18 items 8-9): the real server in production mode with the example organisation
  * file (follow-ups in Europe/Berlin, 09:00), the local Bot Framework channel and the Graph emulator (mail). The
  * server's clock is libfaketime's, moved through a timestamp file: to the Monday 09:00 Berlin after today (the
- * digest, and the day-before reminder of an item due that Tuesday), then to the Wednesday (overdue).
+ * digest, and the day-before reminder of an item due that Tuesday), then to the Wednesday (overdue). Bob has the app
+ * installed (his reminders and digest come in his 1:1 chat with the bot); Alice has not (Teams answers 403 to the 1:1,
+ * so she is @mentioned in the incident's conversation).
  */
 const APP_ID = '6b1f2c3d-7777-4888-9999-a0a0a0a0f011';
 const PASSWORD = 'not-a-real-secret-followups-e2e';
@@ -41,6 +43,7 @@ beforeAll(async () => {
   writeFileSync(clockFile, '+0\n');
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT });
   channel.setMembers('19:team@thread.tacv2', [ALICE, { ...BOB, email: BOB_MAIL }]); // the team of the ops channel
+  channel.installApp([BOB.aadObjectId]);
   graph = await startGraphEmulator({
     tenantId: TENANT,
     apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['Mail.Send', 'Mail.Read'] }],
@@ -118,6 +121,12 @@ const postsIn = (thread?: string) =>
     .filter((r) => r.op !== 'update' && (thread === undefined || r.conversationId === `${CHANNEL_CONVERSATION};messageid=${thread}`) && !r.activity.attachments)
     .map((r) => ({ text: readable(r.activity.text) as string, mentions: (r.activity.entities ?? []).filter((e: any) => e.type === 'mention').map((e: any) => e.mentioned.id) }));
 
+/** Texts the bot sent in its 1:1 chat with a person. */
+const directTo = (person: typeof ALICE) => {
+  const chats = new Set(channel.personalChats.filter((c) => c.memberId === person.aadObjectId).map((c) => c.conversationId));
+  return channel.recorded.filter((r) => r.op === 'send' && chats.has(r.conversationId)).map((r) => ({ text: readable(r.activity.text) as string, mentions: r.activity.entities ?? [] }));
+};
+
 test('followup in a resolved incident: added with owner and due date, listed here, as "mine" and "all", then done', async () => {
   const { thread, number } = await resolvedIncident();
   const due = addWorkingDays(localDate(new Date(), ZONE), 2);
@@ -165,31 +174,34 @@ test('from the card: the resolved card opens the follow-up form; add with owner 
   expect(cardText(done)).toContain('No open follow-ups.');
 });
 
-(FAKETIME ? test : test.skip)('the owner is reminded the working day before and when overdue; the Monday 09:00 Berlin digest goes to each owner and IC once', async () => {
+(FAKETIME ? test : test.skip)('the owner is reminded in a 1:1 the working day before and when overdue; the Monday 09:00 Berlin digest goes to each owner and IC once', async () => {
   const { thread, number } = await resolvedIncident();
   const monday = nextDigest(new Date(), ZONE, 9);
   const tuesday = addWorkingDays(monday.date, 1);
   const text = `Rotate the replication credentials ${thread.slice(0, 6)}`;
   await say(thread, `followup ${text} due ${tuesday}`, { mentions: [BOB] });
-  const mine = (t: string) => postsIn(thread).filter((p) => p.text.includes(t));
-  // A digest covers every incident: it goes to the thread of the person's first item, which may be another test's.
+  const toBob = (t: string) => directTo(BOB).filter((p) => p.text.includes(t));
+  // A digest covers every incident: without a 1:1 it goes to the thread of the person's first item, maybe another test's.
   const digests = (t: string) => postsIn().filter((p) => p.text.includes(t));
   try {
     setClockTo(monday.at); // Monday 09:00 in Berlin: the digest, and the reminder for Tuesday
-    const reminder = await eventually(() => mine(`INC-${number}: follow-up #1 is due ${tuesday}`)[0], 'the day-before reminder', 20_000);
-    expect(reminder.mentions).toEqual([BOB.id]);
+    const reminder = await eventually(() => toBob(`INC-${number}: follow-up #1 is due ${tuesday}`)[0], 'the day-before reminder in Bob\'s 1:1', 20_000);
     expect(reminder.text).toContain(`#1 ${text} · Bob Brown · due ${tuesday}`);
-    const digest = await eventually(() => digests(`Bob Brown: Your open follow-ups, week of ${monday.date}`)[0], "Bob's digest", 20_000);
+    expect(reminder.mentions).toEqual([]);
+    expect(channel.personalChats.find((c) => c.memberId === BOB.aadObjectId)).toMatchObject({ tenantId: TENANT });
+    const digest = await eventually(() => toBob(`Bob Brown: Your open follow-ups, week of ${monday.date}`)[0], "Bob's digest in his 1:1", 20_000);
     expect(digest.text).toContain(`INC-${number} #1 ${text}`);
-    expect(digest.mentions).toEqual([BOB.id]);
+    // Alice has not installed the app: Teams refuses her 1:1 (403), so she is @mentioned in an incident's conversation.
     const icDigest = await eventually(() => digests(`Alice Adams: Open follow-ups of the incidents you led, week of ${monday.date}`)[0], "the IC's digest", 20_000);
     expect(icDigest.mentions).toEqual([ALICE.id]);
+    expect(channel.requests.some((r) => r.path === '/v3/conversations' && r.status === 403)).toBe(true);
     await eventually(() => graph.mailbox().find((m) => m.to.includes(BOB_MAIL) && m.subject.includes(`week of ${monday.date}`)), "Bob's digest by mail", 20_000);
+    expect(postsIn(thread).filter((p) => p.text.includes('follow-up #1 is due'))).toEqual([]); // not in the thread as well
 
     setClockTo(instantAt(addWorkingDays(tuesday, 1), 9, ZONE)); // Wednesday 09:00: still open, so overdue
-    const overdue = await eventually(() => mine(`INC-${number}: follow-up #1 is overdue (it was due ${tuesday})`)[0], 'the overdue reminder', 20_000);
-    expect(overdue.mentions).toEqual([BOB.id]);
-    expect(digests(`Bob Brown: Your open follow-ups, week of ${monday.date}`)).toHaveLength(1); // told once that Monday
+    await eventually(() => toBob(`INC-${number}: follow-up #1 is overdue (it was due ${tuesday})`)[0], 'the overdue reminder in Bob\'s 1:1', 20_000);
+    expect(toBob(`Bob Brown: Your open follow-ups, week of ${monday.date}`)).toHaveLength(1); // told once that Monday
+    expect(graph.mailbox().filter((m) => m.to.includes(BOB_MAIL) && m.subject.includes(`week of ${monday.date}`))).toHaveLength(1);
   } catch (err) {
     process.stderr.write(`${firebreak.logs.filter((l) => /follow|effect|error|warn/i.test(l)).slice(-40).join('\n')}\n`);
     throw err;

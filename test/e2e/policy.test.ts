@@ -11,7 +11,9 @@ import { adaptiveCardErrors } from '../harness/schemas';
 /**
  * The organisation's policy end to end (issue 17 items 7-8, issue 18 items 1-3): the real server in production mode
  * with an organisation file whose severity words are its own, the local Bot Framework channel and the Graph emulator
- * (mail). The server's clock is libfaketime's, moved through a timestamp file (monotonic time stays real).
+ * (mail). The server's clock is libfaketime's, moved through a timestamp file (monotonic time stays real). Alice and
+ * the incident manager have the app installed (the bot's 1:1 chats with them can be opened); Bob has not (Teams answers
+ * 403 BotNotInConversationRoster, so he is @mentioned in the incident's conversation instead).
  */
 const APP_ID = '9d6c3f1e-7777-4222-8333-944444444444';
 const PASSWORD = 'not-a-real-secret-policy-e2e';
@@ -63,6 +65,7 @@ beforeAll(async () => {
   writeFileSync(orgFile, readFileSync(EXAMPLE, 'utf8').replace('Major: a key feature is broken or badly degraded for many customers', SEV2));
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT });
   channel.setMembers(TEAM, [ALICE, BOB]);
+  channel.installApp([ALICE.aadObjectId, MANAGER.aadObjectId]);
   graph = await startGraphEmulator({
     tenantId: TENANT,
     apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['Mail.Send', 'Mail.Read'] }],
@@ -109,6 +112,11 @@ const send = async (activity: object) => {
 /** Everything the bot posted in a thread (not the card's rewrites). */
 const inThread = (thread: string) => channel.recorded.filter((r) => r.op !== 'update' && r.conversationId.endsWith(`;messageid=${thread}`));
 const textsIn = (thread: string) => inThread(thread).filter((r) => !r.activity.attachments).map((r) => readable(r.activity.text) ?? '');
+/** Texts the bot sent in its 1:1 chat with the person with this Entra object id. */
+const directTo = (aadObjectId: string) => {
+  const chats = new Set(channel.personalChats.filter((c) => c.memberId === aadObjectId).map((c) => c.conversationId));
+  return channel.recorded.filter((r) => r.op === 'send' && chats.has(r.conversationId)).map((r) => readable(r.activity.text) ?? '');
+};
 /** The card as it reads now in the thread: the latest post or rewrite of it. */
 const cardIn = (thread: string) => channel.recorded.filter((r) => r.conversationId.endsWith(`;messageid=${thread}`) && JSON.stringify(r.activity.attachments ?? []).includes('"verb":"refresh"')).at(-1)?.activity.attachments[0].content;
 
@@ -193,33 +201,42 @@ test('`ic @person`: a hand-off card with the state, open roles, next update and 
   await eventually(() => textsIn(thread).find((t) => t.includes('Alice Adams handed command to Bob Brown.')), 'the hand-off announced');
 });
 
-timed('a 3-hour IC is reminded to hand off, then hourly; none after the hand-off', async () => {
+timed('a 3-hour IC is reminded to hand off in a 1:1, then hourly; none after the hand-off; without a 1:1 in the conversation', async () => {
   const { thread, number } = await declare('sev4 Slow thumbnails');
-  const reminders = () => textsIn(thread).filter((t) => /time to hand off/.test(t));
+  const label = `INC-${number}: `;
+  const toAlice = () => directTo(ALICE.aadObjectId).filter((t) => t.startsWith(label) && /time to hand off/.test(t));
+  const inConversation = () => inThread(thread).filter((r) => /time to hand off/.test(r.activity.text ?? ''));
   advance(181);
-  const first = await eventuallyTicking(() => reminders()[0], 'the first hand-off reminder');
+  const first = await eventuallyTicking(() => toAlice()[0], "the first hand-off reminder, in Alice's 1:1");
   expect(first).toMatch(new RegExp(`^INC-${number}: Alice Adams has been incident commander for 3 h`));
   advance(61);
-  await eventuallyTicking(() => (reminders().length === 2 ? true : undefined), 'the reminder an hour later');
+  await eventuallyTicking(() => (toAlice().length === 2 ? true : undefined), 'the reminder an hour later');
+  expect(inConversation()).toEqual([]); // told in her 1:1, not in front of the team
   await say(thread, 'ic', { mentions: [BOB] });
   await eventually(() => textsIn(thread).find((t) => t.includes('handed command to Bob Brown')), 'the hand-off');
-  // Bob's own reminder comes three hours after he took command; Alice's (due again at +302m, +362m) retired.
+  // Bob's own reminder comes three hours after he took command; Alice's (due again at +302m, +362m) retired. Bob has
+  // not installed the app (403 to his 1:1): he is @mentioned in the incident's conversation.
   advance(181);
-  await eventuallyTicking(() => reminders().find((t) => t.includes('Bob Brown has been incident commander for 3 h')), "Bob's reminder, three hours on");
-  expect(reminders().filter((t) => t.includes('Alice Adams'))).toHaveLength(2);
+  const bobs = await eventuallyTicking(() => inConversation().find((r) => r.activity.text.includes('Bob Brown has been incident commander for 3 h')), "Bob's reminder, three hours on");
+  expect(bobs.activity.entities).toEqual([{ type: 'mention', text: '<at>Bob Brown</at>', mentioned: { id: BOB.id, name: 'Bob Brown' } }]);
+  expect(channel.personalChats.some((c) => c.memberId === BOB.aadObjectId)).toBe(false);
+  expect(toAlice()).toHaveLength(2);
 }, 120_000);
 
-timed('an update overdue by 30 minutes notifies the incident managers once: mail and an @mention in the conversation', async () => {
+timed('an update overdue by 30 minutes notifies the incident managers once: mail, a 1:1 chat, and the conversation told who was', async () => {
   const { thread, number } = await declare('sev2 Refunds failing');
   const mails = () => graph.mailbox().filter((m) => m.to.includes(MANAGER.email) && m.subject.startsWith(`INC-${number}:`));
   advance(91);
   const mail = await eventuallyTicking(() => mails()[0], 'the mail to the incident manager');
   expect(mail.subject).toMatch(new RegExp(`^INC-${number}: the stakeholder update is overdue by 3[0-9] min$`));
+  const direct = await eventually(() => directTo(MANAGER.aadObjectId).find((t) => t.startsWith(`INC-${number}: the stakeholder update is overdue`)), "the incident manager's 1:1");
+  expect(direct).toContain('Incident managers: please check in with Alice Adams (incident commander).');
   const said = await eventually(() => inThread(thread).find((r) => /incident managers told/i.test(r.activity.text ?? '')), 'the message in the incident conversation');
-  expect(said.activity.entities).toEqual([{ type: 'mention', text: '<at>Patti Fernandez</at>', mentioned: { id: MANAGER.aadObjectId, name: 'Patti Fernandez' } }]);
-  expect(said.activity.text).toContain('<at>Patti Fernandez</at>');
+  expect(said.activity.text).toContain('Incident managers told: Patti Fernandez.');
+  expect(said.activity.entities ?? []).toEqual([]); // told in her 1:1: not notified a second time here
   // The reminder keeps coming every quarter hour; the managers are told once for this missed update.
   advance(16);
   await eventuallyTicking(() => (textsIn(thread).filter((t) => /a stakeholder update is overdue by/.test(t)).length >= 2 ? true : undefined), 'a later overdue reminder');
   expect(mails()).toHaveLength(1);
+  expect(directTo(MANAGER.aadObjectId).filter((t) => t.startsWith(`INC-${number}:`))).toHaveLength(1);
 }, 120_000);
