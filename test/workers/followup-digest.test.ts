@@ -8,6 +8,8 @@ import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import { createRunner } from '../../src/workers/runner';
 import { readFileSync } from 'node:fs';
+import type { GraphEmulator } from '../../src/sandbox/graph/server';
+import { graphFor, SENDER, startEmulator } from '../integration/graph/setup';
 import { EXAMPLE_ORG_FILE } from '../../src/org/load';
 import { declareCommand, jo, sam } from '../domain/fixtures';
 import { unauthenticatedDirectReach, unauthenticatedOutbox } from '../harness/outbox';
@@ -24,6 +26,7 @@ let store: Store;
 let channel: BotChannel;
 let clock: Date;
 const now = () => clock;
+const TENANT = '11111111-2222-3333-4444-555555555555';
 
 beforeAll(async () => {
   store = await openStore('pglite:memory');
@@ -35,7 +38,7 @@ afterAll(async () => {
 });
 
 const replica = () =>
-  createRunner({ store, now, log: createLogger('error', () => undefined), handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, '11111111-2222-3333-4444-555555555555'), now, log: createLogger('error', () => undefined), org }) } });
+  createRunner({ store, now, log: createLogger('error', () => undefined), handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, TENANT), now, log: createLogger('error', () => undefined), org }) } });
 
 test('each owner and each IC gets one digest per Monday at 09:00 Berlin, with two replicas running it', async () => {
   // Thursday 2026-12-03, 15:00 Berlin.
@@ -76,4 +79,33 @@ test('each owner and each IC gets one digest per Monday at 09:00 Berlin, with tw
   expect(digests().filter((d) => d.includes('week of 2026-12-14'))).toHaveLength(2);
   const [digest] = (await store.effects({ pending: true })).filter((e) => e.kind === 'followup.digest');
   expect(digest.notBefore).toBe('2026-12-21T08:00:00.000Z');
+});
+
+test('a digest mail failing for a moment (500) is sent on the retry, once, and the 1:1 before it is not posted again', async () => {
+  const graph: GraphEmulator = await startEmulator({ roles: ['Mail.Send', 'Mail.Read'] });
+  try {
+    clock = new Date('2026-12-17T14:00:00.000Z'); // Thursday
+    const max = { id: '29:max', name: 'Max Roe', aadObjectId: '00000000-0000-0000-0000-0000000000d1', email: 'max@contoso.test' };
+    channel.installApp([max.aadObjectId]);
+    await createIncidents(store).run('dig-1', { type: 'AddFollowUp', text: 'Failover drill', owner: max, due: '2027-01-29', policy, at: clock.toISOString(), by: jo });
+    const log = createLogger('error', () => undefined);
+    const runner = createRunner({ store, now, log, handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, TENANT), mail: { graph: graphFor(graph), sender: SENDER }, now, log, org }) } });
+    graph.fault({ match: /\/sendMail$/, status: 500, times: 1 }); // a 500: a 503 the Graph SDK retries itself
+
+    clock = new Date('2026-12-21T08:00:00.000Z'); // Monday 09:00 in Berlin: the mail is refused, the effect retried
+    await runner.drain();
+    expect(graph.mailbox().filter((m) => m.to.includes(max.email))).toEqual([]);
+    clock = new Date('2026-12-21T08:05:00.000Z');
+    await runner.drain();
+
+    const week = (r: { activity: { text?: string } }) => r.activity.text?.includes('week of 2026-12-21');
+    const chat = channel.personalChats.find((c) => c.memberId === max.aadObjectId)!;
+    expect(channel.recorded.filter((r) => week(r) && r.conversationId === chat.conversationId)).toHaveLength(1);
+    expect(graph.mailbox().filter((m) => m.to.includes(max.email))).toEqual([expect.objectContaining({ subject: 'Max Roe: Your open follow-ups, week of 2026-12-21 (1)' })]);
+    // Everyone else told once that Monday too (the retry skips those recorded before it).
+    const subjects = channel.recorded.filter(week).map((r) => r.activity.text!.split('\n')[0]);
+    expect(subjects.length).toBe(new Set(subjects).size);
+  } finally {
+    await graph.close();
+  }
 });
