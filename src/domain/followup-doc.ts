@@ -1,4 +1,4 @@
-import { followUpLine, type FollowUpAdded, type FollowUpEdited } from './followups';
+import { followUpLine, type FollowUp, type FollowUpAdded, type FollowUpEdited } from './followups';
 import { isAnnouncement, type Conversation, type Incident } from './incident';
 import { incidentLabel, type Message } from './messages';
 
@@ -51,4 +51,30 @@ function addedInDoc(state: Incident, e: FollowUpAdded): Message {
 
 function unreadInDoc(state: Incident, e: FollowUpEdited): Message {
   return { subject: `${incidentLabel(state)}: follow-up #${e.n} changed in the postmortem doc by ${e.by.name}`, lines: (e.problems ?? []).map((p) => `Could not read all of the row: ${p}`) };
+}
+
+/** An item's row in the action table: `#n text`, its owner, its due date (or "planning"), its state. */
+export function actionCells(item: FollowUp): string[] {
+  return [`#${item.n} ${item.text.replace(/\s*\n\s*/g, ' ')}`, item.owner?.name ?? NOBODY, item.due ?? (item.horizon === 'planning' ? 'planning' : ''), item.status];
+}
+
+/** What the owner cell says for an item without an owner; read back as none. */
+export const NOBODY = 'nobody yet';
+
+/** The row's key for an item: the doc row's own for one written there, `n<number>` for the rest. */
+export const rowKey = (item: Pick<FollowUp, 'n' | 'docKey'>) => item.docKey ?? `n${item.n}`;
+
+/**
+ * When the postmortem doc stops being watched for changes to its action table: 14 days after the later of its due
+ * date and its review meeting. By then the items live in chat, the card and their reminders; the doc still receives
+ * what changes there (the sync effect does not depend on the watch).
+ */
+export const WATCH_DAYS_AFTER = 14;
+
+export function postmortemWatchedUntil(incident: Pick<Incident, 'status' | 'postmortem' | 'resources'>): string | undefined {
+  const pm = incident.postmortem;
+  if (incident.status !== 'resolved' || !pm || incident.resources.postmortem?.status !== 'ready') return undefined;
+  const due = Date.parse(`${pm.due}T23:59:59Z`);
+  const review = pm.review ? Date.parse(pm.review.end) : 0;
+  return new Date(Math.max(due, review) + WATCH_DAYS_AFTER * 86_400_000).toISOString();
 }
