@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { docs_v1 } from '@googleapis/docs';
 import { withSignal, type GoogleClients } from './clients';
-import { cellText, docsSafe, namedRanges } from './doc-text';
+import { cellText, docsSafe } from './doc-text';
 import { lockedWrite } from './locked-write';
 import type { RetryPolicy } from './retry';
-import { findTable, planTableRows, rewriteCell, type TimelineTable } from './timeline';
+import { findTable, planTableRows, rewriteCell, taggedRows, type TimelineTable } from './timeline';
 
 /**
  * The postmortem doc's "Action items" table (templates/postmortem-doc.md), kept like the incident doc's timeline
@@ -102,22 +102,13 @@ export function findActions(doc: docs_v1.Schema$Document): TimelineTable | undef
 }
 
 function rawRows(doc: docs_v1.Schema$Document, table: TimelineTable): RawRow[] {
-  const el = (doc.body?.content ?? []).find((e) => e.table && e.startIndex === table.start)!;
-  const tags = Object.keys(doc.namedRanges ?? {})
-    .filter((name) => name.startsWith(ACTION_ROW))
-    .flatMap((name) => namedRanges(doc, name).map((r) => ({ key: name.slice(ACTION_ROW.length), start: r.start })));
-  return (el.table!.tableRows ?? []).slice(1).map((row) => {
-    const start = row.startIndex ?? 0;
-    const end = row.endIndex ?? 0;
-    const cells = row.tableCells ?? [];
-    return {
-      key: tags.find((t) => t.start >= start && t.start < end)?.key,
-      cells: ACTIONS_HEADER.map((_, c) => (cells[c] ? cellText(cells[c]) : '')),
-      start,
-      end,
-      ranges: cells.map((cell) => ({ start: (cell.startIndex ?? 0) + 1, end: (cell.endIndex ?? 1) - 1 })),
-    };
-  });
+  return taggedRows(doc, table, ACTION_ROW).map(({ key, start, end, cells }) => ({
+    key,
+    cells: ACTIONS_HEADER.map((_, c) => (cells[c] ? cellText(cells[c]) : '')),
+    start,
+    end,
+    ranges: cells.map((cell) => ({ start: (cell.startIndex ?? 0) + 1, end: (cell.endIndex ?? 1) - 1 })),
+  }));
 }
 
 /** Tags first (they move nothing): the table's own name, and each untagged row with an action written in it. */

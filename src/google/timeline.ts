@@ -131,6 +131,19 @@ export function rewriteCell(range: { start: number; end: number }, text: string,
   return requests;
 }
 
+/** A table's body rows (header left out) with the key of the `prefix<key>` named range that starts in each, if any. */
+export function taggedRows(doc: docs_v1.Schema$Document, table: TimelineTable, prefix: string): { key?: string; start: number; end: number; cells: docs_v1.Schema$TableCell[] }[] {
+  const el = (doc.body?.content ?? []).find((e) => e.table && e.startIndex === table.start)!;
+  const tags = Object.keys(doc.namedRanges ?? {})
+    .filter((name) => name.startsWith(prefix))
+    .flatMap((name) => namedRanges(doc, name).map((r) => ({ key: name.slice(prefix.length), start: r.start })));
+  return (el.table!.tableRows ?? []).slice(1).map((row) => {
+    const start = row.startIndex ?? 0;
+    const end = row.endIndex ?? 0;
+    return { key: tags.find((t) => t.start >= start && t.start < end)?.key, start, end, cells: row.tableCells ?? [] };
+  });
+}
+
 /** Rows not yet in the doc (no named range carries their key). */
 export function missingRows(doc: docs_v1.Schema$Document, rows: TimelineRow[]): TimelineRow[] {
   return rows.filter((r) => namedRanges(doc, ROW + r.key).length === 0);
