@@ -167,7 +167,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         'postmortem.create': postmortemCreate({ store, incidents, postmortems: google.postmortems, now }),
         'doc.fill': onePerIncident(docFill({ store, incidents, docs: google.docs, now })),
         'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
-        'postmortem.actions': actionTableSync({ store, sync: actionSync!, pace, log }),
+        'postmortem.actions': actionTableSync({ store, sync: actionSync!, pace }),
       }),
     },
   });

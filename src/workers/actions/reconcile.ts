@@ -11,6 +11,7 @@ import type { DocTimeline } from '../../google/timeline-sync';
 import type { Logger } from '../../log';
 import type { Claim, Store } from '../../store/store';
 import { wellFormedJson } from '../../text-safety';
+import { describe } from '../../outside-error';
 import type { DocPace } from '../timeline/pace';
 
 /**
@@ -39,6 +40,8 @@ export interface ActionSync {
   watchedDoc(incident: Incident): string | undefined;
   /** The incidents whose postmortem doc is watched now. */
   watched(): Promise<Incident[]>;
+  /** The postmortem doc was deleted or unshared: logged once per incident in this process, the items live on in chat. */
+  gone(incident: Incident, err: unknown): Promise<void>;
 }
 
 const KNOWN = 'action:';
@@ -112,7 +115,14 @@ export function createActionSync(deps: ActionSyncDeps): ActionSync {
     return until && url && Date.parse(until) > deps.now().getTime() ? docIdOf(url) : undefined;
   }
 
+  const told = new Set<string>();
+
   return {
+    async gone(incident, err) {
+      if (told.has(incident.id)) return;
+      told.add(incident.id);
+      deps.log.warn('the postmortem doc cannot be read or written; its action table is no longer kept in step', { incident: incident.id, error: describe(err) });
+    },
     async reconcile(incident, docId, opts = {}) {
       const numbered = new Map((incident.followUps ?? []).map((i) => [i.n, rowKey(i)]));
       await deps.pace.ready(incident.id);

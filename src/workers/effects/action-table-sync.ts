@@ -1,6 +1,5 @@
 import { docIdOf } from '../../google/incident-docs';
-import type { Logger } from '../../log';
-import { describe, failureKind, OutsideError } from '../../outside-error';
+import { failureKind, OutsideError } from '../../outside-error';
 import type { ClaimedEffect, Store } from '../../store/store';
 import type { ActionSync } from '../actions/reconcile';
 import type { DocPace } from '../timeline/pace';
@@ -11,7 +10,7 @@ import type { DocPace } from '../timeline/pace';
  * the watcher reads. Safe to run again: rows are found by their named ranges and only cells still as Firebreak left
  * them are rewritten. A doc deleted or unshared ends it: the items live on in chat and on the card.
  */
-export function actionTableSync(deps: { store: Store; sync: ActionSync; pace: DocPace; log: Logger }) {
+export function actionTableSync(deps: { store: Store; sync: ActionSync; pace: DocPace }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const id = effect.incidentId!;
     await deps.pace.exclusive(id, async () => {
@@ -24,7 +23,7 @@ export function actionTableSync(deps: { store: Store; sync: ActionSync; pace: Do
         await deps.sync.reconcile(incident, docId, { signal, underLease: effect });
       } catch (err) {
         if (failureKind(err) !== 'not-found') throw err;
-        deps.log.warn('the postmortem doc cannot be written; its action table is no longer kept in step', { incident: id, error: describe(err) });
+        await deps.sync.gone(incident, err);
       }
     });
   };

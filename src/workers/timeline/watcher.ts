@@ -45,6 +45,8 @@ export interface PostmortemWatch {
   watchedDoc(incident: Incident): string | undefined;
   /** Reads the doc and records what people changed (the caller holds the doc's pace turn). */
   reconcile(incident: Incident, docId: string): Promise<void>;
+  /** The doc was deleted or unshared (Docs answers 404/403 for it). */
+  gone(incident: Incident, err: unknown): Promise<void>;
 }
 
 export interface NotifyAnswer {
@@ -136,14 +138,9 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     try {
       await opts.postmortems!.reconcile(incident, docId);
     } catch (err) {
-      if (failureKind(err) === 'not-found') return postmortemGone(incident, err);
+      if (failureKind(err) === 'not-found') return opts.postmortems!.gone(incident, err);
       throw err;
     }
-  }
-
-  /** A postmortem doc deleted or unshared: the incident is resolved, its items live on in chat; said in the log only. */
-  async function postmortemGone(incident: Incident, err: unknown): Promise<void> {
-    opts.log.warn('the postmortem doc cannot be read; its action table is no longer kept in step', { incident: incident.id, error: describe(err) });
   }
 
   async function apply(incident: Incident, docId: string, rows: NonNullable<Awaited<ReturnType<DocTimeline['read']>>['rows']>): Promise<void> {
@@ -245,7 +242,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     const postmortemDoc = (i: Incident) => opts.postmortems!.watchedDoc(i)!;
     await Promise.all([
       ...active.map((i) => check(i)),
-      ...postmortems.map((i) => check(i, postmortemDoc(i), postmortemGone)),
+      ...postmortems.map((i) => check(i, postmortemDoc(i), opts.postmortems!.gone)),
       ...lostDocs.map((i) => recheck(i).catch((err) => opts.log.warn('rechecking a lost incident doc failed', { incident: i.id, error: describe(err) }))),
     ]);
     // Resolved incidents (or docs lost) need no more notifications, but for a postmortem doc still watched.
