@@ -1,6 +1,6 @@
 import { decide, isRefusal, type Command } from '../../src/domain/decide';
 import { rowChange } from '../../src/domain/action-rows';
-import { actionCells } from '../../src/domain/followup-doc';
+import { actionCells, postmortemWatchedUntil } from '../../src/domain/followup-doc';
 import type { FollowUpPolicy } from '../../src/domain/followups';
 import { evolveAll, type Incident } from '../../src/domain/incident';
 import { react } from '../../src/domain/react';
@@ -64,4 +64,14 @@ test('edits of a row change its item: text, owner, due (with new reminders); a b
   expect(bad.state.followUps![0].due).toBe('2026-03-20');
   expect(bad.effects.filter((e) => e.kind === 'message.post')).toHaveLength(1);
   expect(decide({ type: 'EditFollowUp', n: 1, text: 'Add retries', policy, at: later(3), by: bob }, state)).toEqual([]);
+});
+
+test('the postmortem doc is watched while the incident is resolved, until 14 days after the later of its due date and review', () => {
+  const { state } = given(declareCommand(), ...pmReady);
+  const due = state.postmortem!.due;
+  expect(postmortemWatchedUntil(state)).toBe(new Date(Date.parse(`${due}T23:59:59Z`) + 14 * 86_400_000).toISOString());
+  const reviewed = run(state, { type: 'SchedulePostmortemReview', start: '2026-04-20T14:00:00Z', at: later(2), by: jo }).state;
+  expect(postmortemWatchedUntil(reviewed)).toBe('2026-05-04T15:00:00.000Z');
+  expect(postmortemWatchedUntil(run(state, { type: 'ReopenIncident', at: later(2), by: jo }).state)).toBeUndefined();
+  expect(postmortemWatchedUntil(given(declareCommand(), pmReady[0]).state)).toBeUndefined(); // no doc yet
 });
