@@ -6,30 +6,21 @@ import { createDocTimeline } from '../../../src/google/timeline-sync';
 import { createLogger } from '../../../src/log';
 import { postmortemBlocks } from '../../../src/postmortem/content';
 import { POSTMORTEM_TEMPLATE } from '../../../src/postmortem/template-text';
-import { openStore } from '../../../src/store/open';
-import type { Store } from '../../../src/store/store';
 import { createActionSync } from '../../../src/workers/actions/reconcile';
 import { createDocPace } from '../../../src/workers/timeline/pace';
 import { createWatcher } from '../../../src/workers/timeline/watcher';
 import { declareCommand, sam } from '../../domain/fixtures';
-import { FAST, googleWorld, incident, SHARE, type GoogleWorld } from '../../integration/google/setup';
+import { eventually } from '../../harness/firebreak';
+import { FAST, incident, SHARE, worldAndStore } from '../../integration/google/setup';
 
 /**
  * The doc watcher's second kind of doc: once the incident is resolved its postmortem doc is its one live doc, with the
  * push channel moved there; reopened, the incident doc is watched again. In process, one embedded store.
  */
-let world: GoogleWorld;
-let store: Store;
-beforeAll(async () => {
-  world = await googleWorld();
-  store = await openStore('pglite:memory');
-}, 60_000);
-afterAll(async () => {
-  await store?.close();
-  await world?.close();
-});
+const opened = worldAndStore();
 
 test('resolved with a postmortem doc: the push channel moves to it and a typed row is read; reopened: back to the incident doc', async () => {
+  const { world, store } = opened();
   const incidents = createIncidents(store);
   const at = () => new Date().toISOString();
   const { number, ...declare } = declareCommand({ incidentId: 'pm-watch-1', provisioning: ['doc'] });
@@ -62,8 +53,8 @@ test('resolved with a postmortem doc: the push channel moves to it and a typed r
   expect(live(doc.id)).toEqual([]);
   // The revision moved: the read follows the settle wait (0 here), then the row is an item.
   watcher.start();
-  for (let i = 0; i < 200 && !(await store.load('pm-watch-1'))!.followUps?.length; i++) await new Promise((r) => setTimeout(r, 20));
-  expect((await store.load('pm-watch-1'))!.followUps).toEqual([expect.objectContaining({ n: 1, text: 'Add a lag alert', docKey: expect.any(String) })]);
+  const items = await eventually(async () => (await store.load('pm-watch-1'))!.followUps, 'the typed row as an item');
+  expect(items).toEqual([expect.objectContaining({ n: 1, text: 'Add a lag alert', docKey: expect.any(String) })]);
 
   await incidents.run('pm-watch-1', { type: 'ReopenIncident', at: at(), by: sam });
   await watcher.tick();
