@@ -60,6 +60,9 @@ import { followUpSettings } from './org/followups';
 import { policyHandlers } from './workers/effects/policy-handlers';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
+import { createActionSync } from './workers/actions/reconcile';
+import { actionTableSync } from './workers/effects/action-table-sync';
+import { createActionTable, type ActionTable } from './google/action-table';
 import { reportGiveUp } from './workers/give-up';
 import { createRunner, exponentialBackoff } from './workers/runner';
 import { onePerIncident } from './workers/serial';
@@ -104,6 +107,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const pace = createDocPace(1000);
   const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
   let watcher: Watcher | undefined;
+  // The postmortem doc's action table and the follow-up items, both ways (issue 18 item 8), on the timeline's machinery.
+  const actionSync = google && createActionSync({ store, incidents, actions: google.actions, timeline: google.timeline, pace, log, now, policy: () => followUpSettings(config.status.org) });
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
   const experts = createExperts(config.status.org, config.publicUrl);
@@ -159,6 +164,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         'postmortem.create': postmortemCreate({ store, incidents, postmortems: google.postmortems, now }),
         'doc.fill': onePerIncident(docFill({ store, incidents, docs: google.docs, now })),
         'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
+        'postmortem.actions': actionTableSync({ store, sync: actionSync!, pace }),
       }),
     },
   });
@@ -176,6 +182,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       now,
       pollMs: config.google.timeline.pollMs,
       settleMs: config.google.timeline.settleMs,
+      ...(actionSync && { postmortems: actionSync }),
       ...(notifyBase && { push: { address: () => `${typeof notifyBase === 'string' ? notifyBase : notifyBase()}/api/google/notify`, watchMs: config.google.watchMinutes * 60_000 } }),
     });
 
@@ -273,7 +280,7 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; local: boolean; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; actions: ActionTable; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
@@ -285,14 +292,14 @@ async function startGoogle(config: Config, log: Logger, store: Store, metrics: M
   };
   if (g.mode === 'google') {
     const clients = { ...googleClients(g.serviceAccount!, g.subject, g, countReads), writes };
-    return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: false, close: async () => undefined };
+    return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), actions: createActionTable(clients), local: false, close: async () => undefined };
   }
   const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
   const { url, tokenUrl } = local.sandbox;
   const clients = { ...googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl }, countReads), writes };
   const templateId = await ensureTemplate(clients);
   log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
-  return { docs: createIncidentDocs({ clients, ...options, templateId }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), local: true, close: () => local.sandbox.close() };
+  return { docs: createIncidentDocs({ clients, ...options, templateId }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), actions: createActionTable(clients), local: true, close: () => local.sandbox.close() };
 }
 
 /** The sandbox's sidebar acts as the Playground's current user (Alex Wilber, src/local/playground.yml). */

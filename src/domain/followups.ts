@@ -37,6 +37,8 @@ export interface FollowUp {
   addedAt: string;
   addedBy: Person;
   closedAt?: string;
+  /** Written as a row of the postmortem doc's action table: that row's key (its named range), so a re-read adds nothing. */
+  docKey?: string;
 }
 
 export interface AddFollowUp extends Base {
@@ -46,6 +48,25 @@ export interface AddFollowUp extends Base {
   /** As typed after `due` (a date, "in N days", a weekday); read against the organisation's date now. */
   due?: string;
   policy: FollowUpPolicy;
+  /** Written in the postmortem doc's action table (issue 18 item 8): what could be read is recorded, never refused. */
+  origin?: 'doc';
+  /** The doc row's key: an item with this key already exists, nothing is added. */
+  key?: string;
+  /** What the row said that could not be understood (an owner nobody knows): told with the item. */
+  problems?: string[];
+}
+/**
+ * A row of the postmortem doc's action table changed (its text, owner or due date). `owner: null` and `due: ''` clear
+ * them. Cells that cannot be read keep the item as it was and are named in `problems`, told once.
+ */
+export interface EditFollowUp extends Base {
+  type: 'EditFollowUp';
+  n: number;
+  text?: string;
+  owner?: Person | null;
+  due?: string;
+  policy: FollowUpPolicy;
+  problems?: string[];
 }
 export interface SetFollowUpOwner extends Base {
   type: 'SetFollowUpOwner';
@@ -57,7 +78,7 @@ export interface CloseFollowUp extends Base {
   n: number;
   outcome: 'done' | 'cancelled';
 }
-export type FollowUpCommand = AddFollowUp | SetFollowUpOwner | CloseFollowUp;
+export type FollowUpCommand = AddFollowUp | SetFollowUpOwner | CloseFollowUp | EditFollowUp;
 
 export interface FollowUpAdded extends Base {
   type: 'FollowUpAdded';
@@ -66,6 +87,21 @@ export interface FollowUpAdded extends Base {
   remind?: { dayBefore: string; overdue: string };
   /** The next Monday digest (its local date and instant): the service's one repeating digest starts then if none runs. */
   digest: { date: string; at: string };
+  /** Written in the postmortem doc: told in the incident conversation, with what could not be read. */
+  origin?: 'doc';
+  key?: string;
+  problems?: string[];
+}
+/** Changed in the postmortem doc's action table; only what changed is set (`owner: null`, `due: null`: cleared). */
+export interface FollowUpEdited extends Base {
+  type: 'FollowUpEdited';
+  n: number;
+  text?: string;
+  owner?: Person | null;
+  due?: string | null;
+  horizon?: 'now' | 'planning';
+  remind?: { dayBefore: string; overdue: string };
+  problems?: string[];
 }
 export interface FollowUpOwnerSet extends Base {
   type: 'FollowUpOwnerSet';
@@ -77,31 +113,40 @@ export interface FollowUpClosed extends Base {
   n: number;
   outcome: 'done' | 'cancelled';
 }
-export type FollowUpEvent = FollowUpAdded | FollowUpOwnerSet | FollowUpClosed;
+export type FollowUpEvent = FollowUpAdded | FollowUpOwnerSet | FollowUpClosed | FollowUpEdited;
 
-export const FOLLOW_UP_COMMANDS: readonly string[] = ['AddFollowUp', 'SetFollowUpOwner', 'CloseFollowUp'];
+export const FOLLOW_UP_COMMANDS: readonly string[] = ['AddFollowUp', 'SetFollowUpOwner', 'CloseFollowUp', 'EditFollowUp'];
 
 export function decideFollowUp(command: FollowUpCommand, items: readonly FollowUp[] = []): FollowUpEvent[] | { refused: string } {
   const { at, by } = command;
   switch (command.type) {
     case 'AddFollowUp': {
-      const text = command.text.trim();
+      if (command.key !== undefined && items.some((i) => i.docKey === command.key)) return [];
+      const fromDoc = command.origin === 'doc';
+      let text = command.text.trim();
       if (!text) return { refused: 'A follow-up needs some text: what must be done?' };
+      // A row typed in the doc is never turned away: too long is kept cut (the whole text stays in the doc).
+      if (text.length > LIMITS.note && fromDoc) text = `${text.slice(0, LIMITS.note - 1)}…`;
       if (text.length > LIMITS.note) return { refused: `That follow-up is ${text.length} characters; the limit is ${LIMITS.note}.` };
       const { policy } = command;
       const today = localDate(at, policy.timeZone);
+      const problems = [...(command.problems ?? [])];
       let due: string | undefined;
-      if (command.due !== undefined) {
+      if (command.due !== undefined && command.due.trim()) {
         const parsed = parseDue(command.due, today);
-        if ('refused' in parsed) return parsed;
-        due = parsed.due;
+        if ('refused' in parsed && !fromDoc) return parsed;
+        if ('refused' in parsed) problems.push(`Due date left empty: ${parsed.refused}`);
+        else due = parsed.due;
       }
       const n = Math.max(0, ...items.map((i) => i.n)) + 1;
       const horizon = horizonOf(due, today, policy.windowDays);
       const item = { n, text, ...(command.owner && { owner: command.owner }), ...(due && { due }), horizon };
       const digest = nextDigest(at, policy.timeZone, policy.hour);
-      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, at, by }];
+      const doc = fromDoc ? { origin: 'doc' as const, ...(command.key !== undefined && { key: command.key }), ...(problems.length && { problems }) } : {};
+      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, ...doc, at, by }];
     }
+    case 'EditFollowUp':
+      return editFollowUp(command, items);
     case 'SetFollowUpOwner': {
       const item = openItem(items, command.n);
       if ('refused' in item) return item;
@@ -120,6 +165,31 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
   }
 }
 
+/** What a changed doc row means for its item: only real changes, and what could not be read, said once. */
+function editFollowUp(command: EditFollowUp, items: readonly FollowUp[]): FollowUpEvent[] | { refused: string } {
+  const { at, by, policy } = command;
+  const item = items.find((i) => i.n === command.n);
+  if (!item) return { refused: `There is no follow-up #${command.n} here.` };
+  const problems = [...(command.problems ?? [])];
+  const change: Partial<Pick<FollowUpEdited, 'text' | 'owner' | 'due' | 'horizon' | 'remind'>> = {};
+  const text = command.text?.trim().slice(0, LIMITS.note);
+  if (text && text !== item.text) change.text = text;
+  if (command.owner === null && item.owner) change.owner = null;
+  if (command.owner && command.owner.id !== item.owner?.id) change.owner = command.owner;
+  if (command.due !== undefined) {
+    const today = localDate(at, policy.timeZone);
+    const parsed = command.due.trim() ? parseDue(command.due, today) : { due: undefined };
+    if ('refused' in parsed) problems.push(`Due date of #${item.n} unchanged (${item.due ?? 'none'}): ${parsed.refused}`);
+    else if (parsed.due !== item.due) {
+      change.due = parsed.due ?? null;
+      change.horizon = horizonOf(parsed.due, today, policy.windowDays);
+      if (parsed.due) change.remind = reminderTimes(parsed.due, policy.timeZone, policy.hour);
+    }
+  }
+  if (!Object.keys(change).length && !problems.length) return [];
+  return [{ type: 'FollowUpEdited', n: item.n, ...change, ...(problems.length && { problems }), at, by }];
+}
+
 function openItem(items: readonly FollowUp[], n: number): FollowUp | { refused: string } {
   const item = items.find((i) => i.n === n);
   if (!item) return { refused: items.length ? `There is no follow-up #${n} here; they are numbered ${items.map((i) => `#${i.n}`).join(', ')}.` : `There is no follow-up #${n} here: this incident has none yet.` };
@@ -130,7 +200,9 @@ function openItem(items: readonly FollowUp[], n: number): FollowUp | { refused: 
 export function evolveFollowUps(items: readonly FollowUp[] = [], event: FollowUpEvent): FollowUp[] {
   switch (event.type) {
     case 'FollowUpAdded':
-      return [...items, { ...event.item, status: 'open', addedAt: event.at, addedBy: event.by }];
+      return [...items, { ...event.item, status: 'open', addedAt: event.at, addedBy: event.by, ...(event.key !== undefined && { docKey: event.key }) }];
+    case 'FollowUpEdited':
+      return items.map((i) => (i.n === event.n ? edited(i, event) : i));
     case 'FollowUpOwnerSet':
       return items.map((i) => (i.n === event.n ? { ...i, owner: event.owner } : i));
     case 'FollowUpClosed':
@@ -138,6 +210,14 @@ export function evolveFollowUps(items: readonly FollowUp[] = [], event: FollowUp
     default:
       return assertNever(event);
   }
+}
+
+function edited(item: FollowUp, e: FollowUpEdited): FollowUp {
+  const { owner, due, ...rest } = item;
+  const next: FollowUp = { ...rest, ...(e.text !== undefined && { text: e.text }), ...(e.horizon && { horizon: e.horizon }) };
+  const who = e.owner === undefined ? owner : (e.owner ?? undefined);
+  const when = e.due === undefined ? due : (e.due ?? undefined);
+  return { ...next, ...(who && { owner: who }), ...(when && { due: when }) };
 }
 
 /** An item due now without an owner: it is asked for plainly. */
@@ -184,16 +264,24 @@ export type FollowUpEffect = RemindFollowUp | DigestFollowUps;
 /** The reminders an added item sets (a time already past sets none), and the digest if none is set yet. */
 export function followUpReminders(events: readonly { type: string }[], incidentId: string): FollowUpEffect[] {
   const effects: FollowUpEffect[] = [];
+  const remind = (n: number, due: string, times: { dayBefore: string; overdue: string }, at: string, suffix = '') => {
+    for (const when of ['dayBefore', 'overdue'] as const) {
+      const notBefore = times[when];
+      if (Date.parse(notBefore) <= Date.parse(at)) continue;
+      effects.push({ kind: 'followup.remind', key: `followup.remind:${incidentId}:${n}:${when}${suffix}`, incidentId, notBefore, payload: { n, due, when } });
+    }
+  };
   for (const e of events) {
+    if (e.type === 'FollowUpEdited') {
+      // A new due date sets its own reminders (the key names the date: the old ones find the date changed and stay quiet).
+      const edit = e as FollowUpEdited;
+      if (edit.due && edit.remind) remind(edit.n, edit.due, edit.remind, edit.at, `:${edit.due}`);
+      continue;
+    }
     if (e.type !== 'FollowUpAdded') continue;
     const added = e as FollowUpAdded;
     effects.push({ kind: 'followup.digest', key: DIGEST_KEY, incidentId, notBefore: added.digest.at, payload: { date: added.digest.date } });
-    if (!added.remind || !added.item.due) continue;
-    for (const when of ['dayBefore', 'overdue'] as const) {
-      const notBefore = added.remind[when];
-      if (Date.parse(notBefore) <= Date.parse(added.at)) continue;
-      effects.push({ kind: 'followup.remind', key: `followup.remind:${incidentId}:${added.item.n}:${when}`, incidentId, notBefore, payload: { n: added.item.n, due: added.item.due, when } });
-    }
+    if (added.remind && added.item.due) remind(added.item.n, added.item.due, added.remind, added.at);
   }
   return effects;
 }

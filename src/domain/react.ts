@@ -7,13 +7,14 @@ import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
 import { followUpReminders, type FollowUpEffect } from './followups';
+import { followUpDocEffects, type SyncActionTable } from './followup-doc';
 import { policyEffects, type EscalateOverdue, type NotifyPerson, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable;
 
 interface EffectBase {
   key: string;
@@ -278,6 +279,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'FollowUpAdded':
       case 'FollowUpOwnerSet':
       case 'FollowUpClosed':
+      case 'FollowUpEdited':
         refresh = true; // the card lists the open items
         break;
       default:
@@ -291,6 +293,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   }
   effects.push(...audienceReminders(events, state));
   effects.push(...followUpReminders(events, id));
+  effects.push(...followUpDocEffects(events, state)); // the postmortem doc's action table, both ways
   effects.push(...policyEffects(events, state)); // breaks, hand-offs, escalation (src/domain/policy-effects.ts)
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];

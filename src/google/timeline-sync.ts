@@ -1,10 +1,10 @@
 import type { docs_v1 } from '@googleapis/docs';
 import { failureKind, OutsideError } from '../outside-error';
 import { withSignal, type GoogleClients } from './clients';
-import { cellText, docsSafe, namedRanges } from './doc-text';
+import { cellText, docsSafe } from './doc-text';
 import { lockedWrite, readForWrite } from './locked-write';
 import { withRetry, type RetryPolicy } from './retry';
-import { findTimeline, planRows, ROW, TIMELINE, type TimelineRow } from './timeline';
+import { findTimeline, planRows, rewriteCell, ROW, taggedRows, TIMELINE, type TimelineRow } from './timeline';
 
 /**
  * The doc's timeline table kept in step with the incident's log, both ways. Rows Firebreak wrote carry the named
@@ -132,17 +132,10 @@ interface RawRow {
 function rawRows(doc: docs_v1.Schema$Document): RawRow[] | undefined {
   const table = findTimeline(doc);
   if (!table) return undefined;
-  const el = (doc.body?.content ?? []).find((e) => e.table && e.startIndex === table.start)!;
-  const tags = Object.keys(doc.namedRanges ?? {})
-    .filter((name) => name.startsWith(ROW))
-    .flatMap((name) => namedRanges(doc, name).map((r) => ({ key: name.slice(ROW.length), start: r.start })));
-  return (el.table!.tableRows ?? []).slice(1).map((row) => {
-    const start = row.startIndex ?? 0;
-    const end = row.endIndex ?? 0;
-    const cells = row.tableCells ?? [];
+  return taggedRows(doc, table, ROW).map(({ key, cells }) => {
     const last = cells[Math.min(2, cells.length - 1)];
     return {
-      key: tags.find((t) => t.start >= start && t.start < end)?.key,
+      key,
       cells: cells.map(cellText),
       entry: { start: (last?.startIndex ?? 0) + 1, end: (last?.endIndex ?? 1) - 1 },
     };
@@ -203,16 +196,8 @@ function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests
   const ours = (w: WantedRow, now: string) => [w.known, w.pending, w.entry].some((t) => t != null && docsSafe(t).trim() === now.trim());
   const rewrites = wanted.filter((w) => w.rewrite && present.has(w.key) && ours(w, present.get(w.key)!)).map((w) => ({ w, raw: rows.find((r) => r.key === w.key)! }));
   for (const { w, raw } of rewrites) {
-    const requests: docs_v1.Schema$Request[] = [];
-    ops.push({ at: raw.entry.start, requests });
-    const text = docsSafe(w.entry);
-    const { start, end } = raw.entry;
-    if (end > start) requests.push({ deleteContentRange: { range: { startIndex: start, endIndex: end } } });
-    if (text) {
-      requests.push({ insertText: { location: { index: start }, text } });
-      const link = w.link ? { link: { url: w.link } } : {};
-      requests.push({ updateTextStyle: { range: { startIndex: start, endIndex: start + text.length }, textStyle: { bold: false, strikethrough: w.struck, ...link }, fields: 'bold,strikethrough,link' } });
-    }
+    const link = w.link ? { link: { url: w.link } } : {};
+    ops.push({ at: raw.entry.start, requests: rewriteCell(raw.entry, docsSafe(w.entry), { bold: false, strikethrough: w.struck, ...link }, 'bold,strikethrough,link') });
     written.push(w.key);
   }
   for (const op of ops.sort((a, b) => b.at - a.at)) requests.push(...op.requests);

@@ -1,5 +1,6 @@
 import type { Detection, Incident, IncidentEvent } from '../domain/incident';
 import { incidentFigures, formatDuration } from '../domain/figures';
+import { actionCells } from '../domain/followup-doc';
 import { incidentLabel } from '../domain/messages';
 import { timeline, type VersionedEvent } from '../domain/timeline';
 import { SEVERITY_MEANING } from '../domain/vocabulary';
@@ -83,7 +84,7 @@ export function postmortemBlocks(markdown: string, input: PostmortemInput): Bloc
     }
     const filled = block.rows.flatMap((row) => (row[0] === '{{timeline}}' ? rows : [row.map(fill)]));
     // The "Action items" table (its header starts with "Action") lists the incident's follow-up items as they stood
-    // when the doc was made (`followup` keeps them, src/domain/followups.ts); later changes live in `followups`.
+    // when the doc was made; from then on it is kept in step with them both ways (src/workers/actions/).
     out.push({ kind: 'table', rows: filled[0]?.[0] === 'Action' && filled.length === 1 ? [...filled, ...actionRows(input.incident)] : filled });
   }
   return out;
@@ -91,7 +92,7 @@ export function postmortemBlocks(markdown: string, input: PostmortemInput): Bloc
 
 /** One row per follow-up item: what, who, when, and where it stands ("now" items are due within the window). */
 function actionRows(incident: Incident): string[][] {
-  return (incident.followUps ?? []).map((f) => [`#${f.n} ${f.text}`, f.owner?.name ?? 'nobody yet', f.due ?? (f.horizon === 'planning' ? 'planning' : ''), f.status]);
+  return (incident.followUps ?? []).map(actionCells);
 }
 
 /** The timeline people read (notes, decisions, destructive actions, changes) with who joined when, in time order. */

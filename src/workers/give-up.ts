@@ -42,7 +42,7 @@ export function reportGiveUp(incidents: Incidents, now: () => Date, delivery?: D
     if (!effect.incidentId) return;
     const what = UNDELIVERED[effect.kind];
     if (what && delivery) return reportUndelivered(delivery, effect, what, reason);
-    if (effect.kind === 'timeline.sync' && delivery) return reportTimelineStuck(delivery, effect, reason);
+    if ((effect.kind === 'timeline.sync' || effect.kind === 'postmortem.actions') && delivery) return reportTimelineStuck(delivery, effect, reason);
     if (effect.kind === 'postmortem.review' && delivery) return reportReviewFailed(delivery, effect, reason);
     if (effect.kind === 'mail.send') {
       await incidents.run(effect.incidentId, { type: 'RecordMailFailed', detail: reason, at: now().toISOString(), by: SYSTEM });
@@ -86,9 +86,10 @@ async function reportTimelineStuck(delivery: DeliveryReport, effect: StoredEffec
   const incident = await delivery.store.load(effect.incidentId!);
   const tell = incident && placeToTell(incident, undefined);
   if (!incident || !tell) return;
+  const actions = effect.kind === 'postmortem.actions';
   await delivery.teams.postMessage(tell, {
-    subject: `${incidentLabel(incident)}: Firebreak could not update the timeline in the incident doc`,
-    lines: [reason, 'The chat keeps the full timeline; Firebreak tries the doc again at the next timeline change.'],
+    subject: `${incidentLabel(incident)}: Firebreak could not update ${actions ? 'the action items in the postmortem doc' : 'the timeline in the incident doc'}`,
+    lines: [reason, actions ? '"followups" lists them here; Firebreak tries the doc again at the next follow-up change.' : 'The chat keeps the full timeline; Firebreak tries the doc again at the next timeline change.'],
   });
 }
 

@@ -5,6 +5,10 @@ import path from 'node:path';
 import type { Recorded } from '../../src/sandbox/botframework';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graph/server';
 import { sectionText } from '../../src/google/postmortem-docs';
+import { findActions } from '../../src/google/action-table';
+import { cellText } from '../../src/google/doc-text';
+import { planTableRows } from '../../src/google/timeline';
+import { localDate, parseDue } from '../../src/domain/followup-dates';
 import { ALICE, BOB, channelMessage, invoke, post, TENANT } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
 import { googleDeployment, SUBJECT, type GoogleDeployment } from '../harness/google-deployment';
@@ -54,6 +58,9 @@ beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: caFile,
     EFFECT_RETRY_BASE_MS: '50',
     EFFECT_RETRY_CAP_MS: '500',
+    // The postmortem doc's action table is read by the doc watcher: polled often enough for a test to wait on.
+    TIMELINE_POLL_SECONDS: '0.3',
+    TIMELINE_SETTLE_MS: '50',
   });
   deployment.channel.setMembers('19:team@thread.tacv2', [
     { ...ALICE, email: 'alice@contoso.test', userPrincipalName: 'alice@contoso.test' },
@@ -197,4 +204,83 @@ test('postmortem review creates the online meeting through Graph and mails the .
   await say(`postmortem review ${start.toISOString().slice(0, 10)} 16:00Z`, thread);
   await eventually(() => texts(thread).find((t) => t.includes('could not set up the postmortem review')), 'the failed review told', 20_000);
   graph.fault(undefined);
+}, 60_000);
+
+/** The postmortem doc's Action items table, header left out: each row's cells as a person reads them. */
+async function actionRows(docId: string): Promise<string[][]> {
+  const doc = (await deployment.as(SUBJECT).docs.documents.get({ documentId: docId })).data;
+  const table = findActions(doc)!;
+  return table.rows.slice(1).map((r) => r.cells);
+}
+
+/** Rows typed at the end of the table as a person does in Google Docs: new rows, text in their cells, no named range. */
+async function typeRows(docId: string, rows: string[][]): Promise<void> {
+  const docs = deployment.as(SUBJECT).docs;
+  const table = findActions((await docs.documents.get({ documentId: docId })).data)!;
+  const requests = planTableRows(table, 'typed', rows.map((cells) => ({ name: 'typed', cells }))).filter((r) => !r.createNamedRange);
+  await docs.documents.batchUpdate({ documentId: docId, requestBody: { requests } });
+}
+
+/** Replaces one cell of the row whose action starts with `action`, as a person in the editor. */
+async function setCell(docId: string, action: string, column: number, text: string): Promise<void> {
+  const docs = deployment.as(SUBJECT).docs;
+  const doc = (await docs.documents.get({ documentId: docId })).data;
+  const el = doc.body!.content!.find((e) => e.table && e.startIndex === findActions(doc)!.start)!;
+  const row = el.table!.tableRows!.find((r) => cellText(r.tableCells![0]).startsWith(action))!;
+  const cell = row.tableCells![column];
+  const start = cell.startIndex! + 1;
+  const end = cell.endIndex! - 1;
+  await docs.documents.batchUpdate({
+    documentId: docId,
+    requestBody: { requests: [...(end > start ? [{ deleteContentRange: { range: { startIndex: start, endIndex: end } } }] : []), { insertText: { location: { index: start }, text } }] },
+  });
+}
+
+/** Asks `followups` every half second until the answer passes `test` (each ask is one message in the thread). */
+async function listedUntil(thread: string, test: (answer: string) => boolean, what: string): Promise<string> {
+  for (let tries = 0; ; tries++) {
+    const before = texts(thread).length;
+    await say('followups', thread);
+    const answer = await eventually(() => texts(thread).slice(before).find((t) => /follow-ups/.test(t)), 'the followups answer');
+    if (test(answer)) return answer;
+    if (tries > 40) throw new Error(`timed out waiting for ${what}: ${answer}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+test('the Action items table and the follow-ups, both ways: typed rows become items (owner, due; what cannot be read is said once), done closes, followup in chat adds a row', async () => {
+  const { number, thread, docId } = await resolvedWithDoc('Payments timing out');
+  const tz = 'Europe/Berlin'; // the org file's followups time zone
+  const dueFrom = (d: Date) => (parseDue('in 3 days', localDate(d, tz)) as { due: string }).due;
+  const before = dueFrom(new Date());
+  await typeRows(docId, [
+    ['Add retries to the payment client', 'Alice Adams', 'in 3 days', ''],
+    ['Alert on gateway latency', 'Zed Zebra', 'someday', ''],
+  ]);
+  const added = await eventually(() => texts(thread).find((t) => t.includes('follow-up #1 added in the postmortem doc')), 'the first row told', 20_000);
+  expect(added).toContain('Add retries to the payment client');
+  const odd = await eventually(() => texts(thread).find((t) => t.includes('follow-up #2 added in the postmortem doc')), 'the second row told', 20_000);
+  expect(odd).toContain('nobody called "Zed Zebra" is known');
+  expect(odd).toContain('can\'t read "someday" as a due date');
+  const due = [before, dueFrom(new Date())];
+  const listed = await listedUntil(thread, (a) => a.includes('Add retries'), 'the item listed');
+  expect(due.some((d) => listed.includes(`#1 Add retries to the payment client · Alice Adams · due ${d}`))).toBe(true);
+  expect(listed).toContain('#2 Alert on gateway latency · no owner · no due date · planning');
+
+  // Firebreak numbers the rows people typed, leaving their cells as typed.
+  await eventually(async () => ((await actionRows(docId)).some((r) => r[0] === '#1 Add retries to the payment client' && r[3] === 'open') ? true : undefined), 'the typed row numbered', 20_000);
+
+  // Done in the State cell closes the item; it is read again and nothing is added twice.
+  await setCell(docId, '#1 Add retries', 3, 'done');
+  await listedUntil(thread, (a) => !a.includes('Add retries') && a.includes('Alert on gateway latency'), 'item #1 closed');
+  expect(texts(thread).filter((t) => t.includes('added in the postmortem doc'))).toHaveLength(2);
+
+  // A follow-up written in chat after the doc exists appears in the table.
+  await say('followup Check the retry budget due 2099-01-15', thread);
+  const row = await eventually(async () => (await actionRows(docId)).find((r) => r[0] === '#3 Check the retry budget'), 'the chat item in the table', 20_000);
+  expect(row).toEqual(['#3 Check the retry budget', 'nobody yet', '2099-01-15', 'open']);
+  const rows = await actionRows(docId);
+  expect(rows.map((r) => r[0])).toEqual(['#1 Add retries to the payment client', '#2 Alert on gateway latency', '#3 Check the retry budget']);
+  expect(rows[0][3]).toBe('done');
+  expect(texts(thread).filter((t) => t.includes(`INC-${number}: follow-up #`) && t.includes('added in the postmortem doc'))).toHaveLength(2);
 }, 60_000);

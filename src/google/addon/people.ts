@@ -10,7 +10,7 @@ export function personFor(user: GoogleUser, incident: Incident, events: readonly
   return known ?? { id: `google:${user.email}`, name: user.name ?? user.email, email: user.email };
 }
 
-function knownPeople(incident: Incident, events: readonly IncidentEvent[]): Person[] {
+export function knownPeople(incident: Incident, events: readonly IncidentEvent[]): Person[] {
   const { roles } = incident;
   const fromEvents = events.flatMap((e) => PERSON_FIELDS.map((f) => (e as unknown as Record<string, unknown>)[f]).filter(isPerson));
   return [incident.commander, roles.comms, roles.customer, roles.business, ...roles.sme, incident.declaredBy, ...fromEvents].filter(isPerson);

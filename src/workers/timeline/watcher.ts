@@ -30,6 +30,23 @@ export interface WatcherOptions {
   settleMs: number;
   /** Drive push: where notifications go (`<base>/api/google/notify`) and how long a channel lives. */
   push?: { address: () => string; watchMs: number };
+  /**
+   * A second kind of doc, watched the same way: a resolved incident's postmortem doc (its action table,
+   * src/workers/actions/). An incident has one live doc at a time, so its id keys this doc's pace turn, revision and
+   * push channel as it keys the incident doc's while the incident is active.
+   */
+  postmortems?: PostmortemWatch;
+}
+
+export interface PostmortemWatch {
+  /** Incidents whose postmortem doc is watched now. */
+  watched(): Promise<Incident[]>;
+  /** The postmortem doc id to watch for this incident now, if any. */
+  watchedDoc(incident: Incident): string | undefined;
+  /** Reads the doc and records what people changed (the caller holds the doc's pace turn). */
+  reconcile(incident: Incident, docId: string): Promise<void>;
+  /** The doc was deleted or unshared (Docs answers 404/403 for it). */
+  gone(incident: Incident, err: unknown): Promise<void>;
 }
 
 export interface NotifyAnswer {
@@ -98,6 +115,8 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     try {
       await opts.pace.exclusive(incidentId, async () => {
         const incident = await opts.store.load(incidentId);
+        const postmortem = incident && opts.postmortems?.watchedDoc(incident);
+        if (postmortem) return readPostmortem(incident, postmortem);
         if (incident?.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
         const docId = requireDocId(incident.resources.doc.url);
         let table;
@@ -112,6 +131,15 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       });
     } catch (err) {
       opts.log.warn('reading the incident doc failed; the next check tries again', { incident: incidentId, error: describe(err) });
+    }
+  }
+
+  async function readPostmortem(incident: Incident, docId: string): Promise<void> {
+    try {
+      await opts.postmortems!.reconcile(incident, docId);
+    } catch (err) {
+      if (failureKind(err) === 'not-found') return opts.postmortems!.gone(incident, err);
+      throw err;
     }
   }
 
@@ -153,7 +181,8 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   async function openChannel(incident: Incident, docId: string): Promise<void> {
     const push = opts.push!;
     const margin = Math.min(push.watchMs / 4, 10 * 60_000);
-    const live = (channels: { expiration: string }[]) => channels.some((c) => Date.parse(c.expiration) - Date.now() > margin);
+    // Only a channel on this doc counts (the incident doc's, once resolved, is not the postmortem doc's).
+    const live = (channels: { expiration: string; docId: string }[]) => channels.some((c) => c.docId === docId && Date.parse(c.expiration) - Date.now() > margin);
     if (live(await opts.store.timeline.channels(incident.id))) return;
     const at = opts.now().getTime();
     if (!(await opts.store.timeline.claimWatch(incident.id, holder, iso(), new Date(at + OPEN_CLAIM_MS).toISOString()))) return;
@@ -183,14 +212,13 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
   }
 
-  async function check(incident: Incident): Promise<void> {
-    const docId = requireDocId(incident.resources.doc!.url!);
+  async function check(incident: Incident, docId = requireDocId(incident.resources.doc!.url!), gone = lost): Promise<void> {
     try {
       if (opts.push) await ensureChannel(incident, docId);
       const revision = await opts.timeline.revision(docId);
       if (revision !== (await opts.store.timeline.revision(incident.id))) nudge(incident.id);
     } catch (err) {
-      if (failureKind(err) === 'not-found') await lost(incident, err);
+      if (failureKind(err) === 'not-found') await gone(incident, err);
       else opts.log.warn('checking the incident doc failed', { incident: incident.id, error: describe(err) });
     }
   }
@@ -210,10 +238,16 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     const all = await opts.store.list({ status: 'active', limit: 1000 });
     const active = all.filter((i) => i.resources.doc?.status === 'ready' && i.resources.doc.url);
     const lostDocs = all.filter((i) => i.resources.doc?.status === 'failed' && i.resources.doc.url);
-    await Promise.all([...active.map(check), ...lostDocs.map((i) => recheck(i).catch((err) => opts.log.warn('rechecking a lost incident doc failed', { incident: i.id, error: describe(err) })))]);
-    // Resolved incidents (or docs lost) need no more notifications.
-    const watched = new Set(active.map((i) => i.id));
-    for (const c of await opts.store.timeline.channels()) if (!watched.has(c.incidentId)) await stopChannel(c.id, c.resourceId);
+    const postmortems = (await opts.postmortems?.watched()) ?? [];
+    const postmortemDoc = (i: Incident) => opts.postmortems!.watchedDoc(i)!;
+    await Promise.all([
+      ...active.map((i) => check(i)),
+      ...postmortems.map((i) => check(i, postmortemDoc(i), opts.postmortems!.gone)),
+      ...lostDocs.map((i) => recheck(i).catch((err) => opts.log.warn('rechecking a lost incident doc failed', { incident: i.id, error: describe(err) }))),
+    ]);
+    // Resolved incidents (or docs lost) need no more notifications, but for a postmortem doc still watched.
+    const watched = new Map([...active.map((i) => [i.id, requireDocId(i.resources.doc!.url!)] as const), ...postmortems.map((i) => [i.id, postmortemDoc(i)] as const)]);
+    for (const c of await opts.store.timeline.channels()) if (watched.get(c.incidentId) !== c.docId) await stopChannel(c.id, c.resourceId);
   }
 
   const api: Watcher = {

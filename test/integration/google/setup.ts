@@ -5,6 +5,8 @@ import { createIncidentDocs, type IncidentDocs, type ShareConfig } from '../../.
 import type { RetryPolicy } from '../../../src/google/retry';
 import { createTemplate } from '../../../src/google/template';
 import { startGoogleSandbox, type GoogleSandbox, type GoogleSandboxOptions } from '../../../src/sandbox/google';
+import { openStore } from '../../../src/store/open';
+import type { Store } from '../../../src/store/store';
 
 export const SUBJECT = 'incidents@example.com';
 export const SERVICE_ACCOUNT = 'firebreak@firebreak-test.iam.gserviceaccount.com';
@@ -36,6 +38,21 @@ export async function googleWorld(opts: GoogleSandboxOptions & { delegatedScopes
   const { id: templateId } = await createTemplate(clients, { folderId: driveId, retry: FAST });
   const docs = createIncidentDocs({ clients, templateId, folderId: driveId, share: SHARE, retry: FAST });
   return { sandbox, clients, docs, templateId, driveId, privateKey: pem, close: () => sandbox.close() };
+}
+
+/** For a test file: a sandbox world and an embedded store, opened before its tests and closed after them. */
+export function worldAndStore(): () => { world: GoogleWorld; store: Store } {
+  let world: GoogleWorld | undefined;
+  let store: Store | undefined;
+  beforeAll(async () => {
+    world = await googleWorld();
+    store = await openStore('pglite:memory');
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    await world?.close();
+  });
+  return () => ({ world: world!, store: store! });
 }
 
 export function clientsFor(sandbox: GoogleSandbox, privateKey: string, subject = SUBJECT): GoogleClients {

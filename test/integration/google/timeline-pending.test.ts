@@ -1,14 +1,13 @@
 import { createIncidents } from '../../../src/app/incidents';
 import { createDocTimeline } from '../../../src/google/timeline-sync';
 import { createLogger } from '../../../src/log';
-import { openStore } from '../../../src/store/open';
-import type { ClaimedEffect, Store } from '../../../src/store/store';
+import type { ClaimedEffect } from '../../../src/store/store';
 import { timelineSync } from '../../../src/workers/effects/timeline-sync';
 import { createDocPace } from '../../../src/workers/timeline/pace';
 import { createWatcher } from '../../../src/workers/timeline/watcher';
 import { declareCommand, jo, sam } from '../../domain/fixtures';
 import { eventually } from '../../harness/firebreak';
-import { FAST, googleWorld, incident, type GoogleWorld } from './setup';
+import { FAST, incident, worldAndStore } from './setup';
 
 /**
  * Two replicas: one rewrites a row of the doc's timeline (a Teams message was edited, now too long for a row: the doc
@@ -16,18 +15,10 @@ import { FAST, googleWorld, incident, type GoogleWorld } from './setup';
  * The text being written was recorded as pending before the write went out, so the other replica takes the row as
  * Firebreak's own. Were it not, the cut row would read as a person's edit and replace the message's full text.
  */
-let world: GoogleWorld;
-let store: Store;
-beforeAll(async () => {
-  world = await googleWorld();
-  store = await openStore('pglite:memory');
-}, 60_000);
-afterAll(async () => {
-  await store?.close();
-  await world?.close();
-});
+const opened = worldAndStore();
 
 test("a row being rewritten, read by another replica before the writer hears back, is not taken for a person's edit", async () => {
+  const { world, store } = opened();
   const doc = await world.docs.create(incident(90));
   const now = () => new Date();
   const incidents = createIncidents(store);
