@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { GUID } from './config/parse';
 
 /**
  * A production start needs only the bot's id, secret, tenant and DATABASE_URL (issue 19 item 1): every other part is
@@ -17,4 +18,16 @@ export function offParts(config: Config): string[] {
   if (config.metrics.mode === 'off') off.push('metrics are off: /metrics answers 404 until METRICS_TOKEN is set (docs/operations.md)');
   if (!config.alerts.token) off.push('the alert webhooks are off: /api/alerts/* answer 404 until ALERT_WEBHOOK_TOKEN is set (docs/alerts.md)');
   return off;
+}
+
+/**
+ * The organisation file names a Planner plan (followups.planner_plan_id) but Microsoft Graph cannot sign in (no tenant,
+ * app id or secret of its own or the bot's): said once at start, and no export is attempted. Local mode's emulator has
+ * the plan, so it says nothing there.
+ */
+export function plannerWarning(config: Pick<Config, 'graph' | 'status'>): string | undefined {
+  const g = config.graph;
+  if (!config.status.org?.followUps?.plannerPlanId || g.emulate) return undefined;
+  if (GUID.test(g.tenantId) && GUID.test(g.clientId) && g.clientSecret) return undefined;
+  return 'followups.planner_plan_id is set but Microsoft Graph is off (it needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET, or the bot\'s own): planning items are not exported to Planner, and each export is reported as failed in its incident (docs/deploy-azure.md)';
 }

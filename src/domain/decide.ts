@@ -185,6 +185,7 @@ function decideCommand(command: Command, state: Incident | null): Decision {
     case 'AddFollowUp':
     case 'SetFollowUpOwner':
     case 'CloseFollowUp':
+    case 'RecordPlannerTask':
       return decideFollowUp(command, state.followUps);
     case 'EscalateOverdueUpdate':
       return decideEscalation(command, state);

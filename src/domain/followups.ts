@@ -21,6 +21,10 @@ export interface FollowUpPolicy {
   timeZone: string;
   /** The local hour reminders and the Monday digest go out at. */
   hour: number;
+  /** The Microsoft Planner plan planning items are exported to (issue 18 item 10); absent: no export. */
+  plannerPlanId?: string;
+  /** How often done and deleted tasks are read back from Planner; absent: never (the export is one-way). */
+  plannerPollMinutes?: number;
 }
 
 export type FollowUpStatus = 'open' | 'done' | 'cancelled';
@@ -37,6 +41,8 @@ export interface FollowUp {
   addedAt: string;
   addedBy: Person;
   closedAt?: string;
+  /** Its task in Microsoft Planner, once exported. */
+  planner?: { planId: string; taskId: string };
 }
 
 export interface AddFollowUp extends Base {
@@ -57,7 +63,16 @@ export interface CloseFollowUp extends Base {
   n: number;
   outcome: 'done' | 'cancelled';
 }
-export type FollowUpCommand = AddFollowUp | SetFollowUpOwner | CloseFollowUp;
+/** The export made the item's Planner task (a system fact); `poll` starts the read-back when it is on. */
+export interface RecordPlannerTask extends Base {
+  type: 'RecordPlannerTask';
+  n: number;
+  planId: string;
+  taskId: string;
+  /** When the repeating Planner read-back first looks (now + the poll interval); absent when it is off. */
+  poll?: string;
+}
+export type FollowUpCommand = AddFollowUp | SetFollowUpOwner | CloseFollowUp | RecordPlannerTask;
 
 export interface FollowUpAdded extends Base {
   type: 'FollowUpAdded';
@@ -66,6 +81,8 @@ export interface FollowUpAdded extends Base {
   remind?: { dayBefore: string; overdue: string };
   /** The next Monday digest (its local date and instant): the service's one repeating digest starts then if none runs. */
   digest: { date: string; at: string };
+  /** A planning item goes to this Planner plan (src/workers/effects/followup-export.ts). */
+  planner?: { planId: string };
 }
 export interface FollowUpOwnerSet extends Base {
   type: 'FollowUpOwnerSet';
@@ -77,9 +94,15 @@ export interface FollowUpClosed extends Base {
   n: number;
   outcome: 'done' | 'cancelled';
 }
-export type FollowUpEvent = FollowUpAdded | FollowUpOwnerSet | FollowUpClosed;
+export interface FollowUpExported extends Base {
+  type: 'FollowUpExported';
+  n: number;
+  planner: { planId: string; taskId: string };
+  poll?: string;
+}
+export type FollowUpEvent = FollowUpAdded | FollowUpOwnerSet | FollowUpClosed | FollowUpExported;
 
-export const FOLLOW_UP_COMMANDS: readonly string[] = ['AddFollowUp', 'SetFollowUpOwner', 'CloseFollowUp'];
+export const FOLLOW_UP_COMMANDS: readonly string[] = ['AddFollowUp', 'SetFollowUpOwner', 'CloseFollowUp', 'RecordPlannerTask'];
 
 export function decideFollowUp(command: FollowUpCommand, items: readonly FollowUp[] = []): FollowUpEvent[] | { refused: string } {
   const { at, by } = command;
@@ -100,7 +123,8 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
       const horizon = horizonOf(due, today, policy.windowDays);
       const item = { n, text, ...(command.owner && { owner: command.owner }), ...(due && { due }), horizon };
       const digest = nextDigest(at, policy.timeZone, policy.hour);
-      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, at, by }];
+      const planner = horizon === 'planning' && policy.plannerPlanId ? { planId: policy.plannerPlanId } : undefined;
+      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, ...(planner && { planner }), at, by }];
     }
     case 'SetFollowUpOwner': {
       const item = openItem(items, command.n);
@@ -114,6 +138,13 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
       const item = openItem(items, command.n);
       if ('refused' in item) return item;
       return [{ type: 'FollowUpClosed', n: command.n, outcome: command.outcome, at, by }];
+    }
+    case 'RecordPlannerTask': {
+      const item = items.find((i) => i.n === command.n);
+      if (!item) return { refused: `There is no follow-up #${command.n} here.` };
+      if (item.planner?.taskId === command.taskId) return [];
+      const { n, planId, taskId, poll } = command;
+      return [{ type: 'FollowUpExported', n, planner: { planId, taskId }, ...(poll && { poll }), at, by }];
     }
     default:
       return assertNever(command);
@@ -135,6 +166,8 @@ export function evolveFollowUps(items: readonly FollowUp[] = [], event: FollowUp
       return items.map((i) => (i.n === event.n ? { ...i, owner: event.owner } : i));
     case 'FollowUpClosed':
       return items.map((i) => (i.n === event.n ? { ...i, status: event.outcome, closedAt: event.at } : i));
+    case 'FollowUpExported':
+      return items.map((i) => (i.n === event.n ? { ...i, planner: event.planner } : i));
     default:
       return assertNever(event);
   }
@@ -179,15 +212,71 @@ export interface DigestFollowUps {
 }
 export const DIGEST_KEY = 'followup.digest';
 
-export type FollowUpEffect = RemindFollowUp | DigestFollowUps;
+/** Make a planning item's Planner task, once (src/workers/effects/followup-export.ts). */
+export interface ExportFollowUp {
+  kind: 'followup.export';
+  key: string;
+  incidentId: string;
+  notBefore?: string;
+  coalesce?: boolean;
+  payload: { n: number; planId: string };
+}
+
+/**
+ * Read done and deleted tasks back from Planner: like the digest, one repeating effect for the whole service (one key),
+ * started by the first task recorded while the read-back is on.
+ */
+export interface PollPlanner {
+  kind: 'followup.planner-poll';
+  key: typeof PLANNER_POLL_KEY;
+  incidentId: string;
+  notBefore: string;
+  coalesce?: boolean;
+  payload: Record<string, never>;
+}
+export const PLANNER_POLL_KEY = 'followup.planner-poll';
+
+/** Who closes an item whose task was completed or deleted in Planner. */
+export const PLANNER: Person = { id: 'microsoft-planner', name: 'Planner' };
+
+/** Bring an exported item's Planner task in step: its assignee, and complete when the item was done in Firebreak. */
+export interface UpdatePlannerTask {
+  kind: 'followup.planner-update';
+  key: string;
+  incidentId: string;
+  notBefore?: string;
+  coalesce?: boolean;
+  payload: { n: number };
+}
+
+export type FollowUpEffect = RemindFollowUp | DigestFollowUps | ExportFollowUp | PollPlanner | UpdatePlannerTask;
+
+/**
+ * An exported item whose owner changed, or which was done in Firebreak, has its Planner task updated (what was done
+ * in Planner itself needs no update). A cancelled item's task is left for people to delete in Planner.
+ */
+export function plannerUpdates(events: readonly { type: string }[], state: { id: string; version: number; followUps?: FollowUp[] }): UpdatePlannerTask[] {
+  const effects: UpdatePlannerTask[] = [];
+  for (const e of events) {
+    const change = e as FollowUpEvent;
+    if (change.type !== 'FollowUpOwnerSet' && !(change.type === 'FollowUpClosed' && change.outcome === 'done' && change.by.id !== PLANNER.id)) continue;
+    if (!state.followUps?.find((i) => i.n === change.n)?.planner) continue;
+    effects.push({ kind: 'followup.planner-update', key: `followup.planner-update:${state.id}:${change.n}:${state.version}`, incidentId: state.id, payload: { n: change.n } });
+  }
+  return effects;
+}
 
 /** The reminders an added item sets (a time already past sets none), and the digest if none is set yet. */
 export function followUpReminders(events: readonly { type: string }[], incidentId: string): FollowUpEffect[] {
   const effects: FollowUpEffect[] = [];
   for (const e of events) {
+    if (e.type === 'FollowUpExported' && (e as FollowUpExported).poll) {
+      effects.push({ kind: 'followup.planner-poll', key: PLANNER_POLL_KEY, incidentId, notBefore: (e as FollowUpExported).poll!, payload: {} });
+    }
     if (e.type !== 'FollowUpAdded') continue;
     const added = e as FollowUpAdded;
     effects.push({ kind: 'followup.digest', key: DIGEST_KEY, incidentId, notBefore: added.digest.at, payload: { date: added.digest.date } });
+    if (added.planner) effects.push({ kind: 'followup.export', key: `followup.export:${incidentId}:${added.item.n}`, incidentId, payload: { n: added.item.n, planId: added.planner.planId } });
     if (!added.remind || !added.item.due) continue;
     for (const when of ['dayBefore', 'overdue'] as const) {
       const notBefore = added.remind[when];

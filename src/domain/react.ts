@@ -6,7 +6,7 @@ import { afterResolution } from './resolution';
 import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
-import { followUpReminders, type FollowUpEffect } from './followups';
+import { followUpReminders, plannerUpdates, type FollowUpEffect } from './followups';
 import { policyEffects, type EscalateOverdue, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
@@ -280,6 +280,8 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'FollowUpClosed':
         refresh = true; // the card lists the open items
         break;
+      case 'FollowUpExported':
+        break;
       default:
         assertNever(event);
     }
@@ -291,6 +293,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   }
   effects.push(...audienceReminders(events, state));
   effects.push(...followUpReminders(events, id));
+  effects.push(...plannerUpdates(events, state)); // an exported item's Planner task follows its owner and its done
   effects.push(...policyEffects(events, state)); // breaks, hand-offs, escalation (src/domain/policy-effects.ts)
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];

@@ -134,6 +134,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'FollowUpAdded': // follow-ups are what comes after, listed apart (the postmortem, `followups`)
       case 'FollowUpOwnerSet':
       case 'FollowUpClosed':
+      case 'FollowUpExported':
         break;
       default: {
         const never: never = event;

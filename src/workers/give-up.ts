@@ -23,6 +23,7 @@ const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
   'handoff.post': 'the hand-off card',
   'reminder.handoff': 'the reminder to hand off command',
   'followup.remind': 'a reminder of a follow-up item',
+  'followup.export': "a follow-up item's task in Microsoft Planner",
 };
 
 /** To tell the responders when something could not reach Teams (the place that failed can't be told itself). */
