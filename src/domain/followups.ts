@@ -223,16 +223,16 @@ export interface ExportFollowUp {
 }
 
 /**
- * Read done and deleted tasks back from Planner: like the digest, one repeating effect for the whole service (one key),
- * started by the first task recorded while the read-back is on.
+ * Read done and deleted tasks back from Planner: like the digest, one repeating effect for the whole service per plan
+ * (one key), started by the first task recorded in that plan while the read-back is on.
  */
 export interface PollPlanner {
   kind: 'followup.planner-poll';
-  key: typeof PLANNER_POLL_KEY;
+  key: string;
   incidentId: string;
   notBefore: string;
   coalesce?: boolean;
-  payload: Record<string, never>;
+  payload: { planId: string };
 }
 export const PLANNER_POLL_KEY = 'followup.planner-poll';
 
@@ -270,8 +270,10 @@ export function plannerUpdates(events: readonly { type: string }[], state: { id:
 export function followUpReminders(events: readonly { type: string }[], incidentId: string): FollowUpEffect[] {
   const effects: FollowUpEffect[] = [];
   for (const e of events) {
-    if (e.type === 'FollowUpExported' && (e as FollowUpExported).poll) {
-      effects.push({ kind: 'followup.planner-poll', key: PLANNER_POLL_KEY, incidentId, notBefore: (e as FollowUpExported).poll!, payload: {} });
+    const exported = e as FollowUpExported;
+    if (exported.type === 'FollowUpExported' && exported.poll) {
+      const { planId } = exported.planner;
+      effects.push({ kind: 'followup.planner-poll', key: `${PLANNER_POLL_KEY}:${planId}`, incidentId, notBefore: exported.poll, payload: { planId } });
     }
     if (e.type !== 'FollowUpAdded') continue;
     const added = e as FollowUpAdded;

@@ -1,4 +1,4 @@
-import { PLANNER } from '../../domain/followups';
+import { PLANNER, type PollPlanner } from '../../domain/followups';
 import type { Logger } from '../../log';
 import type { PlannerTask } from '../../graph/graph';
 import { openItems } from '../../followups/query';
@@ -13,33 +13,31 @@ const IDLE_MS = 60 * 60_000;
  * item with a task is closed as done when its task is at 100 %, and as cancelled when its task is gone (deleted in
  * Planner, or moved out of the plan), by "Planner"; the card and the lists show it as any closed item.
  *
- * One effect for the whole service (PLANNER_POLL_KEY), claimed under a lease by one replica at a time, as the Monday
- * digest is; closing an item twice changes nothing (CloseFollowUp of a closed item decides no event), so a retry after
- * a crash is harmless. A plan is read whole (Planner has no filter on it), so one poll is one listing per plan
- * (pages of ~400 tasks) plus one GET per task missing from it, to tell "deleted" from "not listed yet".
+ * One effect per plan for the whole service (its key names the plan), claimed under a lease by one replica at a time,
+ * as the Monday digest is; closing an item twice changes nothing (CloseFollowUp of a closed item decides no event), so
+ * a retry after a crash is harmless. The plan is read whole (Planner has no filter on it): one poll is one listing
+ * (pages of ~400 tasks) plus one GET per task missing from it, to tell "deleted" from "not listed yet". Items exported
+ * to a plan the organisation file no longer names are still read back from it.
  */
 export function plannerPoll(deps: PlannerEffectDeps & { log: Logger }) {
-  return async (_effect: ClaimedEffect, signal: AbortSignal): Promise<{ runAgainAt: string }> => {
+  return async (effect: ClaimedEffect, signal: AbortSignal): Promise<{ runAgainAt: string }> => {
+    const { planId } = effect.payload as PollPlanner['payload'];
     const every = deps.settings().plannerPollMinutes;
     const now = deps.now().getTime();
     if (!every || !deps.graph) return { runAgainAt: new Date(now + IDLE_MS).toISOString() };
     const graph = deps.graph;
-    const exported = (await openItems(deps.store)).filter(({ item }) => item.planner);
-    const plans = new Map<string, Promise<Map<string, PlannerTask>>>();
-    const tasksOf = (planId: string) => {
-      if (!plans.has(planId)) plans.set(planId, graph.listPlannerTasks(planId, signal).then((tasks) => new Map(tasks.map((t) => [t.id, t]))));
-      return plans.get(planId)!;
-    };
+    const exported = (await openItems(deps.store)).filter(({ item }) => item.planner?.planId === planId);
+    const tasks = exported.length ? new Map((await graph.listPlannerTasks(planId, signal)).map((t) => [t.id, t])) : new Map<string, PlannerTask>();
     let closed = 0;
     for (const { incident, item } of exported) {
-      const { planId, taskId } = item.planner!;
-      const task = (await tasksOf(planId)).get(taskId) ?? (await graph.getPlannerTask(taskId, signal));
+      const { taskId } = item.planner!;
+      const task = tasks.get(taskId) ?? (await graph.getPlannerTask(taskId, signal));
       const outcome = !task || task.planId !== planId ? 'cancelled' : task.percentComplete === 100 ? 'done' : undefined;
       if (!outcome) continue;
       const result = await deps.incidents.run(incident.id, { type: 'CloseFollowUp', n: item.n, outcome, at: deps.now().toISOString(), by: PLANNER });
       if (result.kind === 'changed') closed++;
     }
-    if (closed) deps.log.info('follow-ups closed from Planner', { closed, looked: exported.length });
+    if (closed) deps.log.info('follow-ups closed from Planner', { planId, closed, looked: exported.length });
     return { runAgainAt: new Date(now + every * 60_000).toISOString() };
   };
 }
