@@ -99,11 +99,8 @@ function list(ctx: RouteContext, planId: string, pageSize: number): Reply {
 }
 
 function update(ctx: RouteContext, id: string): Reply {
-  if (!hasRole(ctx.caller, WRITE)) return forbidden();
-  const task = findTask(ctx.state, id);
-  if (!task) return notFound();
-  const stale = precondition(ctx, task);
-  if (stale) return stale;
+  const task = writable(ctx, id);
+  if ('status' in task) return task;
   const body = ctx.body;
   if (!isObject(body)) return badRequest('Empty or invalid request body.');
   const unknown = Object.keys(body).find((k) => !UPDATE_FIELDS.includes(k));
@@ -121,11 +118,8 @@ function update(ctx: RouteContext, id: string): Reply {
 }
 
 function remove(ctx: RouteContext, id: string): Reply {
-  if (!hasRole(ctx.caller, WRITE)) return forbidden();
-  const task = findTask(ctx.state, id);
-  if (!task) return notFound();
-  const stale = precondition(ctx, task);
-  if (stale) return stale;
+  const task = writable(ctx, id);
+  if ('status' in task) return task;
   deleteTask(ctx.state, id);
   return { status: 204 };
 }
@@ -215,10 +209,14 @@ export function setProgress(task: PlannerTaskRecord, percent: number, by: Planne
   }
 }
 
-function precondition(ctx: RouteContext, task: PlannerTaskRecord): Reply | undefined {
+/** The task a PATCH or DELETE may change: the caller may write, it exists, and If-Match names its current etag. */
+function writable(ctx: RouteContext, id: string): PlannerTaskRecord | Reply {
+  if (!hasRole(ctx.caller, WRITE)) return forbidden();
+  const task = findTask(ctx.state, id);
+  if (!task) return notFound();
   const ifMatch = ctx.headers?.['if-match'];
   if (ifMatch === undefined) return graphError(412, 'PreconditionFailed', 'The If-Match header is required: send the last known etag of the task.');
-  if (ifMatch === '*' || ifMatch === etagOf(task)) return undefined;
+  if (ifMatch === '*' || ifMatch === etagOf(task)) return task;
   return graphError(412, 'PreconditionFailed', 'The If-Match header does not match the current version of the task: read it again and retry.');
 }
 
