@@ -11,7 +11,8 @@ export function offParts(config: Config): string[] {
   const off: string[] = [];
   const g = config.graph;
   if (!g.teamId && !g.organizerId && !g.mailTo.length) {
-    off.push('Microsoft Graph is off: no incident channel, meeting bridge or mail until GRAPH_INCIDENT_TEAM_ID, GRAPH_MEETING_ORGANIZER_ID or INCIDENT_MAIL_TO is set (docs/graph-setup.md)');
+    const only = config.status.org?.followUps?.plannerPlanId ? 'Microsoft Graph is used only for the Planner export' : 'Microsoft Graph is off';
+    off.push(`${only}: no incident channel, meeting bridge or mail until GRAPH_INCIDENT_TEAM_ID, GRAPH_MEETING_ORGANIZER_ID or INCIDENT_MAIL_TO is set (docs/graph-setup.md)`);
   }
   if (config.google.mode === 'off') off.push('Google Docs is off: no incident doc until GOOGLE_SERVICE_ACCOUNT_KEY_FILE or GOOGLE_SERVICE_ACCOUNT_KEY is set (docs/google-setup.md)');
   if (config.addon.mode === 'off') off.push('the Google Docs add-on is off: /api/addon answers 404 until ADDON_SERVICE_ACCOUNT_EMAIL is set (docs/google-addon.md)');

@@ -1,4 +1,4 @@
-import { plannerWarning } from '../../src/startup-warnings';
+import { offParts, plannerWarning } from '../../src/startup-warnings';
 import type { Config } from '../../src/config';
 
 /** Issue 18 item 10: a Planner plan in the organisation file with no way to reach Graph is said once at start. */
@@ -13,4 +13,11 @@ test('a plan id with Graph unable to sign in is warned about; with credentials, 
   expect(plannerWarning(config({}, 'plan-1'))).toBeUndefined();
   expect(plannerWarning(config({ emulate: true, clientSecret: '' }, 'plan-1'))).toBeUndefined();
   expect(plannerWarning(config({ clientSecret: '' }))).toBeUndefined();
+});
+
+test('with only a Planner plan, the start line says Graph serves the Planner export alone, not that it is off', () => {
+  const production = (plan?: string) =>
+    ({ ...config({ teamId: '', organizerId: '', mailTo: [] }, plan), mode: 'production', google: { mode: 'off' }, addon: { mode: 'off' }, metrics: { mode: 'off' }, alerts: {} }) as unknown as Config;
+  expect(offParts(production('plan-1'))[0]).toMatch(/^Microsoft Graph is used only for the Planner export: no incident channel/);
+  expect(offParts(production())[0]).toMatch(/^Microsoft Graph is off: no incident channel/);
 });
