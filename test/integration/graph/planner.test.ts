@@ -19,7 +19,7 @@ import { ALICE_OID, BOB_OID, CLIENT_ID, graphCalls, graphFor, SECRET, tenant, TE
  * adapter over HTTPS against the emulator's Planner tasks, on PGlite. The clock is the test's; the runner is drained.
  */
 /** Each test has a plan of its own (the read-back is one repeating effect per plan). */
-const PLANS = ['xqQg5FS2LkCp935s-FIFm2QAFkHM', 'aqQg5FS2LkCp935s-FIFm2QAFkHN', 'bqQg5FS2LkCp935s-FIFm2QAFkHO', 'cqQg5FS2LkCp935s-FIFm2QAFkHP', 'dqQg5FS2LkCp935s-FIFm2QAFkHQ', 'eqQg5FS2LkCp935s-FIFm2QAFkHR'];
+const PLANS = ['xqQg5FS2LkCp935s-FIFm2QAFkHM', 'aqQg5FS2LkCp935s-FIFm2QAFkHN', 'bqQg5FS2LkCp935s-FIFm2QAFkHO', 'cqQg5FS2LkCp935s-FIFm2QAFkHP', 'dqQg5FS2LkCp935s-FIFm2QAFkHQ', 'eqQg5FS2LkCp935s-FIFm2QAFkHR', 'fqQg5FS2LkCp935s-FIFm2QAFkHS'];
 const BOB: Person = { id: '29:bob', name: 'Bob Brown', aadObjectId: BOB_OID };
 const NO_ENTRA: Person = { id: '29:guest', name: 'Guest User' };
 const EXAMPLE = readFileSync(EXAMPLE_ORG_FILE, 'utf8');
@@ -165,6 +165,26 @@ test('a task completed in Planner closes its item as done, a deleted one as canc
   expect(refreshed).toContain(`card.refresh:${incident.id}:${log.length}`);
   const [poll] = (await store.effects({ pending: true })).filter((e) => e.key === `followup.planner-poll:${plan}`);
   expect(poll.notBefore).toBe('2026-12-03T14:30:00.000Z'); // and it looks again in 15 minutes
+});
+
+test('a read-back that fails (a permission withdrawn) is not given up: it looks again at the next interval', async () => {
+  clock = new Date('2026-12-03T14:00:00.000Z');
+  const [plan, org] = [PLANS[6], polling(PLANS[6])];
+  const { incidents, runner } = world(org);
+  const incident = await declare(incidents);
+  await add(incidents, org, incident, 'Cap the retry storm');
+  await runner.drain();
+  emulator.setPlannerTaskProgress((await itemsOf(incident))[0].planner!.taskId, 100);
+  emulator.fault({ match: new RegExp(`^GET /v1\\.0/planner/plans/${plan}/`), status: 403 });
+  clock = new Date('2026-12-03T14:15:00.000Z');
+  await runner.drain();
+  emulator.fault(undefined);
+  expect((await itemsOf(incident))[0].status).toBe('open');
+  const [poll] = (await store.effects({ pending: true })).filter((e) => e.key === `followup.planner-poll:${plan}`);
+  expect(poll.notBefore).toBe('2026-12-03T14:30:00.000Z');
+  clock = new Date('2026-12-03T14:30:00.000Z');
+  await runner.drain();
+  expect((await itemsOf(incident))[0].status).toBe('done');
 });
 
 test('done in Firebreak, or handed to someone else, the task follows: completed, reassigned (If-Match on a fresh etag)', async () => {
