@@ -1,6 +1,6 @@
 import { PLANNER, type PollPlanner } from '../../domain/followups';
 import type { Logger } from '../../log';
-import type { PlannerTask } from '../../graph/graph';
+import type { Graph } from '../../graph/graph';
 import { openItems } from '../../followups/query';
 import type { ClaimedEffect } from '../../store/store';
 import type { PlannerEffectDeps } from './followup-export';
@@ -25,19 +25,33 @@ export function plannerPoll(deps: PlannerEffectDeps & { log: Logger }) {
     const every = deps.settings().plannerPollMinutes;
     const now = deps.now().getTime();
     if (!every || !deps.graph) return { runAgainAt: new Date(now + IDLE_MS).toISOString() };
-    const graph = deps.graph;
-    const exported = (await openItems(deps.store)).filter(({ item }) => item.planner?.planId === planId);
-    const tasks = exported.length ? new Map((await graph.listPlannerTasks(planId, signal)).map((t) => [t.id, t])) : new Map<string, PlannerTask>();
-    let closed = 0;
-    for (const { incident, item } of exported) {
-      const { taskId } = item.planner!;
-      const task = tasks.get(taskId) ?? (await graph.getPlannerTask(taskId, signal));
-      const outcome = !task || task.planId !== planId ? 'cancelled' : task.percentComplete === 100 ? 'done' : undefined;
-      if (!outcome) continue;
-      const result = await deps.incidents.run(incident.id, { type: 'CloseFollowUp', n: item.n, outcome, at: deps.now().toISOString(), by: PLANNER });
-      if (result.kind === 'changed') closed++;
+    const next = { runAgainAt: new Date(now + every * 60_000).toISOString() };
+    try {
+      const closed = await readBack(deps, deps.graph, planId, signal);
+      if (closed) deps.log.info('follow-ups closed from Planner', { planId, closed });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      // A repeating read-back must not be given up (its key would be spent, and no item read back again): whatever
+      // failed (Planner throttling or down, a permission withdrawn) is logged and tried again at the next interval.
+      deps.log.warn('the Planner read-back failed; it tries again at the next interval', { planId, next: next.runAgainAt, error: (err as Error).message });
     }
-    if (closed) deps.log.info('follow-ups closed from Planner', { planId, closed, looked: exported.length });
-    return { runAgainAt: new Date(now + every * 60_000).toISOString() };
+    return next;
   };
+}
+
+/** Closes the open items of the plan whose tasks are complete or gone; how many it closed. */
+async function readBack(deps: PlannerEffectDeps, graph: Graph, planId: string, signal: AbortSignal): Promise<number> {
+  const exported = (await openItems(deps.store)).filter(({ item }) => item.planner?.planId === planId);
+  if (!exported.length) return 0;
+  const tasks = new Map((await graph.listPlannerTasks(planId, signal)).map((t) => [t.id, t]));
+  let closed = 0;
+  for (const { incident, item } of exported) {
+    const { taskId } = item.planner!;
+    const task = tasks.get(taskId) ?? (await graph.getPlannerTask(taskId, signal));
+    const outcome = !task || task.planId !== planId ? 'cancelled' : task.percentComplete === 100 ? 'done' : undefined;
+    if (!outcome) continue;
+    const result = await deps.incidents.run(incident.id, { type: 'CloseFollowUp', n: item.n, outcome, at: deps.now().toISOString(), by: PLANNER });
+    if (result.kind === 'changed') closed++;
+  }
+  return closed;
 }
