@@ -212,73 +212,15 @@ export interface DigestFollowUps {
 }
 export const DIGEST_KEY = 'followup.digest';
 
-/** Make a planning item's Planner task, once (src/workers/effects/followup-export.ts). */
-export interface ExportFollowUp {
-  kind: 'followup.export';
-  key: string;
-  incidentId: string;
-  notBefore?: string;
-  coalesce?: boolean;
-  payload: { n: number; planId: string };
-}
-
-/**
- * Read done and deleted tasks back from Planner: like the digest, one repeating effect for the whole service per plan
- * (one key), started by the first task recorded in that plan while the read-back is on.
- */
-export interface PollPlanner {
-  kind: 'followup.planner-poll';
-  key: string;
-  incidentId: string;
-  notBefore: string;
-  coalesce?: boolean;
-  payload: { planId: string };
-}
-export const PLANNER_POLL_KEY = 'followup.planner-poll';
-
-/** Who closes an item whose task was completed or deleted in Planner. */
-export const PLANNER: Person = { id: 'microsoft-planner', name: 'Planner' };
-
-/** Bring an exported item's Planner task in step: its assignee, and complete when the item was done in Firebreak. */
-export interface UpdatePlannerTask {
-  kind: 'followup.planner-update';
-  key: string;
-  incidentId: string;
-  notBefore?: string;
-  coalesce?: boolean;
-  payload: { n: number };
-}
-
-export type FollowUpEffect = RemindFollowUp | DigestFollowUps | ExportFollowUp | PollPlanner | UpdatePlannerTask;
-
-/**
- * An exported item whose owner changed, or which was done in Firebreak, has its Planner task updated (what was done
- * in Planner itself needs no update). A cancelled item's task is left for people to delete in Planner.
- */
-export function plannerUpdates(events: readonly { type: string }[], state: { id: string; version: number; followUps?: FollowUp[] }): UpdatePlannerTask[] {
-  const effects: UpdatePlannerTask[] = [];
-  for (const e of events) {
-    const change = e as FollowUpEvent;
-    if (change.type !== 'FollowUpOwnerSet' && !(change.type === 'FollowUpClosed' && change.outcome === 'done' && change.by.id !== PLANNER.id)) continue;
-    if (!state.followUps?.find((i) => i.n === change.n)?.planner) continue;
-    effects.push({ kind: 'followup.planner-update', key: `followup.planner-update:${state.id}:${change.n}:${state.version}`, incidentId: state.id, payload: { n: change.n } });
-  }
-  return effects;
-}
+export type FollowUpEffect = RemindFollowUp | DigestFollowUps;
 
 /** The reminders an added item sets (a time already past sets none), and the digest if none is set yet. */
 export function followUpReminders(events: readonly { type: string }[], incidentId: string): FollowUpEffect[] {
   const effects: FollowUpEffect[] = [];
   for (const e of events) {
-    const exported = e as FollowUpExported;
-    if (exported.type === 'FollowUpExported' && exported.poll) {
-      const { planId } = exported.planner;
-      effects.push({ kind: 'followup.planner-poll', key: `${PLANNER_POLL_KEY}:${planId}`, incidentId, notBefore: exported.poll, payload: { planId } });
-    }
     if (e.type !== 'FollowUpAdded') continue;
     const added = e as FollowUpAdded;
     effects.push({ kind: 'followup.digest', key: DIGEST_KEY, incidentId, notBefore: added.digest.at, payload: { date: added.digest.date } });
-    if (added.planner) effects.push({ kind: 'followup.export', key: `followup.export:${incidentId}:${added.item.n}`, incidentId, payload: { n: added.item.n, planId: added.planner.planId } });
     if (!added.remind || !added.item.due) continue;
     for (const when of ['dayBefore', 'overdue'] as const) {
       const notBefore = added.remind[when];

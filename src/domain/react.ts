@@ -6,14 +6,15 @@ import { afterResolution } from './resolution';
 import { isPagingEvent } from './paging';
 import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './audience-effects';
 import { postmortemEffects } from './postmortem-effects';
-import { followUpReminders, plannerUpdates, type FollowUpEffect } from './followups';
+import { followUpReminders, type FollowUpEffect } from './followups';
+import { plannerEffects, type PlannerEffect } from './followup-planner';
 import { policyEffects, type EscalateOverdue, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | PlannerEffect | RemindHandoff | PostHandoffCard | EscalateOverdue;
 
 interface EffectBase {
   key: string;
@@ -293,7 +294,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   }
   effects.push(...audienceReminders(events, state));
   effects.push(...followUpReminders(events, id));
-  effects.push(...plannerUpdates(events, state)); // an exported item's Planner task follows its owner and its done
+  effects.push(...plannerEffects(events, state)); // Planner: export, read-back, an exported item's owner and done
   effects.push(...policyEffects(events, state)); // breaks, hand-offs, escalation (src/domain/policy-effects.ts)
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];

@@ -1,4 +1,5 @@
-import { decideFollowUp, evolveFollowUps, followUpReminders, plannerUpdates, PLANNER, type FollowUp, type FollowUpEvent, type FollowUpPolicy } from '../../src/domain/followups';
+import { plannerEffects, PLANNER } from '../../src/domain/followup-planner';
+import { decideFollowUp, evolveFollowUps, type FollowUp, type FollowUpEvent, type FollowUpPolicy } from '../../src/domain/followups';
 import { jo, sam } from './fixtures';
 
 /** Issue 18 item 10: which items go to Planner, the task recorded, what follows it there. Given events, when command, then events. */
@@ -21,7 +22,7 @@ test('a planning item names the plan it goes to, and only then is it exported; a
   expect(add(undefined)).toMatchObject({ planner: { planId: PLAN } }); // undated: planning
   expect(add('2026-12-04')).not.toHaveProperty('planner'); // due tomorrow: now
   expect(add('2027-02-01', { ...policy, plannerPlanId: undefined })).not.toHaveProperty('planner');
-  const exports = followUpReminders([add('2027-02-01'), add('2026-12-04')], 'inc-1').filter((e) => e.kind === 'followup.export');
+  const exports = plannerEffects([add('2027-02-01'), add('2026-12-04')], { id: 'inc-1', version: 3 });
   expect(exports).toEqual([{ kind: 'followup.export', key: 'followup.export:inc-1:1', incidentId: 'inc-1', payload: { n: 1, planId: PLAN } }]);
 });
 
@@ -30,8 +31,8 @@ test('the task is recorded once; its event starts the per-plan read-back only wh
   const record = (poll?: string) => decided({ type: 'RecordPlannerTask', n: 1, planId: PLAN, taskId: 't-1', ...(poll && { poll }), at: AT, by: jo }, items);
   const [exported] = record('2026-12-03T14:15:00.000Z');
   expect(given([...decided({ type: 'AddFollowUp', text: 'Shard the queue', policy, at: AT, by: jo }), exported])[0].planner).toEqual({ planId: PLAN, taskId: 't-1' });
-  expect(followUpReminders([exported], 'inc-1')).toEqual([{ kind: 'followup.planner-poll', key: `followup.planner-poll:${PLAN}`, incidentId: 'inc-1', notBefore: '2026-12-03T14:15:00.000Z', payload: { planId: PLAN } }]);
-  expect(followUpReminders(record(), 'inc-1')).toEqual([]);
+  expect(plannerEffects([exported], { id: 'inc-1', version: 4 })).toEqual([{ kind: 'followup.planner-poll', key: `followup.planner-poll:${PLAN}`, incidentId: 'inc-1', notBefore: '2026-12-03T14:15:00.000Z', payload: { planId: PLAN } }]);
+  expect(plannerEffects(record(), { id: 'inc-1', version: 4 })).toEqual([]);
   expect(decided({ type: 'RecordPlannerTask', n: 1, planId: PLAN, taskId: 't-1', at: AT, by: jo }, evolveFollowUps(items, exported))).toEqual([]);
 });
 
@@ -42,9 +43,9 @@ test('an exported item handed over, or done in Firebreak, updates its task; done
   const items = given([...added, exported]);
   const owner: FollowUpEvent = { type: 'FollowUpOwnerSet', n: 1, owner: sam, at: AT, by: jo };
   const closed = (outcome: 'done' | 'cancelled', by = jo): FollowUpEvent => ({ type: 'FollowUpClosed', n: 1, outcome, at: AT, by });
-  expect(plannerUpdates([owner], state(items))).toEqual([{ kind: 'followup.planner-update', key: 'followup.planner-update:inc-1:1:7', incidentId: 'inc-1', payload: { n: 1 } }]);
-  expect(plannerUpdates([closed('done')], state(items))).toHaveLength(1);
-  expect(plannerUpdates([closed('done', PLANNER)], state(items))).toEqual([]);
-  expect(plannerUpdates([closed('cancelled')], state(items))).toEqual([]);
-  expect(plannerUpdates([owner], state(given(added)))).toEqual([]); // not exported (yet): the export reads the owner then
+  expect(plannerEffects([owner], state(items))).toEqual([{ kind: 'followup.planner-update', key: 'followup.planner-update:inc-1:1:7', incidentId: 'inc-1', payload: { n: 1 } }]);
+  expect(plannerEffects([closed('done')], state(items))).toHaveLength(1);
+  expect(plannerEffects([closed('done', PLANNER)], state(items))).toEqual([]);
+  expect(plannerEffects([closed('cancelled')], state(items))).toEqual([]);
+  expect(plannerEffects([owner], state(given(added)))).toEqual([]); // not exported (yet): the export reads the owner then
 });

@@ -1,6 +1,7 @@
 import type { Incidents } from '../../app/incidents';
 import { instantAt } from '../../domain/followup-dates';
-import type { ExportFollowUp, FollowUp } from '../../domain/followups';
+import type { ExportFollowUp } from '../../domain/followup-planner';
+import type { FollowUp } from '../../domain/followups';
 import type { Incident } from '../../domain/incident';
 import { incidentLabel } from '../../domain/messages';
 import type { Graph } from '../../graph/graph';

@@ -1,4 +1,4 @@
-import { PLANNER, type PollPlanner } from '../../domain/followups';
+import { PLANNER, type PollPlanner } from '../../domain/followup-planner';
 import type { Logger } from '../../log';
 import type { Graph } from '../../graph/graph';
 import { openItems } from '../../followups/query';

@@ -1,4 +1,4 @@
-import type { UpdatePlannerTask } from '../../domain/followups';
+import type { UpdatePlannerTask } from '../../domain/followup-planner';
 import { OutsideError } from '../../outside-error';
 import type { ClaimedEffect } from '../../store/store';
 import type { PlannerEffectDeps } from './followup-export';
