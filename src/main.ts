@@ -22,7 +22,8 @@ import { createVerifier } from './google/addon/verify';
 import { allowedHostNames } from './http/hosts';
 import { createLogger, type Logger } from './log';
 import { createReadiness } from './readiness';
-import { offParts } from './startup-warnings';
+import { offParts, plannerWarning } from './startup-warnings';
+import { plannerHandlers } from './followups/planner-handlers';
 import { createMetrics, type Metrics } from './metrics/registry';
 import { metricsEndpoint } from './metrics/endpoint';
 import { meteredWrites } from './metrics/docs-budget';
@@ -88,6 +89,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     mkdirSync(config.dataDir, { recursive: true });
   }
   for (const line of offParts(config)) log.warn(line);
+  const plannerOff = plannerWarning(config);
+  if (plannerOff) log.warn(plannerOff);
+  const plannerPlanId = plannerOff ? undefined : followUpSettings(config.status.org).plannerPlanId;
   const now = () => new Date();
   const store = await openStore(config.databaseUrl);
   const metrics = createMetrics({ ops: store.ops, now });
@@ -95,10 +99,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const incidents = createIncidents(store, () => wake(), config.status.org?.policy.policy);
 
   // Microsoft Graph: the tenant's when configured; in local mode, the emulator in this process.
-  const localGraph = config.graph.emulate ? await startLocalGraph(config.graph, { dataDir: config.dataDir, pagesBase: config.publicUrl }) : undefined;
+  const localGraph = config.graph.emulate ? await startLocalGraph(config.graph, { dataDir: config.dataDir, pagesBase: config.publicUrl, plannerPlanId }) : undefined;
   if (localGraph) log.info('local Graph emulator', { url: localGraph.emulator.url, state: `${localGraph.emulator.url}/_emulator/state` });
   const graphConfig = localGraph?.config ?? config.graph;
-  const graphUsed = Boolean(graphConfig.teamId || graphConfig.organizerId || graphConfig.mailTo.length);
+  const graphUsed = Boolean(graphConfig.teamId || graphConfig.organizerId || graphConfig.mailTo.length || plannerPlanId);
   const graph = graphUsed ? createGraph({ ...graphConfig, ca: localGraph?.ca }) : undefined;
   // Each outside system adds the resources it assembles for a new incident.
   const provisioning: ResourceKind[] = [...(graphConfig.teamId ? ['channel' as const] : []), ...(graphConfig.organizerId ? ['bridge' as const] : [])];
@@ -149,6 +153,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
         }),
       }),
       ...followUpHandlers({ store, teams: outbox, direct, now, log, org: config.status.org, ...(graph && graphConfig.mailSender && { mail: { graph, sender: graphConfig.mailSender, sentCopyWaitMs: config.workers.mailSentCopyWaitMs } }) }),
+      ...plannerHandlers({ store, incidents, graph: plannerPlanId ? graph : undefined, org: config.status.org, now, log }),
       ...policyHandlers({ store, incidents, teams: outbox, direct, now, log, org: config.status.org }),
       'alert.card': alerts.cardEffect(outbox),
       ...(graph && {

@@ -186,6 +186,7 @@ function decideCommand(command: Command, state: Incident | null): Decision {
     case 'SetFollowUpOwner':
     case 'CloseFollowUp':
     case 'EditFollowUp':
+    case 'RecordPlannerTask':
       return decideFollowUp(command, state.followUps);
     case 'EscalateOverdueUpdate':
       return decideEscalation(command, state);

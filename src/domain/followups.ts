@@ -21,6 +21,10 @@ export interface FollowUpPolicy {
   timeZone: string;
   /** The local hour reminders and the Monday digest go out at. */
   hour: number;
+  /** The Microsoft Planner plan planning items are exported to (issue 18 item 10); absent: no export. */
+  plannerPlanId?: string;
+  /** How often done and deleted tasks are read back from Planner; absent: never (the export is one-way). */
+  plannerPollMinutes?: number;
 }
 
 export type FollowUpStatus = 'open' | 'done' | 'cancelled';
@@ -39,6 +43,8 @@ export interface FollowUp {
   closedAt?: string;
   /** Written as a row of the postmortem doc's action table: that row's key (its named range), so a re-read adds nothing. */
   docKey?: string;
+  /** Its task in Microsoft Planner, once exported. */
+  planner?: { planId: string; taskId: string };
 }
 
 export interface AddFollowUp extends Base {
@@ -78,7 +84,16 @@ export interface CloseFollowUp extends Base {
   n: number;
   outcome: 'done' | 'cancelled';
 }
-export type FollowUpCommand = AddFollowUp | SetFollowUpOwner | CloseFollowUp | EditFollowUp;
+/** The export made the item's Planner task (a system fact); `poll` starts the read-back when it is on. */
+export interface RecordPlannerTask extends Base {
+  type: 'RecordPlannerTask';
+  n: number;
+  planId: string;
+  taskId: string;
+  /** When the repeating Planner read-back first looks (now + the poll interval); absent when it is off. */
+  poll?: string;
+}
+export type FollowUpCommand = AddFollowUp | SetFollowUpOwner | CloseFollowUp | EditFollowUp | RecordPlannerTask;
 
 export interface FollowUpAdded extends Base {
   type: 'FollowUpAdded';
@@ -91,6 +106,8 @@ export interface FollowUpAdded extends Base {
   origin?: 'doc';
   key?: string;
   problems?: string[];
+  /** A planning item goes to this Planner plan (src/workers/effects/followup-export.ts). */
+  planner?: { planId: string };
 }
 /** Changed in the postmortem doc's action table; only what changed is set (`owner: null`, `due: null`: cleared). */
 export interface FollowUpEdited extends Base {
@@ -113,9 +130,15 @@ export interface FollowUpClosed extends Base {
   n: number;
   outcome: 'done' | 'cancelled';
 }
-export type FollowUpEvent = FollowUpAdded | FollowUpOwnerSet | FollowUpClosed | FollowUpEdited;
+export interface FollowUpExported extends Base {
+  type: 'FollowUpExported';
+  n: number;
+  planner: { planId: string; taskId: string };
+  poll?: string;
+}
+export type FollowUpEvent = FollowUpAdded | FollowUpOwnerSet | FollowUpClosed | FollowUpEdited | FollowUpExported;
 
-export const FOLLOW_UP_COMMANDS: readonly string[] = ['AddFollowUp', 'SetFollowUpOwner', 'CloseFollowUp', 'EditFollowUp'];
+export const FOLLOW_UP_COMMANDS: readonly string[] = ['AddFollowUp', 'SetFollowUpOwner', 'CloseFollowUp', 'EditFollowUp', 'RecordPlannerTask'];
 
 export function decideFollowUp(command: FollowUpCommand, items: readonly FollowUp[] = []): FollowUpEvent[] | { refused: string } {
   const { at, by } = command;
@@ -143,7 +166,8 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
       const item = { n, text, ...(command.owner && { owner: command.owner }), ...(due && { due }), horizon };
       const digest = nextDigest(at, policy.timeZone, policy.hour);
       const doc = fromDoc ? { origin: 'doc' as const, ...(command.key !== undefined && { key: command.key }), ...(problems.length && { problems }) } : {};
-      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, ...doc, at, by }];
+      const planner = horizon === 'planning' && policy.plannerPlanId ? { planId: policy.plannerPlanId } : undefined;
+      return [{ type: 'FollowUpAdded', item, ...(due && { remind: reminderTimes(due, policy.timeZone, policy.hour) }), digest, ...doc, ...(planner && { planner }), at, by }];
     }
     case 'EditFollowUp':
       return editFollowUp(command, items);
@@ -159,6 +183,13 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
       const item = openItem(items, command.n);
       if ('refused' in item) return item;
       return [{ type: 'FollowUpClosed', n: command.n, outcome: command.outcome, at, by }];
+    }
+    case 'RecordPlannerTask': {
+      const item = items.find((i) => i.n === command.n);
+      if (!item) return { refused: `There is no follow-up #${command.n} here.` };
+      if (item.planner?.taskId === command.taskId) return [];
+      const { n, planId, taskId, poll } = command;
+      return [{ type: 'FollowUpExported', n, planner: { planId, taskId }, ...(poll && { poll }), at, by }];
     }
     default:
       return assertNever(command);
@@ -207,6 +238,8 @@ export function evolveFollowUps(items: readonly FollowUp[] = [], event: FollowUp
       return items.map((i) => (i.n === event.n ? { ...i, owner: event.owner } : i));
     case 'FollowUpClosed':
       return items.map((i) => (i.n === event.n ? { ...i, status: event.outcome, closedAt: event.at } : i));
+    case 'FollowUpExported':
+      return items.map((i) => (i.n === event.n ? { ...i, planner: event.planner } : i));
     default:
       return assertNever(event);
   }

@@ -238,6 +238,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
     case 'FollowUpOwnerSet':
     case 'FollowUpClosed':
     case 'FollowUpEdited':
+    case 'FollowUpExported':
       return { ...next, followUps: evolveFollowUps(state.followUps, event) };
     case 'BreakStarted':
       return { ...next, breakUntil: event.until, ...(event.reason === 'impact-ended' && { impactBreakAt: event.at }) };

@@ -8,13 +8,14 @@ import { audienceReminders, audienceUpdateEffects, type AudienceMail } from './a
 import { postmortemEffects } from './postmortem-effects';
 import { followUpReminders, type FollowUpEffect } from './followups';
 import { followUpDocEffects, type SyncActionTable } from './followup-doc';
+import { plannerEffects, type PlannerEffect } from './followup-planner';
 import { policyEffects, type EscalateOverdue, type NotifyPerson, type PostHandoffCard, type RemindHandoff } from './policy-effects';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable;
+export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | PlannerEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable;
 
 interface EffectBase {
   key: string;
@@ -282,6 +283,8 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'FollowUpEdited':
         refresh = true; // the card lists the open items
         break;
+      case 'FollowUpExported':
+        break;
       default:
         assertNever(event);
     }
@@ -294,6 +297,7 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
   effects.push(...audienceReminders(events, state));
   effects.push(...followUpReminders(events, id));
   effects.push(...followUpDocEffects(events, state)); // the postmortem doc's action table, both ways
+  effects.push(...plannerEffects(events, state)); // Planner: export, read-back, an exported item's owner and done
   effects.push(...policyEffects(events, state)); // breaks, hand-offs, escalation (src/domain/policy-effects.ts)
   // The doc's live fields (severity, phase, commander, roles, status) follow every change once the doc exists.
   const docFields = ['SeverityChanged', 'CustomerImpactChanged', 'PhaseChanged', 'CommanderChanged', 'RoleAssigned', 'IncidentResolved', 'IncidentReopened'];

@@ -135,6 +135,7 @@ export function timeline(incidentId: string, events: readonly VersionedEvent[]):
       case 'FollowUpOwnerSet':
       case 'FollowUpClosed':
       case 'FollowUpEdited':
+      case 'FollowUpExported':
         break;
       default: {
         const never: never = event;

@@ -67,7 +67,7 @@ export function answerTo(outcome: Outcome, windowDays: number): string | undefin
         const added = item(event.item.n)!;
         const lines = [`Follow-up added to ${label}: ${followUpLine(added)}`];
         if (needsOwner(added)) lines.push(`It is due within ${windowDays} working days, so it needs an owner now. Who will do it? Type: followup owner ${added.n} @person`);
-        else if (added.horizon === 'planning') lines.push('It goes to planning (not due in the next few days).');
+        else if (added.horizon === 'planning') lines.push(`It goes to planning (not due in the next few days)${event.planner ? ', and to the Planner plan as a task' : ''}.`);
         return lines.join('\n');
       }
       if (event.type === 'FollowUpOwnerSet') return `${event.owner.name} owns follow-up #${event.n} of ${label}.`;

@@ -4,6 +4,7 @@ import { ensureChannel, type ChannelRequest, type IncidentChannel } from './chan
 import { addChannelMember, type ChannelMemberRequest } from './channel-member';
 import { createGraphClient, type GraphClientOptions } from './client';
 import { findSentMail, sendMail, type MailRequest } from './mail';
+import { createPlannerTask, getPlannerTask, listPlannerTasks, updatePlannerTask, type PlannerTask, type PlannerTaskChange, type PlannerTaskRequest } from './planner';
 
 /**
  * What the effect workers need from Microsoft Graph. Every method may run twice for one effect and does
@@ -25,6 +26,13 @@ export interface Graph {
    * app may not read that mailbox (no Mail.Read), so the caller decides without it.
    */
   findSentMail(sender: string, key: string, signal?: AbortSignal): Promise<'sent' | 'not-found' | 'unknown'>;
+  /** Microsoft Planner (follow-up items of the planning horizon): create a task, read a plan's tasks or one, change one. */
+  createPlannerTask(req: PlannerTaskRequest, signal?: AbortSignal): Promise<PlannerTask>;
+  listPlannerTasks(planId: string, signal?: AbortSignal): Promise<PlannerTask[]>;
+  /** undefined when the task is gone (deleted in Planner). */
+  getPlannerTask(id: string, signal?: AbortSignal): Promise<PlannerTask | undefined>;
+  /** Reads the task's etag and patches it (If-Match); false when the task is gone. */
+  updatePlannerTask(id: string, change: PlannerTaskChange, signal?: AbortSignal): Promise<boolean>;
 }
 
 export interface GraphOptions extends GraphClientOptions {
@@ -42,7 +50,11 @@ export function createGraph(opts: GraphOptions): Graph {
     sendMail: (req, signal) => sendMail(client, req, signal),
     sendActivityNotification: (n, signal) => sendActivityNotification(client, n, signal),
     findSentMail: (sender, key, signal) => findSentMail(client, sender, key, signal),
+    createPlannerTask: (req, signal) => createPlannerTask(client, req, signal),
+    listPlannerTasks: (planId, signal) => listPlannerTasks(client, planId, signal),
+    getPlannerTask: (id, signal) => getPlannerTask(client, id, signal),
+    updatePlannerTask: (id, change, signal) => updatePlannerTask(client, id, change, signal),
   };
 }
 
-export type { ActivityNotification, Bridge, BridgeRequest, ChannelRequest, IncidentChannel, MailRequest };
+export type { ActivityNotification, Bridge, BridgeRequest, ChannelRequest, IncidentChannel, MailRequest, PlannerTask, PlannerTaskChange, PlannerTaskRequest };

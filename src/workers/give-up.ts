@@ -43,7 +43,8 @@ export function reportGiveUp(incidents: Incidents, now: () => Date, delivery?: D
     const what = UNDELIVERED[effect.kind];
     if (what && delivery) return reportUndelivered(delivery, effect, what, reason);
     if ((effect.kind === 'timeline.sync' || effect.kind === 'postmortem.actions') && delivery) return reportTimelineStuck(delivery, effect, reason);
-    if (effect.kind === 'postmortem.review' && delivery) return reportReviewFailed(delivery, effect, reason);
+    const notDone = NOT_DONE[effect.kind];
+    if (notDone && delivery) return reportNotDone(delivery, effect, reason, notDone);
     if (effect.kind === 'mail.send') {
       await incidents.run(effect.incidentId, { type: 'RecordMailFailed', detail: reason, at: now().toISOString(), by: SYSTEM });
       return;
@@ -93,14 +94,20 @@ async function reportTimelineStuck(delivery: DeliveryReport, effect: StoredEffec
   });
 }
 
-/** The review meeting or its invitation could not be made: the people who asked for it hear why. */
-async function reportReviewFailed(delivery: DeliveryReport, effect: StoredEffect, reason: string): Promise<void> {
+/** Work Firebreak gave up on that the people who asked for it hear of: what could not be done, and what to do instead. */
+const NOT_DONE: Partial<Record<StoredEffect['kind'], { what: string; instead: string }>> = {
+  'postmortem.review': { what: 'set up the postmortem review', instead: 'Nobody was invited by Firebreak: set the meeting up by hand, or fix the cause and ask again with "postmortem review <time>".' },
+  'followup.export': { what: "create a follow-up item's task in Microsoft Planner", instead: 'The item stays in Firebreak ("followups" lists it, and so does the CSV/JSON export at /reports): add it to Planner by hand if it must be there.' },
+};
+
+/** The review meeting or its invitation, or a Planner task, could not be made: the people who asked for it hear why. */
+async function reportNotDone(delivery: DeliveryReport, effect: StoredEffect, reason: string, notDone: { what: string; instead: string }): Promise<void> {
   const incident = await delivery.store.load(effect.incidentId!);
   const tell = incident && placeToTell(incident, undefined);
   if (!incident || !tell) return;
   await delivery.teams.postMessage(tell, {
-    subject: `${incidentLabel(incident)}: Firebreak could not set up the postmortem review`,
-    lines: [reason, 'Nobody was invited by Firebreak: set the meeting up by hand, or fix the cause and ask again with "postmortem review <time>".'],
+    subject: `${incidentLabel(incident)}: Firebreak could not ${notDone.what}`,
+    lines: [reason, notDone.instead],
   });
 }
 

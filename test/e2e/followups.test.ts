@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { addWorkingDays, instantAt, localDate, nextDigest } from '../../src/domain/followup-dates';
@@ -34,6 +34,9 @@ let firebreak: RunningFirebreak;
 const caFile = path.join(tmpdir(), `firebreak-followups-ca-${randomUUID()}.pem`);
 const clockFile = path.join(tmpdir(), `firebreak-followups-clock-${randomUUID()}`);
 const databaseUrl = `pglite:${path.join(tmpdir(), `firebreak-followups-${randomUUID()}`)}`;
+/** The example organisation file with a Planner plan: planning items become tasks there (issue 18 item 10). */
+const PLAN = 'xqQg5FS2LkCp935s-FIFm2QAFkHM';
+const orgFile = path.join(tmpdir(), `firebreak-followups-org-${randomUUID()}.yml`);
 const checks = storeChecks();
 
 /** Moves the server's clock to just after `iso` (libfaketime's relative offset, in whole minutes). */
@@ -41,14 +44,16 @@ const setClockTo = (iso: string) => writeFileSync(clockFile, `+${Math.ceil((Date
 
 beforeAll(async () => {
   writeFileSync(clockFile, '+0\n');
+  writeFileSync(orgFile, readFileSync(path.resolve(__dirname, '../../firebreak.org.example.yml'), 'utf8').replace('digest_hour: 9', `digest_hour: 9\n  planner_plan_id: ${PLAN}`));
   channel = await startBotChannel({ appId: APP_ID, appPassword: PASSWORD, tenantId: TENANT });
   channel.setMembers('19:team@thread.tacv2', [ALICE, { ...BOB, email: BOB_MAIL }]); // the team of the ops channel
   channel.installApp([BOB.aadObjectId]);
   graph = await startGraphEmulator({
     tenantId: TENANT,
-    apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['Mail.Send', 'Mail.Read'] }],
+    apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['Mail.Send', 'Mail.Read', 'Tasks.ReadWrite.All'] }],
     users: [{ id: '44444444-5555-4666-8777-888888888811', userPrincipalName: 'firebreak@contoso.test', displayName: 'Firebreak', mail: 'firebreak@contoso.test' }],
     teams: [],
+    plans: [{ id: PLAN, title: 'Follow-ups' }],
   });
   writeFileSync(caFile, graph.ca);
   firebreak = await startFirebreak({
@@ -58,7 +63,7 @@ beforeAll(async () => {
     BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
     BOT_LOGIN_URL: channel.loginUrl,
     DATABASE_URL: databaseUrl,
-    FIREBREAK_ORG_FILE: path.resolve(__dirname, '../../firebreak.org.example.yml'),
+    FIREBREAK_ORG_FILE: orgFile,
     GRAPH_BASE_URL: graph.url,
     GRAPH_AUTHORITY_HOST: graph.url,
     GRAPH_MAIL_SENDER: 'firebreak@contoso.test',
@@ -80,6 +85,7 @@ afterAll(async () => {
   await checks.run(databaseUrl);
   rmSync(caFile, { force: true });
   rmSync(clockFile, { force: true });
+  rmSync(orgFile, { force: true });
 }, 60_000);
 
 /** Says `text` in a thread (as `from`, mentioning `mentions`) and returns the texts the bot posted there after it. */
@@ -136,7 +142,10 @@ test('followup in a resolved incident: added with owner and due date, listed her
   const unowned = await say(thread, 'followup Write the failover runbook due in 1 day');
   expect(unowned.join('\n')).toMatch(/#2 Write the failover runbook · no owner yet · due \d{4}-\d\d-\d\d · now\nIt is due within 5 working days, so it needs an owner now\. Who will do it\? Type: followup owner 2 @person/);
   const later = await say(thread, 'followup Replace the database cluster');
-  expect(later.join('\n')).toContain('#3 Replace the database cluster · no owner · no due date · planning\nIt goes to planning');
+  expect(later.join('\n')).toContain('#3 Replace the database cluster · no owner · no due date · planning\nIt goes to planning (not due in the next few days), and to the Planner plan as a task.');
+  // Only the planning item becomes a Planner task (through the bot's own app registration: Graph's credentials default to it).
+  await eventually(() => (graph.plannerTasks(PLAN).some((t) => t.title === `INC-${number} #3: Replace the database cluster`) ? true : undefined), 'the Planner task');
+  expect(graph.plannerTasks(PLAN).filter((t) => t.title.startsWith(`INC-${number} #`))).toHaveLength(1);
 
   expect((await say(thread, 'followup owner 2', { mentions: [BOB] })).join('\n')).toContain(`Bob Brown owns follow-up #2 of INC-${number}.`);
   const listed = (await say(thread, 'followups')).join('\n');

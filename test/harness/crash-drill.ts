@@ -272,4 +272,4 @@ async function facts(opts: DrillOptions, deployment: GoogleDeployment, graph: Gr
  * Effects that are timers set for later by design (an update falling due, a hand-off reminder, an overdue escalation):
  * pending at the end of a drill is their normal state, not work left undone.
  */
-export const LATER_BY_DESIGN: readonly string[] = ['reminder.update', 'reminder.handoff', 'escalate.overdue', 'followup.remind', 'followup.digest', 'page.timeout'];
+export const LATER_BY_DESIGN: readonly string[] = ['reminder.update', 'reminder.handoff', 'escalate.overdue', 'followup.remind', 'followup.digest', 'followup.planner-poll', 'page.timeout'];

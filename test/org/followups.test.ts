@@ -27,4 +27,12 @@ describe("the organisation file's followups section", () => {
     expect(problems(EXAMPLE.replace('digest_hour: 9', 'digest_hour: 9\n  weekly: true'))).toEqual([expect.stringMatching(/unknown key "weekly" in followups/)]);
     expect(parseOrgFile(EXAMPLE.replace('digest_hour: 9', 'digest_hour: 9\n  planner_plan_id: xqQg5FS2LkCp935s-FIFm2QAFkHM'), 'org.yml').followUps?.plannerPlanId).toBe('xqQg5FS2LkCp935s-FIFm2QAFkHM');
   });
+
+  it('reads the Planner read-back interval, which needs a plan to read', () => {
+    const plan = 'digest_hour: 9\n  planner_plan_id: xqQg5FS2LkCp935s-FIFm2QAFkHM';
+    expect(parseOrgFile(EXAMPLE.replace('digest_hour: 9', `${plan}\n  planner_poll_minutes: 15`), 'org.yml').followUps?.plannerPollMinutes).toBe(15);
+    expect(parseOrgFile(EXAMPLE.replace('digest_hour: 9', plan), 'org.yml').followUps).not.toHaveProperty('plannerPollMinutes');
+    expect(problems(EXAMPLE.replace('digest_hour: 9', 'digest_hour: 9\n  planner_poll_minutes: 15'))).toEqual([expect.stringMatching(/^org\.yml:\d+:\d+ reads tasks back from Planner, but no planner_plan_id is set/)]);
+    expect(problems(EXAMPLE.replace('digest_hour: 9', `${plan}\n  planner_poll_minutes: 0`))).toEqual([expect.stringMatching(/followups\.planner_poll_minutes must be >= 1/)]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Reply } from '../http';
 import type { Caller } from './entra';
 import type { GraphLinks } from './links';
@@ -18,6 +19,10 @@ export interface RouteContext {
   body: unknown;
   /** The web links handed out for channels and meetings. */
   links: GraphLinks;
+  /** The request's headers (Planner's If-Match and Prefer). */
+  headers?: IncomingHttpHeaders;
+  /** Planner's fixed page size for a plan's tasks (GraphEmulatorOptions.plannerPageSize). */
+  plannerPageSize?: number;
 }
 
 /** A route answers, or returns undefined when the path is not its own. */

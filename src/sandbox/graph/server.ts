@@ -9,9 +9,10 @@ import { createFaults, type GraphFault } from './faults';
 import { sendMailRoute } from './mail';
 import { sentItemsRoute } from './sent-items';
 import { createOrGetRoute, eventsRoute } from './meetings';
+import { deleteTask, findTask, plannerRoute, setProgress } from './planner';
 import type { Route } from './route';
 import { teamsLinks, type GraphLinks } from './links';
-import { emptyState, isGraphState, type ActivityNotificationRecord, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type SentMail } from './state';
+import { emptyState, isGraphState, type ActivityNotificationRecord, type ChannelRecord, type EventRecord, type GraphState, type GraphTenant, type MeetingRecord, type PlannerTaskRecord, type SentMail } from './state';
 import { listenHttps, type HttpsReply } from './tls';
 import { readState, writeState } from '../state-file';
 
@@ -39,12 +40,21 @@ export interface GraphEmulator {
   mailbox(): SentMail[];
   /** Activity-feed notifications sent (POST /users/{id}/teamwork/sendActivityNotification). */
   activityNotifications(): ActivityNotificationRecord[];
+  /** Planner tasks, of one plan or all. */
+  plannerTasks(planId?: string): PlannerTaskRecord[];
+  /**
+   * As a person does in Planner: ticks the task off (100), or sets it in progress (50) or not started (0); the etag
+   * changes, as it does for any edit. `userId` is who did it (completedBy).
+   */
+  setPlannerTaskProgress(taskId: string, percentComplete: 0 | 50 | 100, userId?: string): void;
+  /** As a person deleting the task in Planner. */
+  deletePlannerTask(taskId: string): void;
   /** As if a channel of this name had been deleted: Teams keeps the name reserved. */
   reserveChannelName(teamId: string, name: string): void;
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [channelsRoute, channelMembersRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute, activityFeedRoute];
+const ROUTES: Route[] = [channelsRoute, channelMembersRoute, createOrGetRoute, eventsRoute, sendMailRoute, sentItemsRoute, activityFeedRoute, plannerRoute];
 
 export interface GraphEmulatorOptions {
   port?: number;
@@ -55,12 +65,15 @@ export interface GraphEmulatorOptions {
   stateFile?: string;
   /** The web links handed out (default: Teams' shapes); local mode links to its sandbox pages. */
   links?: GraphLinks;
+  /** Planner's page size for a plan's tasks (Planner: about 400, fixed); tests make it small to see paging. */
+  plannerPageSize?: number;
 }
 
 /**
  * Starts the emulator. Routes: the Entra endpoints MSAL needs (entra.ts), and under /v1.0 exactly
  * POST/GET /teams/{id}/channels, POST/GET /teams/{id}/channels/{id}/members, POST /users/{id}/onlineMeetings/createOrGet, POST /users/{id}/events,
- * POST /users/{id}/sendMail, GET /users/{id}/mailFolders/sentitems/messages and POST /users/{id}/teamwork/sendActivityNotification. Anything else answers a loud 501 naming it. GET /_emulator/state lists what
+ * POST /users/{id}/sendMail, GET /users/{id}/mailFolders/sentitems/messages, POST /users/{id}/teamwork/sendActivityNotification and
+ * Planner tasks (POST /planner/tasks, GET|PATCH|DELETE /planner/tasks/{id}, GET /planner/plans/{id}/tasks). Anything else answers a loud 501 naming it. GET /_emulator/state lists what
  * it holds for the sandbox page. Differences from the real service: DEVIATIONS.md.
  */
 export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
@@ -102,7 +115,7 @@ export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulato
       body = parsed.value;
     }
     const segments = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
-    const ctx = { tenant, state, caller, base, method, segments, query: url.searchParams, body, links };
+    const ctx = { tenant, state, caller, base, method, segments, query: url.searchParams, body, links, headers: req.headers, plannerPageSize: opts.plannerPageSize };
     for (const route of ROUTES) {
       const reply = route(ctx);
       if (!reply) continue;
@@ -130,6 +143,18 @@ export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulato
     events: () => state.events,
     mailbox: () => state.mailbox,
     activityNotifications: () => state.activityNotifications ?? [],
+    plannerTasks: (planId) => (state.plannerTasks ?? []).filter((t) => !planId || t.planId === planId),
+    setPlannerTaskProgress: (taskId, percent, userId) => {
+      const task = findTask(state, taskId);
+      if (!task) throw new Error(`no Planner task ${taskId}`);
+      setProgress(task, percent, { user: { id: userId ?? 'someone' } }, new Date().toISOString());
+      task.version += 1;
+      save();
+    },
+    deletePlannerTask: (taskId) => {
+      if (!deleteTask(state, taskId)) throw new Error(`no Planner task ${taskId}`);
+      save();
+    },
     reserveChannelName: (teamId, name) => {
       state.deletedChannelNames.push({ teamId, name });
       save();

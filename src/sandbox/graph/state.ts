@@ -11,6 +11,8 @@ export interface GraphTenant {
    * which apps may act for which users on online meetings. `users: 'global'` is a tenant-wide grant.
    */
   accessPolicies?: { appIds: string[]; users: string[] | 'global' }[];
+  /** Planner plans tasks can be made in (planner-post-tasks needs an existing plan). */
+  plans?: { id: string; title: string }[];
 }
 
 export interface EmulatedUser {
@@ -88,6 +90,27 @@ export interface ActivityNotificationRecord {
   sentAt: string;
 }
 
+/** A Planner task (plannerTask): `version` makes its etag; assignments are keyed by the user's object id. */
+export interface PlannerTaskRecord {
+  id: string;
+  planId: string;
+  title: string;
+  dueDateTime?: string;
+  startDateTime?: string;
+  percentComplete: number;
+  priority?: number;
+  orderHint: string;
+  assignments: Record<string, { orderHint: string; assignedDateTime: string; assignedBy: PlannerIdentity }>;
+  createdDateTime: string;
+  createdBy: PlannerIdentity;
+  completedDateTime?: string;
+  completedBy?: PlannerIdentity;
+  version: number;
+}
+
+/** An identitySet: the app (Firebreak) or a person (someone ticking the task off in Planner). */
+export type PlannerIdentity = { application: { id: string } } | { user: { id: string } };
+
 /** Everything the emulator holds, readable by tests and the sandbox page. */
 export interface GraphState {
   channels: ChannelRecord[];
@@ -98,6 +121,8 @@ export interface GraphState {
   mailbox: SentMail[];
   /** Optional so a state file written before it existed still reads back. */
   activityNotifications?: ActivityNotificationRecord[];
+  /** Planner tasks of every plan (optional, as activityNotifications). */
+  plannerTasks?: PlannerTaskRecord[];
 }
 
 export function emptyState(): GraphState {
