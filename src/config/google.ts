@@ -22,6 +22,8 @@ export interface GoogleConfig {
   sandboxPort: number;
   /** The shared pace of every Docs write of the service (the subject's quota is 60 a minute). */
   docsWritesPerMinute: number;
+  /** The same for every Docs read (the quota is 300 a minute): writes' reads first, doc polls within the rest. */
+  docsReadsPerMinute: number;
   /**
    * Where Drive push notifications go (`<url>/api/google/notify`): Firebreak's public https base URL. Unset: the
    * timeline is watched by polling alone. Local mode points the sandbox at this process.
@@ -90,9 +92,15 @@ export function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Mode, port: numbe
   const pollSeconds = Number(pollText);
   if (!(Number.isFinite(pollSeconds) && pollSeconds >= 0.05 && pollSeconds <= 3600)) problems.push(`TIMELINE_POLL_SECONDS must be a number of seconds 0.05-3600 (got "${pollText}")`);
 
+  const docsWritesPerMinute = int(env, 'GOOGLE_DOCS_WRITES_PER_MINUTE', 50, 1, 600, problems);
+  // Every write reads the doc first (a revision-locked write): the read budget is at least twice the writes'.
+  const docsReadsPerMinute = int(env, 'GOOGLE_DOCS_READS_PER_MINUTE', Math.max(200, 2 * docsWritesPerMinute), 2, 6000, problems);
+  if (docsReadsPerMinute <= docsWritesPerMinute) problems.push(`GOOGLE_DOCS_READS_PER_MINUTE must be above GOOGLE_DOCS_WRITES_PER_MINUTE (${docsWritesPerMinute}): each write reads the doc first (got ${docsReadsPerMinute})`);
+
   return {
     mode: googleMode,
-    docsWritesPerMinute: int(env, 'GOOGLE_DOCS_WRITES_PER_MINUTE', 50, 1, 600, problems),
+    docsWritesPerMinute,
+    docsReadsPerMinute,
     ...(notifyUrl ? { notifyUrl } : {}),
     watchMinutes: int(env, 'GOOGLE_WATCH_MINUTES', 60, 2, 1440, problems),
     timeline: {
