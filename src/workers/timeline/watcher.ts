@@ -111,9 +111,9 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   /** A notification may be Firebreak's own write (already known): only a revision it has not seen waits to settle. */
   async function changedIfNew(incidentId: string, docId: string): Promise<void> {
     try {
-      const revision = await opts.timeline.revision(docId);
-      if (revision === (await opts.store.timeline.revision(incidentId))) return;
-      await opts.store.docPolls.changed(incidentId, 'timeline', iso());
+      const [revision, known] = await Promise.all([opts.timeline.revision(docId), opts.store.timeline.revision(incidentId)]);
+      if (revision === known) return;
+      if (known !== undefined) await opts.store.docPolls.changed(incidentId, 'timeline', iso());
     } catch {
       /* the read after the nudge will say what is wrong */
     }
@@ -215,9 +215,10 @@ export function createWatcher(opts: WatcherOptions): Watcher {
   async function check(incidentId: string, docId: string): Promise<void> {
     try {
       if (opts.push) await ensureChannel(incidentId, docId);
-      const revision = await opts.timeline.revision(docId);
-      if (revision !== (await opts.store.timeline.revision(incidentId))) {
-        await opts.store.docPolls.changed(incidentId, 'timeline', iso());
+      const [revision, known] = await Promise.all([opts.timeline.revision(docId), opts.store.timeline.revision(incidentId)]);
+      if (revision !== known) {
+        // A change makes the doc active (polled fast again); the first look at a doc is not one.
+        if (known !== undefined) await opts.store.docPolls.changed(incidentId, 'timeline', iso());
         nudge(incidentId);
       }
     } catch (err) {
@@ -279,7 +280,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     const renewals = opts.push ? plan.polls.filter((p) => p.doc.kind === 'timeline' && !p.doc.lost && !p.pushed && Date.parse(p.doc.pushUntil ?? '') > t) : [];
     // Most overdue first; as many as the shared read budget holds now, keeping a few tokens for the reads writes make.
     const due = plan.polls.filter((p) => p.dueAt <= t).sort((a, b) => a.dueAt - b.dueAt);
-    let allowance = opts.reads ? Math.floor((await opts.reads.budget.level()) - Math.max(1, opts.reads.budget.burst / 4)) : due.length;
+    let allowance = opts.reads ? Math.floor((await opts.reads.budget.level()) - opts.reads.budget.burst / 4) : due.length;
     const claimed: PlannedPoll[] = [];
     let overdue = 0;
     for (const p of due) {
