@@ -38,7 +38,7 @@ export interface GoogleConfig {
 export interface TimelineConfig {
   /** Longer entries are cut in the doc with a visible marker; the store keeps the full text. */
   rowMaxChars: number;
-  /** How often each active incident's doc revision is checked (the safety net under push). */
+  /** How often a doc active now is checked when no push channel covers it (workers/timeline/poll-plan.ts). */
   pollMs: number;
   /** After a change is noticed, how long to let a person finish typing before reading the table. */
   settleMs: number;
