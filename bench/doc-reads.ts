@@ -123,7 +123,7 @@ async function twoReplicaWrites(world: GoogleWorld, seconds: number): Promise<vo
 export async function docReadsBench(opts: { sizes?: number[]; minutes?: number; writeSeconds?: number } = {}): Promise<void> {
   const world = await googleWorld({ writesPerMinute: 60 });
   try {
-    for (const n of opts.sizes ?? [10, 100, 1000]) await changeDetection(world, n, opts.minutes ?? 5);
+    for (const n of opts.sizes ?? [10, 100, 1000]) await changeDetection(world, n, opts.minutes ?? 8);
     if ((opts.writeSeconds ?? 70) > 0) await twoReplicaWrites(world, opts.writeSeconds ?? 70);
   } finally {
     await world.close();

@@ -29,10 +29,11 @@ export interface DocPollStore {
   /** The doc was seen changing (a poll or a push found a new revision): it counts as active from `now`. */
   changed(incidentId: string, kind: string, now: string, revisionId?: string): Promise<void>;
   /**
-   * Watch this doc too (a postmortem doc, say), whatever the incident's status, until `until` or `unwatch`.
-   * @example await store.docPolls.watch({ incidentId, kind: 'postmortem', docId }, now)
+   * Watch this doc too (a postmortem doc, say), whatever the incident's status, until `until` or `unwatch`. The
+   * watcher's `onChange[kind]` hears of each revision after `revisionId` (unset: after the first one it sees).
+   * @example await store.docPolls.watch({ incidentId, kind: 'postmortem', docId, revisionId }, now)
    */
-  watch(doc: { incidentId: string; kind: string; docId: string; until?: string }, now: string): Promise<void>;
+  watch(doc: { incidentId: string; kind: string; docId: string; revisionId?: string; until?: string }, now: string): Promise<void>;
   unwatch(incidentId: string, kind: string): Promise<void>;
   /** The revision last seen of a doc asked for by `watch`. */
   revision(incidentId: string, kind: string): Promise<string | undefined>;
@@ -85,9 +86,9 @@ export function createDocPollStore(sql: Sql): DocPollStore {
     },
     async watch(doc, now) {
       await sql.query(
-        `INSERT INTO doc_polls (incident_id, kind, doc_id, watched_at, until) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (incident_id, kind) DO UPDATE SET doc_id = $3, watched_at = $4, until = $5`,
-        [doc.incidentId, doc.kind, doc.docId, now, doc.until ?? null],
+        `INSERT INTO doc_polls (incident_id, kind, doc_id, watched_at, until, revision_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (incident_id, kind) DO UPDATE SET doc_id = $3, watched_at = $4, until = $5, revision_id = COALESCE($6, doc_polls.revision_id)`,
+        [doc.incidentId, doc.kind, doc.docId, now, doc.until ?? null, doc.revisionId ?? null],
       );
     },
     async unwatch(incidentId, kind) {

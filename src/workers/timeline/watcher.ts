@@ -239,11 +239,11 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     await opts.incidents.run(incidentId, { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: doc.label ?? 'Incident doc', at: iso(), by: SYSTEM });
   }
 
-  /** A doc watched on request: its handler hears of each new revision. */
+  /** A doc watched on request: its handler hears of each new revision (it reads the doc itself, under the same budget). */
   async function checkOther(incidentId: string, kind: string, docId: string): Promise<void> {
-    const revisionId = await opts.timeline.revision(docId);
-    if (revisionId === (await opts.store.docPolls.revision(incidentId, kind))) return;
-    await opts.onChange?.[kind]?.({ incidentId, docId, revisionId });
+    const [revisionId, known] = await Promise.all([opts.timeline.revision(docId), opts.store.docPolls.revision(incidentId, kind)]);
+    if (revisionId === known) return;
+    if (known !== undefined) await opts.onChange?.[kind]?.({ incidentId, docId, revisionId });
     await opts.store.docPolls.changed(incidentId, kind, iso(), revisionId);
   }
 

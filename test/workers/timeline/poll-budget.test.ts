@@ -43,7 +43,7 @@ onTwoReplicas('doc polls within the read budget', (replicaStores, backend) => {
   }
 
   /** Two replicas sharing one read bucket of `perMinute` (burst 4), their reads counted by doc. */
-  function replicas(perMinute: number) {
+  function replicas(perMinute: number, onChange?: Parameters<typeof createWatcher>[0]['onChange']) {
     const bucket = `${backend}:docs-reads:${++n}`;
     const reads: { doc: string; at: number }[] = [];
     let overdrawn = 0;
@@ -68,6 +68,7 @@ onTwoReplicas('doc polls within the read budget', (replicaStores, backend) => {
         settleMs: 10,
         reads: { budget, pollsPerMinute: perMinute },
         onPlan: (state) => metrics.docPolls(state),
+        ...(onChange && { onChange }),
       });
     };
     const [a, b] = replicaStores().map(make);
@@ -122,5 +123,26 @@ onTwoReplicas('doc polls within the read budget', (replicaStores, backend) => {
     expect(polls(resolved)).toBe(0);
     expect(r.overdrawn()).toBe(0);
     expect(r.warnings.join('\n')).not.toContain('too many watched docs');
+  });
+
+  test('a doc watched on request (a postmortem doc) is polled after its incident is resolved, and its handler hears of each change once', async () => {
+    t += 3600_000;
+    const id = `${backend}-pm`;
+    const doc = await docFor(id, t);
+    await createIncidents(replicaStores()[0]).run(id, { type: 'ResolveIncident', at: new Date(t).toISOString(), by: sam });
+    const revisionId = world.sandbox.document(doc).revisionId as string;
+    await replicaStores()[0].docPolls.watch({ incidentId: id, kind: 'postmortem', docId: doc, revisionId }, new Date(t).toISOString());
+    const heard: string[] = [];
+    const r = replicas(600, { postmortem: async (d) => void heard.push(`${d.incidentId} ${d.revisionId}`) });
+    await r.run(30_000);
+    expect(r.reads.filter((x) => x.doc === doc).length).toBeGreaterThanOrEqual(1);
+    expect(heard).toEqual([]);
+    world.sandbox.edit(doc, [{ insertText: { location: { index: 1 }, text: 'Action items: ' } }]);
+    await r.run(30_000);
+    expect(heard).toEqual([`${id} ${world.sandbox.document(doc).revisionId}`]);
+    await replicaStores()[0].docPolls.unwatch(id, 'postmortem');
+    const before = r.reads.length;
+    await r.run(30_000);
+    expect(r.reads.filter((x) => x.doc === doc).length).toBe(r.reads.slice(0, before).filter((x) => x.doc === doc).length);
   });
 });
