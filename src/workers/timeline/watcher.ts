@@ -247,11 +247,23 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     await opts.store.docPolls.changed(incidentId, kind, iso(), revisionId);
   }
 
-  function poll({ doc }: PlannedPoll): Promise<void> {
-    const failed = (err: unknown) => opts.log.warn('polling a watched doc failed; the next poll tries again', { incident: doc.incidentId, kind: doc.kind, error: describe(err) });
-    if (doc.kind !== 'timeline') return checkOther(doc.incidentId, doc.kind, doc.docId!).catch(failed);
-    if (doc.lost) return recheck(doc.incidentId).catch(failed);
-    return check(doc.incidentId, requireDocId(doc.url!)).catch(failed);
+  async function poll({ doc }: PlannedPoll): Promise<void> {
+    try {
+      if (doc.kind !== 'timeline') await checkOther(doc.incidentId, doc.kind, doc.docId!);
+      else if (doc.lost) await recheck(doc.incidentId);
+      else await check(doc.incidentId, requireDocId(doc.url!));
+    } catch (err) {
+      opts.log.warn('polling a watched doc failed; the next poll tries again', { incident: doc.incidentId, kind: doc.kind, error: describe(err) });
+    }
+  }
+
+  /** Renewing a channel before it lapses; a failure is logged by openChannel or the next round tries again. */
+  async function renew(incidentId: string, url: string): Promise<void> {
+    try {
+      await ensureChannel(incidentId, requireDocId(url));
+    } catch (err) {
+      opts.log.warn('renewing the doc push channel failed; polls cover the doc meanwhile', { incident: incidentId, error: describe(err) });
+    }
   }
 
   /** The plan said out loud: once when polls fall behind what the docs want, once when they are back. */
@@ -295,7 +307,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     }
     const pushed = plan.polls.filter((p) => p.pushed).length;
     tell(plan, { pushed, polled: plan.polls.length - pushed, stretch: plan.stretch, intervalMaxSeconds: Math.max(0, ...plan.polls.map((p) => p.intervalMs)) / 1000, overdueSeconds: overdue / 1000 });
-    await Promise.all([...claimed.map(poll), ...renewals.map((p) => ensureChannel(p.doc.incidentId, requireDocId(p.doc.url!)).catch(() => undefined))]);
+    await Promise.all([...claimed.map(poll), ...renewals.map((p) => renew(p.doc.incidentId, p.doc.url!))]);
     // Resolved incidents (or docs lost) need no more notifications.
     const watched = new Set(docs.filter((d) => d.kind === 'timeline' && !d.lost).map((d) => d.incidentId));
     for (const c of await opts.store.timeline.channels()) if (!watched.has(c.incidentId)) await stopChannel(c.id, c.resourceId);
