@@ -292,7 +292,7 @@ export function createWatcher(opts: WatcherOptions): Watcher {
     const renewals = opts.push ? plan.polls.filter((p) => p.doc.kind === 'timeline' && !p.doc.lost && !p.pushed && Date.parse(p.doc.pushUntil ?? '') > t) : [];
     // Most overdue first; as many as the shared read budget holds now, keeping a few tokens for the reads writes make.
     const due = plan.polls.filter((p) => p.dueAt <= t).sort((a, b) => a.dueAt - b.dueAt);
-    let allowance = opts.reads ? Math.floor((await opts.reads.budget.level()) - opts.reads.budget.burst / 4) : due.length;
+    let allowance = opts.reads ? Math.floor((await opts.reads.budget.level()) - Math.floor(opts.reads.budget.burst / 4)) : due.length;
     const claimed: PlannedPoll[] = [];
     let overdue = 0;
     for (const p of due) {
