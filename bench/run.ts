@@ -1,4 +1,5 @@
 import { alertsBench } from './alerts';
+import { docReadsBench } from './doc-reads';
 import { statusSummaryBench } from './status-summary';
 import { submitLatency } from './submit-latency';
 import { timelineBench } from './timeline';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     timeline: () => timelineBench(),
     'status-summary': () => statusSummaryBench(),
     alerts: () => alertsBench(),
+    'doc-reads': () => docReadsBench(),
   };
   for (const [name, run] of Object.entries(benches)) {
     if (only && only !== name) continue;

@@ -15,7 +15,7 @@ import { createGraph } from './graph/graph';
 import { googleClients, SCOPES } from './google/clients';
 import { createIncidentDocs, type IncidentDocs } from './google/incident-docs';
 import { createDocTimeline, type DocTimeline } from './google/timeline-sync';
-import { createWriteBudget } from './google/write-budget';
+import { createDocsBudget, createWriteBudget, type DocsBudget } from './google/write-budget';
 import { ensureTemplate } from './google/template';
 import { createAddonEndpoint } from './google/addon/endpoint';
 import { createVerifier } from './google/addon/verify';
@@ -174,7 +174,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     },
   });
   wake = () => runner.wake();
-  // Doc -> chat: polling always; Drive push to this process's /api/google/notify when it has a public address.
+  // Doc -> chat: Drive push to this process's /api/google/notify when it has a public address; polls within the read budget.
   const notifyBase = config.google.notifyUrl ?? (google?.local ? () => url : undefined);
   watcher =
     google &&
@@ -187,7 +187,10 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       now,
       pollMs: config.google.timeline.pollMs,
       settleMs: config.google.timeline.settleMs,
-      ...(actionSync && { postmortems: actionSync }),
+      ...(actionSync && { onChange: { postmortem: actionSync.changed } }),
+      // Polls get what the writes' own reads leave of the read budget.
+      reads: { budget: google.reads, pollsPerMinute: config.google.docsReadsPerMinute - config.google.docsWritesPerMinute },
+      onPlan: (state) => metrics.docPolls(state),
       ...(notifyBase && { push: { address: () => `${typeof notifyBase === 'string' ? notifyBase : notifyBase()}/api/google/notify`, watchMs: config.google.watchMinutes * 60_000 } }),
     });
 
@@ -285,26 +288,30 @@ function announcementsFor(config: Config): ((origin: Conversation) => Conversati
  * The incident doc: Google's APIs with the configured service account, or in local mode the Google sandbox,
  * in-process, with a template made from templates/incident-doc.md on first start.
  */
-async function startGoogle(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; actions: ActionTable; local: boolean; close(): Promise<void> } | undefined> {
+async function startGoogle(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<{ docs: IncidentDocs; postmortems: PostmortemDocs; timeline: DocTimeline; actions: ActionTable; reads: DocsBudget; local: boolean; close(): Promise<void> } | undefined> {
   const g = config.google;
   if (g.mode === 'off') return undefined;
   const options = { templateId: g.templateId, folderId: g.folderId, share: g.share };
   // Every Docs write of the service shares the subject's quota: one budget for all of them, in every replica.
   const writes = meteredWrites(createWriteBudget(store.budgets, { name: `docs-writes:${g.subject}`, perMinute: g.docsWritesPerMinute }), metrics, g.docsWritesPerMinute);
-  // A Docs read is a GET of one document (v1/documents/{id}); the quota counts them like writes.
-  const countReads = (method: string, url: string) => {
-    if (method === 'GET' && /\/v1\/documents\/[^/:]+$/.test(new URL(url).pathname)) metrics.docsRead();
+  // A Docs read is a GET of one document (v1/documents/{id}); the quota counts them like writes, per user, so every
+  // read of every replica takes a token from one bucket in the store before it goes out.
+  const reads = createDocsBudget(store.budgets, { name: `docs-reads:${g.subject}`, perMinute: g.docsReadsPerMinute });
+  const countReads = async (method: string, url: string) => {
+    if (method !== 'GET' || !/\/v1\/documents\/[^/:]+$/.test(new URL(url).pathname)) return;
+    await reads.take();
+    metrics.docsRead();
   };
   if (g.mode === 'google') {
     const clients = { ...googleClients(g.serviceAccount!, g.subject, g, countReads), writes };
-    return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), actions: createActionTable(clients), local: false, close: async () => undefined };
+    return { docs: createIncidentDocs({ clients, ...options }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), actions: createActionTable(clients), reads, local: false, close: async () => undefined };
   }
   const local = await startLocalGoogle({ dataDir: config.dataDir, port: g.sandboxPort, subject: g.subject, scopes: SCOPES });
   const { url, tokenUrl } = local.sandbox;
   const clients = { ...googleClients(local.serviceAccount, g.subject, { docsUrl: url, driveUrl: url, tokenUrl }, countReads), writes };
   const templateId = await ensureTemplate(clients);
   log.info('local mode: Google sandbox running; incident docs can be watched there', { docs: `${url}/sandbox/docs` });
-  return { docs: createIncidentDocs({ clients, ...options, templateId }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), actions: createActionTable(clients), local: true, close: () => local.sandbox.close() };
+  return { docs: createIncidentDocs({ clients, ...options, templateId }), postmortems: createPostmortemDocs({ clients, ...options }), timeline: createDocTimeline(clients), actions: createActionTable(clients), reads, local: true, close: () => local.sandbox.close() };
 }
 
 /** The sandbox's sidebar acts as the Playground's current user (Alex Wilber, src/local/playground.yml). */

@@ -22,6 +22,8 @@ export interface GoogleConfig {
   sandboxPort: number;
   /** The shared pace of every Docs write of the service (the subject's quota is 60 a minute). */
   docsWritesPerMinute: number;
+  /** The same for every Docs read (the quota is 300 a minute): writes' reads first, doc polls within the rest. */
+  docsReadsPerMinute: number;
   /**
    * Where Drive push notifications go (`<url>/api/google/notify`): Firebreak's public https base URL. Unset: the
    * timeline is watched by polling alone. Local mode points the sandbox at this process.
@@ -36,7 +38,7 @@ export interface GoogleConfig {
 export interface TimelineConfig {
   /** Longer entries are cut in the doc with a visible marker; the store keeps the full text. */
   rowMaxChars: number;
-  /** How often each active incident's doc revision is checked (the safety net under push). */
+  /** How often a doc active now is checked when no push channel covers it (workers/timeline/poll-plan.ts). */
   pollMs: number;
   /** After a change is noticed, how long to let a person finish typing before reading the table. */
   settleMs: number;
@@ -90,9 +92,15 @@ export function loadGoogleConfig(env: NodeJS.ProcessEnv, mode: Mode, port: numbe
   const pollSeconds = Number(pollText);
   if (!(Number.isFinite(pollSeconds) && pollSeconds >= 0.05 && pollSeconds <= 3600)) problems.push(`TIMELINE_POLL_SECONDS must be a number of seconds 0.05-3600 (got "${pollText}")`);
 
+  const docsWritesPerMinute = int(env, 'GOOGLE_DOCS_WRITES_PER_MINUTE', 50, 1, 600, problems);
+  // Every write reads the doc first (a revision-locked write): the read budget is at least twice the writes'.
+  const docsReadsPerMinute = int(env, 'GOOGLE_DOCS_READS_PER_MINUTE', Math.max(200, 2 * docsWritesPerMinute), 2, 6000, problems);
+  if (docsReadsPerMinute <= docsWritesPerMinute) problems.push(`GOOGLE_DOCS_READS_PER_MINUTE must be above GOOGLE_DOCS_WRITES_PER_MINUTE (${docsWritesPerMinute}): each write reads the doc first (got ${docsReadsPerMinute})`);
+
   return {
     mode: googleMode,
-    docsWritesPerMinute: int(env, 'GOOGLE_DOCS_WRITES_PER_MINUTE', 50, 1, 600, problems),
+    docsWritesPerMinute,
+    docsReadsPerMinute,
     ...(notifyUrl ? { notifyUrl } : {}),
     watchMinutes: int(env, 'GOOGLE_WATCH_MINUTES', 60, 2, 1440, problems),
     timeline: {

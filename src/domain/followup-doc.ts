@@ -21,6 +21,8 @@ type PostMessage = { kind: 'message.post'; key: string; incidentId: string; payl
 
 const FOLLOW_UP_EVENTS = ['FollowUpAdded', 'FollowUpOwnerSet', 'FollowUpClosed', 'FollowUpEdited'];
 
+const WATCH_EVENTS = ['IncidentResolved', 'IncidentReopened', 'PostmortemReviewScheduled'];
+
 export function followUpDocEffects(events: readonly { type: string }[], state: Incident): (SyncActionTable | PostMessage)[] {
   const id = state.id;
   const effects: (SyncActionTable | PostMessage)[] = [];
@@ -35,7 +37,9 @@ export function followUpDocEffects(events: readonly { type: string }[], state: I
   }
   const ready = state.resources.postmortem?.status === 'ready';
   const made = events.some((e) => e.type === 'ResourceReady' && (e as { resource?: string }).resource === 'postmortem');
-  if (ready && (made || events.some((e) => FOLLOW_UP_EVENTS.includes(e.type)))) {
+  // Also when what decides whether the doc is watched changes (the sync effect asks the watcher to poll it, or stops).
+  const watching = events.some((e) => WATCH_EVENTS.includes(e.type));
+  if (ready && (made || watching || events.some((e) => FOLLOW_UP_EVENTS.includes(e.type)))) {
     effects.push({ kind: 'postmortem.actions', key: `postmortem.actions:${id}:v${state.version}`, incidentId: id, payload: {}, coalesce: true });
   }
   return effects;

@@ -41,8 +41,11 @@ export function withSignal(clients: GoogleClients, signal: AbortSignal | undefin
   return { ...clients, ...clients.rebind(signal), signal };
 }
 
-/** `onRequest` sees every API request the clients send (method and URL), e.g. to count Docs reads for /metrics. */
-export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints, onRequest?: (method: string, url: string) => void): GoogleClients {
+/**
+ * `onRequest` sees every API request the clients send (method and URL) before it goes out, e.g. to count Docs reads
+ * for /metrics; the request waits for it (main.ts takes each Docs read from the shared read budget there).
+ */
+export function googleClients(key: ServiceAccountKey, subject: string, endpoints: Endpoints, onRequest?: (method: string, url: string) => void | Promise<void>): GoogleClients {
   // The JWT class of the clients' own google-auth-library (googleapis-common pins its copy).
   const auth = new googleAuth.JWT({ email: key.clientEmail, key: key.privateKey, keyId: key.privateKeyId, scopes: SCOPES, subject });
   if (endpoints.tokenUrl !== GOOGLE_TOKEN_URL) {
@@ -57,7 +60,7 @@ export function googleClients(key: ServiceAccountKey, subject: string, endpoints
     // googleapis sends its API calls through the auth client's transporter, so its interceptors see them all.
     auth.transporter.interceptors.request.add({
       resolved: async (config) => {
-        onRequest(String(config.method ?? 'GET').toUpperCase(), String(config.url));
+        await onRequest(String(config.method ?? 'GET').toUpperCase(), String(config.url));
         return config;
       },
     });

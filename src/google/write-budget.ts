@@ -13,6 +13,21 @@ export interface WriteBudget {
   refund(): void;
 }
 
+/**
+ * The same bucket for Docs reads (300 a minute per user): every document read of the service takes one (main.ts, at
+ * the clients' transporter), and the doc watcher looks at what is left before it polls, so polls yield to the reads
+ * that writes need.
+ * @example
+ *   const reads = createDocsBudget(store.budgets, { name: 'docs-reads:incidents@example.com', perMinute: 200 });
+ *   if ((await reads.level()) >= 1) await poll();   // the poll's read takes its token at the transporter
+ */
+export interface DocsBudget extends WriteBudget {
+  readonly perMinute: number;
+  readonly burst: number;
+  /** Tokens in the bucket now, for every replica; a look, not a take. */
+  level(): Promise<number>;
+}
+
 export interface WriteBudgetOptions {
   /** The bucket's name: one per quota (Google counts Docs writes per user, so one per impersonated subject). */
   name: string;
@@ -28,10 +43,17 @@ export interface WriteBudgetOptions {
  * in the order they asked.
  */
 export function createWriteBudget(store: BudgetStore, opts: WriteBudgetOptions): WriteBudget {
+  return createDocsBudget(store, opts);
+}
+
+export function createDocsBudget(store: BudgetStore, opts: WriteBudgetOptions): DocsBudget {
   const now = opts.now ?? Date.now;
   const burst = opts.burst ?? Math.max(1, Math.floor(opts.perMinute / 10));
   let queue: Promise<void> = Promise.resolve();
   return {
+    perMinute: opts.perMinute,
+    burst,
+    level: () => store.level(opts.name, opts.perMinute, burst, now()),
     take() {
       const turn = queue.then(async () => {
         for (;;) {

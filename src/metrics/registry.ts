@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { OutsideError } from '../outside-error';
 import type { OpsStore } from '../store/ops-store';
+import type { PollState } from '../workers/timeline/watcher';
 
 /**
  * The process's Prometheus registry (issue 19 item 8). Everything is named `firebreak_*`; labels are bounded sets
@@ -20,6 +21,8 @@ export interface Metrics {
   docsBudget(perMinute: number): void;
   /** A Google Docs read (a document fetched: change detection, a locked write, the blameless check). */
   docsRead(): void;
+  /** The doc watcher's plan at its last round: docs watched by push and by polls, and how far polls are stretched. */
+  docPolls(state: PollState): void;
 }
 
 /** Which outside system an effect kind talks to; a kind nobody listed is its own first word (`page.send` -> page). */
@@ -72,6 +75,11 @@ export function createMetrics(deps: { ops?: OpsStore; now?: () => Date } = {}): 
   });
   const docsReads = new Counter({ name: 'firebreak_docs_reads_total', help: 'Google Docs documents read (the quota counts reads per minute per user, as it does writes)', registers: [registry] });
   const docsBudget = new Gauge({ name: 'firebreak_docs_writes_budget_per_minute', help: 'The Docs write budget, writes a minute, for the whole service', registers: [registry] });
+  // Set by each replica's watcher from the plan in the store, so every replica reports the same: alert on max().
+  const docsWatched = new Gauge({ name: 'firebreak_docs_watched', help: 'Docs watched for changes, by how: push (a live Drive channel; polled rarely as a safety net) or poll', labelNames: ['by'], registers: [registry] });
+  const pollStretch = new Gauge({ name: 'firebreak_doc_poll_stretch', help: 'How many times longer than their activity wants doc polls are spaced, for the Docs read budget (1: not stretched)', registers: [registry] });
+  const pollInterval = new Gauge({ name: 'firebreak_doc_poll_interval_seconds', help: 'The longest interval between polls of a watched doc, as planned', registers: [registry] });
+  const pollOverdue = new Gauge({ name: 'firebreak_doc_poll_overdue_seconds', help: 'How long the doc furthest past its planned poll has waited for the read budget', registers: [registry] });
 
   const ops = deps.ops;
   if (ops) {
@@ -147,5 +155,12 @@ export function createMetrics(deps: { ops?: OpsStore; now?: () => Date } = {}): 
     },
     docsBudget: (perMinute) => docsBudget.set(perMinute),
     docsRead: () => docsReads.inc(),
+    docPolls: (state) => {
+      docsWatched.set({ by: 'push' }, state.pushed);
+      docsWatched.set({ by: 'poll' }, state.polled);
+      pollStretch.set(state.stretch);
+      pollInterval.set(state.intervalMaxSeconds);
+      pollOverdue.set(state.overdueSeconds);
+    },
   };
 }

@@ -10,6 +10,8 @@ export interface BudgetStore {
   take(name: string, perMinute: number, burst: number, now: number): Promise<number>;
   /** Gives back a token taken but not spent. */
   refund(name: string, perMinute: number, burst: number, now: number): Promise<void>;
+  /** How many tokens the bucket holds at `now`, taking none (a planner's look: another replica may take them first). */
+  level(name: string, perMinute: number, burst: number, now: number): Promise<number>;
 }
 
 export function createBudgetStore(sql: Sql): BudgetStore {
@@ -30,5 +32,10 @@ export function createBudgetStore(sql: Sql): BudgetStore {
   return {
     take: (name, perMinute, burst, now) => change(name, perMinute, burst, now, -1),
     refund: async (name, perMinute, burst, now) => void (await change(name, perMinute, burst, now, 1)),
+    async level(name, perMinute, burst, now) {
+      const [row] = await sql.query<{ tokens: number; refilled_at: Date | string }>('SELECT tokens, refilled_at FROM budgets WHERE name = $1', [name]);
+      if (!row) return burst;
+      return Math.min(burst, Number(row.tokens) + Math.max(0, now - new Date(row.refilled_at).getTime()) / (60_000 / perMinute));
+    },
   };
 }

@@ -194,6 +194,22 @@ export const MIGRATIONS: readonly string[] = [
     updated_at   timestamptz NOT NULL
   );
   `,
+  // Change detection within the Docs read quota (issue 15 item 5, src/store/doc-poll-store.ts): when each watched doc
+  // was last polled by any replica and last seen changing. 'timeline' rows follow the incident's doc; other kinds are
+  // docs something asked to have watched (with their own doc id and last revision), until a time or for good.
+  `
+  CREATE TABLE doc_polls (
+    incident_id text NOT NULL,
+    kind        text NOT NULL,
+    doc_id      text,
+    revision_id text,
+    watched_at  timestamptz,
+    until       timestamptz,
+    changed_at  timestamptz,
+    polled_at   timestamptz,
+    PRIMARY KEY (incident_id, kind)
+  );
+  `,
 ];
 
 /**

@@ -3,6 +3,7 @@ import { createStatusSubscribersStore, type StatusSubscribersStore } from './sta
 import { baseConversationId, type Incident, type IncidentEvent, type ResourceKind } from '../domain/incident';
 import type { Effect } from '../domain/react';
 import { createBudgetStore, type BudgetStore } from './budget-store';
+import { createDocPollStore, type DocPollStore } from './doc-poll-store';
 import { completeInCommit, createEffectsStore, leaseHeld, type Claim, type EffectsStore } from './effects-store';
 import { migrate } from './migrations';
 import { createOpsStore, type OpsStore } from './ops-store';
@@ -82,6 +83,7 @@ export interface Store extends EffectsStore {
   timeline: TimelineStore;
   /** Quotas shared by every replica (the Docs writes of the service's Google user). */
   budgets: BudgetStore;
+  docPolls: DocPollStore;
   /** What the public status page shows: only what was published to it. */
   statusPage: StatusPageStore;
   /** Who is subscribed to the status page's updates (double opt-in). */
@@ -184,6 +186,7 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     ...createEffectsStore(sql),
     timeline: createTimelineStore(sql),
     budgets: createBudgetStore(sql),
+    docPolls: createDocPollStore(sql),
     statusPage: createStatusPageStore(sql),
     statusSubscribers: createStatusSubscribersStore(sql),
     paging: createPagingStore(sql, { writeCommit, checkInbound, rollbackReason: (err) => (err instanceof Rollback ? err.reason : undefined) }),

@@ -1,4 +1,4 @@
-import { createWriteBudget } from '../../src/google/write-budget';
+import { createDocsBudget, createWriteBudget } from '../../src/google/write-budget';
 import type { Store } from '../../src/store/store';
 import { onTwoReplicas } from '../harness/replicas';
 import { eventually } from '../harness/firebreak';
@@ -31,5 +31,18 @@ onTwoReplicas('shared budget', (replicaStores, name) => {
     expect(await replicaStores()[1].budgets.take(bucket, 60, 1, t)).toBe(1000); // empty for the other replica too
     a.refund();
     await eventually(async () => ((await replicaStores()[1].budgets.take(bucket, 60, 1, t)) === 0 ? true : undefined), 'the refunded write');
+  });
+
+  test("a bucket's level is what is left for every replica, read without taking (the doc watcher plans its polls by it)", async () => {
+    let t = Date.parse('2026-03-15T02:00:00.000Z');
+    const bucket = `${name}:docs-reads:level@example.com`;
+    const [a, b] = replicaStores().map((s) => createDocsBudget(s.budgets, { name: bucket, perMinute: 60, burst: 4, now: () => t }));
+    expect(await b.level()).toBe(4); // a bucket nobody used is full
+    await a.take();
+    await a.take();
+    expect(await b.level()).toBe(2);
+    expect(await b.level()).toBe(2);
+    t += 1500;
+    expect(await a.level()).toBeCloseTo(3.5);
   });
 });

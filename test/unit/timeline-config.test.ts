@@ -43,3 +43,10 @@ test('a notify address without Google is a mistake worth naming', () => {
     'GOOGLE_NOTIFY_URL is set but no service account key is (GOOGLE_SERVICE_ACCOUNT_KEY_FILE or GOOGLE_SERVICE_ACCOUNT_KEY)',
   ]);
 });
+
+test('the Docs read budget: 200 a minute, twice the write pace when that is more, and never at or below the write pace', () => {
+  expect(loadConfig({}, '/srv').google.docsReadsPerMinute).toBe(200);
+  expect(loadConfig({ GOOGLE_DOCS_WRITES_PER_MINUTE: '600' }, '/srv').google.docsReadsPerMinute).toBe(1200);
+  expect(loadConfig({ GOOGLE_DOCS_READS_PER_MINUTE: '240' }, '/srv').google.docsReadsPerMinute).toBe(240);
+  expect(problems({ GOOGLE_DOCS_READS_PER_MINUTE: '40' })).toEqual(['GOOGLE_DOCS_READS_PER_MINUTE must be above GOOGLE_DOCS_WRITES_PER_MINUTE (50): each write reads the doc first (got 40)']);
+});

@@ -11,12 +11,12 @@ import type { DocTimeline } from '../../google/timeline-sync';
 import type { Logger } from '../../log';
 import type { Claim, Store } from '../../store/store';
 import { wellFormedJson } from '../../text-safety';
-import { describe } from '../../outside-error';
+import { describe, failureKind } from '../../outside-error';
 import type { DocPace } from '../timeline/pace';
 
 /**
  * The postmortem doc's action table and the follow-up items, both ways (issue 18 item 8), with the incident doc's
- * machinery: the same watcher (a second kind of doc it polls and is pushed about), the same pace (one writer per doc,
+ * machinery: the same watcher (a second kind of doc it polls: `doc_polls` kind 'postmortem'), the same pace (one writer per doc,
  * keyed by the incident: its postmortem doc is its only live doc once it is resolved), the same write budget and
  * revision-locked writes. One round: read the table (tagging people's new rows), turn what people changed into
  * commands, then write what the items say and the table does not yet. The cells Firebreak last wrote or accepted
@@ -34,19 +34,26 @@ export interface ActionSyncDeps {
 }
 
 export interface ActionSync {
-  /** The round, for the sync effect (it takes the doc's turn) and the watcher (it holds the turn already). */
-  reconcile(incident: Incident, docId: string, opts?: { signal?: AbortSignal; underLease?: Claim }): Promise<void>;
+  /**
+   * The round, for the sync effect and the watcher (the caller holds the doc's pace turn): the doc's revision it
+   * leaves nothing unread behind, if it knows one.
+   */
+  reconcile(incident: Incident, docId: string, opts?: { signal?: AbortSignal; underLease?: Claim }): Promise<string | undefined>;
   /** The postmortem doc to watch for this incident now, if any (resolved, doc ready, within its window). */
   watchedDoc(incident: Incident): string | undefined;
-  /** The incidents whose postmortem doc is watched now. */
-  watched(): Promise<Incident[]>;
+  /**
+   * Asks the doc watcher (src/workers/timeline/watcher.ts, kind 'postmortem') to poll the doc while it is watched, from
+   * `revisionId`; stops asking once it is not (reopened, past its window).
+   */
+  watch(incident: Incident, revisionId: string | undefined): Promise<void>;
+  /** The watcher saw the doc change: one round in the doc's pace turn; the revision it left. */
+  changed(doc: { incidentId: string; docId: string }): Promise<string | undefined>;
   /** The postmortem doc was deleted or unshared: logged once per incident in this process, the items live on in chat. */
   gone(incident: Incident, err: unknown): Promise<void>;
 }
 
 const KNOWN = 'action:';
-/** Resolved incidents looked at for a postmortem still watched, newest first. */
-const RECENT_RESOLVED = 200;
+const KIND = 'postmortem';
 
 export function createActionSync(deps: ActionSyncDeps): ActionSync {
   const iso = () => deps.now().toISOString();
@@ -117,7 +124,7 @@ export function createActionSync(deps: ActionSyncDeps): ActionSync {
 
   const told = new Set<string>();
 
-  return {
+  const api: ActionSync = {
     async gone(incident, err) {
       if (told.has(incident.id)) return;
       told.add(incident.id);
@@ -148,13 +155,33 @@ export function createActionSync(deps: ActionSyncDeps): ActionSync {
         // Only a write made on the revision this round read leaves nothing unread behind it.
         revision = synced.readRevisionId === read.revisionId ? (synced.revisionId ?? revision) : undefined;
       }
-      if (revision) await deps.store.timeline.saveRevision(incident.id, docId, revision, iso());
+      return revision;
     },
     watchedDoc,
-    async watched() {
-      return (await deps.store.list({ status: 'resolved', limit: RECENT_RESOLVED })).filter((i) => watchedDoc(i));
+    async watch(incident, revisionId) {
+      const docId = watchedDoc(incident);
+      if (!docId) return deps.store.docPolls.unwatch(incident.id, KIND);
+      await deps.store.docPolls.watch({ incidentId: incident.id, kind: KIND, docId, ...(revisionId && { revisionId }), until: postmortemWatchedUntil(incident) }, iso());
+    },
+    changed({ incidentId, docId }) {
+      return deps.pace.exclusive(incidentId, async () => {
+        const incident = await deps.store.load(incidentId);
+        if (!incident || watchedDoc(incident) !== docId) {
+          await deps.store.docPolls.unwatch(incidentId, KIND);
+          return undefined;
+        }
+        try {
+          return await api.reconcile(incident, docId);
+        } catch (err) {
+          if (failureKind(err) !== 'not-found') throw err;
+          await api.gone(incident, err);
+          await deps.store.docPolls.unwatch(incidentId, KIND);
+          return undefined;
+        }
+      });
     },
   };
+  return api;
 }
 
 const sameCells = (a: readonly string[] | undefined, b: readonly string[]) => Boolean(a) && a!.length === b.length && a!.every((t, i) => t.trim() === b[i].trim());

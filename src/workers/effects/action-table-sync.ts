@@ -20,7 +20,8 @@ export function actionTableSync(deps: { store: Store; sync: ActionSync; pace: Do
       const docId = pm?.status === 'ready' && pm.url ? docIdOf(pm.url) : undefined;
       if (!docId) return;
       try {
-        await deps.sync.reconcile(incident, docId, { signal, underLease: effect });
+        const revision = await deps.sync.reconcile(incident, docId, { signal, underLease: effect });
+        await deps.sync.watch(incident, revision); // people's rows from now on: the watcher polls the doc
       } catch (err) {
         if (failureKind(err) !== 'not-found') throw err;
         await deps.sync.gone(incident, err);

@@ -1,0 +1,131 @@
+import { createIncidents } from '../src/app/incidents';
+import { googleClients, type GoogleClients } from '../src/google/clients';
+import { lockedWrite } from '../src/google/locked-write';
+import { withRetry } from '../src/google/retry';
+import { createDocTimeline } from '../src/google/timeline-sync';
+import { createDocsBudget, createWriteBudget } from '../src/google/write-budget';
+import { createLogger } from '../src/log';
+import { openStore } from '../src/store/open';
+import type { Store } from '../src/store/store';
+import { createDocPace } from '../src/workers/timeline/pace';
+import { createWatcher, type PollState } from '../src/workers/timeline/watcher';
+import { FAST, googleWorld, incident, SERVICE_ACCOUNT, SUBJECT, type GoogleWorld } from '../test/integration/google/setup';
+import { report, round } from './stats';
+
+/**
+ * Issue 15 items 4-5: the Docs quota is the Google user's, so it holds for the whole service.
+ * - Change detection: N active incidents' docs watched by two replicas on one store, polling only (no push: the
+ *   worst case), production settings (TIMELINE_POLL_SECONDS 30, 200 reads a minute of which 150 for polls), over
+ *   `minutes` of injected time; Docs reads a minute for the whole service. A tenth of the incidents get a note each
+ *   minute (they stay active), the rest go quiet.
+ * - Writes: two replicas' write budgets on one store writing as fast as they may for 70 s of real time against the
+ *   sandbox's enforced quota (60 a minute per user): writes in the busiest minute and 429s.
+ */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const busiestMinute = (times: number[]) => Math.max(0, ...times.map((s) => times.filter((u) => u >= s && u < s + 60_000).length));
+
+function clients(world: GoogleWorld, onRequest?: (method: string, url: string) => Promise<void>): GoogleClients {
+  return googleClients({ clientEmail: SERVICE_ACCOUNT, privateKey: world.privateKey }, SUBJECT, { docsUrl: world.sandbox.url, driveUrl: world.sandbox.url, tokenUrl: world.sandbox.tokenUrl }, onRequest);
+}
+
+async function changeDetection(world: GoogleWorld, n: number, minutes: number): Promise<void> {
+  const store = await openStore('pglite:memory');
+  let t = Date.parse('2026-03-15T12:00:00.000Z');
+  const incidents = createIncidents(store);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `bench-${n}-${i}`;
+    const copy = await withRetry('copying', () => world.clients.drive.files.copy({ fileId: world.templateId, supportsAllDrives: true, requestBody: { name: id, parents: [world.driveId] } }), FAST);
+    const at = new Date(t).toISOString();
+    await incidents.declare({ type: 'DeclareIncident', incidentId: id, title: `Bench ${i}`, origin: { id: '19:bench@thread.tacv2', serviceUrl: 'http://localhost/' }, provisioning: ['doc'], at, by: { id: 'u', name: 'Bench' } });
+    await incidents.run(id, { type: 'RecordResourceReady', resource: 'doc', url: `https://docs.google.com/document/d/${copy.data.id}/edit`, label: 'doc', at, by: { id: 'u', name: 'Bench' } });
+    ids.push(id);
+  }
+  const reads: number[] = [];
+  const polled = new Set<string>();
+  let overdrawn = 0;
+  let last: PollState | undefined;
+  const warnings: string[] = [];
+  const perMinute = 200;
+  const replica = (s: Store) => {
+    const budget = createDocsBudget(s.budgets, { name: `docs-reads:${n}`, perMinute, now: () => t });
+    const c = clients(world, async (method, url) => {
+      const doc = /\/v1\/documents\/([^/:?]+)/.exec(new URL(url).pathname)?.[1];
+      if (method !== 'GET' || !doc) return;
+      if ((await s.budgets.take(`docs-reads:${n}`, perMinute, budget.burst, t)) > 0) overdrawn++;
+      reads.push(t);
+      polled.add(doc);
+    });
+    return createWatcher({
+      store: s,
+      incidents: createIncidents(s),
+      timeline: createDocTimeline(c, FAST),
+      pace: createDocPace(0),
+      log: createLogger('warn', (line) => warnings.push(line)),
+      now: () => new Date(t),
+      pollMs: 30_000,
+      settleMs: 0,
+      reads: { budget, pollsPerMinute: perMinute - 50 },
+      onPlan: (state) => (last = state),
+    });
+  };
+  const [a, b] = [replica(store), replica(store)];
+  const start = t;
+  const stepMs = Number(process.env.DOC_READS_STEP_MS ?? 5_000);
+  for (let step = 1; step * stepMs <= minutes * 60_000; step++) {
+    t = start + step * stepMs;
+    if ((step * stepMs) % 60_000 === 0) {
+      for (const id of ids.slice(0, Math.ceil(n / 10))) {
+        await incidents.run(id, { type: 'RecordMessage', messageId: `m${step}`, text: 'still on it', author: { id: 'u', name: 'Bench' }, sentAt: new Date(t).toISOString(), at: new Date(t).toISOString(), by: { id: 'u', name: 'Bench' } });
+      }
+    }
+    await a.tick();
+    await b.tick();
+  }
+  await Promise.all([a.stop(), b.stop()]);
+  await store.close();
+  const perMin = Array.from({ length: minutes }, (_, m) => reads.filter((r) => r > start + m * 60_000 && r <= start + (m + 1) * 60_000).length);
+  report(`Docs reads for change detection, N=${n}`, {
+    perMinute: perMin.join('/'),
+    busiestMinute: busiestMinute(reads),
+    docsPolled: `${polled.size}/${n}`,
+    overdrawn,
+    stretch: last ? round(last.stretch) : '-',
+    intervalMaxS: last ? round(last.intervalMaxSeconds) : '-',
+    stretchWarnings: warnings.filter((w) => w.includes('too many watched docs')).length,
+  }, '<= 240/min for the whole service; every doc polled');
+}
+
+async function twoReplicaWrites(world: GoogleWorld, seconds: number): Promise<void> {
+  const store = await openStore('pglite:memory');
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) ids.push((await world.docs.create(incident(900 + i))).id);
+  const since = world.sandbox.calls.length;
+  // Each replica its own clients and its own budget object, on the one bucket in the store (main.ts's default pace).
+  const replica = (): GoogleClients => ({ ...clients(world), writes: createWriteBudget(store.budgets, { name: `docs-writes:${SUBJECT}`, perMinute: 50 }) });
+  const until = Date.now() + seconds * 1000;
+  const writer = async (c: GoogleClients, k: number) => {
+    for (let i = 0; Date.now() < until; i++) {
+      const docId = ids[(i + k) % ids.length];
+      await lockedWrite(c, 'bench write', docId, () => ({ requests: [{ insertText: { location: { index: 1 }, text: `r${k}.${i} ` } }], result: undefined }), FAST).catch(() => undefined);
+    }
+  };
+  // Two replicas, each with several writers at once (a busy incident storm).
+  const [a, b] = [replica(), replica()];
+  await Promise.all([a, b].flatMap((c, k) => [0, 1, 2].map(() => writer(c, k))));
+  await sleep(100);
+  const writes = world.sandbox.calls.slice(since).filter((c) => c.method === 'docs.documents.batchUpdate');
+  const ok = writes.filter((c) => c.status === 200).map((c) => c.at);
+  report(`Docs writes, 2 replicas, ${seconds} s`, { writes: ok.length, busiestMinute: busiestMinute(ok), status429: writes.filter((c) => c.status === 429).length }, '<= 60/min/user, 0 x 429');
+  await store.close();
+}
+
+export async function docReadsBench(opts: { sizes?: number[]; minutes?: number; writeSeconds?: number } = {}): Promise<void> {
+  const world = await googleWorld({ writesPerMinute: 60 });
+  try {
+    for (const n of opts.sizes ?? [10, 100, 1000]) await changeDetection(world, n, opts.minutes ?? 8);
+    if ((opts.writeSeconds ?? 70) > 0) await twoReplicaWrites(world, opts.writeSeconds ?? 70);
+  } finally {
+    await world.close();
+  }
+}
