@@ -40,6 +40,7 @@ import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
 import { createCardPace } from './teams/card-pace';
 import { createTeamsOutbox } from './teams/outbox';
+import { createReplyQueue } from './teams/replies';
 import { cardPost } from './workers/effects/card-post';
 import { bridgeCreate } from './workers/effects/bridge-create';
 import { cardRefresh } from './workers/effects/card-refresh';
@@ -52,6 +53,7 @@ import { postmortemReview } from './workers/effects/postmortem-review';
 import { createPostmortemDocs, type PostmortemDocs } from './google/postmortem-docs';
 import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
+import { chatReply } from './workers/effects/chat-reply';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
 import { followUpHandlers } from './followups/handlers';
@@ -126,6 +128,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.post': cardPost({ store, incidents, teams: outbox, now, log, pace: cardPace }),
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
+      'chat.reply': chatReply({ teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(paging && {
         'page.timeout': pageTimeout({ paging }),
@@ -166,6 +169,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     },
   });
   wake = () => runner.wake();
+  teams.sendRepliesWith(createReplyQueue({ teams: outbox, runNow: (key) => runner.runNow(key), log }));
   // Doc -> chat: polling always; Drive push to this process's /api/google/notify when it has a public address.
   const notifyBase = config.google.notifyUrl ?? (google?.local ? () => url : undefined);
   watcher =
