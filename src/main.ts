@@ -112,7 +112,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   // Paging (issue 17 items 5-6) pages a service's on-call people; alert cards (issue 20) page without an incident.
   const paging = experts?.org.services.length ? createPaging({ store, experts, now, newId: randomUUID, wake: () => wake() }) : undefined;
   const alerts = startAlerts({ config, store, incidents, experts, paging, log, now, wake: () => wake() });
-  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
+  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, replyGraceMs: config.workers.leaseMs, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   const runner = createRunner({

@@ -27,6 +27,9 @@ import { postmortemFromChat } from '../postmortem/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
 
+/** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
+const DEFAULT_REPLY_GRACE_MS = 60_000;
+
 /** Commands typed to the bot in a channel or chat: `declare`, `sev 1`, `ic @person`, `note ...`. */
 export class ChatCommands {
   constructor(private readonly deps: BotDeps) {}
@@ -177,7 +180,7 @@ export class ChatCommands {
     return {
       effects: (incident: Incident, events: IncidentEvent[]) => {
         const text = say(incident, events);
-        effect = text === undefined ? undefined : replyEffect(context, key ?? `${incident.id}:${incident.version}`, incident.id, markdown(text).text!, at);
+        effect = text === undefined ? undefined : replyEffect(context, { key: key ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text: markdown(text).text!, at, graceMs: this.deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
         return effect ? [effect] : [];
       },
       said: () => effect && sayRecorded(context, effect),

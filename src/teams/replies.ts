@@ -13,8 +13,8 @@ import type { TeamsOutbox } from './outbox';
  *
  * Two kinds of reply leave this way:
  * - a reply to a command that changed an incident is an effect (`chat.reply`) written in the command's transaction,
- *   due only `REPLY_GRACE_MS` later: this process claims and sends it right after the answer, and if it crashes
- *   first, any worker sends it once due (after a crash mid-send, once the claim's lease has run out);
+ *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
+ *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
  * - everything else (`status`, `help`, a refusal, a card to pick from) is held in memory only: it changed nothing,
  *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
  *   spend a transaction per `status` to protect an answer the person can simply ask for again.
@@ -22,9 +22,6 @@ import type { TeamsOutbox } from './outbox';
 export type Said = { activity: Partial<Activity> } | { effectKey: string };
 
 const SAID = Symbol('firebreak.said');
-
-/** How long a reply effect waits for the process that took the command before any worker may send it. */
-export const REPLY_GRACE_MS = 10_000;
 
 /** Holds what this turn says until `sendHeld` is called with the list returned (after the HTTP answer). */
 export function holdReplies(context: TurnContext): Said[] {
@@ -40,14 +37,14 @@ export function holdReplies(context: TurnContext): Said[] {
 }
 
 /** The effect that answers a command, for the command's transaction: `text` is rendered from the state it made. */
-export function replyEffect(context: TurnContext, key: string, incidentId: string, text: string, at: string): ReplyInChat {
+export function replyEffect(context: TurnContext, reply: { key: string; incidentId: string; text: string; at: string; graceMs: number }): ReplyInChat {
   const activity = context.activity;
   return {
     kind: 'chat.reply',
-    key: `chat.reply:${key}`,
-    incidentId,
-    notBefore: new Date(Date.parse(at) + REPLY_GRACE_MS).toISOString(),
-    payload: { conversation: conversationOf(activity), ...(activity.id && { replyToId: activity.id }), text },
+    key: `chat.reply:${reply.key}`,
+    incidentId: reply.incidentId,
+    notBefore: new Date(Date.parse(reply.at) + reply.graceMs).toISOString(),
+    payload: { conversation: conversationOf(activity), ...(activity.id && { replyToId: activity.id }), text: reply.text },
   };
 }
 
