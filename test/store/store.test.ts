@@ -194,6 +194,19 @@ describe.each(backends())('store on $name', ({ name, available }) => {
       expect((await store.effects({ incidentId: incident.id }))[0]).toMatchObject({ outcome: 'done' });
     });
 
+    test('an effect can be claimed by its key before it is due, once (a reply sent right after the answer)', async () => {
+      const incident = await declared();
+      const reply = { kind: 'chat.reply' as const, key: `chat.reply:${incident.id}`, incidentId: incident.id, notBefore: plus(60_000), payload: { conversation: incident.origin, text: 'Declared' } };
+      expect(await store.commit(commitFor({ type: 'ChangeSeverity', severity: 1, at: AT, by: jo }, incident, { effects: [reply], now: T0 }))).toEqual({ ok: true });
+      expect((await store.claimEffects(plus(1), 100, 60_000)).map((e) => e.key)).not.toContain(reply.key); // not due for workers
+      const claimed = await store.claimEffect(reply.key, plus(2), 60_000);
+      expect(claimed).toMatchObject({ key: reply.key, attempts: 1 });
+      expect(await store.claimEffect(reply.key, plus(3), 60_000)).toBeUndefined(); // leased
+      expect((await store.claimEffects(plus(60_001), 100, 60_000)).map((e) => e.key)).not.toContain(reply.key); // due now, but leased
+      expect(await store.completeEffect(claimed!, plus(4))).toBe(true);
+      expect(await store.claimEffect(reply.key, plus(120_000), 60_000)).toBeUndefined(); // done
+    });
+
     test('an expired lease (a crashed worker) makes the effect claimable again', async () => {
       const incident = await declared();
       const [effect] = (await store.claimEffects(plus(10_000), 10, 1_000)).filter((e) => e.incidentId === incident.id);
