@@ -1,5 +1,6 @@
 import { alertsBench } from './alerts';
 import { docReadsBench } from './doc-reads';
+import { chatLatency } from './chat-latency';
 import { statusSummaryBench } from './status-summary';
 import { submitLatency } from './submit-latency';
 import { timelineBench } from './timeline';
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const benches: Record<string, () => Promise<void>> = {
     'submit-latency': () => submitLatency(),
+    'chat-latency': () => chatLatency(),
     timeline: () => timelineBench(),
     'status-summary': () => statusSummaryBench(),
     alerts: () => alertsBench(),

@@ -41,6 +41,7 @@ import { FirebreakBot } from './teams/bot';
 import { createTeamsEndpoint } from './teams/endpoint';
 import { createCardPace } from './teams/card-pace';
 import { createTeamsOutbox } from './teams/outbox';
+import { createReplyQueue } from './teams/replies';
 import { cardPost } from './workers/effects/card-post';
 import { bridgeCreate } from './workers/effects/bridge-create';
 import { cardRefresh } from './workers/effects/card-refresh';
@@ -53,6 +54,7 @@ import { postmortemReview } from './workers/effects/postmortem-review';
 import { createPostmortemDocs, type PostmortemDocs } from './google/postmortem-docs';
 import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
+import { chatReply } from './workers/effects/chat-reply';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
 import { followUpHandlers } from './followups/handlers';
@@ -119,7 +121,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   // Paging (issue 17 items 5-6) pages a service's on-call people; alert cards (issue 20) page without an incident.
   const paging = experts?.org.services.length ? createPaging({ store, experts, now, newId: randomUUID, wake: () => wake() }) : undefined;
   const alerts = startAlerts({ config, store, incidents, experts, paging, log, now, wake: () => wake() });
-  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
+  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, replyGraceMs: config.workers.leaseMs, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   // The bot's 1:1 chats (paging, reminders, digests): opened through the service URL of the incident's (or the asking)
@@ -138,6 +140,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.post': cardPost({ store, incidents, teams: outbox, now, log, pace: cardPace }),
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
+      'chat.reply': chatReply({ teams: outbox }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(paging && {
         'page.timeout': pageTimeout({ paging }),
@@ -174,6 +177,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     },
   });
   wake = () => runner.wake();
+  teams.sendRepliesWith(createReplyQueue({ teams: outbox, runNow: (key) => runner.runNow(key), log }));
   // Doc -> chat: Drive push to this process's /api/google/notify when it has a public address; polls within the read budget.
   const notifyBase = config.google.notifyUrl ?? (google?.local ? () => url : undefined);
   watcher =

@@ -1,6 +1,6 @@
 import { decide, isRefusal, type Command, type DeclareIncident } from '../domain/decide';
 import { evolveAll, type Incident, type IncidentEvent } from '../domain/incident';
-import { react } from '../domain/react';
+import { react, type Effect } from '../domain/react';
 import type { Policy } from '../domain/policy';
 import { keyedQueue } from '../serial';
 import { LeaseLost, type Claim, type CommitResult, type Store } from '../store/store';
@@ -21,6 +21,8 @@ export interface RunOptions {
   /** An effect attempt recording a first fact (not its last): nothing is written once its claim has lapsed. */
   underLease?: Claim;
   completesEffect?: Claim;
+  /** More effects for the commit, made from the state it leads to: the reply to a chat command (src/teams/replies.ts). */
+  alsoEffects?: (incident: Incident, events: IncidentEvent[]) => Effect[];
 }
 
 export interface Incidents {
@@ -59,7 +61,7 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
       expectedVersion: incident?.version ?? 0,
       events: decision,
       state: next,
-      effects: react(decision, next),
+      effects: [...react(decision, next), ...(opts.alsoEffects?.(next, decision) ?? [])],
       inboundKey: opts.inboundKey,
       completesEffect: opts.completesEffect,
       underLease: opts.underLease,
@@ -90,7 +92,7 @@ export function createIncidents(store: Store, onCommitted: () => void = () => un
         if (isRefusal(events)) throw new Error(`declaration refused once numbered: ${events.refused}`);
         const incident = evolveAll(events, null)!;
         made = { incident, events };
-        return { incidentId: incident.id, expectedVersion: 0, events, state: incident, effects: react(events, incident), completesEffect: opts.completesEffect, now: command.at };
+        return { incidentId: incident.id, expectedVersion: 0, events, state: incident, effects: [...react(events, incident), ...(opts.alsoEffects?.(incident, events) ?? [])], completesEffect: opts.completesEffect, now: command.at };
       });
       if (!result.ok) {
         const outcome = failed(result, opts);

@@ -15,7 +15,7 @@ import { policyEffects, type EscalateOverdue, type NotifyPerson, type PostHandof
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | PlannerEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable;
+export type Effect = PostCard | RefreshCards | PostMessage | ReplyInChat | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | PlannerEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable;
 
 interface EffectBase {
   key: string;
@@ -39,6 +39,16 @@ export interface RefreshCards extends EffectBase {
 export interface PostMessage extends EffectBase {
   kind: 'message.post';
   payload: { conversation: Conversation; message: Message };
+}
+/**
+ * Answer a chat command where it was typed (a reply to that message), recorded with the change the command made so a
+ * crash after the HTTP answer does not lose it; sent right after the answer by the process that took the command
+ * (src/teams/replies.ts), by any worker once `notBefore` has passed if that process could not. Text is Markdown, as
+ * rendered when the command ran.
+ */
+export interface ReplyInChat extends EffectBase {
+  kind: 'chat.reply';
+  payload: { conversation: Conversation; replyToId?: string; text: string };
 }
 /**
  * Create the incident's channel (Graph), meeting bridge (Graph) or doc (Google); the result comes back as

@@ -41,6 +41,11 @@ export class LeaseLost extends Error {
 export interface EffectsStore {
   /** Leases up to `limit` due effects to the caller until `now + leaseMs`, each with a fresh lease token. */
   claimEffects(now: string, limit: number, leaseMs: number): Promise<ClaimedEffect[]>;
+  /**
+   * Leases the effect with this key now, whatever its `notBefore` (a chat reply sent by the process that took the
+   * command); undefined when it is done or another claim holds it.
+   */
+  claimEffect(key: string, now: string, leaseMs: number): Promise<ClaimedEffect | undefined>;
   /** Each of these settles a claim and ends it; false (and nothing changed) when the claim is no longer current. */
   completeEffect(claim: Claim, now: string): Promise<boolean>;
   retryEffect(claim: Claim, error: string, notBefore: string): Promise<boolean>;
@@ -60,16 +65,23 @@ export function createEffectsStore(sql: Sql): EffectsStore {
   return {
     async claimEffects(now, limit, leaseMs) {
       const rows = await sql.query<EffectRow & { lease: string }>(
-        `UPDATE effects SET claimed_until = $1::timestamptz + ($3::text || ' milliseconds')::interval, attempts = attempts + 1,
-           lease = gen_random_uuid()::text
+        `UPDATE effects SET ${CLAIM}
          WHERE id IN (
            SELECT id FROM effects
            WHERE done_at IS NULL AND not_before <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
-           ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+           ORDER BY not_before, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING ${EFFECT_COLUMNS}, lease`,
-        [now, limit, String(leaseMs)],
+        [now, String(leaseMs), limit],
       );
       return rows.map((r) => ({ ...toEffect(r), lease: r.lease })).sort((a, b) => Number(a.id) - Number(b.id));
+    },
+    async claimEffect(key, now, leaseMs) {
+      const [row] = await sql.query<EffectRow & { lease: string }>(
+        `UPDATE effects SET ${CLAIM} WHERE key = $3 AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1)
+         RETURNING ${EFFECT_COLUMNS}, lease`,
+        [now, String(leaseMs), key],
+      );
+      return row && { ...toEffect(row), lease: row.lease };
     },
     async completeEffect(claim, now) {
       // Urgent: a message just posted is unrecorded until this commits (see pglite.ts).
@@ -112,6 +124,9 @@ export function createEffectsStore(sql: Sql): EffectsStore {
     },
   };
 }
+
+/** A claim's columns: leased until `$1 + $2` ms, one more attempt, a fresh lease token. */
+const CLAIM = `claimed_until = $1::timestamptz + ($2::text || ' milliseconds')::interval, attempts = attempts + 1, lease = gen_random_uuid()::text`;
 
 const COMPLETE = `UPDATE effects SET done_at = $3, outcome = 'done', claimed_until = NULL, lease = NULL WHERE id = $1 AND lease = $2 RETURNING id`;
 

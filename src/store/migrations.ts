@@ -210,6 +210,42 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (incident_id, kind)
   );
   `,
+  // Lookups by index (issue 15 item 7): the conversations each incident owns (rank 2: that exact chat or thread, its
+  // origin, a card's thread, a place; rank 1: any thread of a channel of its own) and the Teams messages recorded on
+  // its timeline, so a command or an edit finds its incident without loading every incident of the channel. A
+  // superset of what src/teams/where.ts ranks (it decides on the incidents read). Filled for the incidents already
+  // there; chr(59) is the `;` of `;messageid=` (a semicolon would split this script).
+  `
+  CREATE TABLE incident_threads (
+    conversation_id text NOT NULL,
+    rank            smallint NOT NULL,
+    incident_id     text NOT NULL REFERENCES incidents(id),
+    PRIMARY KEY (conversation_id, rank, incident_id)
+  );
+  CREATE TABLE recorded_messages (
+    message_id  text NOT NULL,
+    incident_id text NOT NULL REFERENCES incidents(id),
+    PRIMARY KEY (message_id, incident_id)
+  );
+  INSERT INTO incident_threads (conversation_id, rank, incident_id)
+  SELECT DISTINCT k.id, 2, i.id FROM incidents i, LATERAL (
+    SELECT i.state->'origin'->>'id' AS id
+    UNION SELECT c->>'postedIn' FROM jsonb_array_elements(COALESCE(i.state->'cards', '[]'::jsonb)) c
+    UNION SELECT p->>'id' FROM jsonb_array_elements(COALESCE(i.state->'places', '[]'::jsonb)) p
+  ) k WHERE k.id IS NOT NULL
+  ON CONFLICT DO NOTHING;
+  INSERT INTO incident_threads (conversation_id, rank, incident_id)
+  SELECT DISTINCT split_part(p->>'id', chr(59) || 'messageid=', 1), 1, i.id
+  FROM incidents i, jsonb_array_elements(COALESCE(i.state->'places', '[]'::jsonb)) p
+  WHERE p->>'id' <> i.state->'origin'->>'id'
+    AND NOT EXISTS (
+      SELECT 1 FROM jsonb_array_elements_text(COALESCE(i.state->'announcedIn', '[]'::jsonb)) a
+      WHERE split_part(a, chr(59) || 'messageid=', 1) = split_part(p->>'id', chr(59) || 'messageid=', 1))
+  ON CONFLICT DO NOTHING;
+  INSERT INTO recorded_messages (message_id, incident_id)
+  SELECT m.key, i.id FROM incidents i, jsonb_each(COALESCE(i.state->'recorded', '{}'::jsonb)) m
+  ON CONFLICT DO NOTHING
+  `,
 ];
 
 /**

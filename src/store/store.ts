@@ -13,6 +13,7 @@ import { createTimelineStore, type TimelineStore } from './timeline-store';
 import { createPagingStore, type PagingStore } from './paging-store';
 import { wellFormedSql } from './well-formed-sql';
 import { noteLogContext } from '../log';
+import { threadKeys } from '../domain/threads';
 
 /** An incident read inside a turn or an effect: its number goes on that context's log lines from here on. */
 function noted(incident: Incident | null): Incident | null {
@@ -60,8 +61,15 @@ export interface Store extends EffectsStore {
   readonly backend: 'pglite' | 'postgres';
   load(incidentId: string): Promise<Incident | null>;
   byNumber(number: number): Promise<Incident | null>;
-  /** The active incidents shown in a conversation (thread suffixes ignored), newest first. */
-  activeIn(conversationId: string): Promise<Incident[]>;
+  /** The active incidents shown in a conversation (thread suffixes ignored), newest first (at most `limit`). */
+  activeIn(conversationId: string, limit?: number): Promise<Incident[]>;
+  /**
+   * The incidents that may own this chat or thread, by index (src/domain/threads.ts): where it was declared, a card's
+   * thread, a place, or any thread of a channel of their own. Active ones first, then newest first (at most `limit`).
+   */
+  owningIn(conversationId: string, limit: number): Promise<Incident[]>;
+  /** The incident of this conversation's channel or chat with this Teams message on its timeline, by index. */
+  recordedIn(conversationId: string, messageId: string): Promise<Incident | null>;
   /** Every incident shown in a conversation, resolved ones too, newest first (at most `limit`). */
   allIn(conversationId: string, limit?: number): Promise<Incident[]>;
   list(opts?: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
@@ -128,13 +136,31 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
     async byNumber(number) {
       return noted(stateOf(await sql.query<{ state: Incident }>('SELECT state FROM incidents WHERE number = $1', [number])));
     },
-    async activeIn(conversationId) {
+    async activeIn(conversationId, limit) {
       const rows = await sql.query<{ state: Incident }>(
         `SELECT i.state FROM conversation_incidents c JOIN incidents i ON i.id = c.incident_id
-         WHERE c.conversation_id = $1 AND i.status = 'active' ORDER BY i.number DESC`,
-        [baseConversationId(conversationId)],
+         WHERE c.conversation_id = $1 AND i.status = 'active' ORDER BY i.number DESC LIMIT $2`,
+        [baseConversationId(conversationId), limit ?? null],
       );
       return rows.map((r) => r.state);
+    },
+    async owningIn(conversationId, limit) {
+      const rows = await sql.query<{ state: Incident }>(
+        `SELECT state FROM incidents WHERE id IN (
+           SELECT incident_id FROM incident_threads WHERE (conversation_id = $1 AND rank = 2) OR (conversation_id = $2 AND rank = 1))
+         ORDER BY status = 'active' DESC, number DESC LIMIT $3`,
+        [conversationId, baseConversationId(conversationId), limit],
+      );
+      return rows.map((r) => r.state);
+    },
+    async recordedIn(conversationId, messageId) {
+      const rows = await sql.query<{ state: Incident }>(
+        `SELECT i.state FROM recorded_messages r JOIN incidents i ON i.id = r.incident_id
+         JOIN conversation_incidents c ON c.incident_id = r.incident_id AND c.conversation_id = $2
+         WHERE r.message_id = $1 ORDER BY i.number DESC LIMIT 1`,
+        [messageId, baseConversationId(conversationId)],
+      );
+      return noted(stateOf(rows));
     },
     async allIn(conversationId, limit = 20) {
       const rows = await sql.query<{ state: Incident }>(
@@ -243,6 +269,16 @@ async function writeCommit(tx: SqlTx, c: Commit): Promise<void> {
       'INSERT INTO conversation_incidents (conversation_id, incident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [conversation, s.id],
     );
+  }
+  const owned = threadKeys(s);
+  await tx.query('INSERT INTO incident_threads (conversation_id, rank, incident_id) SELECT unnest($1::text[]), unnest($2::smallint[]), $3 ON CONFLICT DO NOTHING', [
+    owned.map((k) => k.conversationId),
+    owned.map((k) => k.rank),
+    s.id,
+  ]);
+  const recorded = c.events.flatMap((e) => (e.type === 'MessageRecorded' ? [e.messageId] : []));
+  if (recorded.length) {
+    await tx.query('INSERT INTO recorded_messages (message_id, incident_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [recorded, s.id]);
   }
   for (const effect of c.effects) {
     // A coalesced effect is not added while one of its kind waits unclaimed for the incident: that one will do it all.

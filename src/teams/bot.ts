@@ -77,7 +77,7 @@ export class FirebreakBot extends TeamsActivityHandler {
     const activity = context.activity;
     if (!activity.id) return;
     // Resolved incidents too: a message corrected after the incident closed must still be corrected on its timeline.
-    const incident = (await this.deps.store.allIn(activity.conversation.id)).find((i) => i.recorded[activity.id!]);
+    const incident = await this.deps.store.recordedIn(activity.conversation.id, activity.id);
     if (!incident) return;
     const at = this.deps.now().toISOString();
     const by = personOf(activity.from);

@@ -1,7 +1,9 @@
 import type { Activity, Mention, TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
-import { isAnnouncement, type Incident, type Person } from '../domain/incident';
+import { isAnnouncement, type Incident, type IncidentEvent, type Person } from '../domain/incident';
+import type { ReplyInChat } from '../domain/react';
+import { replyEffect, sayRecorded } from './replies';
 import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdateLine, rolesLine, type MessageLink } from '../domain/messages';
 import { conversationOf, inboundKey, mentioned, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
@@ -24,6 +26,9 @@ import { postmortemTerms } from '../postmortem/terms';
 import { postmortemFromChat } from '../postmortem/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
+
+/** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
+const DEFAULT_REPLY_GRACE_MS = 60_000;
 
 /** Commands typed to the bot in a channel or chat: `declare`, `sev 1`, `ic @person`, `note ...`. */
 export class ChatCommands {
@@ -58,8 +63,10 @@ export class ChatCommands {
       if (!here || 'none' in here) return this.replyOnce(context, key, here ? here.none : noIncidentHere());
       const incident = here.incident;
       if (intent.kind === 'resolve' && !intent.confirm) return this.replyOnce(context, key, askToResolve(incident, at, intent.summary));
-      const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key });
-      await this.acknowledge(context, key, outcome);
+      const reply = this.recordedReply(context, key, at, noteAcknowledgement);
+      const outcome = await this.deps.incidents.run(incident.id, { ...change, at, by } as Change, { inboundKey: key, alsoEffects: reply.effects });
+      if (outcome.kind === 'changed') reply.said();
+      else await this.acknowledge(context, key, outcome);
       // Resolved, and it was on the status page: the public resolution is offered here (issue 16, item 7).
       const offer = outcome.kind === 'changed' && intent.kind === 'resolve' ? await resolutionOffer(this.deps, outcome.incident, by) : undefined;
       if (offer) await context.sendActivity({ type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: offer }] });
@@ -76,6 +83,10 @@ export class ChatCommands {
     key: string | undefined,
   ): Promise<void> {
     if (await askIfSimilar(this.deps, context, key, intent)) return;
+    const hints: string[] = [];
+    if (intent.severity === undefined) hints.push(`severity 3 is the default: change it with "${USAGE.sev}"`);
+    hints.push('you are incident commander: hand off with "ic @person"');
+    const reply = this.recordedReply(context, key, at, (incident) => `Declared ${headline(incident)}\nNote: ${hints.join('; ')}.`);
     const outcome = await this.deps.incidents.declare(
       {
         type: 'DeclareIncident',
@@ -89,14 +100,10 @@ export class ChatCommands {
         at,
         by,
       },
-      { inboundKey: key },
+      { inboundKey: key, alsoEffects: reply.effects },
     );
     if (outcome.kind === 'refused') return this.replyOnce(context, key, outcome.reason);
-    if (outcome.kind !== 'changed') return;
-    const hints: string[] = [];
-    if (intent.severity === undefined) hints.push(`severity 3 is the default: change it with "${USAGE.sev}"`);
-    hints.push('you are incident commander: hand off with "ic @person"');
-    await context.sendActivity(markdown(`Declared ${headline(outcome.incident)}\nNote: ${hints.join('; ')}.`));
+    if (outcome.kind === 'changed') reply.said();
   }
 
   /** The command an intent asks for, a refusal in words, or undefined when it changes nothing. */
@@ -158,14 +165,26 @@ export class ChatCommands {
     }
   }
 
+  /** A command that changed nothing: why, in words. */
   private async acknowledge(context: TurnContext, key: string | undefined, outcome: Outcome): Promise<void> {
     if (outcome.kind === 'refused') return this.replyOnce(context, key, outcome.reason);
     if (outcome.kind === 'unchanged') return this.replyOnce(context, key, 'Nothing to change: it is already so.');
-    // Changes answer through the card and the follow-up; a note is confirmed quietly.
-    if (outcome.kind === 'changed' && outcome.events.some((e) => e.type === 'NoteAdded')) {
-      const kind = outcome.events.some((e) => e.type === 'NoteAdded' && e.kind === 'action') ? 'Announced and added' : 'Added';
-      await context.sendActivity(markdown(`${kind} to the timeline of INC-${outcome.incident.number}.`));
-    }
+  }
+
+  /**
+   * The reply to a command that changes an incident, written with the change (replies.ts): `say` renders it from the
+   * state the command made, or says nothing. `said()` puts it in its place among the turn's replies once committed.
+   */
+  private recordedReply(context: TurnContext, key: string | undefined, at: string, say: (incident: Incident, events: readonly IncidentEvent[]) => string | undefined) {
+    let effect: ReplyInChat | undefined;
+    return {
+      effects: (incident: Incident, events: IncidentEvent[]) => {
+        const text = say(incident, events);
+        effect = text === undefined ? undefined : replyEffect(context, { key: key ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text: markdown(text).text!, at, graceMs: this.deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
+        return effect ? [effect] : [];
+      },
+      said: () => effect && sayRecorded(context, effect),
+    };
   }
 
   /** Replies unless this activity was answered before (a re-delivery). */
@@ -174,6 +193,13 @@ export class ChatCommands {
     const { text, links } = typeof reply === 'string' ? { text: reply, links: [] } : reply;
     await context.sendActivity(markdown(text, links));
   }
+}
+
+/** Changes answer through the card and the follow-up; a note is confirmed quietly. */
+function noteAcknowledgement(incident: Incident, events: readonly IncidentEvent[]): string | undefined {
+  if (!events.some((e) => e.type === 'NoteAdded')) return undefined;
+  const kind = events.some((e) => e.type === 'NoteAdded' && e.kind === 'action') ? 'Announced and added' : 'Added';
+  return `${kind} to the timeline of INC-${incident.number}.`;
 }
 
 function mentionsBot(activity: Activity): boolean {

@@ -41,6 +41,11 @@ export interface BotDeps {
   postmortem?: { docs?: PostmortemDocs; review: boolean };
   /** Paging the on-call people of a service (src/paging/); absent without services in the organisation file. */
   paging?: Paging;
+  /**
+   * How long the reply to a command waits for this process to send it before any worker may (the effect lease: a
+   * claim taken right after the answer lapses no later).
+   */
+  replyGraceMs?: number;
   /** Monitoring alerts (src/alerts/): their cards' buttons, and where Firebreak was last addressed. */
   alerts?: Alerts;
 }

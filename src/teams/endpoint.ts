@@ -4,6 +4,7 @@ import { withLogContext, type Logger } from '../log';
 import { createBotAuthentication } from './auth';
 import { bridgeConsole, capture } from './console-bridge';
 import { InboundRefused } from './inbound-checks';
+import { holdReplies, type ReplyQueue } from './replies';
 import { validateActivity } from './validate';
 
 export interface HttpAnswer {
@@ -28,7 +29,7 @@ const ANSWER: Record<InboundRefused['status'], (reason: string) => string> = {
 /**
  * CloudAdapter with errors mapped in one place: a bad token is a 401 (botbuilder answers 500 for a wrong key), a
  * channel or tenant Firebreak does not serve a 403, each with exactly one log line; botbuilder's own console output
- * goes through the JSON logger.
+ * goes through the JSON logger. What a turn says leaves after its answer, through the reply queue (replies.ts).
  */
 export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, log: Logger) {
   bridgeConsole(log);
@@ -40,15 +41,29 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
     // Rethrow so the channel sees a failure and re-delivers; the re-delivery is de-duplicated where it changed anything.
     throw error;
   };
+  let replies: ReplyQueue | undefined;
 
   async function handle(body: unknown, authorization: string | undefined): Promise<HttpAnswer> {
     // Shape first (a malformed activity could crash botbuilder's own checks); then the channel, token and tenant.
     const checked = validateActivity(body);
     if (!checked.ok) return { status: 400, body: { error: checked.reason } };
     const activity = checked.activity as { id?: string; conversation?: { id?: string } };
+    let said: Parameters<ReplyQueue['send']>[1] = [];
     const run = await withLogContext({ activity: activity.id, conversation: activity.conversation?.id }, () =>
-      capture(log, () => adapter.run(authorization ?? '', checked.activity, (context) => handler.run(context))),
+      capture(log, () =>
+        adapter.run(authorization ?? '', checked.activity, (context) => {
+          said = holdReplies(context);
+          return handler.run(context);
+        }),
+      ),
     );
+    // On the next turn of the event loop, after the server has written this answer. Said before a failure too: the
+    // re-delivery that the failure asks for is de-duplicated and says nothing twice.
+    if (said.length) {
+      const inbound = checked.activity;
+      const held = said;
+      setImmediate(() => (replies ? replies.send(inbound, held) : log.error('replies were said with no reply queue to send them', { count: held.length })));
+    }
     const botbuilder = run.said.length ? { botbuilder: run.said } : {};
     if (run.ok) {
       if (run.said.length) log.warn('botbuilder wrote to the console', botbuilder);
@@ -65,5 +80,12 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
     return { status: 500, body: { error: 'internal error; the request can be retried' } };
   }
 
-  return { adapter, handle };
+  return {
+    adapter,
+    handle,
+    /** Where held replies go (made after the endpoint: it sends through the endpoint's adapter). */
+    sendRepliesWith(queue: ReplyQueue) {
+      replies = queue;
+    },
+  };
 }

@@ -16,6 +16,11 @@ export interface TeamsOutbox {
   postCard(incident: Incident, place: Conversation, signal?: AbortSignal): Promise<Omit<CardCopy, 'conversationId'>>;
   updateCard(incident: Incident, place: Conversation, copy: CardCopy, signal?: AbortSignal): Promise<void>;
   postMessage(conversation: Conversation, message: Message, signal?: AbortSignal): Promise<string>;
+  /**
+   * Answers a message where it was said: a reply to `replyToId` in its conversation (as `context.sendActivity` in
+   * the message's turn would send it), or a new message in the conversation without one.
+   */
+  reply(conversation: Conversation, replyToId: string | undefined, activity: Partial<Activity>, signal?: AbortSignal): Promise<void>;
   /** Any other card (an alert group's, src/alerts/; the hand-off card): posted like the incident card, updated in place. */
   postAdaptiveCard(place: Conversation, card: AdaptiveCard, summary: string, signal?: AbortSignal): Promise<{ postedIn: string; activityId: string }>;
   updateAdaptiveCard(place: Conversation, copy: { postedIn: string; activityId: string }, card: AdaptiveCard, summary: string, signal?: AbortSignal): Promise<void>;
@@ -72,6 +77,15 @@ export function createTeamsOutbox(adapter: CloudAdapter, botAppId: string, now: 
     },
     updateAdaptiveCard(place, copy, card, summary, signal) {
       return update(place, copy, adaptiveActivity(card, summary), signal);
+    },
+    reply(conversation, replyToId, activity, signal) {
+      return within(conversation, signal, async (context, connector) => {
+        // CloudAdapterBase.sendActivities: a reply to the inbound activity when there is one, else a new message.
+        const outgoing = TurnContext.applyConversationReference({ ...activity }, TurnContext.getConversationReference(context.activity));
+        const id = outgoing.conversation!.id;
+        if (replyToId) await connector.conversations.replyToActivity(id, replyToId, { ...outgoing, replyToId }, { abortSignal: signal });
+        else await connector.conversations.sendToConversation(id, outgoing, { abortSignal: signal });
+      });
     },
     postMessage(conversation, message, signal) {
       return within(conversation, signal, async (context, connector) => {

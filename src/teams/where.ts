@@ -7,10 +7,16 @@ export type Whereabouts = { incident: Incident } | { none: string };
 /** The incidents a message could be about: one, several (then someone must choose), or why none. */
 export type Candidates = { incidents: Incident[] } | { none: string };
 
-type Lookup = Pick<Store, 'activeIn' | 'allIn'>;
+type Lookup = Pick<Store, 'activeIn' | 'owningIn' | 'byNumber'>;
 
-/** How many of a channel's most recent incidents are searched for the one whose thread a message is in. */
-const RECENT = 100;
+/** At most this many incidents that may own a thread are read (a chat where many were declared). */
+const OWNERS = 100;
+/**
+ * Where no incident owns the thread, the newest this many active incidents of the channel are read: one is the
+ * answer, several are named (this many at most) and nobody guesses. So a command costs the same whatever the number
+ * of incidents a channel has seen (issue 15 item 7).
+ */
+const ACTIVE = 20;
 
 /**
  * How surely `conversationId` (a chat, or one thread of a channel: `<channel>;messageid=<root>`) belongs to the
@@ -77,27 +83,32 @@ export function namedIncident(text: string): { number?: number; text: string } {
   return m ? { number: Number(m[1]), text: m[2] } : { text };
 }
 
-/** `incidentHere` against the store: resolved incidents are looked up only when no active one owns the thread. */
+/**
+ * `incidentHere` against the store, by index: the incidents that may own the thread (and the one named by number,
+ * when it belongs to this channel or chat); the channel's newest active ones only when none of those owns it.
+ */
 export async function incidentAt(store: Lookup, conversationId: string, number?: number): Promise<Whereabouts | null> {
-  const active = await store.activeIn(conversationId);
-  if (number === undefined && active.some((i) => threadRank(i, conversationId) === 2)) return incidentHere(active, conversationId);
-  return incidentHere(active, conversationId, await store.allIn(conversationId, RECENT), number);
+  const [owning, named] = await Promise.all([store.owningIn(conversationId, OWNERS), number === undefined ? null : store.byNumber(number)]);
+  const all = unique([...owning, ...(named && shownIn(named, conversationId) ? [named] : [])]);
+  const asked = number === undefined ? all : all.filter((i) => i.number === number);
+  const recent = owners(asked, conversationId).length ? [] : await store.activeIn(conversationId, ACTIVE);
+  return incidentHere(newestFirst(unique([...all.filter((i) => i.status === 'active'), ...recent])), conversationId, all, number);
 }
 
 /**
  * The incidents whose timeline a message said at `sentAt` in `conversationId` could go on. The incidents whose
  * conversation or thread it is come first (resolved ones too: a late note belongs to its incident); among several
  * (a chat where more than one was declared), those that were still open when it was said. Without such an
- * incident, the active incidents of the channel, unless it only carries their announcements.
+ * incident, the active incidents of the channel (the newest few), unless it only carries their announcements.
  */
 export async function timelineCandidates(store: Lookup, conversationId: string, sentAt?: string): Promise<Candidates | null> {
-  const active = await store.activeIn(conversationId);
-  const theirs = owners([...active, ...(await store.allIn(conversationId, RECENT)).filter((i) => !active.some((a) => a.id === i.id))], conversationId);
+  const theirs = owners(await store.owningIn(conversationId, OWNERS), conversationId);
   if (theirs.length) {
     const said = sentAt ? Date.parse(sentAt) : NaN;
     const open = theirs.filter((i) => i.status === 'active' || !i.resolvedAt || Number.isNaN(said) || Date.parse(i.resolvedAt) >= said);
     return { incidents: open.length ? open : theirs };
   }
+  const active = await store.activeIn(conversationId, ACTIVE);
   const own = active.filter((i) => !isAnnouncement(i, conversationId));
   if (own.length) return { incidents: own };
   const announcing = active.filter((i) => isAnnouncement(i, conversationId));
@@ -107,4 +118,8 @@ export async function timelineCandidates(store: Lookup, conversationId: string, 
   return null;
 }
 
+/** Whether the incident is shown in this chat or channel (what the store links them by). */
+const shownIn = (incident: Incident, conversationId: string) => [incident.origin, ...incident.places].some((p) => baseConversationId(p.id) === baseConversationId(conversationId));
+const unique = (incidents: readonly Incident[]) => incidents.filter((i, n) => incidents.findIndex((j) => j.id === i.id) === n);
+const newestFirst = (incidents: Incident[]) => incidents.sort((a, b) => b.number - a.number);
 const labels = (incidents: readonly Incident[]) => incidents.map((i) => `INC-${i.number}`).join(', ');

@@ -16,6 +16,7 @@ const UNDELIVERED: Partial<Record<StoredEffect['kind'], string>> = {
   'card.post': 'the incident card',
   'card.refresh': 'the latest state of the incident card',
   'message.post': 'a message',
+  'chat.reply': 'the answer to a command',
   'reminder.update': 'the reminder that a stakeholder update is due',
   'channel.join': 'the addition of someone who joined to the private channel',
   'page.notify': 'a page to someone on call (no 1:1 chat, and no mail could be sent)',

@@ -44,6 +44,11 @@ export interface Runner {
   start(): void;
   /** Look for due effects now (called after each commit). */
   wake(): void;
+  /**
+   * Claims the effect with this key now, even before it is due, and runs it like any other (retried later if it
+   * fails); does nothing when it is done, claimed elsewhere, or the runner is stopped. Resolves when the attempt ends.
+   */
+  runNow(key: string): Promise<void>;
   /** Runs until no effect is due; for tests and shutdown. */
   drain(): Promise<void>;
   /**
@@ -186,6 +191,14 @@ export function createRunner(opts: RunnerOptions): Runner {
     },
     wake() {
       if (!stopped || draining) void tick();
+    },
+    async runNow(key) {
+      if (stopped) return;
+      const effect = await opts.store.claimEffect(key, now().toISOString(), leaseMs);
+      if (!effect) return;
+      const p = runOne(effect).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      await p;
     },
     async drain() {
       draining = true;

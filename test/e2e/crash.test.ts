@@ -54,6 +54,10 @@ describe.each(backends())('kill -9 during a burst, on $name', ({ name, available
     }
   });
 
+  test('every acknowledged command is answered, whichever process sent the reply', () => {
+    expect(facts.acknowledged.filter((id) => !facts.replies.get(id))).toEqual([]);
+  });
+
   test('every effect ran to its end, none given up', () => {
     // Timers wait for their time (the update reminder; the hand-off reminder and the overdue escalation: issue 17/18).
     const open = facts.effects.filter((e) => !LATER_BY_DESIGN.includes(e.kind) && e.outcome !== 'done');

@@ -73,9 +73,9 @@ test('declare sev2 creates an incident, stores it, and posts the card with text'
       { title: 'Commander', value: 'Alice Adams' },
     ]),
   );
-  // The acknowledgement explains the defaults and how to change them.
-  const ack = sentTo(activity.conversation.id).find((r) => typeof r.activity.text === 'string' && r.activity.text.startsWith('Declared'));
-  expect(ack?.activity.text).toContain('hand off with "ic @person"');
+  // The acknowledgement (sent after the HTTP answer) explains the defaults and how to change them.
+  const ack = await eventually(() => sentTo(activity.conversation.id).find((r) => typeof r.activity.text === 'string' && r.activity.text.startsWith('Declared')), 'the acknowledgement');
+  expect(ack.activity.text).toContain('hand off with "ic @person"');
 
   checks.add(async (store) => {
     const stored = await store.byNumber(number);
@@ -85,19 +85,46 @@ test('declare sev2 creates an incident, stores it, and posts the card with text'
   });
 });
 
+test('a command is answered before anything is sent: the 200s come while the Bot Connector is held, the replies in order once released', async () => {
+  let release!: () => void;
+  const hold = new Promise<void>((resolve) => (release = resolve));
+  const declare = channelMessage('declare sev2 Payments queue is backing up', { serviceUrl: channel.serviceUrl });
+  const status = channelMessage('status', { serviceUrl: channel.serviceUrl, thread: declare.id });
+  channel.fault({ match: /^POST \/v3\/conversations\//, hold });
+  try {
+    expect((await send(declare)).status).toBe(200);
+    checks.declared('Payments queue is backing up');
+    expect((await send(status)).status).toBe(200);
+    expect(sentTo(declare.conversation.id)).toEqual([]);
+  } finally {
+    channel.fault(undefined);
+    release();
+  }
+  const texts = () => sentTo(declare.conversation.id).map((r) => readable(r.activity.text)).filter((t): t is string => Boolean(t));
+  await eventually(() => texts().find((t) => t.startsWith('INC-')), 'the answer to status');
+  // The declaration's reply (written with the incident, sent after the answer) comes before the status asked after it.
+  expect(texts().map((t) => t.split(' ')[0])).toEqual(['Declared', expect.stringMatching(/^INC-\d+:$/)]);
+  checks.add(async (store) => {
+    const [incident] = (await store.list({ limit: 1000 })).filter((i) => i.title === 'Payments queue is backing up');
+    const replies = (await store.effects({ incidentId: incident.id })).filter((e) => e.kind === 'chat.reply');
+    expect(replies.map((e) => [e.outcome, e.attempts])).toEqual([['done', 1]]);
+  });
+});
+
 test('a duplicate delivery of the same activity does nothing the second time', async () => {
   const activity = channelMessage('declare Search is slow', { serviceUrl: channel.serviceUrl });
   await send(activity);
   checks.declared('Search is slow');
   await eventually(() => sentTo(activity.conversation.id).find(isCard), 'first card');
+  await eventually(() => sentTo(activity.conversation.id).find((r) => readable(r.activity.text)?.startsWith('Declared')), 'the acknowledgement');
   const count = sentTo(activity.conversation.id).length;
   expect((await send(activity)).status).toBe(200);
-  // A declaration is acknowledged within its turn: a second one would have said so before the 200. The card comes
-  // from the outbox; the store check finds one incident of this title, so there is no second card to come.
-  expect(sentTo(activity.conversation.id)).toHaveLength(count);
-  // A later message in the same thread is answered, and only it.
+  // Whatever a second declaration would say would come before the answer to help (replies keep their order in a
+  // conversation). The card comes from the outbox; the store check finds one incident of this title, so there is no
+  // second card to come.
   await helpAnswered({ serviceUrl: channel.serviceUrl, thread: activity.id });
   expect(sentTo(activity.conversation.id)).toHaveLength(count + 1);
+
 });
 
 test('a bare declare, an unknown command and help each get a plain answer', async () => {

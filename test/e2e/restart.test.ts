@@ -32,6 +32,11 @@ test('every acknowledged declaration exists once, and every effect ran to its en
   expect(open.map((e) => `${e.key} ${e.outcome ?? 'pending'} ${e.lastError ?? ''}`)).toEqual([]);
 });
 
+test('every command is answered once, its reply sent after its answer by whichever process could', () => {
+  expect(facts.acknowledged).toHaveLength(facts.sent);
+  expect(facts.acknowledged.filter((id) => facts.replies.get(id) !== 1)).toEqual([]);
+});
+
 test('nothing is lost or made twice: channels, bridges, docs, timeline rows', () => {
   const ids = facts.incidents.map((i) => i.id).sort();
   for (const made of [facts.channels, facts.meetings, facts.docs]) {

@@ -58,6 +58,9 @@ export interface DrillFacts {
   timeline: Map<string, string[]>;
   /** Expected note texts, by declaration title. */
   notes: Map<string, string[]>;
+  /** Replies to each command (by the command's activity id), and the ids of the commands acknowledged (HTTP 200). */
+  replies: Map<string, number>;
+  acknowledged: string[];
   /** Drive push channels open at the end, by doc id. */
   watches: Map<string, number>;
   /** Log lines of every run of the process. */
@@ -175,7 +178,7 @@ export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
     await server.stop();
     logs.push(...server.logs);
     server = undefined;
-    return await facts(opts, deployment, graph, notes, logs, messages.length, deliveries);
+    return await facts(opts, deployment, graph, notes, logs, messages, deliveries);
   } finally {
     await server?.kill();
     await graph.close();
@@ -216,9 +219,11 @@ async function settled(deployment: GoogleDeployment, graph: GraphEmulator, chann
         return texts.every((t) => entries.some((e) => e.includes(t)));
       });
       const mailed = declarations.every((d) => graph.mailbox().some((m) => m.subject.endsWith(`: ${d.title}`)));
-      return inOrigin && inChannels && written && mailed && graph.meetings().length >= declarations.length ? true : undefined;
+      // Each command's reply leaves after its answer (issue 15 item 1), written with the change: none is lost.
+      const answered = messages.every((m) => channel.recorded.some((r) => r.activity.replyToId === m.activity.id && typeof r.activity.text === 'string'));
+      return inOrigin && inChannels && written && mailed && answered && graph.meetings().length >= declarations.length ? true : undefined;
     },
-    'every card, channel, bridge, doc row and mail after the last restart',
+    'every card, channel, bridge, doc row, mail and reply after the last restart',
     120_000,
   );
 }
@@ -229,7 +234,7 @@ function timelineEntries(deployment: GoogleDeployment, docId: string): string[] 
   return start === undefined ? [] : tableRows(doc, start).slice(1).map((r: string[]) => r[2]);
 }
 
-async function facts(opts: DrillOptions, deployment: GoogleDeployment, graph: GraphEmulator, notes: Map<string, string[]>, logs: string[], sent: number, deliveries: number): Promise<DrillFacts> {
+async function facts(opts: DrillOptions, deployment: GoogleDeployment, graph: GraphEmulator, notes: Map<string, string[]>, logs: string[], messages: Message[], deliveries: number): Promise<DrillFacts> {
   const store = await openStore(opts.databaseUrl);
   try {
     const incidents = await store.list({ limit: 10_000 });
@@ -248,7 +253,7 @@ async function facts(opts: DrillOptions, deployment: GoogleDeployment, graph: Gr
     const docs = deployment.google.files().filter((f) => f.appProperties.firebreakIncident && !f.trashed);
     return {
       kills: opts.kills,
-      sent,
+      sent: messages.length,
       deliveries,
       incidents,
       effects,
@@ -260,6 +265,8 @@ async function facts(opts: DrillOptions, deployment: GoogleDeployment, graph: Gr
       docs: count(docs.map((f) => f.appProperties.firebreakIncident)),
       timeline: new Map(docs.map((f) => [f.appProperties.firebreakIncident, timelineEntries(deployment, f.id)])),
       notes,
+      replies: count(deployment.channel.recorded.filter((r) => r.activity.replyToId && typeof r.activity.text === 'string' && messages.some((m) => m.activity.id === r.activity.replyToId)).map((r) => r.activity.replyToId as string)),
+      acknowledged: messages.filter((m) => m.acked).map((m) => m.activity.id),
       watches: count(deployment.google.channels().filter((c) => c.expiration > Date.now()).map((c) => c.fileId)),
       logs,
     };

@@ -30,6 +30,21 @@ test('a newer build on an older database applies the migrations it lacks, in ord
   await store.close();
 }, 60_000);
 
+test('incidents stored before the lookup index are found by it once migrated (issue 15 item 7)', async () => {
+  const sql = await openPglite();
+  await migratedTo(sql, MIGRATIONS.length - 1);
+  const thread = '19:old@thread.tacv2;messageid=1';
+  const state = { id: 'old-1', number: 1, status: 'active', origin: { id: thread, serviceUrl: 'https://smba.example/' }, cards: [{ conversationId: thread, postedIn: thread, activityId: 'a1' }], places: [{ id: '19:own@thread.tacv2', serviceUrl: 'https://smba.example/' }], announcedIn: [], recorded: { 'said-1': { deleted: false } } };
+  await sql.query(`INSERT INTO incidents (id, number, version, status, state, declared_at, updated_at) VALUES ('old-1', 1, 1, 'active', $1::jsonb, now(), now())`, [JSON.stringify(state)]);
+  await sql.query(`INSERT INTO conversation_incidents (conversation_id, incident_id) VALUES ('19:old@thread.tacv2', 'old-1'), ('19:own@thread.tacv2', 'old-1')`);
+  const store = await createSqlStore(sql, 'pglite');
+  expect((await store.owningIn(thread, 10)).map((i) => i.id)).toEqual(['old-1']);
+  expect((await store.owningIn('19:own@thread.tacv2;messageid=9', 10)).map((i) => i.id)).toEqual(['old-1']);
+  expect(await store.owningIn('19:old@thread.tacv2;messageid=2', 10)).toEqual([]);
+  expect((await store.recordedIn(thread, 'said-1'))?.id).toBe('old-1');
+  await store.close();
+}, 60_000);
+
 test('an older build on a newer database refuses, naming both versions, and changes nothing', async () => {
   const sql = await openPglite();
   await migratedTo(sql, MIGRATIONS.length);

@@ -117,6 +117,46 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     expect((await store.list({ status: 'resolved' })).map((i) => i.id)).toContain(newer.id);
   });
 
+  test('the incidents owning a thread are found by index, whatever else the channel holds (issue 15 item 7)', async () => {
+    const channel = `19:${name}-owners@thread.tacv2`;
+    const place = (id: string) => ({ id, serviceUrl: 'https://smba.example/', isChannel: true });
+    const declaredIn: Incident[] = [];
+    for (let n = 0; n < 30; n++) declaredIn.push(await declared({ origin: place(`${channel};messageid=${n}`) }));
+    const ids = (incidents: Incident[]) => incidents.map((i) => i.id);
+    // The thread where each was declared is its own, and only its own.
+    expect(ids(await store.owningIn(`${channel};messageid=7`, 100))).toEqual([declaredIn[7].id]);
+    expect(await store.owningIn(`${channel};messageid=999`, 100)).toEqual([]);
+    expect(await store.owningIn(channel, 100)).toEqual([]);
+    expect(await store.activeIn(channel, 5)).toHaveLength(5);
+    // A channel of its own owns every thread of it (rank 1); an announcements channel owns none but the card's thread.
+    const own = `19:${name}-own@thread.tacv2`;
+    const withChannel = commitFor({ type: 'AddPlace', conversation: place(own), at: AT, by: jo }, declaredIn[3]);
+    expect(await store.commit(withChannel)).toEqual({ ok: true });
+    expect(ids(await store.owningIn(`${own};messageid=42`, 100))).toEqual([declaredIn[3].id]);
+    const announcements = `19:${name}-announcements@thread.tacv2`;
+    const announced = await declared({ origin: place(`${channel};messageid=100`), announceIn: [place(announcements)] });
+    const card = commitFor({ type: 'RecordCardPosted', conversationId: announcements, postedIn: `${announcements};messageid=5`, activityId: '5', at: AT, by: jo }, announced);
+    expect(await store.commit(card)).toEqual({ ok: true });
+    expect(ids(await store.owningIn(`${announcements};messageid=5`, 100))).toEqual([announced.id]);
+    expect(await store.owningIn(`${announcements};messageid=6`, 100)).toEqual([]);
+    // Active ones first, then the newest: a resolved owner still owns its thread.
+    const resolved = commitFor({ type: 'ResolveIncident', at: AT, by: jo }, withChannel.state);
+    expect(await store.commit(resolved)).toEqual({ ok: true });
+    expect((await store.owningIn(`${own};messageid=42`, 100)).map((i) => i.status)).toEqual(['resolved']);
+  });
+
+  test('a message recorded on a timeline finds its incident by index, in its own channel only', async () => {
+    const channel = `19:${name}-recorded@thread.tacv2`;
+    const incident = await declared({ origin: { id: `${channel};messageid=1`, serviceUrl: 'https://smba.example/', isChannel: true } });
+    await declared({ origin: { id: `${channel};messageid=2`, serviceUrl: 'https://smba.example/', isChannel: true } });
+    const messageId = `${name}-said-1`;
+    const recorded = commitFor({ type: 'RecordMessage', messageId, text: 'rolled back 4410', author: jo, sentAt: AT, at: AT, by: jo }, incident);
+    expect(await store.commit(recorded)).toEqual({ ok: true });
+    expect((await store.recordedIn(`${channel};messageid=1`, messageId))?.id).toBe(incident.id);
+    expect(await store.recordedIn(`${channel};messageid=1`, `${name}-said-2`)).toBeNull();
+    expect(await store.recordedIn('19:elsewhere@thread.tacv2', messageId)).toBeNull();
+  });
+
   test('resource lookup finds incidents by a fragment of a resource URL, exactly as given', async () => {
     const docId = `1a_${name}-Doc_id`;
     const plain = await declared();
@@ -152,6 +192,19 @@ describe.each(backends())('store on $name', ({ name, available }) => {
       expect(await store.completeEffect(again, plus(5_001))).toBe(true);
       expect(await store.claimEffects(plus(999_999), 10, 60_000)).toEqual([]);
       expect((await store.effects({ incidentId: incident.id }))[0]).toMatchObject({ outcome: 'done' });
+    });
+
+    test('an effect can be claimed by its key before it is due, once (a reply sent right after the answer)', async () => {
+      const incident = await declared();
+      const reply = { kind: 'chat.reply' as const, key: `chat.reply:${incident.id}`, incidentId: incident.id, notBefore: plus(60_000), payload: { conversation: incident.origin, text: 'Declared' } };
+      expect(await store.commit(commitFor({ type: 'ChangeSeverity', severity: 1, at: AT, by: jo }, incident, { effects: [reply], now: T0 }))).toEqual({ ok: true });
+      expect((await store.claimEffects(plus(1), 100, 60_000)).map((e) => e.key)).not.toContain(reply.key); // not due for workers
+      const claimed = await store.claimEffect(reply.key, plus(2), 60_000);
+      expect(claimed).toMatchObject({ key: reply.key, attempts: 1 });
+      expect(await store.claimEffect(reply.key, plus(3), 60_000)).toBeUndefined(); // leased
+      expect((await store.claimEffects(plus(60_001), 100, 60_000)).map((e) => e.key)).not.toContain(reply.key); // due now, but leased
+      expect(await store.completeEffect(claimed!, plus(4))).toBe(true);
+      expect(await store.claimEffect(reply.key, plus(120_000), 60_000)).toBeUndefined(); // done
     });
 
     test('an expired lease (a crashed worker) makes the effect claimable again', async () => {

@@ -257,3 +257,28 @@ test('an effect that runs again is measured for giving up from its latest run, n
   const after = (await store.effects({ incidentId: 'r-9' })).find((e) => e.id === reminder.id)!;
   expect(after.outcome ?? null).toBeNull(); // a passing failure, to be retried, not given up
 });
+
+test('runNow runs one effect by its key before it is due, like any other: a failure is left for a retry', async () => {
+  const incidents = createIncidents(store);
+  const { number, ...cmd } = declareCommand({ incidentId: 'r-now', at: clock.toISOString() });
+  void number;
+  const later = new Date(clock.getTime() + 60_000).toISOString();
+  const reply = { kind: 'chat.reply' as const, key: 'chat.reply:r-now', incidentId: 'r-now', notBefore: later, payload: { conversation: cmd.origin, text: 'Declared' } };
+  expect((await incidents.declare(cmd, { alsoEffects: () => [reply] })).kind).toBe('changed');
+  const sent: string[] = [];
+  let failures = 1;
+  const runner = createRunner({ store, log, now, handlers: { 'chat.reply': async (e) => { if (failures-- > 0) throw new OutsideError('retryable', 'HTTP 503'); sent.push(e.key); } }, backoffMs: () => 10 });
+  runner.start();
+  try {
+    await runner.runNow(reply.key);
+    expect(sent).toEqual([]);
+    expect((await store.effects({ incidentId: 'r-now' })).find((e) => e.key === reply.key)).toMatchObject({ attempts: 1, lastError: 'HTTP 503', outcome: null });
+    clock = new Date(clock.getTime() + 1_000);
+    await runner.runNow(reply.key);
+    expect(sent).toEqual([reply.key]);
+    await runner.runNow(reply.key); // done: nothing more
+    expect(sent).toEqual([reply.key]);
+  } finally {
+    await runner.stop();
+  }
+});

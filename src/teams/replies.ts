@@ -1,0 +1,75 @@
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import type { ReplyInChat } from '../domain/react';
+import { describe } from '../outside-error';
+import type { Logger } from '../log';
+import { keyedQueue } from '../serial';
+import { conversationOf } from './activity';
+import type { TeamsOutbox } from './outbox';
+
+/**
+ * Answer first, talk after (issue 15 item 1). Whatever a turn says with `context.sendActivity` is held until the
+ * turn's HTTP answer has been given, then sent in order, one conversation at a time: the Bot Connector's latency is
+ * never part of the answer. An invoke's own response passes through: it is the answer (Teams shows what it says).
+ *
+ * Two kinds of reply leave this way:
+ * - a reply to a command that changed an incident is an effect (`chat.reply`) written in the command's transaction,
+ *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
+ *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
+ * - everything else (`status`, `help`, a refusal, a card to pick from) is held in memory only: it changed nothing,
+ *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
+ *   spend a transaction per `status` to protect an answer the person can simply ask for again.
+ */
+export type Said = { activity: Partial<Activity> } | { effectKey: string };
+
+const SAID = Symbol('firebreak.said');
+
+/** Holds what this turn says until `sendHeld` is called with the list returned (after the HTTP answer). */
+export function holdReplies(context: TurnContext): Said[] {
+  const said: Said[] = [];
+  context.turnState.set(SAID, said);
+  context.onSendActivities(async (_ctx, activities, next) => {
+    if (activities.some((a) => a.type === ActivityTypes.InvokeResponse)) return next();
+    said.push(...activities.map((activity) => ({ activity })));
+    // Nothing in Firebreak reads the id of a reply it sent in a turn; it has none yet.
+    return activities.map(() => ({ id: '' }));
+  });
+  return said;
+}
+
+/** The effect that answers a command, for the command's transaction: `text` is rendered from the state it made. */
+export function replyEffect(context: TurnContext, reply: { key: string; incidentId: string; text: string; at: string; graceMs: number }): ReplyInChat {
+  const activity = context.activity;
+  return {
+    kind: 'chat.reply',
+    key: `chat.reply:${reply.key}`,
+    incidentId: reply.incidentId,
+    notBefore: new Date(Date.parse(reply.at) + reply.graceMs).toISOString(),
+    payload: { conversation: conversationOf(activity), ...(activity.id && { replyToId: activity.id }), text: reply.text },
+  };
+}
+
+/** Puts a reply recorded as an effect in its place among what the turn says. */
+export function sayRecorded(context: TurnContext, effect: Pick<ReplyInChat, 'key'>): void {
+  context.turnState.get<Said[] | undefined>(SAID)?.push({ effectKey: effect.key });
+}
+
+export interface ReplyQueue {
+  /** Sends what a turn said, after its answer: in order within the conversation, each after the one before. */
+  send(inbound: Partial<Activity>, said: readonly Said[]): void;
+}
+
+/** Held replies leave through `teams.reply`; recorded ones through the runner (`runNow`), which settles the effect. */
+export function createReplyQueue(deps: { teams: Pick<TeamsOutbox, 'reply'>; runNow: (effectKey: string) => Promise<void>; log: Logger; timeoutMs?: number }): ReplyQueue {
+  const serially = keyedQueue();
+  const timeoutMs = deps.timeoutMs ?? 30_000;
+  return {
+    send(inbound, said) {
+      if (!said.length) return;
+      const conversation = conversationOf(inbound);
+      for (const item of said) {
+        const work = () => ('effectKey' in item ? deps.runNow(item.effectKey) : deps.teams.reply(conversation, inbound.id, item.activity, AbortSignal.timeout(timeoutMs)));
+        serially(conversation.id, work).catch((err) => deps.log.warn('a reply could not be sent', { conversation: conversation.id, error: describe(err) }));
+      }
+    },
+  };
+}
