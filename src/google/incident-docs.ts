@@ -18,10 +18,17 @@ import { findTimeline, missingRows, planRows, type TimelineRow } from './timelin
  *   await docs.appendTimeline(doc.id, [{ key: 'e7', time: '00:02', who: 'Jo', entry: 'Rolled back' }]);
  */
 export interface IncidentDocs {
-  /** Finds the incident's doc or copies the template (never twice), then fills and shares it. */
-  create(incident: Incident, signal?: AbortSignal): Promise<SharedDoc>;
+  /**
+   * Finds the incident's doc or copies the template (never twice), then fills and shares it (side by side, beside the
+   * check for duplicates). `latest` is asked for the incident once the copy exists, so links that arrived while it
+   * was made (the channel, the bridge) are in the one fill; `filled` is the incident the doc was filled for.
+   */
+  create(incident: Incident, signal?: AbortSignal, latest?: () => Promise<Incident>): Promise<SharedDoc & { filled: Incident }>;
   find(incidentId: string, signal?: AbortSignal): Promise<DocLink | undefined>;
-  /** Brings the doc's placeholders up to date with the incident (and a private one's sharing); undefined when it has no doc. */
+  /**
+   * Brings the doc's placeholders up to date with the incident (and a private one's sharing); undefined when it has no
+   * doc. The doc recorded on the incident is used when there is one; else it is looked for in Drive.
+   */
   fill(incident: Incident, signal?: AbortSignal): Promise<SharedDoc | undefined>;
   /** Appends the rows not yet in the timeline table, in one revision-locked write. */
   appendTimeline(docId: string, rows: TimelineRow[], signal?: AbortSignal): Promise<{ written: number }>;
@@ -71,7 +78,7 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
   const plain = docsWith(opts);
   const bound = (signal?: AbortSignal) => (signal ? docsWith({ ...opts, clients: withSignal(opts.clients, signal) }) : plain);
   return {
-    create: (incident, signal) => bound(signal).create(incident),
+    create: (incident, signal, latest) => bound(signal).create(incident, undefined, latest),
     find: (incidentId, signal) => bound(signal).find(incidentId),
     fill: (incident, signal) => bound(signal).fill(incident),
     appendTimeline: (docId, rows, signal) => bound(signal).appendTimeline(docId, rows),
@@ -124,7 +131,8 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
   async function share(docId: string, incident: Incident): Promise<NotShared[]> {
     const people = incident.private ? incidentPeople(incident) : [];
     const unshared: NotShared[] = once(people.filter((p) => !p.email && !people.some((q) => q.id === p.id && q.email))).map((person) => ({ person, reason: 'no-email' }));
-    for (const requestBody of shareTargets(incident, opts.share)) {
+    // Each grant stands on its own: they go out side by side.
+    const grants = await allOf(shareTargets(incident, opts.share).map(async (requestBody) => {
       // sendNotificationEmail "defaults to true for users and groups, and is not allowed for other requests": Drive
       // answers 403 to a domain grant that carries it at all (permissions.create reference).
       const person = requestBody.type === 'user' || requestBody.type === 'group';
@@ -144,31 +152,47 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
         retry,
         signal,
       );
-      if (!granted) unshared.push(...once(people.filter((p) => p.email === requestBody.emailAddress)).map((p) => ({ person: p, reason: 'no-google-account' as const })));
-    }
+      return granted ? [] : once(people.filter((p) => p.email === requestBody.emailAddress)).map((p) => ({ person: p, reason: 'no-google-account' as const }));
+    }));
+    return [...unshared, ...grants.flat()];
+  }
+
+  /** Fills and shares a doc side by side: neither needs the other. */
+  async function prepare(doc: DocLink, incident: Incident): Promise<NotShared[]> {
+    const [, unshared] = await allOf([fillDoc(doc.id, incident), share(doc.id, incident)] as const);
     return unshared;
   }
 
   const api: IncidentDocs = {
-    async create(incident) {
+    async create(incident, _signal, latest) {
       // The unit of retry is "find, else copy": after a lost answer or a crash, the copy made earlier is found.
       const places = [placeOf(incident)];
       const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry, signal);
-      const doc = await settle(incident.id, places, made);
-      await fillDoc(doc.id, incident);
-      return { ...doc, unshared: await share(doc.id, incident) };
+      const filled = (await latest?.()) ?? incident;
+      // The duplicate check, the fill and the sharing side by side: the copy made here is nearly always the one kept.
+      const [first, prepared] = await Promise.allSettled([settle(incident.id, places, made), prepare(made, filled)]);
+      if (first.status === 'rejected') throw first.reason;
+      // Another worker's copy came first (two past an expired lease): this one is in the bin, that one is the doc.
+      if (first.value.id !== made.id) return { ...first.value, unshared: await prepare(first.value, filled), filled };
+      if (prepared.status === 'rejected') throw prepared.reason;
+      return { ...made, unshared: prepared.value, filled };
     },
     async find(incidentId) {
       return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry, signal))[0];
     },
     async fill(incident) {
+      const recorded = incident.resources.doc?.url;
+      const recordedId = recorded ? docIdOf(recorded) : undefined;
       // A private doc made by an earlier release is in the folder, not the subject's My Drive: look in both.
       const places = incident.private ? [opts.folderId, MY_DRIVE] : [placeOf(incident)];
-      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, places), retry, signal))[0];
+      const doc = recordedId ? { id: recordedId, url: recorded! } : (await withRetry('finding the incident doc', () => matching(incident.id, places), retry, signal))[0];
       if (!doc) return undefined;
-      await fillDoc(doc.id, incident);
       // A private doc is shared person by person: a new commander or role holder gets it when they get the role.
-      return { ...doc, unshared: incident.private ? await share(doc.id, incident) : [] };
+      if (!incident.private) {
+        await fillDoc(doc.id, incident);
+        return { ...doc, unshared: [] };
+      }
+      return { ...doc, unshared: await prepare(doc, incident) };
     },
     async appendTimeline(docId, rows) {
       return lockedWrite(clients, 'writing the timeline', docId, (doc) => {
@@ -208,6 +232,27 @@ export function shareTargets(incident: Incident, share: ShareConfig): { type: st
     ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
     ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
   ];
+}
+
+/**
+ * Whether a doc filled and shared for `filled` is still current for `now`: the same placeholder values and, for a
+ * private incident, the same people to share it with. The create effect asks, to fill once more only when needed.
+ */
+export function docCurrent(filled: Incident, now: Incident): boolean {
+  const people = (i: Incident) => (i.private ? incidentPeople(i).map((p) => `${p.id} ${p.email ?? ''}`) : []);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return filled.private === now.private && same([...placeholderValues(filled)], [...placeholderValues(now)]) && same(people(filled), people(now));
+}
+
+/**
+ * Waits for every promise, then fails with the first failure, if any: work running side by side never outlives the
+ * call that started it (an effect attempt that failed leaves nothing still writing behind it).
+ */
+async function allOf<T extends readonly unknown[]>(work: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 /** The people a private incident's doc is for: commander, declarer and role holders (one may hold several parts). */
