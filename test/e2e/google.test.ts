@@ -97,9 +97,9 @@ test('the doc is filled once, with what changed while it was being copied, and n
     })()),
   });
   expect((await sent).status).toBe(200);
-  await eventually(() => changed, 'the copy, answered once the severity changed');
+  const file = await eventually(() => google.files().find((f) => f.name.endsWith(` ${title}`)), 'the doc', 20_000);
+  await eventually(() => (changed ? true : undefined), 'the copy, answered once the severity changed');
   await changed;
-  const file = await eventually(() => google.files().find((f) => f.name.endsWith(` ${title}`)), 'the doc');
   const html = await eventually(async () => {
     const page = await (await fetch(`${google.url}/sandbox/docs/${file.id}`)).text();
     return page.includes('Severity: 1 (') && page.includes('Declared:') && page.includes('Severity raised from 2 to 1') ? page : undefined;
