@@ -84,7 +84,7 @@ test('no secret of the service account reaches the logs', async () => {
 
 test('the doc is filled once, with what changed while it was being copied, and no write races another', async () => {
   // The copy is made, but its answer waits until the severity changes: the one fill must carry the new severity.
-  let changed!: Promise<unknown>;
+  let changed: Promise<unknown> | undefined;
   const title = 'Payments queue backing up';
   const { activity, sent } = declare(title);
   google.fault({
