@@ -1,4 +1,5 @@
 import { alertsBench } from './alerts';
+import { assemblyBench } from './assembly';
 import { statusSummaryBench } from './status-summary';
 import { submitLatency } from './submit-latency';
 import { timelineBench } from './timeline';
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const benches: Record<string, () => Promise<void>> = {
     'submit-latency': () => submitLatency(),
+    assembly: () => assemblyBench(),
     timeline: () => timelineBench(),
     'status-summary': () => statusSummaryBench(),
     alerts: () => alertsBench(),

@@ -20,10 +20,10 @@ import { findTimeline, missingRows, planRows, type TimelineRow } from './timelin
 export interface IncidentDocs {
   /**
    * Finds the incident's doc or copies the template (never twice), then fills and shares it (side by side, beside the
-   * check for duplicates). `latest` is asked for the incident once the copy exists, so links that arrived while it
-   * was made (the channel, the bridge) are in the one fill; `filled` is the incident the doc was filled for.
+   * check for duplicates). `latest` is asked for the incident once the copy exists (for the sharing) and again once
+   * it has been read (for the fill), so links that arrived meanwhile (the channel, the bridge) are in the one fill.
    */
-  create(incident: Incident, signal?: AbortSignal, latest?: () => Promise<Incident>): Promise<SharedDoc & { filled: Incident }>;
+  create(incident: Incident, signal?: AbortSignal, latest?: () => Promise<Incident>): Promise<SharedDoc & MadeFor>;
   find(incidentId: string, signal?: AbortSignal): Promise<DocLink | undefined>;
   /**
    * Brings the doc's placeholders up to date with the incident (and a private one's sharing); undefined when it has no
@@ -42,6 +42,12 @@ export interface DocLink {
 /** The doc, and the people of a private incident it could not be shared with (always empty for other incidents). */
 export interface SharedDoc extends DocLink {
   unshared: NotShared[];
+}
+
+/** The incident as it was when the doc's fields were filled from it, and when the doc was shared. */
+export interface MadeFor {
+  filled: Incident;
+  shared: Incident;
 }
 
 export interface ShareConfig {
@@ -157,10 +163,13 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
     return [...unshared, ...grants.flat()];
   }
 
-  /** Fills and shares a doc side by side: neither needs the other. */
-  async function prepare(doc: DocLink, incident: Incident): Promise<NotShared[]> {
-    const [, unshared] = await allOf([fillDoc(doc.id, incident), share(doc.id, incident)] as const);
-    return unshared;
+  /**
+   * Fills and shares a doc side by side: neither needs the other. The fill plans from `latest` when given, read once
+   * the doc has been read, so a link recorded while the doc was being copied and read is in it.
+   */
+  async function prepare(doc: DocLink, incident: Incident, latest?: () => Promise<Incident>): Promise<{ unshared: NotShared[]; filled: Incident }> {
+    const [filled, unshared] = await allOf([fillDoc(doc.id, latest ?? incident), share(doc.id, incident)] as const);
+    return { unshared, filled };
   }
 
   const api: IncidentDocs = {
@@ -168,14 +177,15 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
       // The unit of retry is "find, else copy": after a lost answer or a crash, the copy made earlier is found.
       const places = [placeOf(incident)];
       const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry, signal);
-      const filled = (await latest?.()) ?? incident;
+      // Shared with the incident's people as they are now; its fields are filled from a read later still (prepare).
+      const shared = (await latest?.()) ?? incident;
       // The duplicate check, the fill and the sharing side by side: the copy made here is nearly always the one kept.
-      const [first, prepared] = await Promise.allSettled([settle(incident.id, places, made), prepare(made, filled)]);
+      const [first, prepared] = await Promise.allSettled([settle(incident.id, places, made), prepare(made, shared, latest)]);
       if (first.status === 'rejected') throw first.reason;
       // Another worker's copy came first (two past an expired lease): this one is in the bin, that one is the doc.
-      if (first.value.id !== made.id) return { ...first.value, unshared: await prepare(first.value, filled), filled };
+      if (first.value.id !== made.id) return { ...first.value, ...(await prepare(first.value, shared, latest)), shared };
       if (prepared.status === 'rejected') throw prepared.reason;
-      return { ...made, unshared: prepared.value, filled };
+      return { ...made, ...prepared.value, shared };
     },
     async find(incidentId) {
       return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry, signal))[0];
@@ -192,7 +202,7 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
         await fillDoc(doc.id, incident);
         return { ...doc, unshared: [] };
       }
-      return { ...doc, unshared: await prepare(doc, incident) };
+      return { ...doc, unshared: (await prepare(doc, incident)).unshared };
     },
     async appendTimeline(docId, rows) {
       return lockedWrite(clients, 'writing the timeline', docId, (doc) => {
@@ -204,9 +214,12 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
     },
   };
 
-  function fillDoc(docId: string, incident: Incident): Promise<void> {
-    const values = placeholderValues(incident);
-    return lockedWrite(clients, 'filling the incident doc', docId, (doc) => ({ requests: planFill(doc, values), result: undefined }), retry);
+  /** Answers the incident the fields were filled from. */
+  function fillDoc(docId: string, incident: Incident | (() => Promise<Incident>)): Promise<Incident> {
+    return lockedWrite(clients, 'filling the incident doc', docId, async (doc) => {
+      const from = typeof incident === 'function' ? await incident() : incident;
+      return { requests: planFill(doc, placeholderValues(from)), result: from };
+    }, retry);
   }
 
   /** Two workers racing past an expired lease could each copy: all settle on the first copy; the rest go to the bin. */
@@ -235,13 +248,13 @@ export function shareTargets(incident: Incident, share: ShareConfig): { type: st
 }
 
 /**
- * Whether a doc filled and shared for `filled` is still current for `now`: the same placeholder values and, for a
- * private incident, the same people to share it with. The create effect asks, to fill once more only when needed.
+ * Whether a doc made for `made` is still current for `now`: the same placeholder values as it was filled with and,
+ * for a private incident, the same people as it was shared with. The create effect asks, to fill once more only then.
  */
-export function docCurrent(filled: Incident, now: Incident): boolean {
+export function docCurrent(made: MadeFor, now: Incident): boolean {
   const people = (i: Incident) => (i.private ? incidentPeople(i).map((p) => `${p.id} ${p.email ?? ''}`) : []);
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  return filled.private === now.private && same([...placeholderValues(filled)], [...placeholderValues(now)]) && same(people(filled), people(now));
+  return made.shared.private === now.private && same([...placeholderValues(made.filled)], [...placeholderValues(now)]) && same(people(made.shared), people(now));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Incidents } from '../../app/incidents';
 import type { Incident } from '../../domain/incident';
 import { incidentLabel } from '../../domain/messages';
-import { docCurrent, type IncidentDocs } from '../../google/incident-docs';
+import { docCurrent, type IncidentDocs, type MadeFor } from '../../google/incident-docs';
 import type { ClaimedEffect, Store } from '../../store/store';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import { reportRetrying } from '../give-up';
@@ -30,6 +30,7 @@ export function docCreate(deps: { store: Store; incidents: Incidents; docs: Inci
     }
     let doc;
     try {
+      // The incident as it is by the time the copy exists, and again once it has been read: the fill's links are fresh.
       doc = await deps.docs.create(incident, signal, async () => (await deps.store.load(incident.id)) ?? incident);
     } catch (err) {
       const kind = failureKind(err);
@@ -47,12 +48,12 @@ export function docCreate(deps: { store: Store; incidents: Incidents; docs: Inci
     );
     // From here on every change that shows in the doc sets off a fill of its own (react.ts): only the gap is left.
     const recorded = await deps.store.load(incident.id);
-    if (recorded) await catchUp(recorded, doc.filled, signal);
+    if (recorded) await catchUp(recorded, doc, signal);
   };
 
-  /** Fills the recorded doc from `incident` unless it was filled for an incident that shows the same. */
-  async function catchUp(incident: Incident, filled: Incident | undefined, signal: AbortSignal): Promise<void> {
-    if (filled && docCurrent(filled, incident)) return;
+  /** Fills (and shares) the recorded doc from `incident` unless it was made for an incident that shows the same. */
+  async function catchUp(incident: Incident, made: MadeFor | undefined, signal: AbortSignal): Promise<void> {
+    if (made && docCurrent(made, incident)) return;
     const doc = await deps.pace.exclusive(incident.id, () => deps.docs.fill(incident, signal));
     if (doc?.unshared.length) {
       await deps.incidents.run(incident.id, { type: 'RecordDocNotShared', people: doc.unshared, url: doc.url, at: deps.now().toISOString(), by: SYSTEM });
