@@ -6,6 +6,7 @@ import { startFirebreak } from '../test/harness/firebreak';
 import { googleDeployment, isFill } from '../test/harness/google-deployment';
 import { graphDeployment } from '../test/harness/graph-deployment';
 import { percentiles, report, round } from './stats';
+import { sleep, until } from './timeline';
 
 /**
  * Issue 15 item 2: a declared incident assembled (channel, bridge and doc made, the doc filled with every link and
@@ -23,18 +24,6 @@ export const ISSUE_CRITICAL_CALLS = 9;
 export const CHAIN = ['drive.files.list', 'drive.files.copy', 'docs.documents.get', 'docs.documents.batchUpdate', 'PUT activity'];
 
 const ratio = (n: number) => Math.round(n * 100) / 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => T | undefined, timeoutMs: number, stepMs = 5): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('bench: timed out');
-    await sleep(stepMs);
-  }
-}
-
 export async function assemblyBench(opts: { declarations?: number; outsideLatencyMs?: number } = {}): Promise<void> {
   const count = opts.declarations ?? 8;
   const latencyMs = opts.outsideLatencyMs ?? 300;
@@ -80,6 +69,7 @@ export async function assemblyBench(opts: { declarations?: number; outsideLatenc
             return r.conversationId.startsWith(origin) && json.includes(title) && json.includes('Incident doc:') && !json.includes('assembling') && !json.includes('retrying (');
           }),
         60_000,
+        5,
       );
       await sleep(1500); // whatever else the declaration sets off, before the next one
       const calls = w.google.calls.slice(since).filter((c) => c.documentId === file.id);

@@ -18,7 +18,7 @@ import { percentiles, report, round } from './stats';
  */
 type World = GoogleDeployment & { graph: GraphDeployment };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(w: World, extra: Record<string, string>): Promise<RunningFirebreak> {
   return startFirebreak({ ...w.env, ...w.graph.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, LOG_LEVEL: 'warn', ...extra });
@@ -31,7 +31,8 @@ function entries(google: GoogleSandbox, docId: string): string[] {
   return el.table.tableRows.slice(1).map((r: any) => r.tableCells[2].content.map((p: any) => p.paragraph.elements.map((e: any) => e.textRun?.content ?? '').join('')).join('').replace(/\n$/, ''));
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs: number, stepMs = 10): Promise<T> {
+/** Polls `probe` every `stepMs` until it answers a value. */
+export async function until<T>(probe: () => T | undefined, timeoutMs: number, stepMs = 10): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
