@@ -1,6 +1,7 @@
 import { alertsBench } from './alerts';
 import { docReadsBench } from './doc-reads';
 import { chatLatency } from './chat-latency';
+import { assemblyBench } from './assembly';
 import { statusSummaryBench } from './status-summary';
 import { submitLatency } from './submit-latency';
 import { timelineBench } from './timeline';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const benches: Record<string, () => Promise<void>> = {
     'submit-latency': () => submitLatency(),
     'chat-latency': () => chatLatency(),
+    assembly: () => assemblyBench(),
     timeline: () => timelineBench(),
     'status-summary': () => statusSummaryBench(),
     alerts: () => alertsBench(),

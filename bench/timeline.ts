@@ -5,6 +5,7 @@ import type { GoogleSandbox } from '../src/sandbox/google';
 import { channelMessage, post, readable } from '../test/harness/activities';
 import { startFirebreak, type RunningFirebreak } from '../test/harness/firebreak';
 import { googleDeployment, type GoogleDeployment } from '../test/harness/google-deployment';
+import { graphDeployment, type GraphDeployment } from '../test/harness/graph-deployment';
 import { percentiles, report, round } from './stats';
 
 /**
@@ -12,13 +13,15 @@ import { percentiles, report, round } from './stats';
  * at a steady 1 note/s and for a 300-note burst, under the sandbox's enforced quota (60 writes/min per user);
  * doc -> chat lag (a person's row -> told in Teams) with Drive push and with polling alone. Defaults otherwise
  * (TIMELINE_SETTLE_MS 3000), except a 5 s poll for the polling-only run (30 s by default) to keep the bench short.
+ * Issue 15: every outside system (Bot Connector, Graph, Docs, Drive) answers `outsideLatencyMs` late (300 ms), the
+ * incident's channel and bridge are made in Graph as in production.
  */
-type World = GoogleDeployment;
+type World = GoogleDeployment & { graph: GraphDeployment };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(w: World, extra: Record<string, string>): Promise<RunningFirebreak> {
-  return startFirebreak({ ...w.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, LOG_LEVEL: 'warn', ...extra });
+  return startFirebreak({ ...w.env, ...w.graph.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, LOG_LEVEL: 'warn', ...extra });
 }
 
 function entries(google: GoogleSandbox, docId: string): string[] {
@@ -28,7 +31,8 @@ function entries(google: GoogleSandbox, docId: string): string[] {
   return el.table.tableRows.slice(1).map((r: any) => r.tableCells[2].content.map((p: any) => p.paragraph.elements.map((e: any) => e.textRun?.content ?? '').join('')).join('').replace(/\n$/, ''));
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs: number, stepMs = 10): Promise<T> {
+/** Polls `probe` every `stepMs` until it answers a value. */
+export async function until<T>(probe: () => T | undefined, timeoutMs: number, stepMs = 10): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
@@ -110,26 +114,40 @@ async function docToChat(w: World, fb: RunningFirebreak, label: string, rows: nu
   report(`doc->chat lag, ${label}`, { ...percentiles(lags, [50, 95]), unit: 'ms', toldTimes: told, rows }, 'each row told once');
 }
 
-export async function timelineBench(opts: { steady?: number; burst?: number; docRows?: number } = {}): Promise<void> {
-  const w = await googleDeployment({ appId: '7a1d0e1f-3333-4444-8555-977777777777', password: 'bench-secret', sandbox: { writesPerMinute: 60 } });
+/** `burst: 0` or `docRows: 0` leaves that part out (e.g. `npm run bench timeline` measures all of them). */
+export async function timelineBench(opts: { steady?: number; burst?: number; docRows?: number; outsideLatencyMs?: number } = {}): Promise<void> {
+  const appId = '7a1d0e1f-3333-4444-8555-977777777777';
+  const google = await googleDeployment({ appId, password: 'bench-secret', sandbox: { writesPerMinute: 60 } });
+  const w: World = { ...google, graph: await graphDeployment({ appId, password: 'bench-secret', tenantId: google.env.MICROSOFT_APP_TENANT_ID }) };
+  const latencyMs = opts.outsideLatencyMs ?? 300;
+  w.channel.fault({ latencyMs });
+  w.google.fault({ latencyMs });
+  w.graph.graph.fault({ latencyMs });
+  const burst = opts.burst ?? 300;
+  const docRows = opts.docRows ?? 8;
   try {
     const port = String(20000 + Math.floor(Math.random() * 20000));
     const pushed = await start(w, { PORT: port, GOOGLE_NOTIFY_URL: `http://127.0.0.1:${port}` });
     try {
+      report('timeline: every outside call slowed by', { ms: latencyMs });
       await chatToDoc(w, pushed, 'steady 1/s', opts.steady ?? 30, 1000);
-      await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
-      await chatToDoc(w, pushed, 'burst', opts.burst ?? 300, 0);
-      await docToChat(w, pushed, 'with push', opts.docRows ?? 8);
+      if (burst) {
+        await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
+        await chatToDoc(w, pushed, 'burst', burst, 0);
+      }
+      if (docRows) await docToChat(w, pushed, 'with push', docRows);
     } finally {
       await pushed.stop();
     }
+    if (!docRows) return;
     const polled = await start(w, { TIMELINE_POLL_SECONDS: '5' });
     try {
-      await docToChat(w, polled, 'polling only (5 s)', opts.docRows ?? 8);
+      await docToChat(w, polled, 'polling only (5 s)', docRows);
     } finally {
       await polled.stop();
     }
   } finally {
-    await w.close();
+    await w.graph.close();
+    await google.close();
   }
 }

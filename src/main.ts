@@ -168,9 +168,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       ...(graph && graphConfig.organizerId && graphConfig.mailSender && { 'postmortem.review': postmortemReview({ store, graph, organizerId: graphConfig.organizerId, sender: graphConfig.mailSender, org: config.status.org, sentCopyWaitMs: config.workers.mailSentCopyWaitMs, now, log }) }),
       ...(graph && status && graphConfig.mailSender && { 'status.mail': status.mailer(graph, graphConfig.mailSender, config.workers.mailSentCopyWaitMs) }),
       ...(google && {
-        'doc.create': docCreate({ store, incidents, docs: google.docs, now }),
+        'doc.create': docCreate({ store, incidents, docs: google.docs, pace, now }),
         'postmortem.create': postmortemCreate({ store, incidents, postmortems: google.postmortems, now }),
-        'doc.fill': onePerIncident(docFill({ store, incidents, docs: google.docs, now })),
+        'doc.fill': docFill({ store, incidents, docs: google.docs, pace, now }), // one at a time per doc: the pace's turn
         'timeline.sync': timelineSync({ store, incidents, timeline: google.timeline, pace, maxChars: config.google.timeline.rowMaxChars, now, onSynced: (id) => void watcher?.track(id) }),
         'postmortem.actions': actionTableSync({ store, sync: actionSync!, pace }),
       }),

@@ -68,7 +68,7 @@ export interface SendMail extends EffectBase {
   kind: 'mail.send';
   payload: { what: 'declaration' } | { what: 'follow-up'; changes: string[] } | { what: 'update'; text: string } | AudienceMail;
 }
-/** Fill doc placeholders whose values arrived after the doc was made (the bridge link). */
+/** Fill doc placeholders whose values changed after the doc was made and filled (a later link, a new commander). */
 export interface FillDoc extends EffectBase {
   kind: 'doc.fill';
   payload: Record<string, never>;
@@ -172,8 +172,9 @@ export function react(events: readonly IncidentEvent[], state: Incident): Effect
       case 'ResourceReady':
         refresh = true;
         effects.push(...postmortemEffects(event, state));
-        // The doc may have been made before this link existed; fill what is known now.
-        if (event.resource === 'doc' || (event.resource !== 'postmortem' && state.resources.doc?.status === 'ready')) {
+        // The doc may have been made before this link existed; fill what is known now. The doc itself sets off no
+        // fill: it was filled as it was made, and its create effect fills what changed in between (doc-create.ts).
+        if (event.resource !== 'doc' && event.resource !== 'postmortem' && state.resources.doc?.status === 'ready') {
           effects.push({ kind: 'doc.fill', key: `doc.fill:${id}:${event.resource}`, incidentId: id, payload: {} });
         }
         // Who joined while the private channel was still being made is added now (same key: added once either way).

@@ -18,10 +18,17 @@ import { findTimeline, missingRows, planRows, type TimelineRow } from './timelin
  *   await docs.appendTimeline(doc.id, [{ key: 'e7', time: '00:02', who: 'Jo', entry: 'Rolled back' }]);
  */
 export interface IncidentDocs {
-  /** Finds the incident's doc or copies the template (never twice), then fills and shares it. */
-  create(incident: Incident, signal?: AbortSignal): Promise<SharedDoc>;
+  /**
+   * Finds the incident's doc or copies the template (never twice), then fills and shares it (side by side, beside the
+   * check for duplicates). `latest` is asked for the incident once the copy exists (for the sharing) and again once
+   * it has been read (for the fill), so links that arrived meanwhile (the channel, the bridge) are in the one fill.
+   */
+  create(incident: Incident, signal?: AbortSignal, latest?: () => Promise<Incident>): Promise<SharedDoc & MadeFor>;
   find(incidentId: string, signal?: AbortSignal): Promise<DocLink | undefined>;
-  /** Brings the doc's placeholders up to date with the incident (and a private one's sharing); undefined when it has no doc. */
+  /**
+   * Brings the doc's placeholders up to date with the incident (and a private one's sharing); undefined when it has no
+   * doc. The doc recorded on the incident is used when there is one; else it is looked for in Drive.
+   */
   fill(incident: Incident, signal?: AbortSignal): Promise<SharedDoc | undefined>;
   /** Appends the rows not yet in the timeline table, in one revision-locked write. */
   appendTimeline(docId: string, rows: TimelineRow[], signal?: AbortSignal): Promise<{ written: number }>;
@@ -35,6 +42,12 @@ export interface DocLink {
 /** The doc, and the people of a private incident it could not be shared with (always empty for other incidents). */
 export interface SharedDoc extends DocLink {
   unshared: NotShared[];
+}
+
+/** The incident as it was when the doc's fields were filled from it, and when the doc was shared. */
+export interface MadeFor {
+  filled: Incident;
+  shared: Incident;
 }
 
 export interface ShareConfig {
@@ -71,7 +84,7 @@ export function createIncidentDocs(opts: IncidentDocsOptions): IncidentDocs {
   const plain = docsWith(opts);
   const bound = (signal?: AbortSignal) => (signal ? docsWith({ ...opts, clients: withSignal(opts.clients, signal) }) : plain);
   return {
-    create: (incident, signal) => bound(signal).create(incident),
+    create: (incident, signal, latest) => bound(signal).create(incident, undefined, latest),
     find: (incidentId, signal) => bound(signal).find(incidentId),
     fill: (incident, signal) => bound(signal).fill(incident),
     appendTimeline: (docId, rows, signal) => bound(signal).appendTimeline(docId, rows),
@@ -124,7 +137,8 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
   async function share(docId: string, incident: Incident): Promise<NotShared[]> {
     const people = incident.private ? incidentPeople(incident) : [];
     const unshared: NotShared[] = once(people.filter((p) => !p.email && !people.some((q) => q.id === p.id && q.email))).map((person) => ({ person, reason: 'no-email' }));
-    for (const requestBody of shareTargets(incident, opts.share)) {
+    // Each grant stands on its own: they go out side by side.
+    const grants = await allOf(shareTargets(incident, opts.share).map(async (requestBody) => {
       // sendNotificationEmail "defaults to true for users and groups, and is not allowed for other requests": Drive
       // answers 403 to a domain grant that carries it at all (permissions.create reference).
       const person = requestBody.type === 'user' || requestBody.type === 'group';
@@ -144,31 +158,51 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
         retry,
         signal,
       );
-      if (!granted) unshared.push(...once(people.filter((p) => p.email === requestBody.emailAddress)).map((p) => ({ person: p, reason: 'no-google-account' as const })));
-    }
-    return unshared;
+      return granted ? [] : once(people.filter((p) => p.email === requestBody.emailAddress)).map((p) => ({ person: p, reason: 'no-google-account' as const }));
+    }));
+    return [...unshared, ...grants.flat()];
+  }
+
+  /**
+   * Fills and shares a doc side by side: neither needs the other. The fill plans from `latest` when given, read once
+   * the doc has been read, so a link recorded while the doc was being copied and read is in it.
+   */
+  async function prepare(doc: DocLink, incident: Incident, latest?: () => Promise<Incident>): Promise<{ unshared: NotShared[]; filled: Incident }> {
+    const [filled, unshared] = await allOf([fillDoc(doc.id, latest ?? incident), share(doc.id, incident)] as const);
+    return { unshared, filled };
   }
 
   const api: IncidentDocs = {
-    async create(incident) {
+    async create(incident, _signal, latest) {
       // The unit of retry is "find, else copy": after a lost answer or a crash, the copy made earlier is found.
       const places = [placeOf(incident)];
       const made = await withRetry('creating the incident doc', async () => (await matching(incident.id, places))[0] ?? (await copy(incident)), retry, signal);
-      const doc = await settle(incident.id, places, made);
-      await fillDoc(doc.id, incident);
-      return { ...doc, unshared: await share(doc.id, incident) };
+      // Shared with the incident's people as they are now; its fields are filled from a read later still (prepare).
+      const shared = (await latest?.()) ?? incident;
+      // The duplicate check, the fill and the sharing side by side: the copy made here is nearly always the one kept.
+      const [first, prepared] = await Promise.allSettled([settle(incident.id, places, made), prepare(made, shared, latest)]);
+      if (first.status === 'rejected') throw first.reason;
+      // Another worker's copy came first (two past an expired lease): this one is in the bin, that one is the doc.
+      if (first.value.id !== made.id) return { ...first.value, ...(await prepare(first.value, shared, latest)), shared };
+      if (prepared.status === 'rejected') throw prepared.reason;
+      return { ...made, ...prepared.value, shared };
     },
     async find(incidentId) {
       return (await withRetry('finding the incident doc', () => matching(incidentId, [opts.folderId, MY_DRIVE]), retry, signal))[0];
     },
     async fill(incident) {
+      const recorded = incident.resources.doc?.url;
+      const recordedId = recorded ? docIdOf(recorded) : undefined;
       // A private doc made by an earlier release is in the folder, not the subject's My Drive: look in both.
       const places = incident.private ? [opts.folderId, MY_DRIVE] : [placeOf(incident)];
-      const doc = (await withRetry('finding the incident doc', () => matching(incident.id, places), retry, signal))[0];
+      const doc = recordedId ? { id: recordedId, url: recorded! } : (await withRetry('finding the incident doc', () => matching(incident.id, places), retry, signal))[0];
       if (!doc) return undefined;
-      await fillDoc(doc.id, incident);
       // A private doc is shared person by person: a new commander or role holder gets it when they get the role.
-      return { ...doc, unshared: incident.private ? await share(doc.id, incident) : [] };
+      if (!incident.private) {
+        await fillDoc(doc.id, incident);
+        return { ...doc, unshared: [] };
+      }
+      return { ...doc, unshared: (await prepare(doc, incident)).unshared };
     },
     async appendTimeline(docId, rows) {
       return lockedWrite(clients, 'writing the timeline', docId, (doc) => {
@@ -180,9 +214,12 @@ function docsWith(opts: IncidentDocsOptions): IncidentDocs {
     },
   };
 
-  function fillDoc(docId: string, incident: Incident): Promise<void> {
-    const values = placeholderValues(incident);
-    return lockedWrite(clients, 'filling the incident doc', docId, (doc) => ({ requests: planFill(doc, values), result: undefined }), retry);
+  /** Answers the incident the fields were filled from. */
+  function fillDoc(docId: string, incident: Incident | (() => Promise<Incident>)): Promise<Incident> {
+    return lockedWrite(clients, 'filling the incident doc', docId, async (doc) => {
+      const from = typeof incident === 'function' ? await incident() : incident;
+      return { requests: planFill(doc, placeholderValues(from)), result: from };
+    }, retry);
   }
 
   /** Two workers racing past an expired lease could each copy: all settle on the first copy; the rest go to the bin. */
@@ -208,6 +245,27 @@ export function shareTargets(incident: Incident, share: ShareConfig): { type: st
     ...(share.domain ? [{ type: 'domain', role: share.role, domain: share.domain, allowFileDiscovery: false }] : []),
     ...share.groups.map((emailAddress) => ({ type: 'group', role: share.role, emailAddress })),
   ];
+}
+
+/**
+ * Whether a doc made for `made` is still current for `now`: the same placeholder values as it was filled with and,
+ * for a private incident, the same people as it was shared with. The create effect asks, to fill once more only then.
+ */
+export function docCurrent(made: MadeFor, now: Incident): boolean {
+  const people = (i: Incident) => (i.private ? incidentPeople(i).map((p) => `${p.id} ${p.email ?? ''}`) : []);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return made.shared.private === now.private && same([...placeholderValues(made.filled)], [...placeholderValues(now)]) && same(people(made.shared), people(now));
+}
+
+/**
+ * Waits for every promise, then fails with the first failure, if any: work running side by side never outlives the
+ * call that started it (an effect attempt that failed leaves nothing still writing behind it).
+ */
+async function allOf<T extends readonly unknown[]>(work: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 /** The people a private incident's doc is for: commander, declarer and role holders (one may hold several parts). */

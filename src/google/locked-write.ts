@@ -22,7 +22,8 @@ export function lockedWrite<T>(
   clients: GoogleClients,
   what: string,
   documentId: string,
-  plan: (doc: docs_v1.Schema$Document) => Planned<T>,
+  /** May read what it plans from (the incident, say) after the doc: no person's keystroke waits on a Docs call there. */
+  plan: (doc: docs_v1.Schema$Document) => Planned<T> | Promise<Planned<T>>,
   retry?: RetryPolicy,
   /** Told the revision the write made (the answer's `writeControl.requiredRevisionId`). */
   onWritten?: (revisionId: string) => void,
@@ -38,7 +39,7 @@ export function lockedWrite<T>(
         let planned: Planned<T>;
         try {
           doc = await readForWrite(clients, documentId);
-          planned = plan(doc);
+          planned = await plan(doc);
         } catch (err) {
           clients.writes?.refund();
           throw err;

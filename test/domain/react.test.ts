@@ -51,12 +51,12 @@ test('a role refreshes the card and is told in the incident conversation; a note
   expect(effectsOf([declareCommand()], { type: 'AddNote', kind: 'note', text: 'x', at, by: jo })).toEqual([]);
 });
 
-test('a ready resource fills the doc once the doc exists; the doc itself triggers a fill', () => {
+test('a ready resource fills the doc once the doc exists; the doc itself sets off no second fill (it was filled as it was made)', () => {
   const declared = declareCommand({ provisioning: ['bridge', 'doc'] });
   const bridgeFirst = effectsOf([declared], { type: 'RecordResourceReady', resource: 'bridge', url: 'u', label: 'l', at, by: jo });
   expect(bridgeFirst.map((e) => e.kind)).toEqual(['card.refresh']);
   const docReady = { type: 'RecordResourceReady' as const, resource: 'doc' as const, url: 'd', label: 'INC-1', at, by: jo };
-  expect(effectsOf([declared], docReady).map((e) => e.key)).toEqual(['doc.fill:inc-1:doc', 'timeline.sync:inc-1:v2', 'card.refresh:inc-1:2']);
+  expect(effectsOf([declared], docReady).map((e) => e.key)).toEqual(['timeline.sync:inc-1:v2', 'card.refresh:inc-1:2']);
   const bridgeAfterDoc = effectsOf([declared, docReady], { type: 'RecordResourceReady', resource: 'bridge', url: 'u', label: 'l', at, by: jo });
   expect(bridgeAfterDoc.map((e) => e.key)).toEqual(['doc.fill:inc-1:bridge', 'timeline.sync:inc-1:v3', 'card.refresh:inc-1:3']);
 });

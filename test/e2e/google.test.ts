@@ -5,7 +5,7 @@ import type { BotChannel } from '../../src/sandbox/botframework';
 import type { GoogleSandbox } from '../../src/sandbox/google';
 import { channelMessage, post } from '../harness/activities';
 import { eventually, startFirebreak, type RunningFirebreak } from '../harness/firebreak';
-import { googleDeployment, type GoogleDeployment } from '../harness/google-deployment';
+import { googleDeployment, isFill, type GoogleDeployment } from '../harness/google-deployment';
 
 /**
  * The incident doc end to end: the real server process in production mode, configured like a real deployment
@@ -81,3 +81,31 @@ test('no secret of the service account reaches the logs', async () => {
   expect(logs).not.toContain('PRIVATE KEY');
   expect(logs).not.toMatch(/ya29\.[A-Za-z0-9._-]{10,}/);
 });
+
+test('the doc is filled once, with what changed while it was being copied, and no write races another', async () => {
+  // The copy is made, but its answer waits until the severity changes: the one fill must carry the new severity.
+  let changed: Promise<unknown> | undefined;
+  const title = 'Payments queue backing up';
+  const { activity, sent } = declare(title);
+  google.fault({
+    match: 'drive.files.copy',
+    times: 1,
+    after: () => (changed = (async () => {
+      await sent;
+      const res = await post(firebreak.url, channelMessage('sev 1', { serviceUrl: channel.serviceUrl, thread: activity.id }), channel.signInbound({ serviceUrl: channel.serviceUrl }));
+      expect(res.status).toBe(200);
+    })()),
+  });
+  expect((await sent).status).toBe(200);
+  const file = await eventually(() => google.files().find((f) => f.name.endsWith(` ${title}`)), 'the doc', 20_000);
+  await eventually(() => (changed ? true : undefined), 'the copy, answered once the severity changed');
+  await changed;
+  const html = await eventually(async () => {
+    const page = await (await fetch(`${google.url}/sandbox/docs/${file.id}`)).text();
+    return page.includes('Severity: 1 (') && page.includes('Declared:') && page.includes('Severity raised from 2 to 1') ? page : undefined;
+  }, 'the doc filled at severity 1, its timeline written', 20_000);
+  expect(html).not.toContain('{{');
+  const calls = google.calls.filter((c) => c.documentId === file.id);
+  expect(calls.filter(isFill)).toHaveLength(1);
+  expect(calls.filter((c) => c.status === 400)).toEqual([]);
+}, 45_000);

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Incident } from '../../src/domain/incident';
-import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graph/server';
+import type { GraphEmulator } from '../../src/sandbox/graph/server';
 import { openStore } from '../../src/store/open';
 import type { StoredEffect } from '../../src/store/store';
 import { tableRows } from '../integration/google/setup';
 import { channelMessage, post } from './activities';
 import { eventually, startFirebreak, type RunningFirebreak } from './firebreak';
 import { googleDeployment, type GoogleDeployment } from './google-deployment';
+import { graphDeployment, TEAM } from './graph-deployment';
 
 /**
  * A crash drill: the real server process, killed with SIGKILL at random moments while a burst of declarations and
@@ -69,9 +66,6 @@ export interface DrillFacts {
 
 const APP_ID = '9d6c3f1e-1111-4222-8333-977777777777';
 const PASSWORD = 'not-a-real-secret-crash-drill';
-const TEAM = '22222222-3333-4444-5555-666666666666';
-const ORGANIZER = '33333333-4444-4555-8666-777777777777';
-const SENDER = 'firebreak@contoso.test';
 
 interface Message {
   activity: ReturnType<typeof channelMessage>;
@@ -84,9 +78,8 @@ interface Message {
 export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
   const say = opts.log ?? (() => undefined);
   const deployment = await googleDeployment({ appId: APP_ID, password: PASSWORD, sandbox: { writesPerMinute: 600, pushDelayMs: 50 } });
-  const graph = await graphEmulator(deployment);
-  const caFile = path.join(tmpdir(), `firebreak-crash-ca-${randomUUID()}.pem`);
-  writeFileSync(caFile, graph.ca);
+  const graphSide = await graphDeployment({ appId: APP_ID, password: PASSWORD, tenantId: deployment.env.MICROSOFT_APP_TENANT_ID, mailTo: 'incidents@contoso.test' });
+  const { graph } = graphSide;
   const port = String(20000 + Math.floor(Math.random() * 20000));
   const env = {
     ...deployment.env,
@@ -96,13 +89,7 @@ export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
     GOOGLE_DOCS_WRITES_PER_MINUTE: '600',
     TIMELINE_POLL_SECONDS: '1',
     TIMELINE_SETTLE_MS: '50',
-    GRAPH_BASE_URL: graph.url,
-    GRAPH_AUTHORITY_HOST: graph.url,
-    GRAPH_INCIDENT_TEAM_ID: TEAM,
-    GRAPH_MEETING_ORGANIZER_ID: ORGANIZER,
-    GRAPH_MAIL_SENDER: SENDER,
-    INCIDENT_MAIL_TO: 'incidents@contoso.test',
-    NODE_EXTRA_CA_CERTS: caFile,
+    ...graphSide.env,
     EFFECT_RETRY_BASE_MS: '100',
     EFFECT_RETRY_CAP_MS: '1000',
     EFFECT_LEASE_SECONDS: process.env.CRASH_LEASE_SECONDS ?? '5',
@@ -181,23 +168,9 @@ export async function crashDrill(opts: DrillOptions): Promise<DrillFacts> {
     return await facts(opts, deployment, graph, notes, logs, messages, deliveries);
   } finally {
     await server?.kill();
-    await graph.close();
+    await graphSide.close();
     await deployment.close();
-    rmSync(caFile, { force: true });
   }
-}
-
-function graphEmulator(deployment: GoogleDeployment): Promise<GraphEmulator> {
-  return startGraphEmulator({
-    tenantId: deployment.env.MICROSOFT_APP_TENANT_ID,
-    apps: [{ clientId: APP_ID, clientSecret: PASSWORD, roles: ['Channel.Create', 'Channel.ReadBasic.All', 'OnlineMeetings.ReadWrite.All', 'Mail.Send', 'Mail.Read'] }],
-    users: [
-      { id: ORGANIZER, userPrincipalName: 'bridges@contoso.test', displayName: 'Incident bridges' },
-      { id: '44444444-5555-4666-8777-888888888888', userPrincipalName: SENDER, displayName: 'Firebreak', mail: SENDER },
-    ],
-    teams: [{ id: TEAM, displayName: 'Incidents' }],
-    accessPolicies: [{ appIds: [APP_ID], users: [ORGANIZER] }],
-  });
 }
 
 const isCard = (activity: Record<string, any>) => activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { googleClients, SCOPES, type GoogleClients } from '../../src/google/clients';
 import { createTemplate } from '../../src/google/template';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
-import { startGoogleSandbox, type GoogleSandbox, type GoogleSandboxOptions } from '../../src/sandbox/google';
+import { startGoogleSandbox, type GoogleCall, type GoogleSandbox, type GoogleSandboxOptions } from '../../src/sandbox/google';
 import { TENANT } from './activities';
 
 /**
@@ -24,6 +24,9 @@ export interface GoogleDeployment {
 }
 
 export const SUBJECT = 'incidents@example.com';
+
+/** A batchUpdate that writes the doc's fields (a fill: placeholders replaced or named fields rewritten), not its timeline. */
+export const isFill = (c: GoogleCall) => c.method === 'docs.documents.batchUpdate' && Boolean(c.requests?.some((r) => r === 'replaceAllText' || r.startsWith('createNamedRange firebreak.field.')));
 const TENANT_ID = TENANT; // the tenant the harness's activities come from: Firebreak serves no other
 const SERVICE_ACCOUNT = 'firebreak@e2e.iam.gserviceaccount.com';
 

@@ -19,6 +19,8 @@ export interface GoogleFault {
   bodyIncludes?: string;
   /** Runs just before the call is handled: a person's edit landing between a client's read and its write. */
   before?: () => void;
+  /** Holds the call, after `before`, until this settles: a test decides when it is handled (as the other sandboxes' `hold`). */
+  hold?: Promise<unknown>;
   /**
    * Runs once the call has been carried out, before the answer goes (e.g. the client process crashing); the answer
    * waits for a promise it returns (another replica reading the doc while the writer has not heard back yet).
@@ -45,6 +47,7 @@ export function createFaults(): Faults {
       if (f.times !== undefined && --f.times <= 0) current = undefined;
       if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
       f.before?.();
+      if (f.hold) await f.hold;
       return f;
     },
     error(api, f) {

@@ -42,6 +42,13 @@ export interface GoogleCall {
   method: string;
   status: number;
   at: number;
+  /** The document or file the call names (`documentId` / `fileId`), if any. */
+  documentId?: string;
+  /**
+   * A batchUpdate's requests, one word each: the request kind, and for `createNamedRange` the name too
+   * (`createNamedRange firebreak.field.title`), so a test can tell a fill from a timeline write.
+   */
+  requests?: string[];
 }
 
 export interface GoogleSandbox {

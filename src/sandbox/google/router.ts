@@ -26,7 +26,7 @@ export interface RouterDeps {
   now: () => number;
   newRevision: () => string;
   onWrite: () => void;
-  record: (call: { method: string; status: number; at: number }) => void;
+  record: (call: { method: string; status: number; at: number; documentId?: string; requests?: string[] }) => void;
   push: Push;
   directory: Directory;
 }
@@ -49,8 +49,20 @@ export async function route(deps: RouterDeps, req: IncomingMessage, url: URL, bo
     if (!(err instanceof SandboxError)) throw err;
     reply = errorReply(api, err);
   }
-  deps.record({ method, status: reply.drop ? 0 : reply.status, at: deps.now() });
+  const documentId = matched?.params.documentId ?? matched?.params.fileId;
+  const requests = method === 'docs.documents.batchUpdate' ? requestKinds(body) : undefined;
+  deps.record({ method, status: reply.drop ? 0 : reply.status, at: deps.now(), ...(documentId && { documentId }), ...(requests && { requests }) });
   return reply;
+}
+
+/** A batchUpdate's request kinds, for the record of calls (GoogleCall.requests). */
+function requestKinds(body: string): string[] | undefined {
+  const parsed = parseJson(body);
+  const requests = parsed.ok ? (parsed.value as { requests?: unknown } | null)?.requests : undefined;
+  if (!Array.isArray(requests)) return undefined;
+  return requests.flatMap((r) =>
+    typeof r === 'object' && r ? Object.entries(r as Record<string, { name?: unknown }>).map(([kind, v]) => (kind === 'createNamedRange' && typeof v?.name === 'string' ? `${kind} ${v.name}` : kind)) : [],
+  );
 }
 
 async function handle(deps: RouterDeps, api: Api, req: IncomingMessage, url: URL, body: string, matched: ReturnType<typeof matchRoute>): Promise<Reply> {

@@ -33,7 +33,7 @@ export function timelineSync(deps: TimelineSyncDeps) {
     if (incident.resources.doc?.status !== 'ready' || !incident.resources.doc.url) return;
     const docId = requireDocId(incident.resources.doc.url);
     await deps.pace.exclusive(id, async () => {
-      await deps.pace.ready(id);
+      const started = await deps.pace.ready(id);
       const at = () => deps.now().toISOString();
       const entries = timeline(id, await deps.store.events(id));
       const known = await deps.store.timeline.rows(id);
@@ -50,7 +50,8 @@ export function timelineSync(deps: TimelineSyncDeps) {
         await deps.incidents.run(id, { type: 'RecordDocLost', detail: describe(err), at: at(), by: SYSTEM }, { underLease: effect });
         return;
       }
-      if (result.written.length) deps.pace.wrote(id);
+      // Paced from the start of this write: the next may begin an interval after it, with whatever came meanwhile.
+      if (result.written.length) deps.pace.wrote(id, started);
       const byKey = new Map(wanted.map((w) => [w.key, w]));
       const saved = result.written.map((key) => ({ key, text: byKey.get(key)!.entry, struck: byKey.get(key)!.struck }));
       // Rows already in the doc that the store never heard of (a crash after an earlier write): take them as they are.

@@ -9,6 +9,7 @@ import { docFill } from '../../../src/workers/effects/doc-fill';
 import { messagePost } from '../../../src/workers/effects/message-post';
 import { reportGiveUp } from '../../../src/workers/give-up';
 import { createRunner, type Runner } from '../../../src/workers/runner';
+import { createDocPace } from '../../../src/workers/timeline/pace';
 import { readable } from '../../harness/activities';
 import { unauthenticatedOutbox } from '../../harness/outbox';
 import { ALICE, clientsFor, googleWorld, incident, type GoogleWorld } from './setup';
@@ -24,6 +25,7 @@ let team: BotChannel;
 let incidents: Incidents;
 let runner: Runner;
 const now = () => new Date();
+const pace = createDocPace(0); // the doc's turn, shared by its writers as in main.ts
 const idle = async () => undefined;
 
 beforeAll(async () => {
@@ -37,8 +39,8 @@ beforeAll(async () => {
     log: createLogger('error', () => undefined),
     now,
     handlers: {
-      'doc.create': docCreate({ store, incidents, docs: world.docs, now }),
-      'doc.fill': docFill({ store, incidents, docs: world.docs, now }),
+      'doc.create': docCreate({ store, incidents, docs: world.docs, pace, now }),
+      'doc.fill': docFill({ store, incidents, docs: world.docs, pace, now }),
       'message.post': messagePost({ store, teams }),
       'card.post': idle,
       'card.refresh': idle,
@@ -65,7 +67,7 @@ test("a role holder with no Google account and one with no email known are each 
   await incidents.declare({ type: 'DeclareIncident', incidentId, title: 'Payroll data exposed', private: true, origin, announceIn: [announce], provisioning: ['doc'], at: now().toISOString(), by: ALICE });
   await incidents.run(incidentId, { type: 'AssignRole', role: 'sme', person: con, at: now().toISOString(), by: ALICE });
   await incidents.run(incidentId, { type: 'AssignRole', role: 'comms', person: kim, at: now().toISOString(), by: ALICE });
-  await runner.drain(); // the doc is made and shared, then filled once it is recorded ready (sharing again)
+  await runner.drain(); // the doc is made, filled and shared once, with the roles given by then
   const doc = (await store.load(incidentId))!.resources.doc!;
   expect(doc.status).toBe('ready');
 

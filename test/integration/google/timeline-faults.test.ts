@@ -3,18 +3,18 @@ import { createDocTimeline } from '../../../src/google/timeline-sync';
 import { createLogger } from '../../../src/log';
 import { startBotChannel, type BotChannel } from '../../../src/sandbox/botframework';
 import { openStore } from '../../../src/store/open';
-import type { Store } from '../../../src/store/store';
+import type { ClaimedEffect, Store } from '../../../src/store/store';
 import { failureKind } from '../../../src/outside-error';
 import { timelineSync } from '../../../src/workers/effects/timeline-sync';
 import { reportGiveUp } from '../../../src/workers/give-up';
 import { createRunner } from '../../../src/workers/runner';
 import { createDocPace } from '../../../src/workers/timeline/pace';
 import { createWatcher } from '../../../src/workers/timeline/watcher';
-import { declareCommand, sam } from '../../domain/fixtures';
+import { declareCommand, jo, sam } from '../../domain/fixtures';
 import { unauthenticatedOutbox } from '../../harness/outbox';
 import { FAST, googleWorld, incident, tableRows, type GoogleWorld } from './setup';
 
-/** Chat -> doc while people type, and when the doc's timeline cannot be written at all. */
+/** Chat -> doc at its pace, while people type, and when the doc's timeline cannot be written at all. */
 let world: GoogleWorld;
 let store: Store;
 let team: BotChannel;
@@ -145,4 +145,40 @@ test('the doc is watched by one push channel, however many syncs ask for it at o
   }
   expect(world.sandbox.channels().filter((c) => c.fileId === doc.id)).toHaveLength(1);
   expect(await store.timeline.channels('tl-watch-1')).toHaveLength(1);
+});
+
+test("notes that arrive while a doc waits for its pace go in one write, started an interval after the previous write's start", async () => {
+  const doc = await world.docs.create(incident(84));
+  const now = () => new Date();
+  const incidents = createIncidents(store);
+  const id = 'tl-pace-1';
+  const { number, ...declare } = declareCommand({ incidentId: id, provisioning: ['doc'], at: now().toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await incidents.run(id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
+  // The pace's clock is the test's: each write "takes" 600 ms, and notes arrive while the next one waits its turn.
+  let t = 0;
+  const waits: number[] = [];
+  let meanwhile = async () => undefined as void;
+  const pace = createDocPace(1000, () => t, async (ms) => {
+    waits.push(ms);
+    t += ms;
+    await meanwhile();
+  });
+  const sync = timelineSync({ store, incidents, timeline: createDocTimeline(world.clients, FAST), pace, maxChars: 200, now });
+  const effect = { incidentId: id } as ClaimedEffect;
+  const signal = new AbortController().signal;
+  await sync(effect, signal); // the declaration, written at once
+  t += 600;
+  const note = (text: string) => incidents.run(id, { type: 'AddNote', kind: 'note', text, at: now().toISOString(), by: jo });
+  await note('Failover started');
+  meanwhile = async () => {
+    await note('Replica lag 40 s');
+    await note('Failover done');
+  };
+  const since = world.sandbox.calls.length;
+  await sync(effect, signal);
+  expect(waits).toEqual([400]);
+  expect(world.sandbox.calls.slice(since).filter((c) => c.method === 'docs.documents.batchUpdate').map((c) => c.status)).toEqual([200]);
+  expect(entries(doc.id).slice(-3)).toEqual(['Failover started', 'Replica lag 40 s', 'Failover done']);
 });
