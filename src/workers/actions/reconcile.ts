@@ -132,10 +132,10 @@ export function createActionSync(deps: ActionSyncDeps): ActionSync {
     },
     async reconcile(incident, docId, opts = {}) {
       const numbered = new Map((incident.followUps ?? []).map((i) => [i.n, rowKey(i)]));
-      await deps.pace.ready(incident.id);
+      const readStarted = await deps.pace.ready(incident.id);
       const read = await deps.actions.read(docId, numbered, opts.signal);
       if (!read.rows) return; // no action table (a person removed it): nothing to keep in step
-      if (read.tagged) deps.pace.wrote(incident.id);
+      if (read.tagged) deps.pace.wrote(incident.id, readStarted);
       const rows = wellFormedJson(read.rows); // cells come from Google: no NUL or lone surrogate gets further
       const before = await known(incident.id);
       await apply(incident, docId, rows, before, opts);
@@ -148,9 +148,9 @@ export function createActionSync(deps: ActionSyncDeps): ActionSync {
       let revision: string | undefined = read.revisionId;
       if (stale.length) {
         opts.signal?.throwIfAborted();
-        await deps.pace.ready(incident.id);
+        const syncStarted = await deps.pace.ready(incident.id);
         const synced = await deps.actions.sync(docId, stale, opts.signal);
-        if (synced.revisionId) deps.pace.wrote(incident.id);
+        if (synced.revisionId) deps.pace.wrote(incident.id, syncStarted);
         await remember(incident.id, synced.written);
         // Only a write made on the revision this round read leaves nothing unread behind it.
         revision = synced.readRevisionId === read.revisionId ? (synced.revisionId ?? revision) : undefined;
