@@ -121,6 +121,13 @@ export function createRunner(opts: RunnerOptions): Runner {
     opts.onFailure?.(effect, err);
     const kind = failureKind(err);
     const reason = describe(err);
+    // An effect scheduled for later (a Monday digest, a reminder on its date) is as old as the time since it was first
+    // due, not since it was written: its first failed attempt notes that time, which later retries push back.
+    const payload = (effect.payload ?? {}) as { runFrom?: unknown };
+    if (effect.attempts === 1 && payload.runFrom === undefined && Date.parse(effect.notBefore) > Date.parse(effect.createdAt)) {
+      await opts.store.noteEffectProgress(effect, { runFrom: effect.notBefore });
+      effect = { ...effect, payload: { ...(effect.payload as object), runFrom: effect.notBefore } };
+    }
     const age = now().getTime() - firstDue(effect);
     if (kind === 'permanent' || kind === 'not-found' || age > giveUpAfterMs) {
       if (!(await opts.store.failEffect(effect, reason, now().toISOString()))) return lateResult(effect);

@@ -82,12 +82,17 @@ test('each owner and each IC gets one digest per Monday at 09:00 Berlin, with tw
 });
 
 test('a digest mail failing for a moment (500) is sent on the retry, once, and the 1:1 before it is not posted again', async () => {
+  // A store and a Bot Connector of its own: the other test travels through other Mondays, and tests run in a random order.
+  const [store, channel] = await Promise.all([openStore('pglite:memory'), startBotChannel({ requireAuth: false })]);
   const graph: GraphEmulator = await startEmulator({ roles: ['Mail.Send', 'Mail.Read'] });
   try {
     clock = new Date('2026-12-17T14:00:00.000Z'); // Thursday
     const max = { id: '29:max', name: 'Max Roe', aadObjectId: '00000000-0000-0000-0000-0000000000d1', email: 'max@contoso.test' };
     channel.installApp([max.aadObjectId]);
-    await createIncidents(store).run('dig-1', { type: 'AddFollowUp', text: 'Failover drill', owner: max, due: '2027-01-29', policy, at: clock.toISOString(), by: jo });
+    const incidents = createIncidents(store);
+    const { number: _n, ...declare } = declareCommand({ incidentId: 'dig-mail', origin: { id: '19:digest-mail@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl }, at: clock.toISOString() });
+    expect((await incidents.declare(declare)).kind).toBe('changed');
+    expect((await incidents.run('dig-mail', { type: 'AddFollowUp', text: 'Failover drill', owner: max, due: '2027-01-29', policy, at: clock.toISOString(), by: jo })).kind).toBe('changed');
     const log = createLogger('error', () => undefined);
     const runner = createRunner({ store, now, log, handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, TENANT), mail: { graph: graphFor(graph), sender: SENDER }, now, log, org }) } });
     graph.fault({ match: /\/sendMail$/, status: 500, times: 1 }); // a 500: a 503 the Graph SDK retries itself
@@ -106,6 +111,6 @@ test('a digest mail failing for a moment (500) is sent on the retry, once, and t
     const subjects = channel.recorded.filter(week).map((r) => r.activity.text!.split('\n')[0]);
     expect(subjects.length).toBe(new Set(subjects).size);
   } finally {
-    await graph.close();
+    await Promise.all([graph.close(), store.close(), channel.close()]);
   }
 });

@@ -282,3 +282,37 @@ test('runNow runs one effect by its key before it is due, like any other: a fail
     await runner.stop();
   }
 });
+
+test('an effect scheduled hours after it was written (a hand-off reminder) is measured from when it was first due, over retries', async () => {
+  await declare('r-10');
+  const handoff = (await store.effects({ incidentId: 'r-10', pending: true })).find((e) => e.kind === 'reminder.handoff')!;
+  expect(Date.parse(handoff.notBefore) - Date.parse(handoff.createdAt)).toBeGreaterThan(30 * 60_000); // a payload without `due`
+  const saved = clock;
+  let calls = 0;
+  const runner = createRunner({
+    store,
+    log,
+    now,
+    giveUpAfterMs: 30 * 60_000,
+    backoffMs: () => 60_000,
+    handlers: {
+      'card.post': async () => undefined,
+      'reminder.handoff': async (e) => {
+        if (e.incidentId !== 'r-10') return;
+        calls++;
+        throw new OutsideError('retryable', 'HTTP 503');
+      },
+    },
+  });
+  try {
+    clock = new Date(Date.parse(handoff.notBefore) + 1_000);
+    await runner.drain();
+    clock = new Date(Date.parse(handoff.notBefore) + 2 * 60_000); // the retry, still within 30 minutes of being due
+    await runner.drain();
+  } finally {
+    clock = saved;
+  }
+  expect(calls).toBe(2);
+  const after = (await store.effects({ incidentId: 'r-10' })).find((e) => e.id === handoff.id)!;
+  expect(after.outcome ?? null).toBeNull(); // still pending, to be retried
+});
