@@ -222,6 +222,7 @@ test('declared from an alert card: the incident records the alert group\'s servi
   const incidentId = (await eventually(() => cards(thread)[0], 'the incident card')).refresh.action.data.incidentId as string;
   await say('resolve confirm Scaled the checkout pool.', thread);
   const docId = await eventually(() => deployment.google.files().find((f) => f.appProperties.firebreakPostmortem === incidentId && f.name.startsWith('Postmortem: '))?.id, 'the postmortem doc', 20_000);
+  await eventually(() => cards(thread).find((c) => JSON.stringify(c).includes('Postmortem doc: [')), 'the doc written and linked on the card', 20_000);
   const all = JSON.stringify((await deployment.as(SUBJECT).docs.documents.get({ documentId: docId })).data);
   expect(all).toContain('Monitoring: an alert fired for checkout.');
   expect(all).not.toContain('blind spot for'); // found by monitoring: nothing to close
