@@ -31,14 +31,7 @@ export async function openPglite(dataDir?: string): Promise<Sql> {
   };
 }
 
-/**
- * One operation at a time; urgent ones before the others, each kind in the order asked.
- *
- * The next queued operation starts on the event loop's next turn, not straight after the last one: PGlite runs in
- * this thread and answers without I/O, so chained operations (the effect runner's sixteen handlers, each reading
- * and writing) would otherwise run back to back as one long task, and a request waiting on its socket (a webhook
- * whose sender times it) would not even be read until they were all done. Measured with `npm run bench -- alerts`.
- */
+/** One operation at a time; urgent ones before the others, each kind in the order asked. */
 function turns(): <T>(urgent: boolean, work: () => Promise<T>) => Promise<T> {
   const urgentQueue: (() => void)[] = [];
   const queue: (() => void)[] = [];
@@ -50,7 +43,7 @@ function turns(): <T>(urgent: boolean, work: () => Promise<T>) => Promise<T> {
   };
   return (urgent, work) =>
     new Promise((resolve, reject) => {
-      (urgent ? urgentQueue : queue).push(() => work().then(resolve, reject).finally(() => setImmediate(next)));
+      (urgent ? urgentQueue : queue).push(() => work().then(resolve, reject).finally(next));
       if (!busy) next();
     });
 }
