@@ -43,17 +43,12 @@ export function createAlertsStore(sql: Sql): AlertsStore {
     async receive(rawKey, apply, now) {
       const key = storedGroupKey(rawKey);
       // Urgent: the monitoring tool waits for this answer (and times it); the cards are the effects' work, after it.
-      // Two statements between BEGIN and COMMIT: PGlite costs about half a millisecond a statement, in this thread.
       return sql.transaction(
         async (tx) => {
-          // The row is made (empty) or, when it exists, locked by the no-op update, and its state read, in one
-          // statement: a second replica receiving the same new group waits on the insert and then sees the group.
-          const [row] = await tx.query<{ state: AlertGroup | null }>(
-            `INSERT INTO alert_groups (key, episode, version, status, state, updated_at) VALUES ($1, 0, 0, 'new', 'null'::jsonb, $2)
-             ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING state`,
-            [key, now],
-          );
-          const before = row?.state ?? undefined;
+          // Two replicas receiving a new group's first notification at once: the row is made first (empty), so the
+          // second one's insert waits for the first transaction, and its locked read then sees that group.
+          await tx.query(`INSERT INTO alert_groups (key, episode, version, status, state, updated_at) VALUES ($1, 0, 0, 'new', 'null'::jsonb, $2) ON CONFLICT (key) DO NOTHING`, [key, now]);
+          const before = (await read(tx, key, true)) ?? undefined;
           const result = apply(before);
           if (result.group === before) return result;
           const g = { ...result.group, key };
