@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startBotChannel } from '../src/sandbox/botframework';
 import { TENANT } from '../test/harness/activities';
 import { eventually, startFirebreak } from '../test/harness/firebreak';
+import { findPgBin, startCluster, type Cluster } from '../test/harness/postgres';
 import { percentiles, report } from './stats';
 
 /**
@@ -11,9 +12,25 @@ import { percentiles, report } from './stats';
  * even pace (open loop: the schedule does not wait for answers). Each group's notifications carry 1 to 5 firing
  * alerts; the last one of each group decides what its card must finally say. Prints the webhook ack percentiles
  * (goal p99 <= 100 ms), the cards posted per group (goal: exactly one) and the groups whose card missed its last
- * state (lost updates; goal 0).
+ * state (lost updates; goal 0). Run on the embedded store (PGlite), then on PostgreSQL when its binaries are installed
+ * (a throwaway cluster, test/harness/postgres.ts); ALERTS_BENCH_DB=pglite or postgres runs one of them only.
  */
 export async function alertsBench(opts: { perMinute?: number; groups?: number; seconds?: number } = {}): Promise<void> {
+  const only = process.env.ALERTS_BENCH_DB;
+  if (only !== 'postgres') await alertsOn('pglite', opts);
+  if (only === 'pglite') return;
+  const bin = findPgBin();
+  if (!bin) return void process.stdout.write('alerts (postgres): skipped, no PostgreSQL binaries in /usr/lib/postgresql\n');
+  let cluster: Cluster | undefined;
+  try {
+    cluster = startCluster(bin);
+    await alertsOn('postgres', opts, cluster.url);
+  } finally {
+    cluster?.stop();
+  }
+}
+
+async function alertsOn(store: 'pglite' | 'postgres', opts: { perMinute?: number; groups?: number; seconds?: number }, postgresUrl?: string): Promise<void> {
   const perMinute = opts.perMinute ?? 1000;
   const groups = opts.groups ?? 200;
   const seconds = opts.seconds ?? Number(process.env.ALERTS_BENCH_SECONDS ?? 60);
@@ -28,8 +45,9 @@ export async function alertsBench(opts: { perMinute?: number; groups?: number; s
     MICROSOFT_APP_TENANT_ID: TENANT,
     BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
     BOT_LOGIN_URL: channel.loginUrl,
-    // In memory: on the shared 2-core machine a file-backed PGlite did not start within the harness's 50 s. ALERTS_BENCH_DB=file for it.
-    DATABASE_URL: process.env.ALERTS_BENCH_DB === 'file' ? `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}` : 'pglite:memory',
+    // PGlite in memory: on the shared 2-core machine a file-backed one did not start within the harness's 50 s.
+    // ALERTS_BENCH_PGLITE=file for it.
+    DATABASE_URL: postgresUrl ?? (process.env.ALERTS_BENCH_PGLITE === 'file' ? `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}` : 'pglite:memory'),
     FIREBREAK_ORG_FILE: path.resolve(__dirname, '../firebreak.org.example.yml'),
     ANNOUNCEMENTS_CHANNEL_ID: '19:announcements@thread.tacv2',
     ANNOUNCEMENTS_SERVICE_URL: channel.serviceUrl,
@@ -104,9 +122,9 @@ export async function alertsBench(opts: { perMinute?: number; groups?: number; s
     await eventually(async () => (lost().length === 0 ? true : void (await new Promise((r) => setTimeout(r, 1000)))), 'every card showing its last notification', 180_000).catch(() => undefined);
     const settled = Math.round((performance.now() - settling) / 1000);
     const perGroup = [...final.keys()].map((g) => cardsOf(g).length);
-    report(`alerts: ${total} notifications over ${Math.round(sent / 1000)} s, ${groups} groups`, { ...percentiles(acks), unit: 'ms', refused: failures.length }, 'webhook ack p99 <= 100 ms');
-    report('alerts: cards per group', { groups: perGroup.length, one: perGroup.filter((n) => n === 1).length, none: perGroup.filter((n) => n === 0).length, more: perGroup.filter((n) => n > 1).length }, 'every group one card');
-    report('alerts: lost updates', { groups: lost().length, updates: channel.recorded.filter((r) => r.op === 'update').length, settledAfterSeconds: settled }, '0');
+    report(`alerts (${store}): ${total} notifications over ${Math.round(sent / 1000)} s, ${groups} groups`, { ...percentiles(acks), unit: 'ms', refused: failures.length }, 'webhook ack p99 <= 100 ms');
+    report(`alerts (${store}): cards per group`, { groups: perGroup.length, one: perGroup.filter((n) => n === 1).length, none: perGroup.filter((n) => n === 0).length, more: perGroup.filter((n) => n > 1).length }, 'every group one card');
+    report(`alerts (${store}): lost updates`, { groups: lost().length, updates: channel.recorded.filter((r) => r.op === 'update').length, settledAfterSeconds: settled }, '0');
   } finally {
     await firebreak.stop();
     await channel.close();

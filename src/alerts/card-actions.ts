@@ -62,7 +62,8 @@ export class AlertCardActions {
 
   /**
    * Declares once per alert episode: the incident id is derived from the group and episode, so a second press (or a
-   * re-delivery) finds the same incident. Detection is monitoring, detected when the group first fired.
+   * re-delivery) finds the same incident. Detection is monitoring, detected when the group first fired, for the
+   * group's service.
    */
   private async declare(context: TurnContext, g: AlertGroup, inputs: Inputs, by: Person, at: string): Promise<AdaptiveCardInvokeResponse> {
     const origin = conversationOf(context.activity);
@@ -84,6 +85,8 @@ export class AlertCardActions {
         mail: this.deps.mail,
         detection: 'monitoring',
         detectedAt: g.since,
+        // From the stored group (mapped from the alert's labels), never from the form: the postmortem names it.
+        ...(g.service && { service: g.service }),
         at,
         by,
       },

@@ -37,7 +37,8 @@ export interface AlertWebhookDeps {
 
 /**
  * POST /api/alerts/<source>: authenticate (bearer token, constant time), parse, map to a service, store the group and
- * its card effect in one transaction, answer. A refusal (401, 400) stores nothing and posts nothing.
+ * its card effect in one transaction, answer; the card is posted after the answer (the outbox). A refusal (401, 400)
+ * stores nothing and posts nothing.
  */
 export function alertWebhook(deps: AlertWebhookDeps): AlertWebhook {
   const expected = deps.token ? digest(deps.token) : undefined;
@@ -52,7 +53,9 @@ export function alertWebhook(deps: AlertWebhookDeps): AlertWebhook {
     const n = parsed.notification;
     const mapped = await map(deps, n);
     const { group, outcome } = await deps.store.alerts.receive(groupKeyOf(n), (before) => receive(before, n, groupKeyOf(n), mapped, now), now.toISOString());
-    if (outcome !== 'none') deps.wake?.();
+    // The effect runner is woken once this answer is on its way (setImmediate runs after the microtasks that send
+    // it): its claim and the card work would otherwise run first, in this thread on PGlite, and the sender waits.
+    if (outcome !== 'none' && deps.wake) setImmediate(deps.wake);
     if (!group.place) deps.log.warn('an alert group has nowhere to post its card: give its service a channel, or set ANNOUNCEMENTS_CHANNEL_ID', { group: group.key });
     return { status: 200, body: { group: group.key, status: group.status, card: outcome === 'post' ? 'posting' : group.card ? 'posted' : outcome === 'update' ? 'updating' : 'none', ...(group.service && { service: group.service }) } };
   };

@@ -38,29 +38,25 @@ export function storedGroupKey(key: string): string {
 export function createAlertsStore(sql: Sql): AlertsStore {
   const read = async (q: SqlTx, key: string, lock: boolean) =>
     (await q.query<{ state: AlertGroup }>(`SELECT state FROM alert_groups WHERE key = $1${lock ? ' FOR UPDATE' : ''}`, [key]))[0]?.state;
-  const write = (tx: SqlTx, g: AlertGroup) =>
-    tx.query(
-      `INSERT INTO alert_groups (key, episode, version, status, state, incident_id, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
-       ON CONFLICT (key) DO UPDATE SET episode = $2, version = $3, status = $4, state = $5::jsonb, incident_id = $6, updated_at = $7`,
-      [g.key, g.episode, g.version, g.status, JSON.stringify(g), g.incident?.id ?? null, g.updatedAt],
-    );
 
   return {
     async receive(rawKey, apply, now) {
       const key = storedGroupKey(rawKey);
-      return sql.transaction(async (tx) => {
-        // Two replicas receiving a new group's first notification at once: the row is made first (empty), so the
-        // second one's insert waits for the first transaction, and its locked read then sees that group.
-        await tx.query(`INSERT INTO alert_groups (key, episode, version, status, state, updated_at) VALUES ($1, 0, 0, 'new', 'null'::jsonb, $2) ON CONFLICT (key) DO NOTHING`, [key, now]);
-        const before = (await read(tx, key, true)) ?? undefined;
-        const result = apply(before);
-        if (result.group === before) return result;
-        const g = { ...result.group, key };
-        await write(tx, g);
-        if (result.outcome === 'post') await addEffect(tx, g, now, true);
-        if (result.outcome === 'update') await addEffect(tx, g, now, false);
-        return { group: g, outcome: result.outcome };
-      });
+      // Urgent: the monitoring tool waits for this answer (and times it); the cards are the effects' work, after it.
+      return sql.transaction(
+        async (tx) => {
+          // Two replicas receiving a new group's first notification at once: the row is made first (empty), so the
+          // second one's insert waits for the first transaction, and its locked read then sees that group.
+          await tx.query(`INSERT INTO alert_groups (key, episode, version, status, state, updated_at) VALUES ($1, 0, 0, 'new', 'null'::jsonb, $2) ON CONFLICT (key) DO NOTHING`, [key, now]);
+          const before = (await read(tx, key, true)) ?? undefined;
+          const result = apply(before);
+          if (result.group === before) return result;
+          const g = { ...result.group, key };
+          await writeWithEffect(tx, g, now, result.outcome);
+          return { group: g, outcome: result.outcome };
+        },
+        { urgent: true },
+      );
     },
     async get(rawKey) {
       return (await read(sql, storedGroupKey(rawKey), false)) ?? undefined;
@@ -73,8 +69,7 @@ export function createAlertsStore(sql: Sql): AlertsStore {
         const changed = change(before);
         if (!changed) return undefined;
         const g = opts.refreshCard ? { ...changed, version: before.version + 1, updatedAt: now } : changed;
-        await write(tx, g);
-        if (opts.refreshCard && g.card) await addEffect(tx, g, now, false);
+        await writeWithEffect(tx, g, now, opts.refreshCard && g.card ? 'update' : 'none');
         return g;
       });
     },
@@ -100,23 +95,24 @@ export function createAlertsStore(sql: Sql): AlertsStore {
   };
 }
 
+const WRITE_GROUP = `UPDATE alert_groups SET episode = $2, version = $3, status = $4, state = $5::jsonb, incident_id = $6, updated_at = $7 WHERE key = $1`;
+
 /**
- * Queues the card's effect. An update is not queued while another of the group waits unclaimed: that one renders the
- * group as it is when it runs, this change included (the same coalescing as the incident card's refresh).
+ * Writes the group and queues the card's effect in one statement. An update is not queued while another of the
+ * group waits unclaimed (locked here, so no worker claims it before this commits): that one renders the group as it
+ * is when it runs, this change included (the same coalescing as the incident card's refresh).
  */
-async function addEffect(tx: SqlTx, g: AlertGroup, now: string, post: boolean): Promise<void> {
-  if (!post) {
-    const waiting = await tx.query(
-      `SELECT id FROM effects WHERE kind = $1 AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $2) AND payload->>'group' = $3 LIMIT 1 FOR UPDATE`,
-      [ALERT_CARD, now, g.key],
-    );
-    if (waiting.length) return;
-  }
+async function writeWithEffect(tx: SqlTx, g: AlertGroup, now: string, outcome: AlertOutcome): Promise<void> {
+  const group = [g.key, g.episode, g.version, g.status, JSON.stringify(g), g.incident?.id ?? null, g.updatedAt];
+  if (outcome === 'none') return void (await tx.query(WRITE_GROUP, group));
+  const post = outcome === 'post';
   const payload: AlertCardPayload = { group: g.key, episode: g.episode, ...(post && { post: true as const }) };
-  await tx.query(`INSERT INTO effects (key, kind, incident_id, payload, not_before, created_at) VALUES ($1, $2, NULL, $3::jsonb, $4, $4) ON CONFLICT (key) DO NOTHING`, [
-    `${ALERT_CARD}:${g.key}:${g.episode}:${post ? 'post' : `v${g.version}`}`,
-    ALERT_CARD,
-    JSON.stringify(payload),
-    now,
-  ]);
+  await tx.query(
+    `WITH written AS (${WRITE_GROUP}),
+     waiting AS (SELECT id FROM effects WHERE kind = $8::text AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $11::timestamptz) AND payload->>'group' = $1 LIMIT 1 FOR UPDATE)
+     INSERT INTO effects (key, kind, incident_id, payload, not_before, created_at)
+     SELECT $9::text, $8::text, NULL, $10::jsonb, $11::timestamptz, $11::timestamptz WHERE $12::boolean OR NOT EXISTS (SELECT 1 FROM waiting)
+     ON CONFLICT (key) DO NOTHING`,
+    [...group, ALERT_CARD, `${ALERT_CARD}:${g.key}:${g.episode}:${post ? 'post' : `v${g.version}`}`, JSON.stringify(payload), now, post],
+  );
 }

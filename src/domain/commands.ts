@@ -34,6 +34,8 @@ export interface DeclareIncident extends Base {
   detection?: Detection;
   /** The first sign, when earlier than now (an alert's start). */
   detectedAt?: string;
+  /** The service it is about, as the organisation file names it: the alert group's, or chosen on the declare form. */
+  service?: string;
   /** The organisation's policy (the application service adds it from the organisation file). */
   policy?: Policy;
 }

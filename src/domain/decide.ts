@@ -224,6 +224,8 @@ function declare(command: DeclareIncident, state: Incident | null): Decision {
   }
   const severity = command.severity ?? 3;
   if (!isSeverity(severity)) return refuse('Severity must be 1-4 (1 is the most severe).');
+  // Callers take it from the organisation file (a name there, never free text); kept to one short line regardless.
+  const service = command.service?.trim().replace(/\s+/g, ' ').slice(0, 100) || undefined;
   return [
     {
       type: 'IncidentDeclared',
@@ -241,6 +243,7 @@ function declare(command: DeclareIncident, state: Incident | null): Decision {
       provisioning: command.provisioning ?? [],
       mail: command.mail ?? false,
       ...(command.detection && { detection: command.detection }),
+      ...(service && { service }),
       ...(command.policy && { policy: command.policy }),
       ...(command.detectedAt && Number.isFinite(Date.parse(command.detectedAt)) && { detectedAt: command.detectedAt }),
       at: command.at,

@@ -35,6 +35,8 @@ export interface IncidentDeclared extends Base {
   detection?: Detection;
   /** When it was first noticed, if earlier than the declaration (an alert's start); absent: the declaration. */
   detectedAt?: string;
+  /** The service it is about (issue 20): the alert group's, or chosen on the declare form. Absent: not known (and in events stored before it was recorded). */
+  service?: string;
   /** The organisation's policy it runs under (src/domain/policy.ts); absent: today's defaults. */
   policy?: Policy;
 }

@@ -52,6 +52,8 @@ export interface Incident {
   /** When the problem was first noticed, when earlier than the declaration (an alert's start). Figures: figures.ts. */
   detectedAt?: string;
   detection?: Detection;
+  /** The service it is about, when known (declared from an alert, or chosen on the form): the postmortem names it. */
+  service?: string;
   resolvedAt?: string;
   /** Where it was declared. */
   origin: Conversation;
@@ -134,6 +136,7 @@ export function evolve(state: Incident | null, event: IncidentEvent): Incident {
       declaredAt: event.at,
       ...(event.detectedAt && Date.parse(event.detectedAt) < Date.parse(event.at) && { detectedAt: new Date(event.detectedAt).toISOString() }),
       ...(event.detection && { detection: event.detection }),
+      ...(event.service && { service: event.service }),
       ...(event.policy && { policy: event.policy }),
       origin: event.origin,
       places: event.places,

@@ -14,8 +14,6 @@ import { parseTemplate, type Block } from '../google/template';
 export interface PostmortemInput {
   incident: Incident;
   events: readonly VersionedEvent[];
-  /** The service the incident is about, when known (an alert's service); else the blind spot names the title. */
-  service?: string;
 }
 
 export const DETECTION_TEXT: Record<Detection, string> = {
@@ -24,11 +22,20 @@ export const DETECTION_TEXT: Record<Detection, string> = {
   customer: 'A customer told us, not our monitoring: a monitoring blind spot.',
 };
 
-/** The action item proposed when monitoring did not find it (issue 20 item 6); a suggestion in the text, not an item. */
+/** How it was found, naming the service whose alert fired when the incident records one. */
+function detectionText(incident: Incident): string {
+  if (!incident.detection) return 'Not recorded: say how it was found (monitoring, a colleague, a customer).';
+  return incident.detection === 'monitoring' && incident.service ? `Monitoring: an alert fired for ${incident.service}.` : DETECTION_TEXT[incident.detection];
+}
+
+/**
+ * The action item proposed when monitoring did not find it (issue 20 item 6); a suggestion in the text, not an item.
+ * It names the incident's service (declared from an alert, or chosen on the form); only without one, the title.
+ */
 export function blindSpotSuggestion(input: PostmortemInput): string | undefined {
   const detection = input.incident.detection;
   if (detection === 'monitoring' || detection === undefined) return undefined;
-  const what = input.service ?? `the service behind "${input.incident.title}"`;
+  const what = input.incident.service ?? `the service behind "${input.incident.title}"`;
   // TODO(integrate): followups owns the items; this stays a suggestion until `followup` can be proposed from here.
   return `Suggested action item: close the monitoring blind spot for ${what} (found by ${detection === 'customer' ? 'a customer' : 'a colleague'}, not by an alert).`;
 }
@@ -50,7 +57,7 @@ export function postmortemValues(input: PostmortemInput): { scalars: Record<stri
       summary,
       customer_impact: customerImpact(log),
       duration: figures?.timeToResolveSeconds === undefined ? 'still open' : formatDuration(figures.timeToResolveSeconds),
-      detection: incident.detection ? DETECTION_TEXT[incident.detection] : 'Not recorded: say how it was found (monitoring, a colleague, a customer).',
+      detection: detectionText(incident),
       detected_at: at(figures?.detectedAt),
       declared_at: at(figures?.declaredAt),
       mitigated_at: at(figures?.mitigatedAt),

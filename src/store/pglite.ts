@@ -5,8 +5,9 @@ import type { Sql } from './sql';
  * Embedded PostgreSQL (WASM). `dataDir` undefined means in memory.
  *
  * PGlite runs one statement at a time on one connection, and a transaction holds it until it ends. Operations wait
- * their turn here rather than in PGlite, so an urgent one (an effect noting what it has just done outside) goes
- * before those queued earlier: a crash while it waits would make the effect do it again.
+ * their turn here rather than in PGlite, so an urgent one (an effect noting what it has just done outside, a webhook
+ * whose sender waits for the answer) goes before those queued earlier: a crash while it waits would make the effect
+ * do it again.
  */
 export async function openPglite(dataDir?: string): Promise<Sql> {
   const db = await PGlite.create(dataDir);
@@ -15,8 +16,8 @@ export async function openPglite(dataDir?: string): Promise<Sql> {
     query<T>(text: string, params?: unknown[], opts?: { urgent?: boolean }) {
       return turn(Boolean(opts?.urgent), async () => (await db.query<T>(text, params)).rows);
     },
-    transaction(fn) {
-      return turn(false, () =>
+    transaction(fn, opts) {
+      return turn(Boolean(opts?.urgent), () =>
         db.transaction((tx) =>
           fn({
             async query<T>(text: string, params?: unknown[]) {

@@ -2,8 +2,8 @@
 export interface Sql {
   /** `urgent`: go before queued work where the backend queues (PGlite); PostgreSQL's pool ignores it. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: { urgent?: boolean }): Promise<T[]>;
-  /** Runs `fn` in one transaction; a throw rolls it back. */
-  transaction<R>(fn: (tx: SqlTx) => Promise<R>): Promise<R>;
+  /** Runs `fn` in one transaction; a throw rolls it back. `urgent` as for `query` (a caller waiting on its answer). */
+  transaction<R>(fn: (tx: SqlTx) => Promise<R>, opts?: { urgent?: boolean }): Promise<R>;
   close(): Promise<void>;
 }
 

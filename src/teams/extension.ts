@@ -6,6 +6,7 @@ import { AddToTimeline } from './add-to-timeline';
 import type { BotDeps } from './deps';
 import { declareForm } from './forms';
 import { detectionFrom } from '../postmortem/detection';
+import { findService } from '../org/services';
 import { teamsMessageLink } from './message-link';
 import { FindIncidents } from './find-incidents';
 import { member, roster } from './people';
@@ -53,9 +54,9 @@ export class MessageExtension {
     );
   }
 
-  /** The organisation's severity words for the form (its policy), when it has an organisation file. */
-  private words(): { severityMeaning?: Record<Severity, string> } {
-    return this.deps.org ? { severityMeaning: this.deps.org.policy.policy.severityMeaning } : {};
+  /** The organisation's severity words for the form (its policy) and its services, when it has an organisation file. */
+  private words(): { severityMeaning?: Record<Severity, string>; services?: string[] } {
+    return this.deps.org ? { severityMeaning: this.deps.org.policy.policy.severityMeaning, services: this.deps.org.services.map((s) => s.name) } : {};
   }
 
   async submit(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
@@ -94,6 +95,8 @@ export class MessageExtension {
         customerImpact: data.customerImpact === 'true',
         private: data.private === 'true',
         detection: detectionFrom(data.detection),
+        // Only a service of the organisation file (a forged or stale value is not recorded).
+        service: typeof data.service === 'string' && data.service && this.deps.org ? findService(this.deps.org.services, data.service)?.name : undefined,
         commander,
         origin,
         announceIn: this.deps.announceIn?.(origin),

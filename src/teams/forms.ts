@@ -31,6 +31,8 @@ export interface DeclareFormOptions {
   similar?: { incidentId: string; label: string };
   /** The organisation's severity words (its policy); today's by default. */
   severityMeaning?: Record<Severity, string>;
+  /** The organisation file's services: the form asks which one it is about (optional); absent, it does not ask. */
+  services?: string[];
 }
 
 /** The message extension's form: what we perceive, how bad, who leads. Severity can change later, so pick fast. */
@@ -52,6 +54,9 @@ export function declareForm(o: DeclareFormOptions): AdaptiveCard {
     },
     { type: 'Input.Toggle', id: 'customerImpact', title: 'Customers are affected', value: v.customerImpact ?? 'false', valueOn: 'true', valueOff: 'false' },
     detectionInput(v.detection),
+    ...(o.services?.length
+      ? [{ type: 'Input.ChoiceSet', id: 'service', label: 'Which service? (if you know; the postmortem names it)', placeholder: 'Not sure', value: v.service ?? '', choices: o.services.map((s) => ({ title: s, value: s })) }]
+      : []),
     { type: 'Input.ChoiceSet', id: 'commander', label: 'Incident commander', value: v.commander ?? o.declarer.id, isRequired: true, choices: peopleChoices(people) },
     { type: 'Input.Toggle', id: 'private', title: 'Private: announce only that it exists and who leads it', value: v.private ?? 'false', valueOn: 'true', valueOff: 'false' },
   );

@@ -89,7 +89,7 @@ export function activitySchemas(): { activity: object; invokes: Record<(typeof H
             commandId: id,
             commandContext: text,
             // The declare form's inputs, and "Add to timeline"'s choice card (add-to-timeline.ts): Adaptive Card inputs submit strings.
-            data: object(strings('formId', 'title', 'description', 'severity', 'customerImpact', 'commander', 'private', 'detection', 'pending', 'incidentId', 'join', 'declareAnyway')),
+            data: object(strings('formId', 'title', 'description', 'severity', 'customerImpact', 'commander', 'private', 'detection', 'service', 'pending', 'incidentId', 'join', 'declareAnyway')),
             messagePayload,
           },
           ['commandId'],

@@ -33,6 +33,15 @@ it('refuses a missing, wrong or differently long token with 401, and a malformed
   expect(await rows()).toBe(before);
 });
 
+it('answers before it wakes the effect runner: the card work comes after the answer', async () => {
+  let woken = 0;
+  const webhook = alertWebhook({ store, log: createLogger('error'), now: () => new Date('2026-12-03T10:00:00Z'), token: TOKEN, fallbackPlace: async () => place, channelPlace: () => place, wake: () => woken++ });
+  expect((await webhook('alertmanager', body('answer-first'), `Bearer ${TOKEN}`)).status).toBe(200);
+  expect(woken).toBe(0);
+  await new Promise((r) => setImmediate(r));
+  expect(woken).toBe(1);
+});
+
 it('stores the group and its one card effect; the same notification again adds nothing', async () => {
   const before = await rows();
   expect(await hook(TOKEN)('alertmanager', body('ok'), `Bearer ${TOKEN}`)).toEqual({ status: 200, body: { group: 'alertmanager:ok', status: 'firing', card: 'posting' } });

@@ -41,6 +41,15 @@ describe('declaring', () => {
     expect(decide(declareCommand(overrides), null)).toEqual({ refused: reason });
   });
 
+  test('records the service it is about; a declaration stored before the service was recorded has none', () => {
+    const { events, state } = given(declareCommand({ service: ' checkout ', detection: 'monitoring' }));
+    expect(events[0]).toMatchObject({ type: 'IncidentDeclared', service: 'checkout' });
+    expect(state.service).toBe('checkout');
+    const { service: _none, ...stored } = events[0] as Extract<(typeof events)[0], { type: 'IncidentDeclared' }>;
+    expect(evolveAll([stored], null)!.service).toBeUndefined();
+    expect(given(declareCommand({ service: '  ' })).events[0]).not.toHaveProperty('service');
+  });
+
   test('collapses whitespace in the title', () => {
     expect(given(declareCommand({ title: '  Checkout \n API   down ' })).state.title).toBe('Checkout API down');
   });

@@ -23,6 +23,7 @@ const APP_ID = '5a4b3c2d-6666-4777-8888-999999999999';
 const PASSWORD = 'not-a-real-secret-postmortem-e2e';
 const ORGANIZER = '33333333-4444-4555-8666-777777777778';
 const SENDER = 'firebreak@contoso.test';
+const ALERT_TOKEN = 'postmortem-e2e-alert-token-0123456789';
 
 let deployment: GoogleDeployment;
 let graph: GraphEmulator;
@@ -61,6 +62,7 @@ beforeAll(async () => {
     // The postmortem doc's action table is read by the doc watcher: polled often enough for a test to wait on.
     TIMELINE_POLL_SECONDS: '0.3',
     TIMELINE_SETTLE_MS: '50',
+    ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
   });
   deployment.channel.setMembers('19:team@thread.tacv2', [
     { ...ALICE, email: 'alice@contoso.test', userPrincipalName: 'alice@contoso.test' },
@@ -85,10 +87,10 @@ const texts = (thread: string) => inThread(thread).map((r) => r.activity.text ??
 const cards = (thread: string) => inThread(thread).filter((r) => r.activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive').map((r) => r.activity.attachments[0].content);
 
 /** Opens the message extension's form (Teams fetches it: the roster, with addresses, comes with it) and submits it. */
-async function declareByForm(title: string, detection?: string) {
+async function declareByForm(title: string, detection?: string, service?: string) {
   const thread = `pm-${randomUUID().slice(0, 8)}`;
   const form = (await send(invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'compose' }, opts(thread)))).task.value.card.content;
-  const data = { formId: form.actions[0].data.formId, title, severity: '2', commander: ALICE.id, customerImpact: 'true', ...(detection && { detection }) };
+  const data = { formId: form.actions[0].data.formId, title, severity: '2', commander: ALICE.id, customerImpact: 'true', ...(detection && { detection }), ...(service && { service }) };
   const answer = await send(invoke('composeExtension/submitAction', { commandId: 'declareIncident', commandContext: 'compose', data }, opts(thread)));
   const number = Number(/^Declared INC-(\d+)/.exec(answer?.task?.value ?? '')?.[1]);
   if (!number) throw new Error(`not declared: ${JSON.stringify(answer)}`);
@@ -100,6 +102,8 @@ test('the declare form asks how it was found; resolve confirm makes the postmort
   const form = (await send(invoke('composeExtension/fetchTask', { commandId: 'declareIncident', commandContext: 'compose' }, opts(`f-${randomUUID()}`)))).task.value.card.content;
   expect(adaptiveCardErrors(form)).toEqual([]);
   expect(form.body.find((b: any) => b.id === 'detection').choices.map((c: any) => c.value)).toEqual(['colleague', 'customer']);
+  // The organisation file's services, asked (optionally) so the postmortem can name the one it was about.
+  expect(form.body.find((b: any) => b.id === 'service').choices.map((c: any) => c.value)).toEqual(expect.arrayContaining(['checkout', 'payments', 'search']));
 
   const { number, thread } = await declareByForm('Checkout API returning 500s', 'customer');
   await say('note Error rate 30% on checkout since the 14:02 deploy', thread);
@@ -131,8 +135,8 @@ test('the declare form asks how it was found; resolve confirm makes the postmort
 }, 45_000);
 
 /** Declared, resolved, and its postmortem doc ready: the doc's id and the incident. */
-async function resolvedWithDoc(title: string) {
-  const declared = await declareByForm(title, 'colleague');
+async function resolvedWithDoc(title: string, service?: string) {
+  const declared = await declareByForm(title, 'colleague', service);
   await say('resolve confirm Restarted the consumer.', declared.thread);
   const docId = await eventually(
     () => deployment.google.files().find((f) => f.appProperties.firebreakPostmortem === declared.incidentId && f.name.startsWith('Postmortem: '))?.id,
@@ -144,9 +148,11 @@ async function resolvedWithDoc(title: string) {
 }
 
 test('the blameless check reads the Cause the people wrote and flags blame; the owner changes; the summary follows seed 003', async () => {
-  const { thread, docId } = await resolvedWithDoc('Orders queue backing up');
+  const { thread, docId } = await resolvedWithDoc('Orders queue backing up', 'checkout');
   const docs = deployment.as(SUBJECT).docs;
   const doc = (await docs.documents.get({ documentId: docId })).data;
+  // The service chosen on the form is the one whose blind spot to close (issue 20 item 6), not the title.
+  expect(JSON.stringify(doc)).toContain('close the monitoring blind spot for checkout (found by a colleague');
   // A person writes the cause under the heading, as in Google Docs: one paragraph after the guidance.
   const heading = doc.body!.content!.find((el) => el.paragraph?.paragraphStyle?.namedStyleType === 'HEADING_1' && el.paragraph.elements?.[0]?.textRun?.content === 'Cause\n')!;
   const guidanceEnd = doc.body!.content![doc.body!.content!.indexOf(heading) + 1].endIndex!;
@@ -284,3 +290,25 @@ test('the Action items table and the follow-ups, both ways: typed rows become it
   expect(rows[0][3]).toBe('done');
   expect(texts(thread).filter((t) => t.includes(`INC-${number}: follow-up #`) && t.includes('added in the postmortem doc'))).toHaveLength(2);
 }, 60_000);
+test('declared from an alert card: the incident records the alert group\'s service, and the postmortem names it as found by monitoring', async () => {
+  const thread = `pm-alert-${randomUUID().slice(0, 8)}`;
+  // Addressed first: the alert card goes to checkout's channel through the service URL Firebreak was last reached at.
+  await say('help', thread);
+  const alertname = `CheckoutLatency${Date.now()}`;
+  const groupKey = `{}:{alertname="${alertname}"}`;
+  const alert = { status: 'firing', labels: { alertname, service: 'checkout', severity: 'critical', instance: 'web-1' }, annotations: { summary: `Checkout p99 above 2 s ${alertname}` }, startsAt: new Date(Date.now() - 5 * 60_000).toISOString(), endsAt: '0001-01-01T00:00:00Z', fingerprint: 'a1' };
+  const notification = { version: '4', groupKey, status: 'firing', receiver: 'firebreak', groupLabels: { alertname }, commonLabels: alert.labels, commonAnnotations: alert.annotations, externalURL: 'http://alertmanager.test:9093', alerts: [alert] };
+  const res = await fetch(`${firebreak.url}/api/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: JSON.stringify(notification) });
+  expect(res.status).toBe(200);
+  const { group } = (await res.json()) as { group: string };
+
+  const pressed = await send(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'alert.declareSubmit', data: { group, title: `Checkout slow ${alertname}`, severity: '2', customerImpact: 'false', private: 'false' } }, trigger: 'manual' }, opts(thread)));
+  expect(pressed.value.body[0].text).toMatch(/^Declared INC-\d+/);
+  const incidentId = (await eventually(() => cards(thread)[0], 'the incident card')).refresh.action.data.incidentId as string;
+  await say('resolve confirm Scaled the checkout pool.', thread);
+  const docId = await eventually(() => deployment.google.files().find((f) => f.appProperties.firebreakPostmortem === incidentId && f.name.startsWith('Postmortem: '))?.id, 'the postmortem doc', 20_000);
+  await eventually(() => cards(thread).find((c) => JSON.stringify(c).includes('Postmortem doc: [')), 'the doc written and linked on the card', 20_000);
+  const all = JSON.stringify((await deployment.as(SUBJECT).docs.documents.get({ documentId: docId })).data);
+  expect(all).toContain('Monitoring: an alert fired for checkout.');
+  expect(all).not.toContain('blind spot for'); // found by monitoring: nothing to close
+}, 45_000);

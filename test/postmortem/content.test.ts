@@ -8,7 +8,7 @@ const later = (minutes: number) => new Date(Date.parse(AT) + minutes * 60_000).t
 
 function draft(detection?: 'monitoring' | 'colleague' | 'customer', service?: string, withFollowUps = false) {
   const { events, state } = given(
-    declareCommand({ customerImpact: true, detection, ...(detection === 'monitoring' && { detectedAt: later(-4) }) }),
+    declareCommand({ customerImpact: true, detection, ...(service && { service }), ...(detection === 'monitoring' && { detectedAt: later(-4) }) }),
     { type: 'JoinIncident', at: later(3), by: sam },
     { type: 'AddNote', kind: 'note', text: 'Replica lag 40 s\non db-2', at: later(5), by: sam },
     { type: 'AddNote', kind: 'action', text: 'failing over to db-3', at: later(8), by: jo },
@@ -22,7 +22,7 @@ function draft(detection?: 'monitoring' | 'colleague' | 'customer', service?: st
       : []),
     { type: 'ResolveIncident', summary: 'Failed over to db-3.', at: later(62), by: jo },
   );
-  const blocks = postmortemBlocks(TEMPLATE, { incident: state, events: events.map((event, i) => ({ version: i + 1, event })), service });
+  const blocks = postmortemBlocks(TEMPLATE, { incident: state, events: events.map((event, i) => ({ version: i + 1, event })) });
   const text = blocks.flatMap((b) => (b.kind === 'paragraph' ? [b.text] : b.rows.map((r) => r.join(' | '))));
   return { blocks, text };
 }
@@ -97,5 +97,14 @@ describe('the postmortem draft from the event log', () => {
       ]),
     );
     expect(draft('colleague').text).toContain('Suggested action item: close the monitoring blind spot for the service behind "Production has failed over to secondary database" (found by a colleague, not by an alert).');
+  });
+
+  it('names the service the incident was declared for: in the blind-spot suggestion, and as the one whose alert fired', () => {
+    const { text } = draft('colleague', 'checkout');
+    expect(text).toContain('Suggested action item: close the monitoring blind spot for checkout (found by a colleague, not by an alert).');
+    expect(text.join('\n')).not.toContain('the service behind');
+    const found = draft('monitoring', 'payments').text;
+    expect(found).toContain('Monitoring: an alert fired for payments.');
+    expect(found.join('\n')).not.toContain('blind spot for');
   });
 });

@@ -53,3 +53,15 @@ test("through the store, an effect's progress is written before reads queued ahe
   expect(order).toEqual(['progress', 'read']);
   await store.close();
 }, 60_000);
+
+/** A webhook whose sender waits for the answer (the alert webhooks) writes in an urgent transaction. */
+test('an urgent transaction goes before the operations queued ahead of it', async () => {
+  const sql = await openPglite();
+  const order: string[] = [];
+  const underWay = sql.query('SELECT 3').then(() => order.push('under way'));
+  const queued = sql.query('SELECT 5').then(() => order.push('queued'));
+  const urgent = sql.transaction(async (tx) => tx.query('SELECT 4'), { urgent: true }).then(() => order.push('urgent'));
+  await Promise.all([underWay, queued, urgent]);
+  expect(order).toEqual(['under way', 'urgent', 'queued']);
+  await sql.close();
+}, 60_000);

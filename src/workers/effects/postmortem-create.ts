@@ -20,7 +20,6 @@ export function postmortemCreate(deps: { store: Store; incidents: Incidents; pos
     if (!incident) throw new OutsideError('not-found', `incident ${effect.incidentId} is gone`);
     if (incident.resources.postmortem?.status === 'ready') return; // recorded before a crash
     const events = await deps.store.events(incident.id);
-    // TODO(integrate): the incident's service (alerts) for the blind-spot suggestion.
     const blocks = postmortemBlocks(template, { incident, events });
     let doc;
     try {
