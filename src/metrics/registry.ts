@@ -25,8 +25,28 @@ export interface Metrics {
   docPolls(state: PollState): void;
 }
 
+/** Kinds whose first word does not name the system they talk to (the docs' per-system alerts count on these). */
+const SYSTEM_OF_KIND: Record<string, string> = {
+  'chat.reply': 'bot-connector',
+  'person.notify': 'bot-connector',
+  'followup.remind': 'bot-connector',
+  'followup.digest': 'bot-connector',
+  'handoff.post': 'bot-connector',
+  'escalate.overdue': 'bot-connector',
+  'page.notify': 'bot-connector',
+  'page.timeout': 'bot-connector',
+  'alert.card': 'bot-connector',
+  'followup.export': 'graph',
+  'followup.planner-update': 'graph',
+  'followup.planner-poll': 'graph',
+  'postmortem.review': 'graph',
+  'postmortem.create': 'google',
+  'postmortem.actions': 'google',
+};
+
 /** Which outside system an effect kind talks to; a kind nobody listed is its own first word (`page.send` -> page). */
 export function systemOf(kind: string): string {
+  if (SYSTEM_OF_KIND[kind]) return SYSTEM_OF_KIND[kind];
   const word = kind.split('.')[0];
   switch (word) {
     case 'card':

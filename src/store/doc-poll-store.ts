@@ -30,7 +30,7 @@ export interface DocPollStore {
   changed(incidentId: string, kind: string, now: string, revisionId?: string): Promise<void>;
   /**
    * Watch this doc too (a postmortem doc, say), whatever the incident's status, until `until` or `unwatch`. The
-   * watcher's `onChange[kind]` hears of each revision after `revisionId` (unset: after the first one it sees).
+   * watcher's `onChange[kind]` hears of each revision after `revisionId` (unset: every revision, the first one it sees included).
    * @example await store.docPolls.watch({ incidentId, kind: 'postmortem', docId, revisionId }, now)
    */
   watch(doc: { incidentId: string; kind: string; docId: string; revisionId?: string; until?: string }, now: string): Promise<void>;
@@ -78,9 +78,13 @@ export function createDocPollStore(sql: Sql): DocPollStore {
       return rows.length === 1;
     },
     async changed(incidentId, kind, now, revisionId) {
+      // A 'timeline' row may not exist yet (the incident's doc is watched from the incident); any other kind exists
+      // only while watched: a doc unwatched meanwhile is not brought back by its last poll.
       await sql.query(
-        `INSERT INTO doc_polls (incident_id, kind, changed_at, revision_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (incident_id, kind) DO UPDATE SET changed_at = $3, revision_id = COALESCE($4, doc_polls.revision_id)`,
+        kind === 'timeline'
+          ? `INSERT INTO doc_polls (incident_id, kind, changed_at, revision_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (incident_id, kind) DO UPDATE SET changed_at = $3, revision_id = COALESCE($4, doc_polls.revision_id)`
+          : 'UPDATE doc_polls SET changed_at = $3, revision_id = COALESCE($4, revision_id) WHERE incident_id = $1 AND kind = $2',
         [incidentId, kind, now, revisionId ?? null],
       );
     },

@@ -12,10 +12,12 @@ import type { TeamsOutbox } from './outbox';
  * never part of the answer. An invoke's own response passes through: it is the answer (Teams shows what it says).
  *
  * Two kinds of reply leave this way:
- * - a reply to a command that changed an incident is an effect (`chat.reply`) written in the command's transaction,
+ * - the reply to `declare` and to a note (src/teams/chat.ts) is an effect (`chat.reply`) written in the command's transaction,
  *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
  *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
- * - everything else (`status`, `help`, a refusal, a card to pick from) is held in memory only: it changed nothing,
+ * - everything else is held in memory only. For now that includes the replies of other modules' commands that change
+ *   an incident (followup, postmortem, page, update, publish): their change is recorded and on the card, their reply
+ *   is not. A read (`status`, `help`, a refusal, a card to pick from) changed nothing,
  *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
  *   spend a transaction per `status` to protect an answer the person can simply ask for again.
  */

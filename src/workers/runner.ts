@@ -123,10 +123,11 @@ export function createRunner(opts: RunnerOptions): Runner {
     const reason = describe(err);
     // An effect scheduled for later (a Monday digest, a reminder on its date) is as old as the time since it was first
     // due, not since it was written: its first failed attempt notes that time, which later retries push back.
-    const payload = (effect.payload ?? {}) as { runFrom?: unknown };
-    if (effect.attempts === 1 && payload.runFrom === undefined && Date.parse(effect.notBefore) > Date.parse(effect.createdAt)) {
-      await opts.store.noteEffectProgress(effect, { runFrom: effect.notBefore });
-      effect = { ...effect, payload: { ...(effect.payload as object), runFrom: effect.notBefore } };
+    // (`firstDue`, not `runFrom`: handlers name a repeating run's progress by `runFrom`.)
+    const payload = (effect.payload ?? {}) as { runFrom?: unknown; firstDue?: unknown };
+    if (effect.attempts === 1 && payload.runFrom === undefined && payload.firstDue === undefined && Date.parse(effect.notBefore) > Date.parse(effect.createdAt)) {
+      await opts.store.noteEffectProgress(effect, { firstDue: effect.notBefore });
+      effect = { ...effect, payload: { ...(effect.payload as object), firstDue: effect.notBefore } };
     }
     const age = now().getTime() - firstDue(effect);
     if (kind === 'permanent' || kind === 'not-found' || age > giveUpAfterMs) {
@@ -249,8 +250,8 @@ export function createRunner(opts: RunnerOptions): Runner {
  * set for. Giving up is measured from here, so an effect set an hour ahead is not given up the moment it runs.
  */
 function firstDue(effect: StoredEffect): number {
-  const payload = (effect.payload ?? {}) as { due?: unknown; runFrom?: unknown };
-  const times = [effect.createdAt, payload.due, payload.runFrom].map((t) => (typeof t === 'string' ? Date.parse(t) : NaN));
+  const payload = (effect.payload ?? {}) as { due?: unknown; runFrom?: unknown; firstDue?: unknown };
+  const times = [effect.createdAt, payload.due, payload.runFrom, payload.firstDue].map((t) => (typeof t === 'string' ? Date.parse(t) : NaN));
   return Math.max(...times.filter((t) => !Number.isNaN(t)));
 }
 

@@ -252,8 +252,10 @@ export function createWatcher(opts: WatcherOptions): Watcher {
       return opts.store.docPolls.unwatch(incidentId, kind);
     }
     if (revisionId === known) return;
-    // The handler may write the doc itself: the revision it leaves is the one to compare with next time.
-    const left = known !== undefined ? await opts.onChange?.[kind]?.({ incidentId, docId, revisionId }) : undefined;
+    // The handler may write the doc itself: the revision it leaves is the one to compare with next time. With none
+    // known (whoever asked for the watch could not say which revision it had read), this one may hold what nobody
+    // read yet: the handler looks (one read).
+    const left = await opts.onChange?.[kind]?.({ incidentId, docId, revisionId });
     await opts.store.docPolls.changed(incidentId, kind, iso(), left || revisionId);
   }
 

@@ -142,7 +142,21 @@ onTwoReplicas('doc polls within the read budget', (replicaStores, backend) => {
     expect(heard).toEqual([`${id} ${world.sandbox.document(doc).revisionId}`]);
     await replicaStores()[0].docPolls.unwatch(id, 'postmortem');
     const before = r.reads.length;
+    await replicaStores()[1].docPolls.changed(id, 'postmortem', new Date(t).toISOString(), 'late'); // a poll finishing after the unwatch
     await r.run(30_000);
     expect(r.reads.filter((x) => x.doc === doc).length).toBe(r.reads.slice(0, before).filter((x) => x.doc === doc).length);
+    expect((await replicaStores()[0].docPolls.docs(new Date(t).toISOString())).filter((d) => d.incidentId === id)).toEqual([]);
+  });
+
+  test('a doc watched without a known revision: its first poll is handed on (what changed before the watch is read)', async () => {
+    t += 3600_000;
+    const id = `${backend}-pm-unknown`;
+    const doc = await docFor(id, t);
+    await replicaStores()[0].docPolls.watch({ incidentId: id, kind: 'postmortem', docId: doc }, new Date(t).toISOString());
+    const heard: string[] = [];
+    const r = replicas(600, { postmortem: async (d) => void heard.push(`${d.incidentId} ${d.revisionId}`) });
+    await r.run(30_000);
+    expect(heard).toEqual([`${id} ${world.sandbox.document(doc).revisionId}`]);
+    await replicaStores()[0].docPolls.unwatch(id, 'postmortem');
   });
 });
