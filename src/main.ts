@@ -22,7 +22,7 @@ import { createVerifier } from './google/addon/verify';
 import { allowedHostNames } from './http/hosts';
 import { createLogger, type Logger } from './log';
 import { createReadiness } from './readiness';
-import { offParts, plannerWarning } from './startup-warnings';
+import { followUpsInForce, offParts, plannerWarning } from './startup-warnings';
 import { plannerHandlers } from './followups/planner-handlers';
 import { createMetrics, type Metrics } from './metrics/registry';
 import { metricsEndpoint } from './metrics/endpoint';
@@ -59,7 +59,6 @@ import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
 import { followUpHandlers } from './followups/handlers';
 import { reportsRoutes } from './reports/routes';
-import { followUpSettings } from './org/followups';
 import { policyHandlers } from './workers/effects/policy-handlers';
 import { createDocPace } from './workers/timeline/pace';
 import { createWatcher, type Watcher } from './workers/timeline/watcher';
@@ -93,7 +92,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   for (const line of offParts(config)) log.warn(line);
   const plannerOff = plannerWarning(config);
   if (plannerOff) log.warn(plannerOff);
-  const plannerPlanId = plannerOff ? undefined : followUpSettings(config.status.org).plannerPlanId;
+  // What commands and the doc's action table decide with: without the plan while Graph can't sign in (no export then).
+  const followUps = followUpsInForce(config);
+  const plannerPlanId = followUps().plannerPlanId;
   const now = () => new Date();
   const store = await openStore(config.databaseUrl);
   const metrics = createMetrics({ ops: store.ops, now });
@@ -114,14 +115,14 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   const cardPace = createCardPace(); // when card copies may be rewritten (issue 14 item 12)
   let watcher: Watcher | undefined;
   // The postmortem doc's action table and the follow-up items, both ways (issue 18 item 8), on the timeline's machinery.
-  const actionSync = google && createActionSync({ store, incidents, actions: google.actions, timeline: google.timeline, pace, log, now, policy: () => followUpSettings(config.status.org) });
+  const actionSync = google && createActionSync({ store, incidents, actions: google.actions, timeline: google.timeline, pace, log, now, policy: followUps });
 
   const status = await startStatusPage({ config: config.status, mode: config.mode, host: config.host, store, incidents, now, log });
   const experts = createExperts(config.status.org, config.publicUrl);
   // Paging (issue 17 items 5-6) pages a service's on-call people; alert cards (issue 20) page without an incident.
   const paging = experts?.org.services.length ? createPaging({ store, experts, now, newId: randomUUID, wake: () => wake() }) : undefined;
   const alerts = startAlerts({ config, store, incidents, experts, paging, log, now, wake: () => wake() });
-  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, replyGraceMs: config.workers.leaseMs, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
+  const bot = new FirebreakBot({ alerts, incidents, store, log, now, newId: randomUUID, provisioning, mail: graphConfig.mailTo.length > 0, replyGraceMs: config.workers.leaseMs, announceIn: announcementsFor(config), cardPace, similarWindowMinutes: config.similarWindowMinutes, publish: status?.publish, experts, org: config.status.org, followUps, statusUrl: status?.url, publishCards: status?.publishCards, postmortem: { docs: google?.postmortems, review: Boolean(graph && graphConfig.organizerId && graphConfig.mailSender) }, paging });
   const teams = createTeamsEndpoint(config.bot, bot, log);
   const outbox = createTeamsOutbox(teams.adapter, config.bot.appId, now);
   // The bot's 1:1 chats (paging, reminders, digests): opened through the service URL of the incident's (or the asking)
@@ -229,7 +230,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       ...(status && { status: { serve: status.serve, host: config.status.host } }),
       alerts: alerts.webhook,
       ...(experts && { experts: expertsRoutes(experts, config.expertsSso && createSsoVerifier(config.expertsSso), now) }),
-      reports: reportsRoutes(store, config.expertsSso && createSsoVerifier(config.expertsSso), now, () => followUpSettings(config.status.org)),
+      reports: reportsRoutes(store, config.expertsSso && createSsoVerifier(config.expertsSso), now, followUps),
       ...(watcher && { googleNotify: (headers: Record<string, string | undefined>) => watcher.notify(headers) }),
       ...(config.mode === 'local' && {
         sandbox: createSandboxWeb({

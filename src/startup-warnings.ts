@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { GUID } from './config/parse';
+import { followUpSettings, type FollowUpSettings } from './org/followups';
 
 /**
  * A production start needs only the bot's id, secret, tenant and DATABASE_URL (issue 19 item 1): every other part is
@@ -23,12 +24,24 @@ export function offParts(config: Config): string[] {
 
 /**
  * The organisation file names a Planner plan (followups.planner_plan_id) but Microsoft Graph cannot sign in (no tenant,
- * app id or secret of its own or the bot's): said once at start, and no export is attempted. Local mode's emulator has
- * the plan, so it says nothing there.
+ * app id or secret of its own or the bot's): said once at start, and no export is attempted (followUpsInForce leaves
+ * the plan out of what the commands decide with). Local mode's emulator has the plan, so it says nothing there.
  */
 export function plannerWarning(config: Pick<Config, 'graph' | 'status'>): string | undefined {
   const g = config.graph;
   if (!config.status.org?.followUps?.plannerPlanId || g.emulate) return undefined;
   if (GUID.test(g.tenantId) && GUID.test(g.clientId) && g.clientSecret) return undefined;
-  return 'followups.planner_plan_id is set but Microsoft Graph is off (it needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET, or the bot\'s own): planning items are not exported to Planner, and each export is reported as failed in its incident (docs/deploy-azure.md)';
+  return 'followups.planner_plan_id is set but Microsoft Graph is off (it needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET, or the bot\'s own): planning items are not exported to Planner until it can (docs/deploy-azure.md)';
+}
+
+/**
+ * The follow-up settings the commands and the doc's action table decide with: the organisation file's, without the
+ * Planner plan and its read-back while plannerWarning says Graph cannot sign in, so no planning item is sent to an
+ * export that could only fail (and report so in its incident, each time).
+ */
+export function followUpsInForce(config: Pick<Config, 'graph' | 'status'>): () => FollowUpSettings {
+  const settings = followUpSettings(config.status.org);
+  if (!plannerWarning(config)) return () => settings;
+  const { plannerPlanId: _plan, plannerPollMinutes: _poll, ...withoutPlanner } = settings;
+  return () => withoutPlanner;
 }

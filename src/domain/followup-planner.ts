@@ -1,4 +1,4 @@
-import type { FollowUp, FollowUpAdded, FollowUpEvent, FollowUpExported } from './followups';
+import type { FollowUp, FollowUpAdded, FollowUpEdited, FollowUpEvent, FollowUpExported } from './followups';
 import type { Person } from './values';
 
 /**
@@ -35,14 +35,19 @@ export const PLANNER_POLL_KEY = 'followup.planner-poll';
 /** Who closes an item whose task was completed or deleted in Planner. */
 export const PLANNER: Person = { id: 'microsoft-planner', name: 'Planner' };
 
-/** Bring an exported item's Planner task in step: its assignee, and complete when the item was done in Firebreak. */
+/**
+ * Bring an exported item's Planner task in step with what changed: its owner (`owner`: assign the owner it has when
+ * the effect runs, and unassign `previous`, the Entra id Firebreak had assigned, if known), and done in Firebreak
+ * (`done`). People assigned in Planner itself are left alone. (An effect written before `owner`/`done` were recorded
+ * has neither: it assigns the current owner and completes a done item.)
+ */
 export interface UpdatePlannerTask {
   kind: 'followup.planner-update';
   key: string;
   incidentId: string;
   notBefore?: string;
   coalesce?: boolean;
-  payload: { n: number };
+  payload: { n: number; owner?: { previous?: string }; done?: true };
 }
 
 export type PlannerEffect = ExportFollowUp | PollPlanner | UpdatePlannerTask;
@@ -57,6 +62,11 @@ export function plannerEffects(events: readonly { type: string }[], state: { id:
       const { item, planner } = event as FollowUpAdded;
       effects.push({ kind: 'followup.export', key: `followup.export:${incidentId}:${item.n}`, incidentId, payload: { n: item.n, planId: planner!.planId } });
     }
+    // An item the doc's action table moved to planning (a later due date) is exported then (the event names the plan).
+    if (event.type === 'FollowUpEdited' && (event as FollowUpEdited).planner) {
+      const { n, planner } = event as FollowUpEdited;
+      effects.push({ kind: 'followup.export', key: `followup.export:${incidentId}:${n}`, incidentId, payload: { n, planId: planner!.planId } });
+    }
     if (event.type === 'FollowUpExported' && (event as FollowUpExported).poll) {
       const { planner, poll } = event as FollowUpExported;
       effects.push({ kind: 'followup.planner-poll', key: `${PLANNER_POLL_KEY}:${planner.planId}`, incidentId, notBefore: poll!, payload: { planId: planner.planId } });
@@ -66,17 +76,27 @@ export function plannerEffects(events: readonly { type: string }[], state: { id:
 }
 
 /**
- * An exported item whose owner changed, or which was done in Firebreak, has its Planner task updated (what was done
- * in Planner itself needs no update). A cancelled item's task is left for people to delete in Planner.
+ * An exported item whose owner changed (a command, or the postmortem doc's action table), or which was done in
+ * Firebreak, has its Planner task updated (what was done in Planner itself needs no update). A cancelled item's task
+ * is left for people to delete in Planner.
  */
 function plannerUpdates(events: readonly { type: string }[], state: { id: string; version: number; followUps?: FollowUp[] }): UpdatePlannerTask[] {
-  const effects: UpdatePlannerTask[] = [];
+  const changes = new Map<number, UpdatePlannerTask['payload']>();
   for (const e of events) {
     const change = e as FollowUpEvent;
-    if (change.type !== 'FollowUpOwnerSet' && !(change.type === 'FollowUpClosed' && change.outcome === 'done' && change.by.id !== PLANNER.id)) continue;
-    if (!state.followUps?.find((i) => i.n === change.n)?.planner) continue;
-    effects.push({ kind: 'followup.planner-update', key: `followup.planner-update:${state.id}:${change.n}:${state.version}`, incidentId: state.id, payload: { n: change.n } });
+    const owner = change.type === 'FollowUpOwnerSet' || (change.type === 'FollowUpEdited' && change.owner !== undefined);
+    const done = change.type === 'FollowUpClosed' && change.outcome === 'done' && change.by.id !== PLANNER.id;
+    if (!owner && !done) continue;
+    const n = (change as { n: number }).n;
+    if (!state.followUps?.find((i) => i.n === n)?.planner) continue;
+    const payload = changes.get(n) ?? { n };
+    if (owner) {
+      // The first change of a batch names whom Firebreak had assigned; the effect assigns the owner as it is then.
+      const previous = (change as { previousOwner?: { aadObjectId?: string } }).previousOwner?.aadObjectId;
+      payload.owner = payload.owner ?? (previous ? { previous } : {});
+    }
+    if (done) payload.done = true;
+    changes.set(n, payload);
   }
-  return effects;
+  return [...changes.values()].map((payload) => ({ kind: 'followup.planner-update', key: `followup.planner-update:${state.id}:${payload.n}:${state.version}`, incidentId: state.id, payload }));
 }
-

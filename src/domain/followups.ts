@@ -119,11 +119,17 @@ export interface FollowUpEdited extends Base {
   horizon?: 'now' | 'planning';
   remind?: { dayBefore: string; overdue: string };
   problems?: string[];
+  /** Set with `owner`: who owned it before (a Planner task is unassigned from them, src/domain/followup-planner.ts). */
+  previousOwner?: Person;
+  /** Moved to planning and not exported yet: it goes to this Planner plan now, as an added planning item does. */
+  planner?: { planId: string };
 }
 export interface FollowUpOwnerSet extends Base {
   type: 'FollowUpOwnerSet';
   n: number;
   owner: Person;
+  /** Who owned it before (absent: nobody, or an event written before this was recorded). */
+  previousOwner?: Person;
 }
 export interface FollowUpClosed extends Base {
   type: 'FollowUpClosed';
@@ -175,7 +181,7 @@ export function decideFollowUp(command: FollowUpCommand, items: readonly FollowU
       const item = openItem(items, command.n);
       if ('refused' in item) return item;
       if (item.owner?.id === command.owner.id) return [];
-      return [{ type: 'FollowUpOwnerSet', n: command.n, owner: command.owner, at, by }];
+      return [{ type: 'FollowUpOwnerSet', n: command.n, owner: command.owner, ...(item.owner && { previousOwner: item.owner }), at, by }];
     }
     case 'CloseFollowUp': {
       const known = items.find((i) => i.n === command.n);
@@ -202,7 +208,7 @@ function editFollowUp(command: EditFollowUp, items: readonly FollowUp[]): Follow
   const item = items.find((i) => i.n === command.n);
   if (!item) return { refused: `There is no follow-up #${command.n} here.` };
   const problems = [...(command.problems ?? [])];
-  const change: Partial<Pick<FollowUpEdited, 'text' | 'owner' | 'due' | 'horizon' | 'remind'>> = {};
+  const change: Partial<Pick<FollowUpEdited, 'text' | 'owner' | 'due' | 'horizon' | 'remind' | 'previousOwner' | 'planner'>> = {};
   const text = command.text?.trim().slice(0, LIMITS.note);
   if (text && text !== item.text) change.text = text;
   if (command.owner === null && item.owner) change.owner = null;
@@ -215,8 +221,11 @@ function editFollowUp(command: EditFollowUp, items: readonly FollowUp[]): Follow
       change.due = parsed.due ?? null;
       change.horizon = horizonOf(parsed.due, today, policy.windowDays);
       if (parsed.due) change.remind = reminderTimes(parsed.due, policy.timeZone, policy.hour);
+      // Moved to planning, open and without a task yet: exported now, as an added planning item is.
+      if (change.horizon === 'planning' && policy.plannerPlanId && !item.planner && item.status === 'open') change.planner = { planId: policy.plannerPlanId };
     }
   }
+  if (change.owner !== undefined && item.owner) change.previousOwner = item.owner;
   if (!Object.keys(change).length && !problems.length) return [];
   return [{ type: 'FollowUpEdited', n: item.n, ...change, ...(problems.length && { problems }), at, by }];
 }

@@ -1,11 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import type { Incident } from '../domain/incident';
-import { followUpSettings } from '../org/followups';
 import { inboundKey, personOf } from '../teams/activity';
 import type { AdaptiveCard } from '../teams/cards';
 import type { BotDeps } from '../teams/deps';
 import { member, roster } from '../teams/people';
-import { answerTo } from './chat';
+import { answerTo, followUpPolicy } from './chat';
 import { followUpForm } from './card';
 import { VERB_ADD, VERB_CANCEL, VERB_DONE } from './card-parts';
 
@@ -20,7 +19,7 @@ export async function followUpCardAction(deps: BotDeps, context: TurnContext, in
   if (verb === VERB_ADD) {
     const owner = text('owner') ? await member(context, text('owner')) : undefined;
     if (text('owner') && !owner) return form(incident, { text: 'That person is not in this team; choose someone from the list.', tone: 'attention' });
-    change = { type: 'AddFollowUp' as const, text: text('followup'), ...(owner && { owner }), ...(text('due') && { due: text('due') }), policy: followUpSettings(deps.org) };
+    change = { type: 'AddFollowUp' as const, text: text('followup'), ...(owner && { owner }), ...(text('due') && { due: text('due') }), policy: followUpPolicy(deps) };
   } else {
     const n = Number(text('n'));
     if (!Number.isInteger(n) || n < 1) return form(incident, { text: 'That button names no follow-up; the form was refreshed.', tone: 'attention' });
@@ -28,6 +27,6 @@ export async function followUpCardAction(deps: BotDeps, context: TurnContext, in
   }
   const outcome = await deps.incidents.run(incident.id, { ...change, at: deps.now().toISOString(), by: personOf(context.activity.from) }, { inboundKey: inboundKey(context.activity) });
   const current = outcome.kind === 'changed' || outcome.kind === 'unchanged' ? outcome.incident : ((await deps.store.load(incident.id)) ?? incident);
-  const answer = answerTo(outcome, followUpSettings(deps.org).windowDays);
+  const answer = answerTo(outcome, followUpPolicy(deps).windowDays);
   return form(current, answer ? { text: answer, tone: outcome.kind === 'refused' ? 'attention' : 'good' } : undefined);
 }

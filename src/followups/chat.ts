@@ -3,7 +3,7 @@ import type { Outcome } from '../app/incidents';
 import type { ChangeRequest } from '../domain/decide';
 import { followUpLine, needsOwner } from '../domain/followups';
 import type { Incident, Person } from '../domain/incident';
-import { followUpSettings } from '../org/followups';
+import { followUpSettings, type FollowUpSettings } from '../org/followups';
 import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { member } from '../teams/people';
@@ -36,7 +36,7 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
     const [named] = mentioned(context.activity);
     const owner = named ? await member(context, named.id) : undefined;
     if (named && !owner) return say(`${named.name} is not in this team, so can't own a follow-up here.`);
-    change = { type: 'AddFollowUp', text: intent.text, ...(owner && { owner }), ...(intent.due && { due: intent.due }), policy: followUpSettings(deps.org) };
+    change = { type: 'AddFollowUp', text: intent.text, ...(owner && { owner }), ...(intent.due && { due: intent.due }), policy: followUpPolicy(deps) };
   } else if (intent.kind === 'owner') {
     const [named] = mentioned(context.activity);
     const owner = named ? await member(context, named.id) : undefined;
@@ -46,8 +46,13 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
     change = { type: 'CloseFollowUp', n: intent.n, outcome: intent.outcome };
   }
   const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key });
-  const reply = answerTo(outcome, followUpSettings(deps.org).windowDays);
+  const reply = answerTo(outcome, followUpPolicy(deps).windowDays);
   if (reply) await context.sendActivity({ type: 'message', text: reply.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+}
+
+/** The follow-up settings a command decides with: the composition root's when it gives them, else the organisation file's. */
+export function followUpPolicy(deps: Pick<BotDeps, 'org' | 'followUps'>): FollowUpSettings {
+  return deps.followUps?.() ?? followUpSettings(deps.org);
 }
 
 /** What the person is told once the command ran (undefined: a re-delivery, already answered). */

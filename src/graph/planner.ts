@@ -25,10 +25,15 @@ export interface PlannerTaskRequest {
   assigneeId?: string;
 }
 
-/** What Firebreak changes on a task it made: the assignee and whether it is complete. */
+/**
+ * What Firebreak changes on a task it made: whom it assigned, and whether it is complete. People assigned in Planner
+ * itself are not Firebreak's to remove: only `unassign` (the owner Firebreak had assigned) is.
+ */
 export interface PlannerTaskChange {
-  /** Assign to this person instead of whoever is assigned now (null: nobody). */
-  assigneeId?: string | null;
+  /** Add this assignee (an Entra object id), if not assigned yet. */
+  assign?: string;
+  /** Remove this assignee, if assigned (and not the one `assign` names). */
+  unassign?: string;
   percentComplete?: 0 | 50 | 100;
 }
 
@@ -97,12 +102,11 @@ export async function updatePlannerTask(client: Client, id: string, change: Plan
     if (!task) return false;
     const body: Record<string, unknown> = {};
     if (change.percentComplete !== undefined && task.percentComplete !== change.percentComplete) body.percentComplete = change.percentComplete;
-    if (change.assigneeId !== undefined) {
-      const assignments: Record<string, unknown> = {};
-      for (const old of task.assignees) if (old !== change.assigneeId) assignments[old] = null; // null removes an assignee
-      if (change.assigneeId && !task.assignees.includes(change.assigneeId)) assignments[change.assigneeId] = assignment();
-      if (Object.keys(assignments).length) body.assignments = assignments;
-    }
+    const assignments: Record<string, unknown> = {};
+    // A PATCH's assignments are merged into the task's: a key set to null removes that assignee, the others stay.
+    if (change.unassign && change.unassign !== change.assign && task.assignees.includes(change.unassign)) assignments[change.unassign] = null;
+    if (change.assign && !task.assignees.includes(change.assign)) assignments[change.assign] = assignment();
+    if (Object.keys(assignments).length) body.assignments = assignments;
     if (!Object.keys(body).length) return true;
     try {
       await client.api(`/planner/tasks/${encodeURIComponent(id)}`).option('signal', signal).header('If-Match', task.etag).patch(body);

@@ -6,6 +6,7 @@ import type { CardPace } from './card-pace';
 import type { Publish } from '../status/publish';
 import type { Experts } from '../oncall/experts';
 import type { OrgFile } from '../org/schema';
+import type { FollowUpSettings } from '../org/followups';
 import type { PublishCards } from '../status/publish-card';
 import type { PostmortemDocs } from '../google/postmortem-docs';
 import type { Paging } from '../paging/pages';
@@ -33,6 +34,11 @@ export interface BotDeps {
   experts?: Experts;
   /** The organisation file: audiences and their templates for `update` (src/audiences/); absent without one. */
   org?: OrgFile;
+  /**
+   * The follow-up settings commands decide with (src/startup-warnings.ts followUpsInForce: without the Planner plan
+   * while Graph cannot sign in); absent: the organisation file's.
+   */
+  followUps?: () => FollowUpSettings;
   /** The status page's public address, for templates' {{status_page_url}}. */
   statusUrl?: string;
   /** The card's "Publish to status page" form (src/status/publish-card.ts). */

@@ -43,9 +43,50 @@ test('an exported item handed over, or done in Firebreak, updates its task; done
   const items = given([...added, exported]);
   const owner: FollowUpEvent = { type: 'FollowUpOwnerSet', n: 1, owner: sam, at: AT, by: jo };
   const closed = (outcome: 'done' | 'cancelled', by = jo): FollowUpEvent => ({ type: 'FollowUpClosed', n: 1, outcome, at: AT, by });
-  expect(plannerEffects([owner], state(items))).toEqual([{ kind: 'followup.planner-update', key: 'followup.planner-update:inc-1:1:7', incidentId: 'inc-1', payload: { n: 1 } }]);
-  expect(plannerEffects([closed('done')], state(items))).toHaveLength(1);
+  expect(plannerEffects([owner], state(items))).toEqual([{ kind: 'followup.planner-update', key: 'followup.planner-update:inc-1:1:7', incidentId: 'inc-1', payload: { n: 1, owner: {} } }]);
+  expect(plannerEffects([closed('done')], state(items)).map((e) => e.payload)).toEqual([{ n: 1, done: true }]); // no owner change: no assignments
   expect(plannerEffects([closed('done', PLANNER)], state(items))).toEqual([]);
   expect(plannerEffects([closed('cancelled')], state(items))).toEqual([]);
   expect(plannerEffects([owner], state(given(added)))).toEqual([]); // not exported (yet): the export reads the owner then
+});
+
+const withEntra = (p: typeof sam, oid: string) => ({ ...p, aadObjectId: oid });
+
+test('a new owner names whom Firebreak had assigned, so only they are unassigned from the task', () => {
+  const samE = withEntra(sam, 'oid-sam');
+  const added = decided({ type: 'AddFollowUp', text: 'Shard the queue', owner: samE, policy, at: AT, by: jo });
+  const exported: FollowUpEvent = { type: 'FollowUpExported', n: 1, planner: { planId: PLAN, taskId: 't-1' }, at: AT, by: jo };
+  const items = given([...added, exported]);
+  const handed = decided({ type: 'SetFollowUpOwner', n: 1, owner: withEntra(jo, 'oid-jo'), at: AT, by: jo }, items);
+  expect(handed).toMatchObject([{ type: 'FollowUpOwnerSet', previousOwner: samE }]);
+  expect(plannerEffects(handed, { id: 'inc-1', version: 8, followUps: given([...added, exported, ...handed]) }).map((e) => e.payload)).toEqual([{ n: 1, owner: { previous: 'oid-sam' } }]);
+});
+
+test('the postmortem doc\'s action table: a new (or cleared) owner of an exported item updates its task like a handover', () => {
+  const samE = withEntra(sam, 'oid-sam');
+  const added = decided({ type: 'AddFollowUp', text: 'Shard the queue', owner: samE, policy, at: AT, by: jo });
+  const exported: FollowUpEvent = { type: 'FollowUpExported', n: 1, planner: { planId: PLAN, taskId: 't-1' }, at: AT, by: jo };
+  const items = given([...added, exported]);
+  const edit = (owner: typeof sam | null) => decided({ type: 'EditFollowUp', n: 1, owner, policy, at: AT, by: jo }, items);
+  const after = (events: FollowUpEvent[]) => ({ id: 'inc-1', version: 9, followUps: given([...added, exported, ...events]) });
+  expect(plannerEffects(edit(jo), after(edit(jo)))).toEqual([{ kind: 'followup.planner-update', key: 'followup.planner-update:inc-1:1:9', incidentId: 'inc-1', payload: { n: 1, owner: { previous: 'oid-sam' } } }]);
+  expect(plannerEffects(edit(null), after(edit(null))).map((e) => e.payload)).toEqual([{ n: 1, owner: { previous: 'oid-sam' } }]);
+  // A text edit changes no owner: nothing is sent (the text is not sent after the export).
+  const text = decided({ type: 'EditFollowUp', n: 1, text: 'Shard the queue by tenant', policy, at: AT, by: jo }, items);
+  expect(plannerEffects(text, after(text))).toEqual([]);
+});
+
+test('the action table moving an item to planning (a later due date) exports it, once, when the policy has a plan', () => {
+  const added = decided({ type: 'AddFollowUp', text: 'Fix the alert', due: '2026-12-04', policy, at: AT, by: jo }); // now
+  expect(plannerEffects(added, { id: 'inc-1', version: 2 })).toEqual([]);
+  const items = given(added);
+  const later = (p = policy, on = items) => decided({ type: 'EditFollowUp', n: 1, due: '2027-02-01', policy: p, at: AT, by: jo }, on);
+  const moved = later();
+  expect(moved).toMatchObject([{ type: 'FollowUpEdited', horizon: 'planning', planner: { planId: PLAN } }]);
+  expect(plannerEffects(moved, { id: 'inc-1', version: 3, followUps: given([...added, ...moved]) })).toEqual([{ kind: 'followup.export', key: 'followup.export:inc-1:1', incidentId: 'inc-1', payload: { n: 1, planId: PLAN } }]);
+  expect(plannerEffects(later({ ...policy, plannerPlanId: undefined }), { id: 'inc-1', version: 3 })).toEqual([]); // no plan
+  const exported: FollowUpEvent = { type: 'FollowUpExported', n: 1, planner: { planId: PLAN, taskId: 't-1' }, at: AT, by: jo };
+  expect(plannerEffects(later(policy, given([...added, exported])), { id: 'inc-1', version: 4 })).toEqual([]); // has its task
+  const closed: FollowUpEvent = { type: 'FollowUpClosed', n: 1, outcome: 'done', at: AT, by: jo };
+  expect(plannerEffects(later(policy, given([...added, closed])), { id: 'inc-1', version: 4 })).toEqual([]); // done already
 });

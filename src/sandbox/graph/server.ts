@@ -49,6 +49,8 @@ export interface GraphEmulator {
   setPlannerTaskProgress(taskId: string, percentComplete: 0 | 50 | 100, userId?: string): void;
   /** As a person deleting the task in Planner. */
   deletePlannerTask(taskId: string): void;
+  /** As a person assigning someone (`userId`, an object id) to the task in Planner; the etag changes. */
+  assignPlannerTask(taskId: string, userId: string, byUserId?: string): void;
   /** As if a channel of this name had been deleted: Teams keeps the name reserved. */
   reserveChannelName(teamId: string, name: string): void;
   close(): Promise<void>;
@@ -153,6 +155,13 @@ export async function startGraphEmulator(tenant: GraphTenant, opts: GraphEmulato
     },
     deletePlannerTask: (taskId) => {
       if (!deleteTask(state, taskId)) throw new Error(`no Planner task ${taskId}`);
+      save();
+    },
+    assignPlannerTask: (taskId, userId, byUserId) => {
+      const task = findTask(state, taskId);
+      if (!task) throw new Error(`no Planner task ${taskId}`);
+      task.assignments[userId] = { orderHint: ' !', assignedDateTime: new Date().toISOString(), assignedBy: { user: { id: byUserId ?? 'someone' } } };
+      task.version += 1;
       save();
     },
     reserveChannelName: (teamId, name) => {

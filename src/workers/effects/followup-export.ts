@@ -53,7 +53,7 @@ export function followUpExport(deps: PlannerEffectDeps) {
       task = await deps.graph.createPlannerTask(
         {
           planId,
-          title: `${label}${item.text}`.slice(0, TITLE_MAX),
+          title: taskTitle(incident, item, label),
           ...(item.due && { due: instantAt(item.due, 12, timeZone) }),
           ...(item.owner?.aadObjectId && { assigneeId: item.owner.aadObjectId }),
         },
@@ -66,6 +66,16 @@ export function followUpExport(deps: PlannerEffectDeps) {
     await deps.incidents.run(incident.id, { type: 'RecordPlannerTask', n, planId, taskId: task.id, ...(poll && { poll }), at: now.toISOString(), by: SYSTEM }, { completesEffect: effect });
   };
 }
+
+/**
+ * What the task is called in Planner, read by everyone in the plan: a private incident's item is named by its label
+ * only, as the CSV and JSON export name it (src/reports/export.ts); its due date and owner are no more than the export
+ * shows either. The item's text stays with the incident's responders.
+ */
+function taskTitle(incident: Pick<Incident, 'private'>, item: Pick<FollowUp, 'text'>, label: string): string {
+  return `${label}${incident.private ? PRIVATE_TITLE : item.text}`.slice(0, TITLE_MAX);
+}
+const PRIVATE_TITLE = '(private incident)';
 
 /** "INC-42 #3: ": how a task is known as this item's, in Planner and by a retry. */
 export function taskLabel(incident: Pick<Incident, 'number'>, item: Pick<FollowUp, 'n'>): string {

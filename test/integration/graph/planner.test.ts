@@ -19,7 +19,7 @@ import { ALICE_OID, BOB_OID, CLIENT_ID, graphCalls, graphFor, SECRET, tenant, TE
  * adapter over HTTPS against the emulator's Planner tasks, on PGlite. The clock is the test's; the runner is drained.
  */
 /** Each test has a plan of its own (the read-back is one repeating effect per plan). */
-const PLANS = ['xqQg5FS2LkCp935s-FIFm2QAFkHM', 'aqQg5FS2LkCp935s-FIFm2QAFkHN', 'bqQg5FS2LkCp935s-FIFm2QAFkHO', 'cqQg5FS2LkCp935s-FIFm2QAFkHP', 'dqQg5FS2LkCp935s-FIFm2QAFkHQ', 'eqQg5FS2LkCp935s-FIFm2QAFkHR', 'fqQg5FS2LkCp935s-FIFm2QAFkHS'];
+const PLANS = ['xqQg5FS2LkCp935s-FIFm2QAFkHM', 'aqQg5FS2LkCp935s-FIFm2QAFkHN', 'bqQg5FS2LkCp935s-FIFm2QAFkHO', 'cqQg5FS2LkCp935s-FIFm2QAFkHP', 'dqQg5FS2LkCp935s-FIFm2QAFkHQ', 'eqQg5FS2LkCp935s-FIFm2QAFkHR', 'fqQg5FS2LkCp935s-FIFm2QAFkHS', 'gqQg5FS2LkCp935s-FIFm2QAFkHT', 'hqQg5FS2LkCp935s-FIFm2QAFkHU'];
 const BOB: Person = { id: '29:bob', name: 'Bob Brown', aadObjectId: BOB_OID };
 const NO_ENTRA: Person = { id: '29:guest', name: 'Guest User' };
 const EXAMPLE = readFileSync(EXAMPLE_ORG_FILE, 'utf8');
@@ -72,9 +72,9 @@ function world(org: OrgFile, opts: { crashOnce?: boolean } = {}) {
   return { incidents, runner };
 }
 
-async function declare(incidents: Incidents): Promise<Incident> {
+async function declare(incidents: Incidents, opts: { private?: boolean } = {}): Promise<Incident> {
   number += 1;
-  const { number: _n, ...declare } = declareCommand({ incidentId: `planner-${number}`, origin: { id: `19:planner-${number}@thread.tacv2`, serviceUrl: 'https://smba.example/' }, at: clock.toISOString() });
+  const { number: _n, ...declare } = declareCommand({ incidentId: `planner-${number}`, origin: { id: `19:planner-${number}@thread.tacv2`, serviceUrl: 'https://smba.example/' }, at: clock.toISOString(), ...opts });
   const outcome = await incidents.declare(declare);
   if (outcome.kind !== 'changed') throw new Error(outcome.kind);
   return outcome.incident;
@@ -204,6 +204,38 @@ test('done in Firebreak, or handed to someone else, the task follows: completed,
   expect(task(breaker).percentComplete).toBe(100);
   expect(Object.keys(task(cache).assignments)).toEqual([ALICE_OID]);
   expect(task(cache).percentComplete).toBe(50);
+});
+
+test('a private incident\'s planning item is a task named by its label only: its text is not in the plan', async () => {
+  clock = new Date('2026-12-03T14:00:00.000Z');
+  const [plan, org] = [PLANS[7], notPolling(PLANS[7])];
+  const { incidents, runner } = world(org);
+  const incident = await declare(incidents, { private: true });
+  await add(incidents, org, incident, 'Rotate the leaked payroll credentials', { owner: BOB, due: '2027-02-01' });
+  await runner.drain();
+  const [task] = emulator.plannerTasks(plan);
+  expect(task.title).toBe(`INC-${incident.number} #1: (private incident)`);
+  expect(JSON.stringify(task)).not.toMatch(/payroll/);
+  expect((await itemsOf(incident))[0].planner?.taskId).toBe(task.id);
+});
+
+test('people assigned in Planner stay assigned: done in Firebreak sends no assignments; a new owner replaces only the one Firebreak set', async () => {
+  clock = new Date('2026-12-03T14:00:00.000Z');
+  const [plan, org] = [PLANS[8], notPolling(PLANS[8])];
+  const { incidents, runner } = world(org);
+  const incident = await declare(incidents);
+  await add(incidents, org, incident, 'Add a bulkhead to the search client', { owner: BOB });
+  await add(incidents, org, incident, 'Tune the autoscaler', { owner: BOB });
+  await runner.drain();
+  const [bulkhead, autoscaler] = (await itemsOf(incident)).map((i) => i.planner!.taskId);
+  for (const id of [bulkhead, autoscaler]) emulator.assignPlannerTask(id, ALICE_OID, BOB_OID); // as Bob does in Planner
+  await incidents.run(incident.id, { type: 'CloseFollowUp', n: 1, outcome: 'done', at: clock.toISOString(), by: jo });
+  await incidents.run(incident.id, { type: 'SetFollowUpOwner', n: 2, owner: NO_ENTRA, at: clock.toISOString(), by: jo });
+  await runner.drain();
+  const task = (id: string) => emulator.plannerTasks(plan).find((t) => t.id === id)!;
+  expect(task(bulkhead).percentComplete).toBe(100);
+  expect(Object.keys(task(bulkhead).assignments).sort()).toEqual([ALICE_OID, BOB_OID].sort());
+  expect(Object.keys(task(autoscaler).assignments)).toEqual([ALICE_OID]); // Bob was Firebreak's; the guest has no Entra id
 });
 
 test('with planner_poll_minutes unset, nothing is read back: no poll is set and Planner is not read', async () => {
