@@ -7,7 +7,7 @@
  *
  * Run it alone: `node --no-deprecation --import tsx scripts/test-at-midnight.ts [extra jest arguments]`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Suites that state a time or a date: next update due, the cadence, the sidebar's local time. */
 const SUITES = [
@@ -35,13 +35,30 @@ if (!installed('faketime')) {
 }
 
 const day = new Date().toISOString().slice(0, 10);
-for (const run of RUNS) {
+
+/** One run under faketime, its output kept and printed whole when it ends (the two runs go side by side). */
+function runAt(run: (typeof RUNS)[number]): Promise<{ run: (typeof RUNS)[number]; status: number | null; output: string }> {
   const epoch = Date.parse(`${day}T${run.at}:00.000Z`) / 1000;
-  const args = ['-m', `@${epoch}`, process.execPath, '--no-deprecation', '--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...SUITES, ...process.argv.slice(2)];
-  process.stdout.write(`\n[firebreak] the time-sensitive suites at ${day} ${run.at} UTC, TZ=${run.timeZone}: TZ=${run.timeZone} faketime ${args.slice(0, 2).join(' ')} node ... jest ${SUITES.length} suites\n`);
-  const result = spawnSync('faketime', args, { stdio: 'inherit', env: { ...process.env, TZ: run.timeZone } });
-  if (result.status !== 0) {
-    process.stdout.write(`[firebreak] the time-sensitive suites FAILED at ${day} ${run.at} UTC (TZ=${run.timeZone})\n`);
-    process.exit(result.status ?? 1);
-  }
+  // One worker each: the two runs share the machine's cores.
+  const args = ['-m', `@${epoch}`, process.execPath, '--no-deprecation', '--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--maxWorkers=1', ...SUITES, ...process.argv.slice(2)];
+  const header = `\n[firebreak] the time-sensitive suites at ${day} ${run.at} UTC, TZ=${run.timeZone}: TZ=${run.timeZone} faketime ${args.slice(0, 2).join(' ')} node ... jest ${SUITES.length} suites\n`;
+  return new Promise((resolve) => {
+    const child = spawn('faketime', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: run.timeZone } });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('close', (status) => resolve({ run, status, output: header + Buffer.concat(chunks).toString('utf8') }));
+  });
 }
+
+void Promise.all(RUNS.map(runAt)).then((results) => {
+  let failed = 0;
+  for (const { run, status, output } of results) {
+    process.stdout.write(output);
+    if (status !== 0) {
+      process.stdout.write(`[firebreak] the time-sensitive suites FAILED at ${day} ${run.at} UTC (TZ=${run.timeZone})\n`);
+      failed = status ?? 1;
+    }
+  }
+  process.exit(failed);
+});

@@ -26,7 +26,8 @@ const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', 
 let copy: string;
 
 beforeAll(async () => {
-  await npm(['run', 'build'], ROOT);
+  // The global setup built it (and other suites' servers run it now: building again here would rewrite it under them).
+  if (!process.env.FIREBREAK_TEST_DIST) await npm(['run', 'build'], ROOT);
   copy = mkdtempSync(path.join(tmpdir(), 'firebreak-prod-'));
   // Exactly what `files` selects (plus what npm always adds: package.json, README), as npm itself lists it.
   const { stdout } = await npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT);

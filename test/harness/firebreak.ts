@@ -14,11 +14,17 @@ export interface RunningFirebreak {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** Starts the real server process (`src/main.ts`) with the given environment and waits for /healthz. */
+/**
+ * How the server is started: the build the global setup made (`dist/main.js`, what production runs), else the
+ * sources through tsx (a test file run without the global setup).
+ */
+const SERVER = process.env.FIREBREAK_TEST_DIST ? [process.env.FIREBREAK_TEST_DIST] : ['--import', 'tsx', 'src/main.ts'];
+
+/** Starts the real server process (`src/main.ts`, built) with the given environment and waits for /healthz. */
 export async function startFirebreak(env: Record<string, string>): Promise<RunningFirebreak> {
   const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', ...SERVER], {
     cwd: ROOT,
     // Tests declare the same titles over and over in one team: the "Looks like INC-7" check is off unless a test asks for it.
     env: { PATH: process.env.PATH, ...clockEnv(), PORT: port, FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', SIMILAR_DECLARATION_MINUTES: '0', ...env },

@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const db = await PGlite.create();
+await db.query('select 1');
+console.log('fresh', Date.now()-t);
+await db.exec('create table x (a int); insert into x values (1)');
+t=Date.now();
+const blob = await db.dumpDataDir('none');
+console.log('dump', Date.now()-t, blob.size);
+t=Date.now();
+const db2 = await PGlite.create({ loadDataDir: blob });
+console.log((await db2.query('select * from x')).rows, 'load', Date.now()-t);
+t=Date.now();
+const db3 = await PGlite.create();
+await db3.query('select 1');
+console.log('fresh2', Date.now()-t);
