@@ -50,6 +50,10 @@ export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Pr
       res.end(reply.body === undefined ? undefined : isJson ? JSON.stringify(reply.body) : (reply.body as string));
     });
   });
+  // Idle keep-alive sockets outlive the clients' own (Node's agent drops them after 5 s): with equal timeouts a request
+  // could be written on a socket the server was closing that moment (ECONNRESET, seen once in the suite). Google's
+  // and Microsoft's front ends also keep idle connections far longer than 5 s.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // e.g. EADDRINUSE, so a caller can pick another port
     server.listen(port, host, () => {

@@ -60,6 +60,7 @@ export async function listenHttps(handler: HttpsHandler, port = 0, host = '127.0
       res.end(reply.body === undefined ? undefined : isJson ? JSON.stringify(reply.body) : (reply.body as string));
     });
   });
+  server.keepAliveTimeout = 65_000; // idle sockets outlive the clients' own, as in ../http.ts
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const { port: actual } = server.address() as AddressInfo;
   return {
