@@ -34,12 +34,18 @@ const declare = async (id: string, isPrivate: boolean) => {
   expect((await createIncidents(store).declare(command)).kind).toBe('changed');
 };
 
+// A store per test: the digest is one repeating effect for the whole service, and each test starts on its own Monday
+// (tests run in a random order; with one store, the later test's Monday was already past).
 beforeAll(async () => {
-  store = await openStore('pglite:memory');
   channel = await startBotChannel({ requireAuth: false });
 }, 60_000);
-afterAll(async () => {
+beforeEach(async () => {
+  store = await openStore('pglite:memory');
+}, 60_000);
+afterEach(async () => {
   await store.close();
+});
+afterAll(async () => {
   await channel.close();
 });
 
