@@ -198,12 +198,8 @@ test('a conflict is retried soon but not at once, so a losing writer never spins
   expect(wait).toBeLessThanOrEqual(200);
 });
 
-test('a reminder given up is measured from when it was due, not from when it was set', async () => {
-  await declare('r-8');
-  const reminder = (await store.effects({ incidentId: 'r-8', pending: true })).find((e) => e.kind === 'reminder.update')!;
-  const dueAt = new Date((reminder.payload as { due: string }).due);
-  const saved = clock;
-  clock = new Date(dueAt.getTime() + 60_000); // due a minute ago, set an hour before: past a 30 min give-up if measured from creation
+/** A runner whose `kind` handler always answers 503 for one incident (a 30-minute give-up, retries a minute apart). */
+function alwaysUnavailable(kind: string, incidentId: string) {
   let calls = 0;
   const runner = createRunner({
     store,
@@ -213,16 +209,26 @@ test('a reminder given up is measured from when it was due, not from when it was
     backoffMs: () => 60_000,
     handlers: {
       'card.post': async () => undefined,
-      'reminder.update': async (e) => {
-        if (e.incidentId !== 'r-8') return;
+      [kind]: async (e: { incidentId?: string }) => {
+        if (e.incidentId !== incidentId) return;
         calls++;
         throw new OutsideError('retryable', 'HTTP 503');
       },
     },
   });
-  await runner.drain();
+  return { runner, calls: () => calls };
+}
+
+test('a reminder given up is measured from when it was due, not from when it was set', async () => {
+  await declare('r-8');
+  const reminder = (await store.effects({ incidentId: 'r-8', pending: true })).find((e) => e.kind === 'reminder.update')!;
+  const dueAt = new Date((reminder.payload as { due: string }).due);
+  const saved = clock;
+  clock = new Date(dueAt.getTime() + 60_000); // due a minute ago, set an hour before: past a 30 min give-up if measured from creation
+  const failing = alwaysUnavailable('reminder.update', 'r-8');
+  await failing.runner.drain();
   clock = saved;
-  expect(calls).toBe(1);
+  expect(failing.calls()).toBe(1);
   const after = (await store.effects({ incidentId: 'r-8' })).find((e) => e.id === reminder.id)!;
   expect(after.outcome ?? null).toBeNull(); // still pending, to be retried
 });
@@ -288,31 +294,16 @@ test('an effect scheduled hours after it was written (a hand-off reminder) is me
   const handoff = (await store.effects({ incidentId: 'r-10', pending: true })).find((e) => e.kind === 'reminder.handoff')!;
   expect(Date.parse(handoff.notBefore) - Date.parse(handoff.createdAt)).toBeGreaterThan(30 * 60_000); // a payload without `due`
   const saved = clock;
-  let calls = 0;
-  const runner = createRunner({
-    store,
-    log,
-    now,
-    giveUpAfterMs: 30 * 60_000,
-    backoffMs: () => 60_000,
-    handlers: {
-      'card.post': async () => undefined,
-      'reminder.handoff': async (e) => {
-        if (e.incidentId !== 'r-10') return;
-        calls++;
-        throw new OutsideError('retryable', 'HTTP 503');
-      },
-    },
-  });
+  const failing = alwaysUnavailable('reminder.handoff', 'r-10');
   try {
     clock = new Date(Date.parse(handoff.notBefore) + 1_000);
-    await runner.drain();
+    await failing.runner.drain();
     clock = new Date(Date.parse(handoff.notBefore) + 2 * 60_000); // the retry, still within 30 minutes of being due
-    await runner.drain();
+    await failing.runner.drain();
   } finally {
     clock = saved;
   }
-  expect(calls).toBe(2);
+  expect(failing.calls()).toBe(2);
   const after = (await store.effects({ incidentId: 'r-10' })).find((e) => e.id === handoff.id)!;
   expect(after.outcome ?? null).toBeNull(); // still pending, to be retried
 });
