@@ -102,7 +102,7 @@ export function createRunner(opts: RunnerOptions): Runner {
       if (result && 'runAgainAt' in result) {
         // Each run is due afresh: giving up is measured from the next run, not from the first.
         await opts.store.noteEffectProgress(effect, { runFrom: result.runAgainAt });
-        await opts.store.retryEffect(effect, '', result.runAgainAt);
+        if (await opts.store.retryEffect(effect, '', result.runAgainAt)) opts.log.debug('effect runs again later', { effect: effect.key, at: result.runAgainAt });
         return;
       }
       // Handlers that record a result complete the effect with that commit (then this finds it settled); this is for
