@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createIncidents } from '../../src/app/incidents';
-import type { FollowUpPolicy } from '../../src/domain/followups';
-import { followUpHandlers } from '../../src/followups/handlers';
-import { createLogger } from '../../src/log';
-import { EXAMPLE_ORG_FILE, parseOrgFile } from '../../src/org/load';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { createRunner } from '../../src/workers/runner';
 import { declareCommand, jo, sam } from '../domain/fixtures';
-import { unauthenticatedDirectReach, unauthenticatedOutbox } from '../harness/outbox';
+import { followUpRunner, policy, TENANT } from './followup-runner';
 
 /**
  * A person's Monday digest goes to their 1:1 chat with the bot, read by them alone: all their items. When that can't be
@@ -17,17 +11,11 @@ import { unauthenticatedDirectReach, unauthenticatedOutbox } from '../harness/ou
  * reads: the items of another, private incident stay out of it (counted, not listed). The real outbox and 1:1 chats
  * post to a local Bot Connector.
  */
-const org = parseOrgFile(readFileSync(EXAMPLE_ORG_FILE, 'utf8'), 'example'); // followups: Europe/Berlin, 09:00
-const policy: FollowUpPolicy = org.followUps!;
 let store: Store;
 let channel: BotChannel;
 let clock: Date;
 const now = () => clock;
-const TENANT = '11111111-2222-3333-4444-555555555555';
-const runner = () => {
-  const log = createLogger('error', () => undefined);
-  return createRunner({ store, now, log, handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, TENANT), now, log, org }) } });
-};
+const runner = () => followUpRunner({ store, channel, now });
 const declare = async (id: string, isPrivate: boolean) => {
   const origin = { id: `19:${id}@thread.tacv2;messageid=1`, serviceUrl: channel.serviceUrl };
   const { number: _n, ...command } = declareCommand({ incidentId: id, origin, private: isPrivate, at: clock.toISOString() });

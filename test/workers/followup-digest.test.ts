@@ -1,18 +1,11 @@
 import { createIncidents } from '../../src/app/incidents';
-import type { FollowUpPolicy } from '../../src/domain/followups';
-import { followUpHandlers } from '../../src/followups/handlers';
-import { createLogger } from '../../src/log';
-import { parseOrgFile } from '../../src/org/load';
 import { startBotChannel, type BotChannel } from '../../src/sandbox/botframework';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
-import { createRunner } from '../../src/workers/runner';
-import { readFileSync } from 'node:fs';
 import type { GraphEmulator } from '../../src/sandbox/graph/server';
 import { graphFor, SENDER, startEmulator } from '../integration/graph/setup';
-import { EXAMPLE_ORG_FILE } from '../../src/org/load';
 import { declareCommand, jo, sam } from '../domain/fixtures';
-import { unauthenticatedDirectReach, unauthenticatedOutbox } from '../harness/outbox';
+import { followUpRunner, policy } from './followup-runner';
 
 /**
  * The Monday digest with two replicas on one store (two runners, each with its own clock reading the same time): one
@@ -20,13 +13,10 @@ import { unauthenticatedDirectReach, unauthenticatedOutbox } from '../harness/ou
  * The real outbox posts to a local Bot Connector; only the clock is ours. Jo and Sam have no Entra id (no 1:1 chat can
  * be opened with them): they are @mentioned in the incident's conversation.
  */
-const org = parseOrgFile(readFileSync(EXAMPLE_ORG_FILE, 'utf8'), 'example'); // followups: Europe/Berlin, 09:00
-const policy: FollowUpPolicy = org.followUps!;
 let store: Store;
 let channel: BotChannel;
 let clock: Date;
 const now = () => clock;
-const TENANT = '11111111-2222-3333-4444-555555555555';
 
 beforeAll(async () => {
   store = await openStore('pglite:memory');
@@ -37,8 +27,7 @@ afterAll(async () => {
   await channel.close();
 });
 
-const replica = () =>
-  createRunner({ store, now, log: createLogger('error', () => undefined), handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, TENANT), now, log: createLogger('error', () => undefined), org }) } });
+const replica = () => followUpRunner({ store, channel, now });
 
 test('each owner and each IC gets one digest per Monday at 09:00 Berlin, with two replicas running it', async () => {
   // Thursday 2026-12-03, 15:00 Berlin.
@@ -93,8 +82,7 @@ test('a digest mail failing for a moment (500) is sent on the retry, once, and t
     const { number: _n, ...declare } = declareCommand({ incidentId: 'dig-mail', origin: { id: '19:digest-mail@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl }, at: clock.toISOString() });
     expect((await incidents.declare(declare)).kind).toBe('changed');
     expect((await incidents.run('dig-mail', { type: 'AddFollowUp', text: 'Failover drill', owner: max, due: '2027-01-29', policy, at: clock.toISOString(), by: jo })).kind).toBe('changed');
-    const log = createLogger('error', () => undefined);
-    const runner = createRunner({ store, now, log, handlers: { 'card.post': async () => undefined, 'card.refresh': async () => undefined, 'message.post': async () => undefined, ...followUpHandlers({ store, teams: unauthenticatedOutbox(now), direct: unauthenticatedDirectReach(channel.serviceUrl, TENANT), mail: { graph: graphFor(graph), sender: SENDER }, now, log, org }) } });
+    const runner = followUpRunner({ store, channel, now, mail: { graph: graphFor(graph), sender: SENDER } });
     graph.fault({ match: /\/sendMail$/, status: 500, times: 1 }); // a 500: a 503 the Graph SDK retries itself
 
     clock = new Date('2026-12-21T08:00:00.000Z'); // Monday 09:00 in Berlin: the mail is refused, the effect retried
