@@ -213,9 +213,15 @@ test('one line: "update <audience>: <text>" tells that audience; an unknown audi
     expect(first).toContain('Alice Adams (incident commander): Front-line support were promised an update by');
     // Managers hear every 2 hours at severity 3 (not held to the hour): no reminder yet.
     expect(reminders().some((t) => /Managers and executives/.test(t))).toBe(false);
-    // The first reminder's attempt records its next run after the post is seen: the clock jumps only once it has
-    // (a jump while it is still in flight outlives its lease; once in three full runs the repeat then never came).
-    await eventually(() => firebreak.logs.some((l) => l.includes('effect runs again later') && l.includes(':support:')) || undefined, 'the support reminder set to run again', 15_000);
+    // The first reminder's attempt records its next run after the post is seen: the clock jumps only once it has.
+    // A jump while it is still in flight outlives its lease, so the attempt runs again at the later hour as the SAME
+    // occurrence, whose post was already made (sent once): the repeat then never comes. The line must be this
+    // incident's: earlier tests' incidents are reminded too (CI once saw another incident's line and jumped early).
+    await eventually(
+      () => firebreak.logs.some((l) => l.includes('effect runs again later') && l.includes(`"incidentNumber":"INC-${number}"`) && l.includes(':support:')) || undefined,
+      'the support reminder set to run again',
+      15_000,
+    );
     setClock('+77m');
     await eventually(() => reminders().find((t) => /Front-line support is overdue by 1[5-7] min/.test(t)), 'the overdue reminder again a quarter hour on', 15_000);
   } catch (err) {

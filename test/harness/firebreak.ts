@@ -20,14 +20,35 @@ const ROOT = path.resolve(__dirname, '../..');
  */
 const SERVER = process.env.FIREBREAK_TEST_DIST ? [process.env.FIREBREAK_TEST_DIST] : ['--import', 'tsx', 'src/main.ts'];
 
+/**
+ * A port for a server when the test names none: below Linux's ephemeral range (32768-60999), so no outbound connection
+ * of this or another test can hold it; two workers picking the same one is met by trying another (CI once lost a run
+ * to a pick at 37052 that a client socket held).
+ */
+function pickPort(): string {
+  return String(20000 + Math.floor(Math.random() * 12000));
+}
+
 /** Starts the real server process (`src/main.ts`, built) with the given environment and waits for /healthz. */
 export async function startFirebreak(env: Record<string, string>): Promise<RunningFirebreak> {
-  const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ PORT: pickPort(), ...env });
+    } catch (err) {
+      if (env.PORT !== undefined || attempt >= 5 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(env: Record<string, string>): Promise<RunningFirebreak> {
+  const port = env.PORT;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', ...SERVER], {
     cwd: ROOT,
     // Tests declare the same titles over and over in one team: the "Looks like INC-7" check is off unless a test asks for it.
-    env: { PATH: process.env.PATH, ...clockEnv(), PORT: port, FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', SIMILAR_DECLARATION_MINUTES: '0', ...env },
+    env: { PATH: process.env.PATH, ...clockEnv(), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', SIMILAR_DECLARATION_MINUTES: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -39,7 +60,13 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
   // Generous: on a loaded 2-core machine tsx and PGlite can take tens of seconds; the hooks allow 60 s.
   const deadline = Date.now() + 50_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`firebreak exited with ${child.exitCode}:\n${logs.join('\n')}`);
+    if (child.exitCode !== null) {
+      await exited;
+      const said = logs.join('\n');
+      // The server's port or one it derives from it (the local Google sandbox, the status page) was taken.
+      if (said.includes('EADDRINUSE')) throw new PortTaken(`a port near ${port} is taken`);
+      throw new Error(`firebreak exited with ${child.exitCode}:\n${said}`);
+    }
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
