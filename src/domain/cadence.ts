@@ -26,3 +26,16 @@ export function nextUpdateDue(incident: Incident): string | undefined {
   if (incident.status === 'resolved') return undefined;
   return new Date(new Date(incident.lastUpdateAt).getTime() + updateIntervalMinutes(incident) * 60_000).toISOString();
 }
+
+/**
+ * When a repeating reminder runs next: the first of `anchor`, `anchor + every`, `anchor + 2 × every`, … after the time
+ * this run started. Anchored, so the cadence does not drift by each run's own duration; counted from the run's START,
+ * so a run that stalled (or whose clock stepped forward) while it posted is followed at once by the reminder now due,
+ * and a run long after its time (the service was down) is followed by one reminder, not a burst of missed ones.
+ */
+export function nextRunAt(anchor: string, everyMinutes: number, started: Date): string {
+  const from = Date.parse(anchor);
+  const every = everyMinutes * 60_000;
+  const steps = Math.max(1, Math.floor((started.getTime() - from) / every) + 1);
+  return new Date(from + steps * every).toISOString();
+}

@@ -209,6 +209,13 @@ timed('a 3-hour IC is reminded to hand off in a 1:1, then hourly; none after the
   advance(181);
   const first = await eventuallyTicking(() => toAlice()[0], "the first hand-off reminder, in Alice's 1:1");
   expect(first).toMatch(new RegExp(`^INC-${number}: Alice Adams has been incident commander for 3 h`));
+  // The clock jumps only once this reminder has set its next run: a jump of an hour while its attempt is still in flight
+  // outlives the attempt's lease, and the run taken up again is the same first reminder, already sent (CI saw it).
+  await eventually(
+    () => firebreak.logs.some((l) => l.includes('effect runs again later') && l.includes('"effectKind":"reminder.handoff"') && l.includes(`"incidentNumber":"INC-${number}"`)) || undefined,
+    'the hand-off reminder set to run again',
+    15_000,
+  );
   advance(61);
   await eventuallyTicking(() => (toAlice().length === 2 ? true : undefined), 'the reminder an hour later');
   expect(inConversation()).toEqual([]); // told in her 1:1, not in front of the team

@@ -9,6 +9,7 @@ import { updateReminder } from '../../src/workers/effects/update-reminder';
 import { createRunner } from '../../src/workers/runner';
 import { declareCommand, jo } from '../domain/fixtures';
 import { unauthenticatedOutbox } from '../harness/outbox';
+import type { TeamsOutbox } from '../../src/teams/outbox';
 
 /** The cadence over a simulated hour: the real outbox posts to a local Bot Connector; only the clock is ours. */
 let store: Store;
@@ -25,9 +26,9 @@ afterAll(async () => {
   await channel.close();
 });
 
-function makeRunner() {
+function makeRunner(wrap: (teams: TeamsOutbox) => TeamsOutbox = (teams) => teams) {
   const incidents = createIncidents(store);
-  const teams = unauthenticatedOutbox(now);
+  const teams = wrap(unauthenticatedOutbox(now));
   const runner = createRunner({
     store,
     log: createLogger('error', () => undefined),
@@ -104,4 +105,38 @@ test('an overdue update is reminded again every quarter hour until one goes out 
   await runner.drain();
   expect(texts()).toHaveLength(3);
   expect((await store.effects({ incidentId: 'cad-2', pending: true })).filter((e) => e.kind === 'reminder.update')).toEqual([]);
+});
+
+test('a reminder whose post stalled past the next quarter hour is followed at once by the one now due (the cadence is kept from the due time)', async () => {
+  clock = new Date('2026-03-17T00:00:00.000Z');
+  let stallMinutes = 0;
+  // The real outbox; the clock moves on while a reminder is being posted (a slow connector, a stepped clock).
+  const { incidents, runner } = makeRunner((teams) => ({
+    ...teams,
+    async postMessage(conversation, message, signal) {
+      const id = await teams.postMessage(conversation, message, signal);
+      clock = new Date(clock.getTime() + stallMinutes * 60_000);
+      stallMinutes = 0; // one stall
+      return id;
+    },
+  }));
+  const origin = { id: '19:ops3@thread.tacv2;messageid=1', serviceUrl: channel.serviceUrl };
+  const number = await declared(incidents, declareCommand({ incidentId: 'cad-3', origin, at: clock.toISOString() }));
+  await runner.drain();
+  const texts = () =>
+    channel.recorded
+      .filter((r) => r.conversationId.startsWith('19:ops3') && /stakeholder update is (due|overdue)/.test(r.activity.text ?? ''))
+      .map((r) => r.activity.text!.split('\n')[0]);
+
+  clock = new Date('2026-03-17T01:00:00.000Z');
+  stallMinutes = 16;
+  await runner.drain();
+  expect(clock.toISOString()).toBe('2026-03-17T01:16:00.000Z');
+  await runner.drain();
+  expect(texts()).toEqual([`**INC-${number}: a stakeholder update is due now**`, `**INC-${number}: a stakeholder update is overdue by 16 min**`]);
+  // And the quarter hours stay where they were: 01:30, not 01:31.
+  clock = new Date('2026-03-17T01:30:00.000Z');
+  await runner.drain();
+  expect(texts()).toHaveLength(3);
+  await incidents.run('cad-3', { type: 'ResolveIncident', at: clock.toISOString(), by: jo });
 });

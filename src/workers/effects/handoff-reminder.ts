@@ -1,3 +1,4 @@
+import { nextRunAt } from '../../domain/cadence';
 import { commanderSince, handoffReminder } from '../../domain/handoff';
 import { HANDOFF_REMIND_AGAIN_MINUTES } from '../../domain/policy';
 import type { RemindHandoff } from '../../domain/policy-effects';
@@ -12,6 +13,7 @@ import { notifyPerson, type NotifyPersonDeps } from './notify-person';
  */
 export function handoffReminderEffect(deps: NotifyPersonDeps) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void | { runAgainAt: string }> => {
+    const started = deps.now();
     const { commanderId, since, runFrom } = effect.payload as RemindHandoff['payload'] & { runFrom?: string };
     const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
     if (!incident || incident.status !== 'active') return;
@@ -19,6 +21,7 @@ export function handoffReminderEffect(deps: NotifyPersonDeps) {
     const reminder = handoffReminder(incident, deps.now());
     // Each hourly run is a notice of its own (the runner keeps when it was set to run again).
     await notifyPerson(deps, effect, signal, incident.commander, { direct: reminder, fallback: { incident, message: reminder } }, `:${runFrom ?? 'first'}`);
-    return { runAgainAt: new Date(deps.now().getTime() + HANDOFF_REMIND_AGAIN_MINUTES * 60_000).toISOString() };
+    // Hourly from this run's time (nextRunAt: a run that stalled while it notified is followed by the one now due).
+    return { runAgainAt: nextRunAt(runFrom ?? started.toISOString(), HANDOFF_REMIND_AGAIN_MINUTES, started) };
   };
 }

@@ -1,5 +1,5 @@
 import { audienceDueMessage } from '../../domain/audience-messages';
-import { nextAudienceUpdateDue, nextUpdateDue } from '../../domain/cadence';
+import { nextAudienceUpdateDue, nextRunAt, nextUpdateDue } from '../../domain/cadence';
 import { updateDueMessage } from '../../domain/messages';
 import type { RemindUpdate } from '../../domain/react';
 import type { ClaimedEffect, Store } from '../../store/store';
@@ -14,15 +14,17 @@ export const REMIND_AGAIN_MINUTES = 15;
  */
 export function updateReminder(deps: { store: Store; teams: TeamsOutbox; now: () => Date }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void | { runAgainAt: string }> => {
-    const { due, audience } = effect.payload as RemindUpdate['payload'];
+    const started = deps.now();
+    const { due, audience, runFrom } = effect.payload as RemindUpdate['payload'] & { runFrom?: string };
     const incident = effect.incidentId ? await deps.store.load(effect.incidentId) : null;
     if (!incident) return;
     // One audience's reminder (issue 16 item 3) follows that audience's due time; the rest is the same reminder.
     const current = audience ? nextAudienceUpdateDue(incident, audience) : nextUpdateDue(incident);
-    if (current !== due || new Date(due) > deps.now()) return;
+    if (current !== due || new Date(due) > started) return;
     const thread = incident.cards.find((c) => c.conversationId === incident.origin.id)?.postedIn ?? incident.origin.id;
     const message = audience ? audienceDueMessage(incident, audience, deps.now()) : updateDueMessage(incident, deps.now());
     await deps.teams.postMessage({ ...incident.origin, id: thread }, message, signal);
-    return { runAgainAt: new Date(deps.now().getTime() + REMIND_AGAIN_MINUTES * 60_000).toISOString() };
+    // Every quarter hour from the due time (the runner keeps each run's time as `runFrom`).
+    return { runAgainAt: nextRunAt(runFrom ?? due, REMIND_AGAIN_MINUTES, started) };
   };
 }
