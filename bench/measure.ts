@@ -40,3 +40,15 @@ export function atMost(id: string, measure: string, figure: number, limit: numbe
 export function atLeast(id: string, measure: string, figure: number, limit: number, unit: string, extra: Partial<Measure> = {}): Measure {
   return { id, measure, figure, unit, goal: `>= ${limit} ${unit}`.trim(), pass: figure >= limit, ...extra };
 }
+
+/** What a measure is before it has a figure: enough to say it failed or was skipped when its bench could not run. */
+export interface MeasureDef {
+  id: string;
+  measure: string;
+  goal: string;
+}
+
+/** A measured figure against its definition; `pass` is the caller's comparison with the goal. */
+export function measured(def: MeasureDef, figure: number | string, unit: string | undefined, pass: boolean, extra: Partial<Measure> = {}): Measure {
+  return { ...def, figure, ...(unit && { unit }), pass, ...extra };
+}
