@@ -7,7 +7,7 @@ import { percentiles, report, round } from './stats';
 import type { StoreName } from './stores';
 import { startWorld, type World } from './world';
 
-export const CHAT_TO_DOC: MeasureDef = { id: 'chat-to-doc-p95-1-per-s', measure: 'chat note -> row in the doc, p95, at a steady 1 note/s, every outside call slowed', goal: '<= 2000 ms' };
+export const CHAT_TO_DOC: MeasureDef = { id: 'chat-to-doc-p95-1-per-s', measure: 'chat note -> row in the doc, p95, at a steady 1 note/s, every outside call slowed', goal: '<= 2000 ms, no note lost' };
 export const BURST: MeasureDef = { id: 'burst-300-notes', measure: 'a burst of notes sent as fast as the chat answers: every row in the doc, in order, no 429 from Docs', goal: 'complete, ordered, 0 x 429' };
 
 /**
@@ -131,7 +131,7 @@ export async function timelineBench(opts: {
     try {
       report('timeline: every outside call slowed by', { ms: opts.outsideLatencyMs });
       const steady = await chatToDoc(w, pushed, 'steady 1/s', opts.steady ?? 30, 1000);
-      measures.push(measured(CHAT_TO_DOC, steady.lag.p95, 'ms', steady.lag.p95 <= 2000 && steady.lost === 0, { store, details: { ...steady, note: 'a lost note fails it too' } }));
+      measures.push(measured(CHAT_TO_DOC, steady.lag.p95, 'ms', steady.lag.p95 <= 2000 && steady.lost === 0, { store, details: steady }));
       if (burst) {
         if (opts.freshQuotaMinute ?? true) await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
         const b = await chatToDoc(w, pushed, 'burst', burst, 0);
