@@ -29,9 +29,12 @@ import { BURST, CHAT_TO_DOC, timelineBench } from './timeline';
  *   server it left running is killed before the next. SIGINT/SIGTERM and an uncaught error stop every server and the
  *   cluster, and still print the summary (what did not run: failed, "interrupted").
  * - Exit code: 1 when any measure failed (a goal missed or a bench that could not measure), else 0.
- * - BENCH_QUICK=1: small sizes, to check the benches work (figures meaningless); BENCH_OUTSIDE_LATENCY_MS (300).
- * - Time, full run, 2 idle cores: about 22 minutes (build ~1, submit ~1.5, chat ~4, assembly ~1, timeline ~4,
- *   status-summary ~0.5, alerts ~5, doc-reads ~3, memory ~? and throughput ~? when registered).
+ * - Exit code 2 when the runner itself failed (the build, say); 130/143 when stopped by SIGINT/SIGTERM.
+ * - BENCH_QUICK=1: small sizes, to check the benches work (figures meaningless); BENCH_OUTSIDE_LATENCY_MS (300);
+ *   BENCH_STORE=postgres|embedded: the steps on that store only (a step on "the" store runs on the one named).
+ * - Time, full run, 2 idle cores, estimated from the parts (not yet timed end to end): about 16 minutes for these
+ *   benches (build up to 1, submit 1, chat 4, assembly 1, timeline 4, status-summary 0.5, alerts 2.5, doc-reads 3),
+ *   plus memory (RSS: 3 minutes of notes on each store, ~7) and throughput (~1) once registered: 22-25 minutes.
  */
 const QUICK = process.env.BENCH_QUICK === '1';
 const LATENCY = Number(process.env.BENCH_OUTSIDE_LATENCY_MS ?? 300);
@@ -120,7 +123,8 @@ async function abort(reason: string, code: number, only: string | undefined): Pr
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const chosen = steps().filter((s) => !only || s.bench === only);
+  const storeOnly = process.env.BENCH_STORE as StoreName | undefined;
+  const chosen = steps().filter((s) => (!only || s.bench === only) && (!storeOnly || s.store === storeOnly || s.store === 'primary'));
   if (chosen.length === 0) throw new Error(`no bench named ${only}; there are: ${[...new Set(steps().map((s) => s.bench))].join(', ')}`);
   // Handled for good (not once): a second Ctrl+C while the servers are being stopped must not cut that short.
   process.on('SIGINT', () => void abort('SIGINT', 130, only));
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
     stores.close();
   });
   buildOnce();
-  pending = chosen.map((step) => ({ step, store: step.store === 'primary' ? stores.primary() : step.store }));
+  pending = chosen.map((step) => ({ step, store: step.store === 'primary' ? (storeOnly ?? stores.primary()) : step.store }));
   while (pending.length) {
     const { step, store } = pending[0];
     measures.push(...(await runStep(step, store)));
