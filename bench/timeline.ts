@@ -102,8 +102,11 @@ async function docToChat(w: World, fb: RunningFirebreak, label: string, rows: nu
     lags.push(performance.now() - startedAt);
     await sleep(500);
   }
-  const told = w.channel.recorded.filter((r) => (readable(r.activity.text) ?? '').includes(`${label} row `)).length;
-  report(`doc->chat lag, ${label}`, { ...percentiles(lags, [50, 95]), unit: 'ms', toldTimes: told, rows }, 'each row told once');
+  // Messages posted saying so (an edit of one already posted is not a second telling).
+  const saying = w.channel.recorded.filter((r) => (readable(r.activity.text) ?? '').includes(`${label} row `));
+  const told = saying.filter((r) => r.op !== 'update' && r.op !== 'delete').length;
+  const conversations = new Set(saying.filter((r) => r.op !== 'update' && r.op !== 'delete').map((r) => r.conversationId.split(';')[0])).size;
+  report(`doc->chat lag, ${label}`, { ...percentiles(lags, [50, 95]), unit: 'ms', toldTimes: told, inConversations: conversations, edits: saying.length - told, rows }, 'each row told once a conversation');
 }
 
 /**
