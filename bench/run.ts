@@ -38,6 +38,8 @@ import { BURST, CHAT_TO_DOC, timelineBench } from './timeline';
  */
 const QUICK = process.env.BENCH_QUICK === '1';
 const LATENCY = Number(process.env.BENCH_OUTSIDE_LATENCY_MS ?? 300);
+/** A step that has not finished by then (a server that never stops, a wait that never ends) fails, and the run goes on. */
+const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_MS ?? 15 * 60_000);
 
 interface StepContext {
   store: StoreName;
@@ -156,14 +158,17 @@ async function runStep(step: Step, store: StoreName): Promise<Measure[]> {
   const missing = stores.missing(store);
   if (missing) return step.defs.map((d) => skipped(d.id, d.measure, d.goal, missing, store));
   process.stdout.write(`\n── ${step.bench} (${store}) ──\n`);
+  let timer: NodeJS.Timeout | undefined;
   try {
     const crashed = new Promise<never>((_, reject) => (crash = reject));
+    const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not finish within ${STEP_TIMEOUT_MS / 60_000} minutes`)), STEP_TIMEOUT_MS)));
     const ctx: StepContext = { store, databaseUrl: await stores.fresh(store, step.bench), fresh: (label) => stores.fresh(store, label), outsideLatencyMs: LATENCY };
-    return await Promise.race([step.run(ctx), crashed]);
+    return await Promise.race([step.run(ctx), crashed, timedOut]);
   } catch (err) {
     process.stderr.write(`bench ${step.bench} (${store}) failed: ${(err as Error)?.stack ?? err}\n`);
     return step.defs.map((d) => failed(d.id, d.measure, d.goal, err, store));
   } finally {
+    clearTimeout(timer);
     crash = outsideAnyBench;
   }
 }
