@@ -52,3 +52,25 @@ export interface MeasureDef {
 export function measured(def: MeasureDef, figure: number | string, unit: string | undefined, pass: boolean, extra: Partial<Measure> = {}): Measure {
   return { ...def, figure, ...(unit && { unit }), pass, ...extra };
 }
+
+/**
+ * What a bench throws when it failed after measuring some of its figures (the timeline's steady rate, say, before
+ * its burst failed): the runner keeps `measures` and fails the rest with `cause`.
+ */
+export class PartialFailure extends Error {
+  constructor(
+    readonly measures: Measure[],
+    cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+  }
+}
+
+/** Runs a bench's body; a throw after some measures were pushed to `measures` keeps them (a PartialFailure). */
+export async function keepingMeasured(measures: Measure[], body: () => Promise<Measure[]>): Promise<Measure[]> {
+  try {
+    return await body();
+  } catch (err) {
+    throw measures.length ? new PartialFailure([...measures], err) : err;
+  }
+}

@@ -6,7 +6,7 @@ import { ALERTS_ACK, ALERTS_CARDS, alertsBench } from './alerts';
 import { ASSEMBLY, assemblyBench } from './assembly';
 import { chatAcks, DECLARE_ACK, STATUS_ACK, STATUS_FLAT, statusFlat } from './chat-latency';
 import { DOCS_READS, DOCS_WRITES, docReadsBench } from './doc-reads';
-import { failed, skipped, type Measure, type MeasureDef } from './measure';
+import { failed, PartialFailure, skipped, type Measure, type MeasureDef } from './measure';
 import { SELFTEST, selftest } from './selftest';
 import { SUMMARY_RPS, statusSummaryBench } from './status-summary';
 import { SUBMIT_ACK, submitLatency } from './submit-latency';
@@ -165,8 +165,10 @@ async function runStep(step: Step, store: StoreName): Promise<Measure[]> {
     const ctx: StepContext = { store, databaseUrl: await stores.fresh(store, step.bench), fresh: (label) => stores.fresh(store, label), outsideLatencyMs: LATENCY };
     return await Promise.race([step.run(ctx), crashed, timedOut]);
   } catch (err) {
-    process.stderr.write(`bench ${step.bench} (${store}) failed: ${(err as Error)?.stack ?? err}\n`);
-    return step.defs.map((d) => failed(d.id, d.measure, d.goal, err, store));
+    const kept = err instanceof PartialFailure ? err.measures : [];
+    const cause = err instanceof PartialFailure ? err.cause : err;
+    process.stderr.write(`bench ${step.bench} (${store}) failed: ${(cause as Error)?.stack ?? cause}\n`);
+    return [...kept, ...step.defs.filter((d) => !kept.some((m) => m.id === d.id)).map((d) => failed(d.id, d.measure, d.goal, cause, store))];
   } finally {
     clearTimeout(timer);
     crash = outsideAnyBench;

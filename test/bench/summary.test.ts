@@ -1,4 +1,4 @@
-import { atLeast, atMost, failed, measured, skipped } from '../../bench/measure';
+import { atLeast, atMost, failed, keepingMeasured, measured, PartialFailure, skipped, type Measure } from '../../bench/measure';
 import { exitCode, summarize, table } from '../../bench/summary';
 
 const at = new Date('2026-12-03T20:00:00Z');
@@ -29,4 +29,17 @@ test('the table gives each measure its verdict, store, figure and goal, and says
   expect(lines).toHaveLength(2);
   expect(lines[0]).toMatch(/^pass\s+submit-ack-p99 \(embedded\)\s+20 ms\s+goal <= 250 ms$/);
   expect(lines[1]).toMatch(/^skip\s+rss \(postgres\)\s+-\s+goal <= 150 MB\s+\(no PostgreSQL binaries\)$/);
+});
+
+test('a bench that fails after measuring keeps what it measured; one that fails before throws its own error', async () => {
+  const first = atMost('chat-to-doc-p95-1-per-s', 'lag', 900, 2000, 'ms');
+  const measures: Measure[] = [];
+  const late = keepingMeasured(measures, async () => {
+    measures.push(first);
+    throw new Error('the burst timed out');
+  });
+  await expect(late).rejects.toBeInstanceOf(PartialFailure);
+  await expect(late).rejects.toMatchObject({ measures: [first], message: 'the burst timed out' });
+  const early = new Error('no server');
+  await expect(keepingMeasured([], async () => Promise.reject(early))).rejects.toBe(early);
 });
