@@ -82,12 +82,13 @@ async function startOnce(env: Record<string, string>, healthyWithinMs: number): 
   // Generous: on a loaded 2-core machine tsx and PGlite can take tens of seconds; the hooks allow 60 s.
   const deadline = Date.now() + healthyWithinMs;
   for (;;) {
-    if (child.exitCode !== null) {
+    // A signal ends it too (killAllFirebreaks while it starts): no waiting out the deadline for a dead process.
+    if (child.exitCode !== null || child.signalCode !== null) {
       await exited;
       const said = logs.join('\n');
       // The server's port or one it derives from it (the local Google sandbox, the status page) was taken.
       if (said.includes('EADDRINUSE')) throw new PortTaken(`a port near ${port} is taken`);
-      throw new Error(`firebreak exited with ${child.exitCode}:\n${said}`);
+      throw new Error(`firebreak exited with ${child.exitCode ?? child.signalCode}:\n${said}`);
     }
     try {
       // Each probe has its own timeout: a server slow to answer under load is asked again, not waited on forever.
