@@ -23,6 +23,17 @@ export interface BenchStores {
   close(): void;
 }
 
+/** A cluster, tried three times: its port, picked at random, can be taken by another process meanwhile. */
+function startClusterRetrying(bin: string): Cluster {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return startCluster(bin);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
 export function benchStores(): BenchStores {
   const bin = findPgBin();
   let cluster: Cluster | undefined;
@@ -37,7 +48,7 @@ export function benchStores(): BenchStores {
         return `pglite:${path.join(dir, name)}`;
       }
       if (!bin) throw new Error('no PostgreSQL binaries');
-      cluster ??= startCluster(bin);
+      cluster ??= startClusterRetrying(bin);
       const admin = new Client({ connectionString: cluster.url });
       await admin.connect();
       try {
