@@ -40,3 +40,37 @@ export function atMost(id: string, measure: string, figure: number, limit: numbe
 export function atLeast(id: string, measure: string, figure: number, limit: number, unit: string, extra: Partial<Measure> = {}): Measure {
   return { id, measure, figure, unit, goal: `>= ${limit} ${unit}`.trim(), pass: figure >= limit, ...extra };
 }
+
+/** What a measure is before it has a figure: enough to say it failed or was skipped when its bench could not run. */
+export interface MeasureDef {
+  id: string;
+  measure: string;
+  goal: string;
+}
+
+/** A measured figure against its definition; `pass` is the caller's comparison with the goal. */
+export function measured(def: MeasureDef, figure: number | string, unit: string | undefined, pass: boolean, extra: Partial<Measure> = {}): Measure {
+  return { ...def, figure, ...(unit && { unit }), pass, ...extra };
+}
+
+/**
+ * What a bench throws when it failed after measuring some of its figures (the timeline's steady rate, say, before
+ * its burst failed): the runner keeps `measures` and fails the rest with `cause`.
+ */
+export class PartialFailure extends Error {
+  constructor(
+    readonly measures: Measure[],
+    cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+  }
+}
+
+/** Runs a bench's body; a throw after some measures were pushed to `measures` keeps them (a PartialFailure). */
+export async function keepingMeasured(measures: Measure[], body: () => Promise<Measure[]>): Promise<Measure[]> {
+  try {
+    return await body();
+  } catch (err) {
+    throw measures.length ? new PartialFailure([...measures], err) : err;
+  }
+}

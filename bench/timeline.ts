@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { findTimeline, planRows } from '../src/google/timeline';
 import type { GoogleSandbox } from '../src/sandbox/google';
 import { channelMessage, post, readable } from '../test/harness/activities';
-import { startFirebreak, type RunningFirebreak } from '../test/harness/firebreak';
-import { googleDeployment, type GoogleDeployment } from '../test/harness/google-deployment';
-import { graphDeployment, type GraphDeployment } from '../test/harness/graph-deployment';
+import type { RunningFirebreak } from '../test/harness/firebreak';
+import { keepingMeasured, measured, type Measure, type MeasureDef } from './measure';
 import { percentiles, report, round } from './stats';
+import type { StoreName } from './stores';
+import { startWorld, type World } from './world';
+
+export const CHAT_TO_DOC: MeasureDef = { id: 'chat-to-doc-p95-1-per-s', measure: 'chat note -> row in the doc, p95, at a steady 1 note/s, every outside call slowed', goal: '<= 2000 ms, no note lost' };
+export const BURST: MeasureDef = { id: 'burst-300-notes', measure: 'a burst of notes sent as fast as the chat answers: every row in the doc, in order, no 429 from Docs', goal: 'complete, ordered, 0 x 429' };
 
 /**
  * Issue 6: the doc timeline and the chat in step. Chat -> doc lag (note sent -> row in the doc) and Docs writes used,
@@ -16,13 +18,7 @@ import { percentiles, report, round } from './stats';
  * Issue 15: every outside system (Bot Connector, Graph, Docs, Drive) answers `outsideLatencyMs` late (300 ms), the
  * incident's channel and bridge are made in Graph as in production.
  */
-type World = GoogleDeployment & { graph: GraphDeployment };
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function start(w: World, extra: Record<string, string>): Promise<RunningFirebreak> {
-  return startFirebreak({ ...w.env, ...w.graph.env, DATABASE_URL: `pglite:${tmpdir()}/firebreak-bench-${randomUUID()}`, LOG_LEVEL: 'warn', ...extra });
-}
 
 function entries(google: GoogleSandbox, docId: string): string[] {
   const doc = google.document(docId);
@@ -51,7 +47,7 @@ async function declare(w: World, fb: RunningFirebreak, title: string): Promise<{
 }
 
 /** Sends notes at `intervalMs` apart (0: as fast as the chat answers), timing each until its row is in the doc. */
-async function chatToDoc(w: World, fb: RunningFirebreak, label: string, count: number, intervalMs: number): Promise<void> {
+async function chatToDoc(w: World, fb: RunningFirebreak, label: string, count: number, intervalMs: number) {
   const { thread, docId } = await declare(w, fb, label);
   const since = w.google.calls.length;
   const sent = new Map<string, number>();
@@ -84,15 +80,11 @@ async function chatToDoc(w: World, fb: RunningFirebreak, label: string, count: n
   const times = writes.filter((c) => c.status === 200).map((c) => c.at);
   const perMinuteMax = Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + 60_000).length));
   const lags = notes.filter((n) => seen.has(n)).map((n) => seen.get(n)! - sent.get(n)!);
-  report(`chat->doc lag, ${label} (${count} notes in ${round(sentIn)} s)`, { ...percentiles(lags, [50, 95]), unit: 'ms' }, label.startsWith('steady') ? 'p95 <= 2000 ms' : undefined);
-  report(`  doc writes, ${label}`, {
-    writes: times.length,
-    maxPerMinute: perMinuteMax,
-    status429: writes.filter((c) => c.status === 429).length,
-    lost,
-    duplicated,
-    outOfOrder,
-  }, 'never above 60/min, 0 lost, 0 duplicated');
+  const lag = percentiles(lags, [50, 95]);
+  const figures = { writes: times.length, maxPerMinute: perMinuteMax, status429: writes.filter((c) => c.status === 429).length, lost, duplicated, outOfOrder };
+  report(`chat->doc lag, ${label} (${count} notes in ${round(sentIn)} s)`, { ...lag, unit: 'ms' }, label.startsWith('steady') ? 'p95 <= 2000 ms' : undefined);
+  report(`  doc writes, ${label}`, figures, 'never above 60/min, 0 lost, 0 duplicated');
+  return { lag, ...figures, count };
 }
 
 /** A person adds rows through the Docs API; time from the write to the Teams message saying so. */
@@ -110,44 +102,67 @@ async function docToChat(w: World, fb: RunningFirebreak, label: string, rows: nu
     lags.push(performance.now() - startedAt);
     await sleep(500);
   }
-  const told = w.channel.recorded.filter((r) => (readable(r.activity.text) ?? '').includes(`${label} row `)).length;
-  report(`doc->chat lag, ${label}`, { ...percentiles(lags, [50, 95]), unit: 'ms', toldTimes: told, rows }, 'each row told once');
+  // Messages posted saying so (an edit of one already posted is not a second telling).
+  const saying = w.channel.recorded.filter((r) => (readable(r.activity.text) ?? '').includes(`${label} row `));
+  const told = saying.filter((r) => r.op !== 'update' && r.op !== 'delete').length;
+  const conversations = new Set(saying.filter((r) => r.op !== 'update' && r.op !== 'delete').map((r) => r.conversationId.split(';')[0])).size;
+  report(`doc->chat lag, ${label}`, { ...percentiles(lags, [50, 95]), unit: 'ms', toldTimes: told, inConversations: conversations, edits: saying.length - told, rows }, 'each row told once a conversation');
 }
 
-/** `burst: 0` or `docRows: 0` leaves that part out (e.g. `npm run bench timeline` measures all of them). */
-export async function timelineBench(opts: { steady?: number; burst?: number; docRows?: number; outsideLatencyMs?: number } = {}): Promise<void> {
-  const appId = '7a1d0e1f-3333-4444-8555-977777777777';
-  const google = await googleDeployment({ appId, password: 'bench-secret', sandbox: { writesPerMinute: 60 } });
-  const w: World = { ...google, graph: await graphDeployment({ appId, password: 'bench-secret', tenantId: google.env.MICROSOFT_APP_TENANT_ID }) };
-  const latencyMs = opts.outsideLatencyMs ?? 300;
-  w.channel.fault({ latencyMs });
-  w.google.fault({ latencyMs });
-  w.graph.graph.fault({ latencyMs });
+type TimelineOptions = {
+  store: StoreName;
+  fresh: (label: string) => Promise<string>;
+  steady?: number;
+  burst?: number;
+  docRows?: number;
+  /** Waits a minute before the burst so it has a quota minute of its own (default true; BENCH_QUICK skips it). */
+  freshQuotaMinute?: boolean;
+  outsideLatencyMs: number;
+};
+
+/**
+ * `burst: 0` or `docRows: 0` leaves that part out. The push and the polling-only servers each get a database of
+ * their own (`fresh`), so the second does not take up the first one's docs. A failure after the steady rate was
+ * measured keeps that measure (bench/measure.ts PartialFailure).
+ */
+export async function timelineBench(opts: TimelineOptions): Promise<Measure[]> {
+  const w = await startWorld({ latencyMs: opts.outsideLatencyMs });
+  const measures: Measure[] = [];
+  try {
+    return await keepingMeasured(measures, () => measure(w, opts, measures));
+  } finally {
+    await w.close();
+  }
+}
+
+/** Pushes each measure to `measures` as soon as it has it. */
+async function measure(w: World, opts: TimelineOptions, measures: Measure[]): Promise<Measure[]> {
+  const store = opts.store;
   const burst = opts.burst ?? 300;
   const docRows = opts.docRows ?? 8;
+  const port = String(20000 + Math.floor(Math.random() * 12000));
+  const pushed = await w.firebreak(await opts.fresh('timeline-push'), { PORT: port, GOOGLE_NOTIFY_URL: `http://127.0.0.1:${port}` });
   try {
-    const port = String(20000 + Math.floor(Math.random() * 20000));
-    const pushed = await start(w, { PORT: port, GOOGLE_NOTIFY_URL: `http://127.0.0.1:${port}` });
-    try {
-      report('timeline: every outside call slowed by', { ms: latencyMs });
-      await chatToDoc(w, pushed, 'steady 1/s', opts.steady ?? 30, 1000);
-      if (burst) {
-        await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
-        await chatToDoc(w, pushed, 'burst', burst, 0);
-      }
-      if (docRows) await docToChat(w, pushed, 'with push', docRows);
-    } finally {
-      await pushed.stop();
+    report('timeline: every outside call slowed by', { ms: opts.outsideLatencyMs });
+    const steady = await chatToDoc(w, pushed, 'steady 1/s', opts.steady ?? 30, 1000);
+    measures.push(measured(CHAT_TO_DOC, steady.lag.p95, 'ms', steady.lag.p95 <= 2000 && steady.lost === 0, { store, details: steady }));
+    if (burst) {
+      if (opts.freshQuotaMinute ?? true) await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
+      const b = await chatToDoc(w, pushed, 'burst', burst, 0);
+      const pass = b.lost === 0 && b.duplicated === 0 && !b.outOfOrder && b.status429 === 0;
+      const figure = `${b.count - b.lost}/${b.count} rows, ${b.outOfOrder ? 'out of order' : 'ordered'}, ${b.duplicated} duplicated, ${b.status429} x 429`;
+      measures.push(measured({ ...BURST, measure: BURST.measure.replace('a burst', `a ${burst}-note burst`) }, figure, undefined, pass, { store, details: b }));
     }
-    if (!docRows) return;
-    const polled = await start(w, { TIMELINE_POLL_SECONDS: '5' });
-    try {
-      await docToChat(w, polled, 'polling only (5 s)', docRows);
-    } finally {
-      await polled.stop();
-    }
+    if (docRows) await docToChat(w, pushed, 'with push', docRows);
   } finally {
-    await w.graph.close();
-    await google.close();
+    await pushed.stop();
   }
+  if (!docRows) return measures;
+  const polled = await w.firebreak(await opts.fresh('timeline-poll'), { TIMELINE_POLL_SECONDS: '5' });
+  try {
+    await docToChat(w, polled, 'polling only (5 s)', docRows);
+  } finally {
+    await polled.stop();
+  }
+  return measures;
 }

@@ -6,6 +6,8 @@ import { clockEnv } from './clock';
 
 export interface RunningFirebreak {
   url: string;
+  /** The server process's id (the bench's cleanup test checks it is gone). */
+  pid: number | undefined;
   logs: string[];
   stop(): Promise<void>;
   /** SIGKILL: a crash, nothing finished or flushed. */
@@ -15,10 +17,25 @@ export interface RunningFirebreak {
 const ROOT = path.resolve(__dirname, '../..');
 
 /**
- * How the server is started: the build the global setup made (`dist/main.js`, what production runs), else the
- * sources through tsx (a test file run without the global setup).
+ * How the server is started: the build the global setup or the bench made (`dist/main.js`, what production runs),
+ * else the sources through tsx (a test file run without the global setup). Read at each start: the bench builds after
+ * this module is loaded.
  */
-const SERVER = process.env.FIREBREAK_TEST_DIST ? [process.env.FIREBREAK_TEST_DIST] : ['--import', 'tsx', 'src/main.ts'];
+const server = () => (process.env.FIREBREAK_TEST_DIST ? [process.env.FIREBREAK_TEST_DIST] : ['--import', 'tsx', 'src/main.ts']);
+
+/** Every server process started here and not yet exited: what `killAllFirebreaks` ends when a run stops abruptly. */
+const live = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every server process still running, e.g. from the bench's handlers for a thrown error, SIGINT/SIGTERM or
+ * an uncaught exception (a crashed bench once left a 900 MB server behind). The signal goes out synchronously, so it
+ * also works from a process 'exit' handler; the promise settles once they have exited.
+ */
+export function killAllFirebreaks(): Promise<void> {
+  const children = [...live];
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  return Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((r) => child.once('exit', r))))).then(() => undefined);
+}
 
 /**
  * A port for a server when the test names none: below Linux's ephemeral range (32768-60999), so no outbound connection
@@ -29,11 +46,14 @@ function pickPort(): string {
   return String(20000 + Math.floor(Math.random() * 12000));
 }
 
-/** Starts the real server process (`src/main.ts`, built) with the given environment and waits for /healthz. */
-export async function startFirebreak(env: Record<string, string>): Promise<RunningFirebreak> {
+/**
+ * Starts the real server process (`src/main.ts`, built) with the given environment and waits for /healthz, up to
+ * `healthyWithinMs` (50 s by default; the bench, whose machine is loaded, gives more).
+ */
+export async function startFirebreak(env: Record<string, string>, opts: { healthyWithinMs?: number } = {}): Promise<RunningFirebreak> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce({ PORT: pickPort(), ...env });
+      return await startOnce({ PORT: pickPort(), ...env }, opts.healthyWithinMs ?? 50_000);
     } catch (err) {
       if (env.PORT !== undefined || attempt >= 5 || !(err instanceof PortTaken)) throw err;
     }
@@ -42,10 +62,10 @@ export async function startFirebreak(env: Record<string, string>): Promise<Runni
 
 class PortTaken extends Error {}
 
-async function startOnce(env: Record<string, string>): Promise<RunningFirebreak> {
+async function startOnce(env: Record<string, string>, healthyWithinMs: number): Promise<RunningFirebreak> {
   const port = env.PORT;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', ...SERVER], {
+  const child: ChildProcess = spawn(process.execPath, ['--no-deprecation', ...server()], {
     cwd: ROOT,
     // Tests declare the same titles over and over in one team: the "Looks like INC-7" check is off unless a test asks for it.
     env: { PATH: process.env.PATH, ...clockEnv(), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'debug', SIMILAR_DECLARATION_MINUTES: '0', ...env },
@@ -55,23 +75,27 @@ async function startOnce(env: Record<string, string>): Promise<RunningFirebreak>
   const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
+  live.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then(() => live.delete(child));
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a loaded 2-core machine tsx and PGlite can take tens of seconds; the hooks allow 60 s.
-  const deadline = Date.now() + 50_000;
+  const deadline = Date.now() + healthyWithinMs;
   for (;;) {
-    if (child.exitCode !== null) {
+    // A signal ends it too (killAllFirebreaks while it starts): no waiting out the deadline for a dead process.
+    if (child.exitCode !== null || child.signalCode !== null) {
       await exited;
       const said = logs.join('\n');
       // The server's port or one it derives from it (the local Google sandbox, the status page) was taken.
       if (said.includes('EADDRINUSE')) throw new PortTaken(`a port near ${port} is taken`);
-      throw new Error(`firebreak exited with ${child.exitCode}:\n${said}`);
+      throw new Error(`firebreak exited with ${child.exitCode ?? child.signalCode}:\n${said}`);
     }
     try {
-      const res = await fetch(`${url}/healthz`);
+      // Each probe has its own timeout: a server slow to answer under load is asked again, not waited on forever.
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
       if (res.ok) break;
     } catch {
-      /* not listening yet */
+      /* not listening yet, or slow to answer */
     }
     if (Date.now() > deadline) {
       // A process left running would keep Jest from exiting and hold the data directory.
@@ -83,6 +107,7 @@ async function startOnce(env: Record<string, string>): Promise<RunningFirebreak>
   }
   return {
     url,
+    pid: child.pid,
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

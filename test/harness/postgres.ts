@@ -28,15 +28,22 @@ export function startCluster(bin: string): Cluster {
   const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-pg-'));
   chmodSync(dir, 0o777);
   const data = path.join(dir, 'data');
-  const port = 25000 + Math.floor(Math.random() * 10000);
+  // Below Linux's ephemeral range (32768-60999), where an outbound connection can hold the port (a bench run lost its
+  // cluster to a pick at 33022).
+  const port = 25000 + Math.floor(Math.random() * 7000);
   // initdb refuses to run as root: run the cluster as the `postgres` user when we are root.
   const asPostgres = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
     asPostgres
       ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'pipe' })
       : execFileSync(path.join(bin, cmd), args, { stdio: 'pipe' });
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  try {
+    run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
