@@ -6,6 +6,8 @@ import { clockEnv } from './clock';
 
 export interface RunningFirebreak {
   url: string;
+  /** The server process's id (the memory bench reads its /proc status). */
+  pid: number;
   logs: string[];
   stop(): Promise<void>;
   /** SIGKILL: a crash, nothing finished or flushed. */
@@ -83,6 +85,7 @@ async function startOnce(env: Record<string, string>): Promise<RunningFirebreak>
   }
   return {
     url,
+    pid: child.pid!,
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
