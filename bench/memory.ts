@@ -54,6 +54,11 @@ export interface MemoryBenchOptions {
  * the rest waiting their turn in the outbox while the notes arrive. That is the honest state of 1,000 active
  * incidents on one replica: some assembled, most in flight or queued, none only pretended. The figure counts the
  * server's memory while that work goes on; what must not stay is memory per incident once its work is done.
+ * (At 300 ms a call and the runner's 16 effects at a time, a few minutes assemble a hundred or so; the rest wait.)
+ *
+ * The figure is VmRSS `settleSeconds` after the last note; the peak is VmHWM over the server's life (start and
+ * assembly included). `details` has V8's heap by space and the memory outside it as the server's /metrics tell them,
+ * the Google calls made and the outbox left, to tell the JS heap, PGlite's WASM memory and the rest apart.
  */
 export async function memoryBench(opts: MemoryBenchOptions): Promise<Measure[]> {
   const id = `rss-${opts.incidents ?? 1000}-incidents-${opts.store}`;
@@ -75,6 +80,7 @@ async function run(opts: MemoryBenchOptions, id: string, label: string, goal: nu
   const google = await googleDeployment({ appId: APP_ID, password: SECRET });
   let graph: Awaited<ReturnType<typeof graphDeployment>> | undefined;
   let fb: RunningFirebreak | undefined;
+  let samples: ReturnType<typeof sampler> | undefined;
   try {
     graph = await graphDeployment({ appId: APP_ID, password: SECRET, tenantId: TENANT });
     const channel = `19:bench-memory-${randomUUID()}@thread.tacv2`;
@@ -83,7 +89,7 @@ async function run(opts: MemoryBenchOptions, id: string, label: string, goal: nu
     google.google.fault({ latencyMs });
     graph.graph.fault({ latencyMs });
     fb = await startFirebreak({ ...google.env, ...graph.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', METRICS_TOKEN, ...opts.serverEnv });
-    const samples = sampler(fb.pid);
+    samples = sampler(fb.pid);
     const startedMb = samples.now().rss;
     const sent = await notes(fb, google.channel, channel, n, rate, seconds);
     await new Promise((r) => setTimeout(r, (opts.settleSeconds ?? 30) * 1000));
@@ -120,6 +126,7 @@ async function run(opts: MemoryBenchOptions, id: string, label: string, goal: nu
       }),
     ];
   } finally {
+    samples?.stop();
     await fb?.stop().catch(() => fb?.kill());
     await graph?.close().catch(() => undefined);
     await google.close().catch(() => undefined);
@@ -265,6 +272,7 @@ if (require.main === module) {
     } finally {
       cluster?.stop();
     }
+    process.exit(0);
   })().catch((err) => {
     process.stderr.write(`${(err as Error).stack ?? err}\n`);
     process.exit(1);
