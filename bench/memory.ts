@@ -94,6 +94,7 @@ async function run(opts: MemoryBenchOptions, id: string, label: string, goal: nu
     const sent = await notes(fb, google.channel, channel, n, rate, seconds);
     await new Promise((r) => setTimeout(r, (opts.settleSeconds ?? 30) * 1000));
     const after = samples.now();
+    const cpuSeconds = cpuOf(fb.pid);
     const heap = await nodeMemory(fb.url, METRICS_TOKEN);
     await opts.beforeStop?.(fb);
     samples.stop();
@@ -112,6 +113,7 @@ async function run(opts: MemoryBenchOptions, id: string, label: string, goal: nu
       docsMade: docs - 1, // the template is one of them
       outsideLatencyMs: latencyMs,
       nodeMemoryMb: heap,
+      serverCpuSeconds: cpuSeconds,
       googleCalls: calls,
       outboxLeft: Object.fromEntries(backlog.map((k) => [k.kind, k.depth])),
       serverWarnings: warnings.length,
@@ -217,6 +219,12 @@ async function nodeMemory(url: string, token: string): Promise<Record<string, nu
     if (mb > 0) out[name] = mb;
   }
   return out;
+}
+
+/** The CPU time the process has used (user + system), in seconds: what a smaller heap costs in collections. */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Math.round((Number(fields[11]) + Number(fields[12])) / 100); // utime, stime: fields 14 and 15, in ticks of 10 ms
 }
 
 /** VmRSS and VmHWM of a process, in MB, sampled every 500 ms. */
