@@ -68,6 +68,7 @@ import { createActionTable, type ActionTable } from './google/action-table';
 import { reportGiveUp } from './workers/give-up';
 import { createRunner, exponentialBackoff } from './workers/runner';
 import { onePerIncident } from './workers/serial';
+import { createPruner } from './workers/prune';
 
 /** How long effects under way at shutdown may finish before they are handed back (SIGTERM must end within 10 s). */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -178,6 +179,8 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     },
   });
   wake = () => runner.wake();
+  // Done effects whose keys cannot come again leave the outbox after a week (one or more per note otherwise stay for good).
+  const pruner = createPruner({ store, log, now });
   teams.sendRepliesWith(createReplyQueue({ teams: outbox, runNow: (key) => runner.runNow(key), log }));
   // Doc -> chat: Drive push to this process's /api/google/notify when it has a public address; polls within the read budget.
   const notifyBase = config.google.notifyUrl ?? (google?.local ? () => url : undefined);
@@ -247,6 +250,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
   );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   runner.start();
+  pruner.start();
   readiness.up();
   const address = server.address();
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
@@ -261,6 +265,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await status?.close();
       await watcher?.stop();
+      await pruner.stop();
       // Attempts still running after the grace period are aborted and their claims handed back for another replica.
       await runner.stop({ graceMs: SHUTDOWN_GRACE_MS });
       await store.close();

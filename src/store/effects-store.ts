@@ -58,7 +58,24 @@ export interface EffectsStore {
    */
   noteEffectProgress(claim: Claim, progress: Record<string, unknown>): Promise<void>;
   effects(opts?: { incidentId?: string; pending?: boolean }): Promise<StoredEffect[]>;
+  /**
+   * Deletes up to `limit` effects done before `before` whose keys can never come again (PRUNABLE_KINDS); answers how
+   * many. Failed effects stay (what was given up is evidence), and so do the rest: their keys are what stops them being
+   * done twice.
+   */
+  pruneEffects(before: string, limit: number): Promise<number>;
+  /** VACUUM of the outbox table, so deleted rows' space is used again (PGlite has no autovacuum). */
+  vacuumEffects(): Promise<void>;
 }
+
+/**
+ * Kinds whose every key names one commit (the incident's version, the inbound activity, an event's time), so a key
+ * is never made again once its effect is done and its row may go. Other keys are the effect's "already done?" for
+ * good: `channel.join:<incident>:<person>` is made again on each of that person's messages in a private incident,
+ * `postmortem.create:<incident>` on each resolution; those rows stay.
+ * These four are most of the outbox: a reply, a card refresh and a timeline write for every note and change.
+ */
+export const PRUNABLE_KINDS: readonly StoredEffectKind[] = ['chat.reply', 'timeline.sync', 'card.refresh', 'postmortem.actions'];
 
 export function createEffectsStore(sql: Sql): EffectsStore {
   const settle = async (text: string, params: unknown[]) => (await sql.query(`${text} RETURNING id`, params)).length === 1;
@@ -121,6 +138,18 @@ export function createEffectsStore(sql: Sql): EffectsStore {
         [opts.incidentId ?? null, opts.pending ?? false],
       );
       return rows.map(toEffect);
+    },
+    async pruneEffects(before, limit) {
+      const rows = await sql.query(
+        `DELETE FROM effects WHERE id IN (
+           SELECT id FROM effects WHERE outcome = 'done' AND done_at < $1 AND kind = ANY($2::text[]) ORDER BY id LIMIT $3)
+         RETURNING id`,
+        [before, PRUNABLE_KINDS, limit],
+      );
+      return rows.length;
+    },
+    async vacuumEffects() {
+      await sql.query('VACUUM effects');
     },
   };
 }

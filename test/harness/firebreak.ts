@@ -6,8 +6,8 @@ import { clockEnv } from './clock';
 
 export interface RunningFirebreak {
   url: string;
-  /** The server process's id (the bench's cleanup test checks it is gone). */
-  pid: number | undefined;
+  /** The server process's id (the memory bench reads its /proc status; the bench's cleanup test checks it is gone). */
+  pid: number;
   logs: string[];
   stop(): Promise<void>;
   /** SIGKILL: a crash, nothing finished or flushed. */
@@ -107,7 +107,7 @@ async function startOnce(env: Record<string, string>, healthyWithinMs: number): 
   }
   return {
     url,
-    pid: child.pid,
+    pid: child.pid!,
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
