@@ -15,6 +15,8 @@ import type { TeamsOutbox } from './outbox';
  * - the reply to `declare` and to a note (src/teams/chat.ts) is an effect (`chat.reply`) written in the command's transaction,
  *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
  *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
+ * - a command that names someone (`ic @person`, `role <role> @person`) is itself an effect (`chat.mention`,
+ *   src/teams/mention-command.ts), run the same way: Teams is asked who the person is only after the answer;
  * - everything else is held in memory only. For now that includes the replies of other modules' commands that change
  *   an incident (followup, postmortem, page, update, publish): their change is recorded and on the card, their reply
  *   is not. A read (`status`, `help`, a refusal, a card to pick from) changed nothing,
