@@ -4,7 +4,7 @@ import { incidentFigures } from '../domain/figures';
 import { instantOf, isTimeZone } from '../oncall/rotation';
 import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
-import { member } from '../teams/people';
+import { takeWithMember } from '../teams/mention-command';
 import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { blameFindings } from './blameless';
@@ -60,11 +60,17 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
     return;
   }
   if (!named) return reply(`Usage: ${POSTMORTEM_USAGE}`);
-  const to = await member(context, named.id);
-  if (!to) return reply(`${named.name} is not in this team, so can't own the postmortem here.`);
-  const outcome = await deps.incidents.run(incident.id, { type: 'ChangePostmortemOwner', to, at, by }, { inboundKey: key });
-  if (outcome.kind === 'refused') return reply(outcome.reason);
-  if (outcome.kind === 'unchanged') return reply(`${to.name} owns the postmortem already.`);
+  // Decided once Teams has said who they are, after the HTTP answer (src/teams/mention-command.ts).
+  await takeWithMember(deps, context, {
+    incidentId: incident.id,
+    key,
+    mention: named,
+    command: { type: 'ChangePostmortemOwner' },
+    personAt: 'to',
+    at,
+    by,
+    say: { notMember: "{name} is not in this team, so can't own the postmortem here.", unchanged: '{name} owns the postmortem already.' },
+  });
 }
 
 function status(incident: Incident): string {
