@@ -21,17 +21,20 @@ const MEMBER_LOOKUP = /^GET \/v3\/conversations\/[^/]+\/members\/[^/]+$/;
 let channel: BotChannel;
 let firebreak: RunningFirebreak;
 
+const firebreakEnv = (databaseUrl: string, more: Record<string, string> = {}) => ({
+  MICROSOFT_APP_ID: APP_ID,
+  MICROSOFT_APP_PASSWORD: SECRET,
+  MICROSOFT_APP_TENANT_ID: TENANT,
+  BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
+  BOT_LOGIN_URL: channel.loginUrl,
+  DATABASE_URL: databaseUrl,
+  ...more,
+});
+
 beforeAll(async () => {
   channel = await startBotChannel({ appId: APP_ID, appPassword: SECRET, tenantId: TENANT });
   channel.setMembers(TEAM, [ALICE, { ...BOB, email: 'bob@example.com' } as typeof BOB]);
-  firebreak = await startFirebreak({
-    MICROSOFT_APP_ID: APP_ID,
-    MICROSOFT_APP_PASSWORD: SECRET,
-    MICROSOFT_APP_TENANT_ID: TENANT,
-    BOT_OPENID_METADATA_URL: channel.openIdMetadataUrl,
-    BOT_LOGIN_URL: channel.loginUrl,
-    DATABASE_URL: `pglite:${tmpdir()}/firebreak-answer-first-${randomUUID()}`,
-  });
+  firebreak = await startFirebreak(firebreakEnv(`pglite:${tmpdir()}/firebreak-answer-first-${randomUUID()}`));
 }, 60_000);
 
 afterAll(async () => {
@@ -44,22 +47,23 @@ afterAll(async () => {
 });
 
 /** A thread of its own, in a channel of its own, with an incident Alice declared there. */
-async function incidentThread(): Promise<{ thread: string; conversation: string; channelId: string }> {
+async function incidentThread(url = firebreak.url): Promise<{ thread: string; conversation: string; channelId: string }> {
   const channelId = `19:answer-first-${randomUUID()}@thread.tacv2`;
   const declare = channelMessage(`declare sev2 Checkout API returning 500s ${randomUUID().slice(0, 6)}`, { serviceUrl: channel.serviceUrl, channel: channelId });
-  expect((await send(declare)).status).toBe(200);
+  expect((await send(declare, url)).status).toBe(200);
   const conversation = declare.conversation.id;
   await textIn(conversation, 0, 'Declared INC-');
   return { thread: declare.id, conversation, channelId };
 }
 
-const send = (activity: object) => post(firebreak.url, activity, channel.signInbound({ serviceUrl: channel.serviceUrl }));
+const send = (activity: object, url = firebreak.url) => post(url, activity, channel.signInbound({ serviceUrl: channel.serviceUrl }));
 
 /** The bot's first plain message in the conversation after `before` that contains `fragment`, as read. */
-const textIn = (conversation: string, before: number, fragment: string) =>
+const textIn = (conversation: string, before: number, fragment: string, timeoutMs?: number) =>
   eventually(
     () => channel.recorded.slice(before).map((r) => (r.conversationId === conversation && !r.activity.attachments ? readable(r.activity.text) : undefined)).find((t) => t?.includes(fragment)),
     `"${fragment}" in ${conversation}`,
+    timeoutMs,
   );
 
 /** Holds every member lookup until `release` is called. */
@@ -120,3 +124,31 @@ test('"ic @Carol", who is not in the team: answered first, refused in plain word
   expect((await send(channelMessage('status', { serviceUrl: channel.serviceUrl, channel: channelId, thread }))).status).toBe(200);
   expect(await textIn(conversation, status, 'incident commander')).toContain('Alice Adams is incident commander.');
 }, 60_000);
+
+test('a crash right after the answer loses nothing: the next process hands off once the dead one\'s claim has lapsed', async () => {
+  // A process of its own, with short leases: the command waits a lease before another process may run it.
+  const env = firebreakEnv(`pglite:${tmpdir()}/firebreak-answer-first-crash-${randomUUID()}`, { EFFECT_LEASE_SECONDS: '3' });
+  const first = await startFirebreak(env);
+  let second: RunningFirebreak | undefined;
+  try {
+    const { thread, conversation, channelId } = await incidentThread(first.url);
+    const before = channel.recorded.length;
+    const release = holdMemberLookups();
+    expect((await send(channelMessage('ic', { serviceUrl: channel.serviceUrl, channel: channelId, thread, mentions: [BOB] }), first.url)).status).toBe(200);
+    await first.kill(); // answered, the lookup still held: nothing of the hand-off is done yet
+    release();
+    expect(channel.recorded.slice(before).filter((r) => r.conversationId === conversation && !r.activity.attachments)).toEqual([]);
+
+    second = await startFirebreak(env);
+    // Once the dead process's claim lapses (a lease, 3 s) the new one's runner takes the command.
+    expect(await textIn(conversation, before, 'handed command', 30_000)).toContain('Alice Adams handed command to Bob Brown.');
+    const status = channel.recorded.length;
+    expect((await send(channelMessage('status', { serviceUrl: channel.serviceUrl, channel: channelId, thread }), second.url)).status).toBe(200);
+    expect(await textIn(conversation, status, 'incident commander')).toContain('Bob Brown is incident commander.');
+    const handOffs = channel.recorded.slice(before).filter((r) => r.conversationId === conversation && readable(r.activity.text)?.includes('handed command'));
+    expect(handOffs).toHaveLength(1);
+  } finally {
+    await first.kill();
+    await second?.stop();
+  }
+}, 120_000);
