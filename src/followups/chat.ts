@@ -7,6 +7,7 @@ import { followUpSettings, type FollowUpSettings } from '../org/followups';
 import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { takeWithMember } from '../teams/mention-command';
+import { recordedReply } from '../teams/replies';
 import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE, parseFollowUp } from './parse';
@@ -46,9 +47,16 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
     intent.kind === 'add'
       ? { type: 'AddFollowUp', text: intent.text, ...(intent.due && { due: intent.due }), policy: followUpPolicy(deps) }
       : { type: 'CloseFollowUp', n: intent.n, outcome: intent.outcome };
-  const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key });
-  const reply = answerTo(outcome, followUpPolicy(deps).windowDays);
-  if (reply) await context.sendActivity({ type: 'message', text: reply.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+  const windowDays = followUpPolicy(deps).windowDays;
+  // The answer to a change is written with it (src/teams/replies.ts): a crash after the HTTP answer does not lose it.
+  const recorded = recordedReply(context, { key, at, graceMs: deps.replyGraceMs }, (incident, events) => {
+    const text = answerTo({ kind: 'changed', incident, events: [...events] }, windowDays);
+    return text === undefined ? undefined : markdown(text);
+  });
+  const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key, alsoEffects: recorded.effects });
+  if (outcome.kind === 'changed') return void recorded.said();
+  const reply = answerTo(outcome, windowDays);
+  if (reply) await context.sendActivity({ type: 'message', text: markdown(reply), textFormat: 'markdown' });
 }
 
 /** The follow-up settings a command decides with: the composition root's when it gives them, else the organisation file's. */
@@ -100,3 +108,6 @@ async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person, wher
   return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : []), ...more].join('\n');
 }
 
+function markdown(text: string): string {
+  return text.split('\n').map(markdownLine).join('\n\n');
+}

@@ -5,6 +5,7 @@ import { instantOf, isTimeZone } from '../oncall/rotation';
 import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { takeWithMember } from '../teams/mention-command';
+import { recordedReply } from '../teams/replies';
 import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { blameFindings } from './blameless';
@@ -45,18 +46,21 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
     if (!deps.postmortem?.review) return reply('Review meetings need Microsoft Graph with a meeting organizer and a mail sender (GRAPH_MEETING_ORGANIZER_ID, GRAPH_MAIL_SENDER); set a time with the people by hand for now.');
     // The check runs before the invitation goes out: it warns, never blocks.
     const warning = deps.postmortem.docs && (await check(deps, incident));
-    const outcome = await deps.incidents.run(incident.id, { type: 'SchedulePostmortemReview', start: when.start, minutes: when.minutes, at, by }, { inboundKey: key });
+    // The answer is written with the change (src/teams/replies.ts): a crash after the HTTP answer does not lose it.
+    const recorded = recordedReply(context, { key, at, graceMs: deps.replyGraceMs }, (changed) => {
+      const { invited, unreachable } = reviewInvitees(changed, deps.org);
+      const lines = [
+        `Postmortem review of INC-${incident.number}: ${utcText(changed.postmortem!.review!.start)} (${when.minutes} min). An online meeting is being set up; the invitation (with an .ics) goes to ${invited.map((i) => i.name).join(', ') || 'nobody yet'}.`,
+        ...(unreachable.length ? [`No email address is known for ${unreachable.join(', ')}: forward them the invitation.`] : []),
+        ...(warning ? [warning] : []),
+      ];
+      return lines.map(markdownLine).join('\n\n');
+    });
+    const outcome = await deps.incidents.run(incident.id, { type: 'SchedulePostmortemReview', start: when.start, minutes: when.minutes, at, by }, { inboundKey: key, alsoEffects: recorded.effects });
     if (outcome.kind === 'duplicate') return;
     if (outcome.kind === 'refused') return reply(outcome.reason);
     if (outcome.kind === 'unchanged') return reply('The review is already at that time; the invitations went out then.');
-    const { invited, unreachable } = reviewInvitees(outcome.incident, deps.org);
-    const lines = [
-      `Postmortem review of INC-${incident.number}: ${utcText(outcome.incident.postmortem!.review!.start)} (${when.minutes} min). An online meeting is being set up; the invitation (with an .ics) goes to ${invited.map((i) => i.name).join(', ') || 'nobody yet'}.`,
-      ...(unreachable.length ? [`No email address is known for ${unreachable.join(', ')}: forward them the invitation.`] : []),
-      ...(warning ? [warning] : []),
-    ];
-    // The command's own key is spent by the commit: the answer goes without it.
-    await context.sendActivity({ type: 'message', text: lines.map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    recorded.said();
     return;
   }
   if (!named) return reply(`Usage: ${POSTMORTEM_USAGE}`);

@@ -2,8 +2,7 @@ import type { Activity, Mention, TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
 import { isAnnouncement, type Incident, type IncidentEvent, type Person } from '../domain/incident';
-import type { ReplyInChat } from '../domain/react';
-import { replyEffect, sayRecorded } from './replies';
+import { recordedReply } from './replies';
 import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdateLine, rolesLine, type MessageLink } from '../domain/messages';
 import { conversationOf, inboundKey, mentioned, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
@@ -26,9 +25,6 @@ import { postmortemTerms } from '../postmortem/terms';
 import { postmortemFromChat } from '../postmortem/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
-
-/** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
-const DEFAULT_REPLY_GRACE_MS = 60_000;
 
 /** Commands typed to the bot in a channel or chat: `declare`, `sev 1`, `ic @person`, `note ...`. */
 export class ChatCommands {
@@ -173,20 +169,12 @@ export class ChatCommands {
     if (outcome.kind === 'unchanged') return this.replyOnce(context, key, NOTHING_TO_CHANGE);
   }
 
-  /**
-   * The reply to a command that changes an incident, written with the change (replies.ts): `say` renders it from the
-   * state the command made, or says nothing. `said()` puts it in its place among the turn's replies once committed.
-   */
+  /** The reply to a command that changes an incident, written with the change (replies.ts), in Markdown. */
   private recordedReply(context: TurnContext, key: string | undefined, at: string, say: (incident: Incident, events: readonly IncidentEvent[]) => string | undefined) {
-    let effect: ReplyInChat | undefined;
-    return {
-      effects: (incident: Incident, events: IncidentEvent[]) => {
-        const text = say(incident, events);
-        effect = text === undefined ? undefined : replyEffect(context, { key: key ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text: markdown(text).text!, at, graceMs: this.deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
-        return effect ? [effect] : [];
-      },
-      said: () => effect && sayRecorded(context, effect),
-    };
+    return recordedReply(context, { key, at, graceMs: this.deps.replyGraceMs }, (incident, events) => {
+      const text = say(incident, events);
+      return text === undefined ? undefined : markdown(text).text!;
+    });
   }
 
   /** Replies unless this activity was answered before (a re-delivery). */

@@ -1,4 +1,5 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import type { Incident, IncidentEvent } from '../domain/incident';
 import type { ReplyInChat } from '../domain/react';
 import { describe } from '../outside-error';
 import type { Logger } from '../log';
@@ -12,14 +13,14 @@ import type { TeamsOutbox } from './outbox';
  * never part of the answer. An invoke's own response passes through: it is the answer (Teams shows what it says).
  *
  * Two kinds of reply leave this way:
- * - the reply to `declare` and to a note (src/teams/chat.ts) is an effect (`chat.reply`) written in the command's transaction,
+ * - the reply to `declare`, to a note (src/teams/chat.ts), to a follow-up change and to `postmortem review` is an effect (`chat.reply`) written in the command's transaction,
  *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
  *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
  * - a command that names someone (`ic @person`, `role <role> @person`) is itself an effect (`chat.mention`,
  *   src/teams/mention-command.ts), run the same way: Teams is asked who the person is only after the answer;
- * - everything else is held in memory only. For now that includes the replies of other modules' commands that change
- *   an incident (followup, postmortem, page, update, publish): their change is recorded and on the card, their reply
- *   is not. A read (`status`, `help`, a refusal, a card to pick from) changed nothing,
+ * - everything else is held in memory only. For now that includes the replies of `page`, `update` and `publish` and the
+ *   resolution offer after `resolve`: their change is recorded and on the card, their reply is not (they commit
+ *   through their own modules' stores, which take no reply effect yet). A read (`status`, `help`, a refusal, a card to pick from) changed nothing,
  *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
  *   spend a transaction per `status` to protect an answer the person can simply ask for again.
  */
@@ -49,6 +50,33 @@ export function replyEffect(context: TurnContext, reply: { key: string; incident
     incidentId: reply.incidentId,
     notBefore: new Date(Date.parse(reply.at) + reply.graceMs).toISOString(),
     payload: { conversation: conversationOf(activity), ...(activity.id && { replyToId: activity.id }), text: reply.text },
+  };
+}
+
+/** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
+const DEFAULT_REPLY_GRACE_MS = 60_000;
+
+/**
+ * The reply to a command that changes an incident, written with the change: pass `effects` as the run's
+ * `alsoEffects`; `markdown` renders it from the state the command made (Markdown), or says nothing. `said()` puts it in
+ * its place among the turn's replies once committed.
+ */
+export function recordedReply(
+  context: TurnContext,
+  reply: { key: string | undefined; at: string; graceMs?: number },
+  markdown: (incident: Incident, events: readonly IncidentEvent[]) => string | undefined,
+) {
+  let effect: ReplyInChat | undefined;
+  return {
+    effects: (incident: Incident, events: IncidentEvent[]) => {
+      const text = markdown(incident, events);
+      effect =
+        text === undefined
+          ? undefined
+          : replyEffect(context, { key: reply.key ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text, at: reply.at, graceMs: reply.graceMs ?? DEFAULT_REPLY_GRACE_MS });
+      return effect ? [effect] : [];
+    },
+    said: () => effect && sayRecorded(context, effect),
   };
 }
 
