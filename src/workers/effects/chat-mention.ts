@@ -3,7 +3,7 @@ import type { Command, DeclareIncident } from '../../domain/decide';
 import type { RunWithMember } from '../../domain/mention-effect';
 import type { ReplyInChat } from '../../domain/react';
 import { answerTo } from '../../followups/chat';
-import type { ClaimedEffect } from '../../store/store';
+import type { ClaimedEffect, Store } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 import type { MemberLookup } from '../../teams/people';
 import { markdownLine } from '../../teams/text';
@@ -14,13 +14,16 @@ import { markdownLine } from '../../teams/text';
  * given up on in words (give-up.ts).
  *
  * Run twice (a crash after the change, before the effect is settled), the change is not made twice: it is committed
- * under the effect's key as inbound key, so the second run is a duplicate and says nothing. A refusal or "nothing to
+ * under the effect's key as inbound key, so the second run finds that key and says nothing. A refusal or "nothing to
  * change" may be said twice then; that beats saying it never. A reply to a change (a follow-up's) is a `chat.reply`
  * effect written with the change.
  */
-export function chatMention(deps: { incidents: Incidents; members: MemberLookup; teams: Pick<TeamsOutbox, 'reply'>; followUpWindowDays: () => number }) {
+export function chatMention(deps: { store: Pick<Store, 'seenInbound'>; incidents: Incidents; members: MemberLookup; teams: Pick<TeamsOutbox, 'reply'>; followUpWindowDays: () => number }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const asked = effect.payload as RunWithMember['payload'];
+    // Done already (committed, then the process died before settling the effect): deciding again would only find
+    // nothing to change and say so.
+    if (await deps.store.seenInbound(effect.key)) return;
     const person = await deps.members.member(asked.conversation, asked.mention.id, signal);
     const say = (text: string) => deps.teams.reply(asked.conversation, asked.replyToId, { type: 'message', text: markdown(text), textFormat: 'markdown' }, signal);
     const named = (text: string) => text.replaceAll('{name}', person?.name ?? asked.mention.name);
