@@ -24,7 +24,7 @@ import type { TeamsOutbox } from './outbox';
  *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
  *   spend a transaction per `status` to protect an answer the person can simply ask for again.
  */
-export type Said = { activity: Partial<Activity> } | { effectKey: string };
+export type Said = { activity: Partial<Activity> } | { effectKey: string } | { later: () => Promise<Partial<Activity> | undefined> };
 
 const SAID = Symbol('firebreak.said');
 
@@ -85,12 +85,27 @@ export function sayRecorded(context: TurnContext, effect: Pick<ReplyInChat, 'key
   context.turnState.get<Said[] | undefined>(SAID)?.push({ effectKey: effect.key });
 }
 
+/**
+ * A reply that needs an outside call to make (a read of the postmortem doc): the call is made after the answer, and
+ * its reply sent in its place. Held in memory like any read; asking again answers again. Outside a held turn (no
+ * answer to wait for) it is made and said at once.
+ */
+export async function sayLater(context: TurnContext, make: () => Promise<Partial<Activity> | undefined>): Promise<void> {
+  const said = context.turnState.get<Said[] | undefined>(SAID);
+  if (said) return void said.push({ later: make });
+  const activity = await make();
+  if (activity) await context.sendActivity(activity);
+}
+
 export interface ReplyQueue {
   /** Sends what a turn said, after its answer: in order within the conversation, each after the one before. */
   send(inbound: Partial<Activity>, said: readonly Said[]): void;
 }
 
-/** Held replies leave through `teams.reply`; recorded ones through the runner (`runNow`), which settles the effect. */
+/**
+ * Held replies leave through `teams.reply`, those made later once made; recorded ones through the runner (`runNow`),
+ * which settles the effect.
+ */
 export function createReplyQueue(deps: { teams: Pick<TeamsOutbox, 'reply'>; runNow: (effectKey: string) => Promise<void>; log: Logger; timeoutMs?: number }): ReplyQueue {
   const serially = keyedQueue();
   const timeoutMs = deps.timeoutMs ?? 30_000;
@@ -99,7 +114,11 @@ export function createReplyQueue(deps: { teams: Pick<TeamsOutbox, 'reply'>; runN
       if (!said.length) return;
       const conversation = conversationOf(inbound);
       for (const item of said) {
-        const work = () => ('effectKey' in item ? deps.runNow(item.effectKey) : deps.teams.reply(conversation, inbound.id, item.activity, AbortSignal.timeout(timeoutMs)));
+        const reply = (activity: Partial<Activity> | undefined) => (activity ? deps.teams.reply(conversation, inbound.id, activity, AbortSignal.timeout(timeoutMs)) : undefined);
+        const work = async () => {
+          if ('effectKey' in item) return deps.runNow(item.effectKey);
+          return reply('later' in item ? await item.later() : item.activity);
+        };
         serially(conversation.id, work).catch((err) => deps.log.warn('a reply could not be sent', { conversation: conversation.id, error: describe(err) }));
       }
     },
