@@ -12,17 +12,20 @@ import type { TeamsOutbox } from './outbox';
  * turn's HTTP answer has been given, then sent in order, one conversation at a time: the Bot Connector's latency is
  * never part of the answer. An invoke's own response passes through: it is the answer (Teams shows what it says).
  *
- * Two kinds of reply leave this way:
- * - the reply to `declare`, to a note (src/teams/chat.ts), to a follow-up change and to `postmortem review` is an effect (`chat.reply`) written in the command's transaction,
- *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
- *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
- * - a command that names someone (`ic @person`, `role <role> @person`) is itself an effect (`chat.mention`,
- *   src/teams/mention-command.ts), run the same way: Teams is asked who the person is only after the answer;
- * - everything else is held in memory only. For now that includes the replies of `page`, `update` and `publish` and the
- *   resolution offer after `resolve`: their change is recorded and on the card, their reply is not (they commit
- *   through their own modules' stores, which take no reply effect yet). A read (`status`, `help`, a refusal, a card to pick from) changed nothing,
- *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
- *   spend a transaction per `status` to protect an answer the person can simply ask for again.
+ * What a turn says leaves this way in one of three forms:
+ * - the reply to `declare`, a note (src/teams/chat.ts), a follow-up change and `postmortem review` is an effect
+ *   (`chat.reply`) written in the command's transaction, due only an effect lease later: this process claims and sends
+ *   it right after the answer, and if it crashes before or while sending, any worker sends it once due or once that
+ *   claim has lapsed: within a lease either way;
+ * - a command that names someone (`ic @person`, `role <role> @person`, `postmortem @person`, `followup … @person`) is
+ *   itself an effect (`chat.mention`, src/teams/mention-command.ts), run the same way: Teams is asked who the person
+ *   is only after the answer;
+ * - everything else is held in memory only, and a reply that needs an outside read (`postmortem check`) is made after
+ *   the answer (`sayLater`). For now that includes the replies of `page`, `update` and `publish` and the resolution
+ *   offer after `resolve`: their change is recorded and on the card, their reply is not (they commit through their own
+ *   modules' stores, which take no reply effect yet). A read (`status`, `help`, a refusal, a card to pick from)
+ *   changed nothing, so a crash that loses it loses no record, and asking again answers again. Writing a row for every
+ *   read would spend a transaction per `status` to protect an answer the person can simply ask for again.
  */
 export type Said = { activity: Partial<Activity> } | { effectKey: string } | { later: () => Promise<Partial<Activity> | undefined> };
 
