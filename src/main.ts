@@ -55,6 +55,9 @@ import { createPostmortemDocs, type PostmortemDocs } from './google/postmortem-d
 import { docFill } from './workers/effects/doc-fill';
 import { messagePost } from './workers/effects/message-post';
 import { chatReply } from './workers/effects/chat-reply';
+import { chatMention } from './workers/effects/chat-mention';
+import { createMemberLookup } from './teams/people';
+import { followUpPolicy } from './followups/chat';
 import { timelineSync } from './workers/effects/timeline-sync';
 import { updateReminder } from './workers/effects/update-reminder';
 import { followUpHandlers } from './followups/handlers';
@@ -143,6 +146,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'chat.reply': chatReply({ teams: outbox }),
+      'chat.mention': chatMention({ store, incidents, members: createMemberLookup(teams.adapter, config.bot.appId), teams: outbox, followUpWindowDays: () => followUpPolicy({ org: config.status.org, followUps }).windowDays }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(paging && {
         'page.timeout': pageTimeout({ paging }),

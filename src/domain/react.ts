@@ -10,12 +10,13 @@ import { followUpReminders, type FollowUpEffect } from './followups';
 import { followUpDocEffects, type SyncActionTable } from './followup-doc';
 import { plannerEffects, type PlannerEffect } from './followup-planner';
 import { policyEffects, type EscalateOverdue, type NotifyPerson, type PostHandoffCard, type RemindHandoff } from './policy-effects';
+import type { RunWithMember } from './mention-effect';
 
 /**
  * Side effects as data: what should happen in the outside world because of events.
  * Workers carry them out; `key` makes each one happen at most once per cause.
  */
-export type Effect = PostCard | RefreshCards | PostMessage | ReplyInChat | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | PlannerEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable;
+export type Effect = PostCard | RefreshCards | PostMessage | ReplyInChat | CreateResource | JoinChannel | SendMail | FillDoc | SyncTimeline | RemindUpdate | ReviewMeeting | FollowUpEffect | PlannerEffect | RemindHandoff | PostHandoffCard | EscalateOverdue | NotifyPerson | SyncActionTable | RunWithMember;
 
 interface EffectBase {
   key: string;

@@ -6,7 +6,8 @@ import type { Incident, Person } from '../domain/incident';
 import { followUpSettings, type FollowUpSettings } from '../org/followups';
 import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
-import { member } from '../teams/people';
+import { takeWithMember } from '../teams/mention-command';
+import { recordedReply } from '../teams/replies';
 import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE, parseFollowUp } from './parse';
@@ -31,23 +32,31 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
   const incident = here.incident;
   if (intent.kind === 'list') return say(listHere(incident));
 
-  let change: ChangeRequest;
-  if (intent.kind === 'add') {
+  if (intent.kind === 'add' || intent.kind === 'owner') {
     const [named] = mentioned(context.activity);
-    const owner = named ? await member(context, named.id) : undefined;
-    if (named && !owner) return say(`${named.name} is not in this team, so can't own a follow-up here.`);
-    change = { type: 'AddFollowUp', text: intent.text, ...(owner && { owner }), ...(intent.due && { due: intent.due }), policy: followUpPolicy(deps) };
-  } else if (intent.kind === 'owner') {
-    const [named] = mentioned(context.activity);
-    const owner = named ? await member(context, named.id) : undefined;
-    if (!owner) return say(named ? `${named.name} is not in this team, so can't own a follow-up here.` : `Mention who owns it: followup owner ${intent.n} @person`);
-    change = { type: 'SetFollowUpOwner', n: intent.n, owner };
-  } else {
-    change = { type: 'CloseFollowUp', n: intent.n, outcome: intent.outcome };
+    if (named) {
+      // Decided once Teams has said who the owner is, after the HTTP answer (src/teams/mention-command.ts).
+      const command = intent.kind === 'add' ? { type: 'AddFollowUp', text: intent.text, ...(intent.due && { due: intent.due }), policy: followUpPolicy(deps) } : { type: 'SetFollowUpOwner', n: intent.n };
+      const answers = { notMember: "{name} is not in this team, so can't own a follow-up here.", unchanged: 'Nothing to change: it is already so.', changed: 'followup' as const };
+      await takeWithMember(deps, context, { incidentId: incident.id, key, mention: named, command, personAt: 'owner', at, by, say: answers });
+      return;
+    }
+    if (intent.kind === 'owner') return say(`Mention who owns it: followup owner ${intent.n} @person`);
   }
-  const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key });
-  const reply = answerTo(outcome, followUpPolicy(deps).windowDays);
-  if (reply) await context.sendActivity({ type: 'message', text: reply.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+  const change: ChangeRequest =
+    intent.kind === 'add'
+      ? { type: 'AddFollowUp', text: intent.text, ...(intent.due && { due: intent.due }), policy: followUpPolicy(deps) }
+      : { type: 'CloseFollowUp', n: intent.n, outcome: intent.outcome };
+  const windowDays = followUpPolicy(deps).windowDays;
+  // The answer to a change is written with it (src/teams/replies.ts): a crash after the HTTP answer does not lose it.
+  const recorded = recordedReply(context, { key, at, graceMs: deps.replyGraceMs }, (incident, events) => {
+    const text = answerTo({ kind: 'changed', incident, events: [...events] }, windowDays);
+    return text === undefined ? undefined : markdown(text);
+  });
+  const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key, alsoEffects: recorded.effects });
+  if (outcome.kind === 'changed') return void recorded.said();
+  const reply = answerTo(outcome, windowDays);
+  if (reply) await context.sendActivity({ type: 'message', text: markdown(reply), textFormat: 'markdown' });
 }
 
 /** The follow-up settings a command decides with: the composition root's when it gives them, else the organisation file's. */
@@ -99,3 +108,6 @@ async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person, wher
   return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : []), ...more].join('\n');
 }
 
+function markdown(text: string): string {
+  return text.split('\n').map(markdownLine).join('\n\n');
+}

@@ -28,6 +28,7 @@ export interface Metrics {
 /** Kinds whose first word does not name the system they talk to (the docs' per-system alerts count on these). */
 const SYSTEM_OF_KIND: Record<string, string> = {
   'chat.reply': 'bot-connector',
+  'chat.mention': 'bot-connector',
   'person.notify': 'bot-connector',
   'followup.remind': 'bot-connector',
   'followup.digest': 'bot-connector',

@@ -4,7 +4,8 @@ import { incidentFigures } from '../domain/figures';
 import { instantOf, isTimeZone } from '../oncall/rotation';
 import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
-import { member } from '../teams/people';
+import { takeWithMember } from '../teams/mention-command';
+import { recordedReply, sayLater } from '../teams/replies';
 import { markdownLine } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { blameFindings } from './blameless';
@@ -25,7 +26,12 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
   const rest = (/^\/?postmortem\b\s*([\s\S]*)$/i.exec(text.trim())?.[1] ?? '').trim();
   const reply = async (answer: string) => {
     if (key && !(await deps.store.markInbound(key, at))) return;
-    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    await context.sendActivity(message(answer));
+  };
+  // What reads the postmortem doc is read after the HTTP answer (src/teams/replies.ts): Google is never waited for.
+  const replyLater = async (answer: () => Promise<string>) => {
+    if (key && !(await deps.store.markInbound(key, at))) return;
+    await sayLater(context, async () => message(await answer()));
   };
   const here = await incidentAt(deps.store, context.activity.conversation.id, number);
   if (!here || 'none' in here) return reply(here ? here.none : 'There is no incident in this conversation.');
@@ -37,34 +43,42 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
   // Teams leaves a mention's text out of the command: "postmortem @Bob" arrives as "postmortem" with a mention.
   const [named] = mentioned(context.activity);
   if (!rest && !named) return reply(status(incident));
-  if (verb === 'check') return reply(await check(deps, incident));
-  if (verb === 'summary') return reply(await summary(deps, incident));
+  if (verb === 'check') return replyLater(() => check(deps, incident));
+  if (verb === 'summary') return replyLater(() => summary(deps, incident));
   if (verb === 'review') {
     const when = reviewTime(rest.slice(6).trim(), pm.timeZone);
     if ('refused' in when) return reply(when.refused);
     if (!deps.postmortem?.review) return reply('Review meetings need Microsoft Graph with a meeting organizer and a mail sender (GRAPH_MEETING_ORGANIZER_ID, GRAPH_MAIL_SENDER); set a time with the people by hand for now.');
-    // The check runs before the invitation goes out: it warns, never blocks.
-    const warning = deps.postmortem.docs && (await check(deps, incident));
-    const outcome = await deps.incidents.run(incident.id, { type: 'SchedulePostmortemReview', start: when.start, minutes: when.minutes, at, by }, { inboundKey: key });
+    // The answer is written with the change (src/teams/replies.ts): a crash after the HTTP answer does not lose it.
+    const recorded = recordedReply(context, { key, at, graceMs: deps.replyGraceMs }, (changed) => {
+      const { invited, unreachable } = reviewInvitees(changed, deps.org);
+      const lines = [
+        `Postmortem review of INC-${incident.number}: ${utcText(changed.postmortem!.review!.start)} (${when.minutes} min). An online meeting is being set up; the invitation (with an .ics) goes to ${invited.map((i) => i.name).join(', ') || 'nobody yet'}.`,
+        ...(unreachable.length ? [`No email address is known for ${unreachable.join(', ')}: forward them the invitation.`] : []),
+      ];
+      return lines.map(markdownLine).join('\n\n');
+    });
+    const outcome = await deps.incidents.run(incident.id, { type: 'SchedulePostmortemReview', start: when.start, minutes: when.minutes, at, by }, { inboundKey: key, alsoEffects: recorded.effects });
     if (outcome.kind === 'duplicate') return;
     if (outcome.kind === 'refused') return reply(outcome.reason);
     if (outcome.kind === 'unchanged') return reply('The review is already at that time; the invitations went out then.');
-    const { invited, unreachable } = reviewInvitees(outcome.incident, deps.org);
-    const lines = [
-      `Postmortem review of INC-${incident.number}: ${utcText(outcome.incident.postmortem!.review!.start)} (${when.minutes} min). An online meeting is being set up; the invitation (with an .ics) goes to ${invited.map((i) => i.name).join(', ') || 'nobody yet'}.`,
-      ...(unreachable.length ? [`No email address is known for ${unreachable.join(', ')}: forward them the invitation.`] : []),
-      ...(warning ? [warning] : []),
-    ];
-    // The command's own key is spent by the commit: the answer goes without it.
-    await context.sendActivity({ type: 'message', text: lines.map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    recorded.said();
+    // The blameless check of the doc, after the answer to the review: it warns, never blocks.
+    if (deps.postmortem.docs) await sayLater(context, async () => message(await check(deps, incident)));
     return;
   }
   if (!named) return reply(`Usage: ${POSTMORTEM_USAGE}`);
-  const to = await member(context, named.id);
-  if (!to) return reply(`${named.name} is not in this team, so can't own the postmortem here.`);
-  const outcome = await deps.incidents.run(incident.id, { type: 'ChangePostmortemOwner', to, at, by }, { inboundKey: key });
-  if (outcome.kind === 'refused') return reply(outcome.reason);
-  if (outcome.kind === 'unchanged') return reply(`${to.name} owns the postmortem already.`);
+  // Decided once Teams has said who they are, after the HTTP answer (src/teams/mention-command.ts).
+  await takeWithMember(deps, context, {
+    incidentId: incident.id,
+    key,
+    mention: named,
+    command: { type: 'ChangePostmortemOwner' },
+    personAt: 'to',
+    at,
+    by,
+    say: { notMember: "{name} is not in this team, so can't own the postmortem here.", unchanged: '{name} owns the postmortem already.' },
+  });
 }
 
 function status(incident: Incident): string {
@@ -144,3 +158,6 @@ function utcText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+function message(text: string) {
+  return { type: 'message', text: text.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' } as const;
+}

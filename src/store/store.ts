@@ -85,6 +85,11 @@ export interface Store extends EffectsStore {
   commitNew(inbound: { inboundKey?: string; now: string }, build: (number: number) => Omit<Commit, 'inboundKey'>): Promise<CommitResult>;
   /** Records an inbound key; false when it was already seen (a re-delivery). */
   markInbound(key: string, now: string): Promise<boolean>;
+  /**
+   * Writes effects with no event (a command waiting for an outside answer before it can be decided: src/teams/
+   * mention-command.ts) and the inbound key, together; false, and nothing written, when the key was seen before.
+   */
+  enqueue(effects: readonly Effect[], inbound: { inboundKey?: string; now: string }): Promise<boolean>;
   /** Whether an inbound key was recorded (without recording it). */
   seenInbound(key: string): Promise<boolean>;
   /** The doc timeline's bookkeeping (known rows, last revision, push channels). */
@@ -199,6 +204,19 @@ export async function createSqlStore(sql: Sql, backend: Store['backend']): Promi
         const [row] = await tx.query<{ last: number }>('UPDATE incident_numbers SET last = last + 1 WHERE id = 1 RETURNING last');
         await writeCommit(tx, build(Number(row.last)));
       }),
+    async enqueue(effects, inbound) {
+      const result = await inTransaction(async (tx) => {
+        if (inbound.inboundKey) await checkInbound(tx, inbound.inboundKey, inbound.now);
+        for (const effect of effects) {
+          await tx.query(
+            `INSERT INTO effects (key, kind, incident_id, payload, not_before, created_at)
+             VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (key) DO NOTHING`,
+            [effect.key, effect.kind, effect.incidentId, JSON.stringify(effect.payload), effect.notBefore ?? inbound.now, inbound.now],
+          );
+        }
+      });
+      return result.ok;
+    },
     async markInbound(key, now) {
       const rows = await sql.query('INSERT INTO inbound (key, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key', [
         storedKey(key),

@@ -2,14 +2,13 @@ import type { Activity, Mention, TurnContext } from 'botbuilder';
 import type { Outcome } from '../app/incidents';
 import type { ChangeRequest, Command, DeclareIncident } from '../domain/decide';
 import { isAnnouncement, type Incident, type IncidentEvent, type Person } from '../domain/incident';
-import type { ReplyInChat } from '../domain/react';
-import { replyEffect, sayRecorded } from './replies';
+import { recordedReply } from './replies';
 import { coordinationLine, coordinationLinks, headline, missingRoles, nextUpdateLine, rolesLine, type MessageLink } from '../domain/messages';
 import { conversationOf, inboundKey, mentioned, personOf } from './activity';
 import { helpText, parseCommand, USAGE, type Intent } from './commands';
 import type { BotDeps } from './deps';
 import { FindIncidents } from './find-incidents';
-import { member } from './people';
+import { takeWithMember } from './mention-command';
 import { askIfSimilar } from './similar-declaration';
 import { commandText, markdownWithLinks } from './text';
 import { askToResolve } from './resolving';
@@ -26,9 +25,6 @@ import { postmortemTerms } from '../postmortem/terms';
 import { postmortemFromChat } from '../postmortem/chat';
 
 type Change = Exclude<Command, DeclareIncident>;
-
-/** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
-const DEFAULT_REPLY_GRACE_MS = 60_000;
 
 /** Commands typed to the bot in a channel or chat: `declare`, `sev 1`, `ic @person`, `note ...`. */
 export class ChatCommands {
@@ -56,8 +52,8 @@ export class ChatCommands {
     if (/^\/?update\b/i.test(asked) && (await audienceUpdateFromChat(this.deps, context, asked, by, at, key))) return;
     if (/^\/?postmortem\b/i.test(asked)) return postmortemFromChat(this.deps, context, asked, by, at, key, number);
 
-    const change = await this.changeFor(intent, context);
-    if (change && 'refused' in change) return this.replyOnce(context, key, change.refused);
+    if (intent.kind === 'commander' || intent.kind === 'role') return this.withMember(context, intent, number, by, at, key);
+    const change = this.changeFor(intent);
     if (change) {
       const here = await incidentAt(this.deps.store, activity.conversation.id, number);
       if (!here || 'none' in here) return this.replyOnce(context, key, here ? here.none : noIncidentHere());
@@ -106,9 +102,25 @@ export class ChatCommands {
     if (outcome.kind === 'changed') reply.said();
   }
 
-  /** The command an intent asks for, a refusal in words, or undefined when it changes nothing. */
-  private async changeFor(intent: Intent, context: TurnContext): Promise<ChangeRequest | { refused: string } | undefined> {
+  /**
+   * `ic @person`, `role <role> @person`: taken now, run once Teams has said who the person is, after the HTTP answer
+   * (mention-command.ts says why the mention alone is not enough).
+   */
+  private async withMember(context: TurnContext, intent: Extract<Intent, { kind: 'commander' | 'role' }>, number: number | undefined, by: Person, at: string, key: string | undefined): Promise<void> {
     const activity = context.activity;
+    const [named] = mentioned(activity);
+    if (!named) return this.replyOnce(context, key, intent.kind === 'commander' ? `Mention the new commander: ${USAGE.ic}` : `Mention who takes the role: ${USAGE.role}`);
+    const here = await incidentAt(this.deps.store, activity.conversation.id, number);
+    if (!here || 'none' in here) return this.replyOnce(context, key, here ? here.none : noIncidentHere());
+    const asked =
+      intent.kind === 'commander'
+        ? { command: { type: 'ChangeCommander', mode: named.id === activity.from.id ? 'take' : 'handoff' }, personAt: 'to' as const, notMember: "{name} is not in this team, so can't be incident commander here." }
+        : { command: { type: 'AssignRole', role: intent.role }, personAt: 'person' as const, notMember: "{name} is not in this team, so can't take a role here." };
+    await takeWithMember(this.deps, context, { incidentId: here.incident.id, key, mention: named, command: asked.command, personAt: asked.personAt, at, by, say: { notMember: asked.notMember, unchanged: NOTHING_TO_CHANGE } });
+  }
+
+  /** The command an intent asks for, or undefined when it changes nothing. */
+  private changeFor(intent: Intent): ChangeRequest | undefined {
     switch (intent.kind) {
       case 'severity':
         return { type: 'ChangeSeverity', severity: intent.value };
@@ -126,20 +138,6 @@ export class ChatCommands {
         return { type: 'ReopenIncident', reason: intent.reason };
       case 'update':
         return { type: 'PostStakeholderUpdate', text: intent.text };
-      case 'commander': {
-        const [named] = mentioned(activity);
-        if (!named) return { refused: `Mention the new commander: ${USAGE.ic}` };
-        const to = await member(context, named.id);
-        if (!to) return { refused: `${named.name} is not in this team, so can't be incident commander here.` };
-        return { type: 'ChangeCommander', to, mode: to.id === activity.from.id ? 'take' : 'handoff' };
-      }
-      case 'role': {
-        const [named] = mentioned(activity);
-        if (!named) return { refused: `Mention who takes the role: ${USAGE.role}` };
-        const person = await member(context, named.id);
-        if (!person) return { refused: `${named.name} is not in this team, so can't take a role here.` };
-        return { type: 'AssignRole', role: intent.role, person };
-      }
       default:
         return undefined;
     }
@@ -168,23 +166,15 @@ export class ChatCommands {
   /** A command that changed nothing: why, in words. */
   private async acknowledge(context: TurnContext, key: string | undefined, outcome: Outcome): Promise<void> {
     if (outcome.kind === 'refused') return this.replyOnce(context, key, outcome.reason);
-    if (outcome.kind === 'unchanged') return this.replyOnce(context, key, 'Nothing to change: it is already so.');
+    if (outcome.kind === 'unchanged') return this.replyOnce(context, key, NOTHING_TO_CHANGE);
   }
 
-  /**
-   * The reply to a command that changes an incident, written with the change (replies.ts): `say` renders it from the
-   * state the command made, or says nothing. `said()` puts it in its place among the turn's replies once committed.
-   */
+  /** The reply to a command that changes an incident, written with the change (replies.ts), in Markdown. */
   private recordedReply(context: TurnContext, key: string | undefined, at: string, say: (incident: Incident, events: readonly IncidentEvent[]) => string | undefined) {
-    let effect: ReplyInChat | undefined;
-    return {
-      effects: (incident: Incident, events: IncidentEvent[]) => {
-        const text = say(incident, events);
-        effect = text === undefined ? undefined : replyEffect(context, { key: key ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text: markdown(text).text!, at, graceMs: this.deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
-        return effect ? [effect] : [];
-      },
-      said: () => effect && sayRecorded(context, effect),
-    };
+    return recordedReply(context, { key, at, graceMs: this.deps.replyGraceMs }, (incident, events) => {
+      const text = say(incident, events);
+      return text === undefined ? undefined : markdown(text).text!;
+    });
   }
 
   /** Replies unless this activity was answered before (a re-delivery). */
@@ -194,6 +184,8 @@ export class ChatCommands {
     await context.sendActivity(markdown(text, links));
   }
 }
+
+const NOTHING_TO_CHANGE = 'Nothing to change: it is already so.';
 
 /** Changes answer through the card and the follow-up; a note is confirmed quietly. */
 function noteAcknowledgement(incident: Incident, events: readonly IncidentEvent[]): string | undefined {

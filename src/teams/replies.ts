@@ -1,4 +1,5 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import type { Incident, IncidentEvent } from '../domain/incident';
 import type { ReplyInChat } from '../domain/react';
 import { describe } from '../outside-error';
 import type { Logger } from '../log';
@@ -11,17 +12,22 @@ import type { TeamsOutbox } from './outbox';
  * turn's HTTP answer has been given, then sent in order, one conversation at a time: the Bot Connector's latency is
  * never part of the answer. An invoke's own response passes through: it is the answer (Teams shows what it says).
  *
- * Two kinds of reply leave this way:
- * - the reply to `declare` and to a note (src/teams/chat.ts) is an effect (`chat.reply`) written in the command's transaction,
- *   due only an effect lease later: this process claims and sends it right after the answer, and if it crashes
- *   before or while sending, any worker sends it once due or once that claim has lapsed: within a lease either way;
- * - everything else is held in memory only. For now that includes the replies of other modules' commands that change
- *   an incident (followup, postmortem, page, update, publish): their change is recorded and on the card, their reply
- *   is not. A read (`status`, `help`, a refusal, a card to pick from) changed nothing,
- *   so a crash that loses it loses no record, and asking again answers again. Writing a row for every read would
- *   spend a transaction per `status` to protect an answer the person can simply ask for again.
+ * What a turn says leaves this way in one of three forms:
+ * - the reply to `declare`, a note (src/teams/chat.ts), a follow-up change and `postmortem review` is an effect
+ *   (`chat.reply`) written in the command's transaction, due only an effect lease later: this process claims and sends
+ *   it right after the answer, and if it crashes before or while sending, any worker sends it once due or once that
+ *   claim has lapsed: within a lease either way;
+ * - a command that names someone (`ic @person`, `role <role> @person`, `postmortem @person`, `followup … @person`) is
+ *   itself an effect (`chat.mention`, src/teams/mention-command.ts), run the same way: Teams is asked who the person
+ *   is only after the answer;
+ * - everything else is held in memory only, and a reply that needs an outside read (`postmortem check`) is made after
+ *   the answer (`sayLater`). For now that includes the replies of `page`, `update` and `publish` and the resolution
+ *   offer after `resolve`: their change is recorded and on the card, their reply is not (they commit through their own
+ *   modules' stores, which take no reply effect yet). A read (`status`, `help`, a refusal, a card to pick from)
+ *   changed nothing, so a crash that loses it loses no record, and asking again answers again. Writing a row for every
+ *   read would spend a transaction per `status` to protect an answer the person can simply ask for again.
  */
-export type Said = { activity: Partial<Activity> } | { effectKey: string };
+export type Said = { activity: Partial<Activity> } | { effectKey: string } | { later: () => Promise<Partial<Activity> | undefined> };
 
 const SAID = Symbol('firebreak.said');
 
@@ -50,9 +56,48 @@ export function replyEffect(context: TurnContext, reply: { key: string; incident
   };
 }
 
+/** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
+const DEFAULT_REPLY_GRACE_MS = 60_000;
+
+/**
+ * The reply to a command that changes an incident, written with the change: pass `effects` as the run's
+ * `alsoEffects`; `markdown` renders it from the state the command made (Markdown), or says nothing. `said()` puts it in
+ * its place among the turn's replies once committed.
+ */
+export function recordedReply(
+  context: TurnContext,
+  reply: { key: string | undefined; at: string; graceMs?: number },
+  markdown: (incident: Incident, events: readonly IncidentEvent[]) => string | undefined,
+) {
+  let effect: ReplyInChat | undefined;
+  return {
+    effects: (incident: Incident, events: IncidentEvent[]) => {
+      const text = markdown(incident, events);
+      effect =
+        text === undefined
+          ? undefined
+          : replyEffect(context, { key: reply.key ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text, at: reply.at, graceMs: reply.graceMs ?? DEFAULT_REPLY_GRACE_MS });
+      return effect ? [effect] : [];
+    },
+    said: () => effect && sayRecorded(context, effect),
+  };
+}
+
 /** Puts a reply recorded as an effect in its place among what the turn says. */
 export function sayRecorded(context: TurnContext, effect: Pick<ReplyInChat, 'key'>): void {
   context.turnState.get<Said[] | undefined>(SAID)?.push({ effectKey: effect.key });
+}
+
+/**
+ * A reply that needs an outside call to make (a read of the postmortem doc): the call is made after the answer, and
+ * its reply sent in its place. Held in memory like any read; asking again answers again. Outside a held turn (no
+ * answer to wait for) it is made and said at once.
+ */
+export async function sayLater(context: TurnContext, make: () => Promise<Partial<Activity> | undefined>): Promise<void> {
+  const said = context.turnState.get<Said[] | undefined>(SAID);
+  if (said) return void said.push({ later: make });
+  const activity = await make();
+  if (activity) await context.sendActivity(activity);
 }
 
 export interface ReplyQueue {
@@ -60,7 +105,10 @@ export interface ReplyQueue {
   send(inbound: Partial<Activity>, said: readonly Said[]): void;
 }
 
-/** Held replies leave through `teams.reply`; recorded ones through the runner (`runNow`), which settles the effect. */
+/**
+ * Held replies leave through `teams.reply`, those made later once made; recorded ones through the runner (`runNow`),
+ * which settles the effect.
+ */
 export function createReplyQueue(deps: { teams: Pick<TeamsOutbox, 'reply'>; runNow: (effectKey: string) => Promise<void>; log: Logger; timeoutMs?: number }): ReplyQueue {
   const serially = keyedQueue();
   const timeoutMs = deps.timeoutMs ?? 30_000;
@@ -69,7 +117,11 @@ export function createReplyQueue(deps: { teams: Pick<TeamsOutbox, 'reply'>; runN
       if (!said.length) return;
       const conversation = conversationOf(inbound);
       for (const item of said) {
-        const work = () => ('effectKey' in item ? deps.runNow(item.effectKey) : deps.teams.reply(conversation, inbound.id, item.activity, AbortSignal.timeout(timeoutMs)));
+        const reply = (activity: Partial<Activity> | undefined) => (activity ? deps.teams.reply(conversation, inbound.id, activity, AbortSignal.timeout(timeoutMs)) : undefined);
+        const work = async () => {
+          if ('effectKey' in item) return deps.runNow(item.effectKey);
+          return reply('later' in item ? await item.later() : item.activity);
+        };
         serially(conversation.id, work).catch((err) => deps.log.warn('a reply could not be sent', { conversation: conversation.id, error: describe(err) }));
       }
     },

@@ -98,6 +98,7 @@ async function reportTimelineStuck(delivery: DeliveryReport, effect: StoredEffec
 /** Work Firebreak gave up on that the people who asked for it hear of: what could not be done, and what to do instead. */
 const NOT_DONE: Partial<Record<StoredEffect['kind'], { what: string; instead: string }>> = {
   'postmortem.review': { what: 'set up the postmortem review', instead: 'Nobody was invited by Firebreak: set the meeting up by hand, or fix the cause and ask again with "postmortem review <time>".' },
+  'chat.mention': { what: 'carry out a command naming someone (Teams did not say who they are)', instead: 'Nothing changed: ask again, e.g. "ic @person".' },
   'followup.export': { what: "create a follow-up item's task in Microsoft Planner", instead: 'The item stays in Firebreak ("followups" lists it, and so does the CSV/JSON export at /reports): add it to Planner by hand if it must be there.' },
 };
 

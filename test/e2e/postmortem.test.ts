@@ -161,7 +161,15 @@ test('the blameless check reads the Cause the people wrote and flags blame; the 
     requestBody: { requests: [{ insertText: { location: { index: guidanceEnd - 1 }, text: '\nThe deploy pipeline allowed an unreviewed change. Jim pushed bad code.' } }] },
   });
 
-  await say('postmortem check', thread);
+  // Answered while Google still holds the doc read (issue 15 item 1): the check is read and said after the answer.
+  let release!: () => void;
+  deployment.google.fault({ match: 'docs.documents.get', hold: new Promise<void>((resolve) => (release = resolve)) });
+  try {
+    expect((await post(firebreak.url, channelMessage('postmortem check', opts(thread)), channel().signInbound({ serviceUrl: channel().serviceUrl }))).status).toBe(200);
+  } finally {
+    release();
+    deployment.google.fault(undefined);
+  }
   const checked = await eventually(() => texts(thread).find((t) => t.startsWith('Blameless check')), 'the blameless check');
   expect(checked).toContain('1 sentence in the Cause section makes a person the cause');
   expect(checked).toContain('Jim pushed bad code.');

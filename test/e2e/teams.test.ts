@@ -257,7 +257,8 @@ test('commands in the incident conversation, each delivered twice and answered o
   const incident = await declare({ commander: ALICE.id, severity: '1' });
   expect(await reply(incident, await say(incident, 'ic', { mentions: [CAROL] }), 'refusal')).toBe('Carol Outsider is not in this team, so can\'t be incident commander here.');
   expect(await reply(incident, await say(incident, 'ic', { mentions: [BOB] }), 'hand-off follow-up')).toContain('Alice Adams handed command to Bob Brown.');
-  await say(incident, 'role sme', { mentions: [ALICE] });
+  // The role is assigned after the answer, once Teams has said who Alice is: its follow-up before the next command's answer.
+  expect(await reply(incident, await say(incident, 'role sme', { mentions: [ALICE] }), 'role follow-up')).toContain('Alice Adams is now a subject-matter expert');
   expect(await reply(incident, await say(incident, 'action failing over the primary DB to eu-west'), 'ack')).toBe(`Announced and added to the timeline of INC-${incident.number}.`);
   expect(await reply(incident, await say(incident, 'sev 7'), 'refusal')).toBe('Severity must be 1-4 (1 is the most severe).');
   expect(await reply(incident, await say(incident, 'phase'), 'usage')).toMatch(/^Usage: phase <0-3>/);

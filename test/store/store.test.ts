@@ -95,6 +95,24 @@ describe.each(backends())('store on $name', ({ name, available }) => {
     expect(await store.markInbound(`teams:c:${name}-a2`, AT)).toBe(false);
   });
 
+  test('effects queued on their own (a command waiting for Teams) are written with the inbound key, once', async () => {
+    const incident = await declared();
+    const waiting = {
+      kind: 'chat.mention' as const,
+      key: `chat.mention:teams:c:${name}-m1`,
+      incidentId: incident.id,
+      notBefore: '2100-01-01T00:00:00.000Z',
+      payload: { conversation: incident.origin, mention: sam, command: { type: 'ChangeCommander', mode: 'handoff' }, personAt: 'to' as const, at: AT, by: jo, say: { notMember: 'no', unchanged: 'same' } },
+    };
+    expect(await store.enqueue([waiting], { inboundKey: `teams:c:${name}-m1`, now: AT })).toBe(true);
+    // A re-delivery of the same activity writes nothing, even as another effect.
+    expect(await store.enqueue([{ ...waiting, key: `chat.mention:other-${name}` }], { inboundKey: `teams:c:${name}-m1`, now: AT })).toBe(false);
+    const queued = (await store.effects({ incidentId: incident.id })).filter((e) => e.kind === 'chat.mention');
+    expect(queued.map((e) => [e.key, e.notBefore])).toEqual([[waiting.key, waiting.notBefore]]);
+    expect(queued[0].payload).toEqual(waiting.payload);
+    expect(await store.seenInbound(`teams:c:${name}-m1`)).toBe(true);
+  });
+
   test('an effect key is unique: the same cause never queues twice', async () => {
     const incident = await declared();
     const change = commitFor({ type: 'ChangeSeverity', severity: 1, at: AT, by: jo }, incident);

@@ -4,6 +4,7 @@ import { systemOf } from '../../src/metrics/registry';
 test.each([
   ['card.post', 'bot-connector'],
   ['chat.reply', 'bot-connector'],
+  ['chat.mention', 'bot-connector'],
   ['person.notify', 'bot-connector'],
   ['followup.digest', 'bot-connector'],
   ['page.notify', 'bot-connector'],
