@@ -61,7 +61,7 @@ export interface MemoryBenchOptions {
  * the Google calls made and the outbox left, to tell the JS heap, PGlite's WASM memory and the rest apart.
  */
 export async function memoryBench(opts: MemoryBenchOptions): Promise<Measure[]> {
-  const id = `rss-${opts.incidents ?? 1000}-incidents-${opts.store}`;
+  const id = `rss-${opts.incidents ?? 1000}-incidents`;
   const label = `RSS at ${opts.incidents ?? 1000} active incidents after ${(opts.notesPerSecond ?? 20) * (opts.seconds ?? 180)} notes, ${opts.store} store`;
   const goal = GOAL_MB[opts.store];
   try {

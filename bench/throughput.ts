@@ -8,7 +8,8 @@ import { googleDeployment } from '../test/harness/google-deployment';
 import { graphDeployment } from '../test/harness/graph-deployment';
 import { findPgBin, startCluster } from '../test/harness/postgres';
 import { closedLoop, type LoadResult } from './closed-loop';
-import { compiledHarness } from './compiled-product';
+import { buildOnce } from '../test/harness/build';
+import { startFirebreak } from '../test/harness/firebreak';
 import { startEchoBot } from './echo-bot-process';
 import { atLeast, failed, skipped, type Measure } from './measure';
 import { round } from './stats';
@@ -62,7 +63,7 @@ export async function throughputBench(opts: ThroughputOptions = {}): Promise<Mea
   try {
     const database = await databaseFor(store, opts.databaseUrl, cleanup);
     if (!database) return [skipped(ID, measure, `>= ${GOAL}`, 'no PostgreSQL here: no databaseUrl, no TEST_DATABASE_URL and no PostgreSQL binaries to start one', store)];
-    const { startFirebreak } = await compiledHarness();
+    buildOnce(); // the build, as production runs it (the harness starts dist/main.js once FIREBREAK_TEST_DIST is set)
     const appId = '7a1d0e1f-3333-4444-8555-988888888815';
     const appPassword = 'bench-secret';
     const google = await googleDeployment({ appId, password: appPassword });

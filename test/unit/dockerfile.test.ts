@@ -7,7 +7,7 @@ import path from 'node:path';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string; files: string[]; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string; files: string[]; engines: { node: string }; scripts: Record<string, string> };
 /** Instructions, continuation lines joined, comments dropped. */
 const instructions = dockerfile
   .replace(/\\\n\s*/g, ' ')
@@ -42,6 +42,14 @@ test('runs as a non-root user, checks its health, and starts the build with node
   const cmd = JSON.parse(runtime.find((l) => l.startsWith('CMD '))!.slice(4)) as string[];
   expect(cmd[0]).toBe('node');
   expect(cmd[cmd.length - 1]).toBe(pkg.main);
+});
+
+test('the image, App Service and `npm run start:prod` start the build with the same Node flags (the memory settings the bench measures)', () => {
+  const cmd = (JSON.parse(runtime.find((l) => l.startsWith('CMD '))!.slice(4)) as string[]).join(' ');
+  const appService = /appCommandLine: '([^']+)'/.exec(readFileSync(path.join(ROOT, 'infra/azure.bicep'), 'utf8'))?.[1];
+  expect(pkg.scripts['start:prod']).toContain('--max-semi-space-size=');
+  expect(cmd).toBe(pkg.scripts['start:prod']);
+  expect(appService).toBe(pkg.scripts['start:prod']);
 });
 
 test('.dockerignore keeps everything out but what the Dockerfile copies', () => {
