@@ -124,7 +124,7 @@ async function run(opts: MemoryBenchOptions, id: string, label: string, goal: nu
       atMost(id, label, after.rss, goal, 'MB', {
         store: opts.store,
         details,
-        why: `peak ${after.hwm} MB; started at ${startedMb} MB; ${sent.ok} notes answered (${sent.refused} not); indicative: the machine is shared`,
+        why: `peak ${after.hwm} MB; started at ${startedMb} MB; ${sent.ok} notes answered (${sent.refused} not)`,
       }),
     ];
   } finally {

@@ -14,7 +14,8 @@ import { SUMMARY_RPS, statusSummaryBench } from './status-summary';
 import { SUBMIT_ACK, submitLatency } from './submit-latency';
 import { exitCode, summarize, table } from './summary';
 import { benchStores, type StoreName } from './stores';
-import { BURST, CHAT_TO_DOC, timelineBench } from './timeline';
+import { BURST, CHAT_TO_DOC, RATES, timelineBench } from './timeline';
+import { writePlots } from './plots';
 
 /**
  * `npm run bench [name]`: issue 15's measures, each with its figure, its goal and whether it passed, on the product
@@ -61,6 +62,19 @@ interface Step {
 const BOTH: StoreName[] = ['postgres', 'embedded'];
 /** What the memory and throughput benches report when they cannot run (their own files name their goals). */
 const RSS: MeasureDef = { id: 'rss-1000-incidents', measure: 'RSS at 1,000 active incidents after 3,600 notes (20/s for 3 min)', goal: '<= 150 MB on PostgreSQL, <= 300 MB embedded' };
+const RSS_BY_N: MeasureDef = { id: 'rss-by-incidents', measure: 'RSS against active incidents after 20 notes/s for a minute (the plot of bench/README.md)', goal: '<= 150 MB on PostgreSQL, <= 300 MB embedded, at each N' };
+
+/** RSS at each N, one fresh database and server each; the points go to bench/results/rss.svg. */
+async function rssByIncidents(c: StepContext, sizes: number[], seconds: number): Promise<Measure[]> {
+  const limit = c.store === 'postgres' ? 150 : 300;
+  const points: [number, number][] = [];
+  for (const incidents of sizes) {
+    const [m] = await memoryBench({ ...c, incidents, seconds, settleSeconds: 15 });
+    if (typeof m.figure !== 'number') return [{ ...m, ...RSS_BY_N, store: c.store, figure: null, pass: false, details: { points } }];
+    points.push([incidents, m.figure]);
+  }
+  return [{ ...RSS_BY_N, store: c.store, figure: points.map(([n, mb]) => `${n}: ${mb} MB`).join(', '), unit: undefined, pass: points.every(([, mb]) => mb <= limit), details: { points, notesPerSecond: 20, seconds } }];
+}
 const THROUGHPUT: MeasureDef = { id: 'irrelevant-message-throughput', measure: 'irrelevant channel messages/s, Firebreak ÷ bare botbuilder echo bot', goal: '>= 0.8' };
 const onBoth = (bench: string, defs: MeasureDef[], run: Step['run']): Step[] => BOTH.map((store) => ({ bench, store, defs, run }));
 
@@ -73,14 +87,16 @@ function steps(): Step[] {
     {
       bench: 'timeline',
       store: 'primary',
-      defs: [CHAT_TO_DOC, BURST],
-      run: (c) => timelineBench({ ...c, ...(QUICK && { steady: 5, burst: 20, docRows: 1, freshQuotaMinute: false }) }),
+      defs: [CHAT_TO_DOC, RATES, BURST],
+      run: (c) => timelineBench({ ...c, ...(QUICK && { steady: 5, burst: 20, docRows: 1, rates: [2], freshQuotaMinute: false }) }),
     },
     { bench: 'status-summary', store: 'primary', defs: [SUMMARY_RPS], run: (c) => statusSummaryBench({ ...c, ...(QUICK && { incidents: 10, seconds: 1 }) }) },
     ...onBoth('alerts', [ALERTS_ACK, ALERTS_CARDS], (c) => alertsBench({ ...c, ...(QUICK && { perMinute: 300, groups: 20, seconds: 10 }) })),
     { bench: 'doc-reads', store: 'primary', defs: [DOCS_READS, DOCS_WRITES], run: (c) => docReadsBench({ ...c, ...(QUICK && { sizes: [10, 100], minutes: 2, writeSeconds: 10 }) }) },
     { bench: 'throughput', store: 'primary', defs: [THROUGHPUT], run: (c) => throughputBench({ ...c, ...(QUICK && { seconds: 3 }) }) },
     ...onBoth('memory', [RSS], (c) => memoryBench({ ...c, ...(QUICK && { incidents: 50, seconds: 10 }) })),
+    // The plot of RSS against active incidents: a minute of notes at each N, on the production store.
+    { bench: 'memory', store: 'primary', defs: [RSS_BY_N], run: (c) => rssByIncidents(c, QUICK ? [20, 50] : [100, 400, 1000], QUICK ? 10 : 60) },
   ];
   if (process.env.BENCH_SELFTEST === '1') {
     all.push(
@@ -105,6 +121,7 @@ function finish(only: string | undefined, extraCode = 0): never {
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, only ? `${only}.json` : 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    for (const file of writePlots(measures, dir)) process.stderr.write(`bench: plotted ${path.relative(process.cwd(), file)}\n`);
   } catch (err) {
     process.stderr.write(`bench: could not write the results: ${(err as Error).message}\n`);
   }

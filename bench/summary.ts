@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { Measure } from './measure';
 
 /** The bench's one JSON summary: the last line of its stdout and bench/results/*.json. */
@@ -6,6 +6,8 @@ export interface Summary {
   at: string;
   node: string;
   cores: number;
+  /** The machine's 1-minute load average when the summary was made: figures taken on a busy machine are worse. */
+  load: number;
   outsideLatencyMs: number;
   measures: Measure[];
   passed: number;
@@ -18,6 +20,7 @@ export function summarize(measures: Measure[], opts: { at: Date; outsideLatencyM
     at: opts.at.toISOString(),
     node: process.version,
     cores: cpus().length,
+    load: Math.round(loadavg()[0] * 100) / 100,
     outsideLatencyMs: opts.outsideLatencyMs,
     measures,
     passed: measures.filter((m) => m.pass === true).length,

@@ -8,6 +8,7 @@ import type { StoreName } from './stores';
 import { startWorld, type World } from './world';
 
 export const CHAT_TO_DOC: MeasureDef = { id: 'chat-to-doc-p95-1-per-s', measure: 'chat note -> row in the doc, p95, at a steady 1 note/s, every outside call slowed', goal: '<= 2000 ms, no note lost' };
+export const RATES: MeasureDef = { id: 'chat-to-doc-p95-by-rate', measure: 'chat note -> row in the doc, p95, at several steady rates (the plot of bench/README.md)', goal: 'every note in the doc, in order, at each rate' };
 export const BURST: MeasureDef = { id: 'burst-300-notes', measure: 'a burst of notes sent as fast as the chat answers: every row in the doc, in order, no 429 from Docs', goal: 'complete, ordered, 0 x 429' };
 
 /**
@@ -115,6 +116,8 @@ type TimelineOptions = {
   steady?: number;
   burst?: number;
   docRows?: number;
+  /** Notes a second for the latency-by-rate sweep besides 1/s (default 0.5, 2 and 5; [] leaves it out), 20 s each. */
+  rates?: number[];
   /** Waits a minute before the burst so it has a quota minute of its own (default true; BENCH_QUICK skips it). */
   freshQuotaMinute?: boolean;
   outsideLatencyMs: number;
@@ -146,6 +149,20 @@ async function measure(w: World, opts: TimelineOptions, measures: Measure[]): Pr
     report('timeline: every outside call slowed by', { ms: opts.outsideLatencyMs });
     const steady = await chatToDoc(w, pushed, 'steady 1/s', opts.steady ?? 30, 1000);
     measures.push(measured(CHAT_TO_DOC, steady.lag.p95, 'ms', steady.lag.p95 <= 2000 && steady.lost === 0, { store, details: steady }));
+    const rates = opts.rates ?? [0.5, 2, 5];
+    if (rates.length) {
+      // Each rate on a doc of its own after a fresh quota minute: the Docs budget is the whole service's.
+      if (opts.freshQuotaMinute ?? true) await sleep(60_000);
+      const points: [number, number][] = [[1, steady.lag.p95]];
+      let whole = true;
+      for (const rate of rates) {
+        const r = await chatToDoc(w, pushed, `rate ${rate}/s`, Math.max(5, Math.round(rate * 20)), 1000 / rate);
+        points.push([rate, r.lag.p95]);
+        whole &&= r.lost === 0 && r.duplicated === 0 && !r.outOfOrder;
+      }
+      points.sort((a, b) => a[0] - b[0]);
+      measures.push(measured(RATES, points.map(([x, y]) => `${x}/s ${y} ms`).join(', '), undefined, whole, { store, details: { points } }));
+    }
     if (burst) {
       if (opts.freshQuotaMinute ?? true) await sleep(60_000); // a fresh quota minute, so the burst is measured on its own
       const b = await chatToDoc(w, pushed, 'burst', burst, 0);

@@ -1,3 +1,8 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Measure } from '../../bench/measure';
+import { writePlots } from '../../bench/plots';
 import { lineChart, ticks } from '../../bench/plot';
 
 const attrs = (svg: string, cls: string) =>
@@ -35,4 +40,18 @@ test('a line chart draws each point where its value says, sorted by x, with the 
   const [goal] = attrs(svg, 'goal');
   expect(Number(goal.y1)).toBeLessThan(Number(c.cy));
   expect(svg).not.toContain('<store>');
+});
+
+test('a run that measured the sweeps plots them, one series a store; a run that did not writes no plot', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-plots-'));
+  const rate = (store: 'postgres' | 'embedded', points: [number, number][]): Measure => ({ id: 'chat-to-doc-p95-by-rate', measure: 'm', goal: 'g', figure: 'x', pass: true, store, details: { points } });
+  const written = writePlots([rate('postgres', [[1, 1500], [2, 1700]]), rate('embedded', [[1, 1600]]), { id: 'other', measure: 'm', goal: 'g', figure: 1, pass: true }], dir);
+  expect(written.map((f) => path.basename(f))).toEqual(['chat-to-doc.svg']);
+  const svg = readFileSync(written[0], 'utf8');
+  expect(attrs(svg, 'point').map((p) => [p['data-series'], p['data-x'], p['data-y']])).toEqual([
+    ['PostgreSQL', '1', '1500'],
+    ['PostgreSQL', '2', '1700'],
+    ['embedded store', '1', '1600'],
+  ]);
+  expect(writePlots([], mkdtempSync(path.join(tmpdir(), 'firebreak-plots-')))).toEqual([]);
 });
