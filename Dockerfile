@@ -31,4 +31,4 @@ EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM goes to node itself (exec form, PID 1): it stops taking work and exits within 10 s (src/main.ts).
-CMD ["node", "--no-deprecation", "--max-semi-space-size=4", "dist/main.js"]
+CMD ["node", "--no-deprecation", "--max-semi-space-size=4", "--optimize-for-size", "dist/main.js"]

@@ -222,7 +222,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
-      appCommandLine: 'node --no-deprecation --max-semi-space-size=4 dist/main.js'
+      appCommandLine: 'node --no-deprecation --max-semi-space-size=4 --optimize-for-size dist/main.js'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

@@ -23,8 +23,10 @@ const ROOT = path.resolve(__dirname, '../..');
  */
 /**
  * Node's flags as production starts the build (package.json `start:prod`, which the Dockerfile and the App Service
- * command repeat): a young generation of 4 MB semi-spaces, so objects held across a 300 ms outside call are collected
- * before they fill the old generation (issue 15 item 6: RSS at 1,000 incidents on PostgreSQL 230 -> about 150 MB).
+ * command repeat), so the tests and the bench run what production runs: a young generation of 4 MB semi-spaces, so
+ * objects held across a 300 ms outside call are collected before they fill the old generation, and V8 favouring size
+ * over speed (issue 15 item 6: RSS on PostgreSQL with 50 incidents under notes 158 -> 115 MB; `npm run bench` shows
+ * what it costs the acks).
  */
 export const PRODUCTION_NODE_FLAGS: string[] = (() => {
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
