@@ -16,6 +16,7 @@ import { exitCode, summarize, table } from './summary';
 import { benchStores, type StoreName } from './stores';
 import { BURST, CHAT_TO_DOC, RATES, timelineBench } from './timeline';
 import { writePlots } from './plots';
+import { updateReadme } from './readme';
 
 /**
  * `npm run bench [name]`: issue 15's measures, each with its figure, its goal and whether it passed, on the product
@@ -122,6 +123,8 @@ function finish(only: string | undefined, extraCode = 0): never {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, only ? `${only}.json` : 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
     for (const file of writePlots(measures, dir)) process.stderr.write(`bench: plotted ${path.relative(process.cwd(), file)}\n`);
+    // A full run at full size is the README's table; a partial or quick run's figures are not.
+    if (!only && !QUICK && !process.env.BENCH_RESULTS_DIR && updateReadme(path.resolve(__dirname, 'README.md'), summary)) process.stderr.write('bench: bench/README.md table updated\n');
   } catch (err) {
     process.stderr.write(`bench: could not write the results: ${(err as Error).message}\n`);
   }
