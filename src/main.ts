@@ -146,7 +146,7 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),
       'message.post': messagePost({ store, teams: outbox }),
       'chat.reply': chatReply({ teams: outbox }),
-      'chat.mention': chatMention({ store, incidents, members: createMemberLookup(teams.adapter, config.bot.appId), teams: outbox, followUpWindowDays: () => followUpPolicy({ org: config.status.org, followUps }).windowDays }),
+      'chat.mention': chatMention({ store, incidents, members: createMemberLookup(teams.adapter, config.bot.appId), teams: outbox, followUpWindowDays: () => followUpPolicy({ org: config.status.org, followUps }).windowDays, now }),
       'reminder.update': updateReminder({ store, teams: outbox, now }),
       ...(paging && {
         'page.timeout': pageTimeout({ paging }),

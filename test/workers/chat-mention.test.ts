@@ -34,6 +34,7 @@ async function setUp(members: (id: string) => Promise<Person | undefined>) {
     members: { member: (_conversation, id) => members(id) },
     teams: { reply: async (_conversation, _replyTo, activity) => void said.push(activity.text!) },
     followUpWindowDays: () => 5,
+    now: () => new Date(AT),
   });
   const effect = (payload: Partial<RunWithMember['payload']>): ClaimedEffect => ({
     id: String(n),
@@ -96,4 +97,27 @@ test('Teams fails the lookup (throttled): the attempt fails for the runner to re
   await expect(run(effect({}), signal)).rejects.toMatchObject({ kind: 'retryable' });
   expect(said).toEqual([]);
   expect(await changes()).toEqual(['IncidentDeclared']);
+});
+
+test('in the order asked: a later role change waits while an earlier one (its lookup throttled) is pending, so the last request wins', async () => {
+  const { run, effect, incidentId, said } = await setUp(async (id) => (id === sam.id ? SAM_IN_TEAMS : { id, name: 'Cam Lee' }));
+  const later = new Date(Date.parse(AT) + 5_000).toISOString();
+  const role = { command: { type: 'AssignRole', role: 'comms' }, personAt: 'person' as const };
+  const toSam = effect({ ...role, at: AT }); // asked first
+  const toCam = effect({ ...role, at: later, mention: { id: '29:cam', name: 'Cam Lee' } });
+  const enqueued = [toSam, toCam].map(({ kind, key, incidentId: id, payload }) => ({ kind, key, incidentId: id!, payload }) as RunWithMember);
+  await store.enqueue(enqueued, { now: AT });
+  const stored = await store.effects({ incidentId, pending: true });
+  const claimed = (key: string) => ({ ...effect({}), ...stored.find((e) => e.key === key)!, lease: 'l-x' });
+  const comms = async () => (await store.load(incidentId))!.roles.comms?.id;
+  // Cam's runs first (Sam's lookup was throttled): it waits, retryably, changing nothing.
+  await expect(run(claimed(toCam.key), signal)).rejects.toMatchObject({ kind: 'retryable' });
+  expect(await comms()).toBeUndefined();
+  // Sam's goes through and is settled; then Cam's: Cam has the role, as last asked.
+  await run(claimed(toSam.key), signal);
+  const samClaim = await store.claimEffect(toSam.key, AT, 60_000);
+  await store.completeEffect(samClaim!, AT);
+  await run(claimed(toCam.key), signal);
+  expect(said).toEqual([]);
+  expect(await comms()).toBe('29:cam');
 });

@@ -7,6 +7,7 @@ import type { ClaimedEffect, Store } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 import type { MemberLookup } from '../../teams/people';
 import { markdownLine } from '../../teams/text';
+import { OutsideError } from '../../outside-error';
 
 /**
  * Runs a command that names someone (src/teams/mention-command.ts), after the HTTP answer: asks Teams who the mention
@@ -18,17 +19,26 @@ import { markdownLine } from '../../teams/text';
  * change" may be said twice then; that beats saying it never. A reply to a change (a follow-up's) is a `chat.reply`
  * effect written with the change.
  */
-export function chatMention(deps: { store: Pick<Store, 'seenInbound'>; incidents: Incidents; members: MemberLookup; teams: Pick<TeamsOutbox, 'reply'>; followUpWindowDays: () => number }) {
+export function chatMention(deps: { store: Pick<Store, 'seenInbound' | 'effects'>; incidents: Incidents; members: MemberLookup; teams: Pick<TeamsOutbox, 'reply'>; followUpWindowDays: () => number; now: () => Date }) {
   return async (effect: ClaimedEffect, signal: AbortSignal): Promise<void> => {
     const asked = effect.payload as RunWithMember['payload'];
     // Done already (committed, then the process died before settling the effect): deciding again would only find
     // nothing to change and say so.
     if (await deps.store.seenInbound(effect.key)) return;
+    // In the order they were asked: `ic @Bob` whose lookup Teams throttled must not be applied after a later
+    // `ic @Carol`, handing command back to Bob (the last request would lose). An earlier one still waiting goes first.
+    const earlier = (await deps.store.effects({ incidentId: effect.incidentId!, pending: true })).filter(
+      (e) => e.kind === 'chat.mention' && e.id !== effect.id && (e.payload as RunWithMember['payload']).at < asked.at,
+    );
+    if (earlier.length) throw new OutsideError('retryable', `waits for ${earlier.length} earlier command(s) naming someone in this incident`);
     const person = await deps.members.member(asked.conversation, asked.mention.id, signal);
     const say = (text: string) => deps.teams.reply(asked.conversation, asked.replyToId, { type: 'message', text: markdown(text), textFormat: 'markdown' }, signal);
     const named = (text: string) => text.replaceAll('{name}', person?.name ?? asked.mention.name);
     if (!person) return say(named(asked.say.notMember));
-    const command = { ...asked.command, [asked.personAt]: person, at: asked.at, by: asked.by } as unknown as Exclude<Command, DeclareIncident>;
+    // Stamped when it takes effect (a moment after it was asked; longer when Teams was slow to say who the person is),
+    // so the timeline and the commander's "since" never go back in time.
+    const at = new Date(Math.max(Date.parse(asked.at), deps.now().getTime())).toISOString();
+    const command = { ...asked.command, [asked.personAt]: person, at, by: asked.by } as unknown as Exclude<Command, DeclareIncident>;
     const outcome = await deps.incidents.run(effect.incidentId!, command, {
       inboundKey: effect.key,
       alsoEffects: (incident, events) => {
