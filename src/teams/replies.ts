@@ -100,6 +100,21 @@ export async function sayLater(context: TurnContext, make: () => Promise<Partial
   if (activity) await context.sendActivity(activity);
 }
 
+/**
+ * A later reply made within `timeoutMs`, or a plain word that it was not: a read that hangs (Docs not answering) must
+ * not hold up every reply queued after it in the conversation.
+ */
+async function madeWithin(make: () => Promise<Partial<Activity> | undefined>, timeoutMs: number): Promise<Partial<Activity> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+  try {
+    const made = await Promise.race([make(), late]);
+    return made === 'late' ? { type: 'message', text: 'That took too long to look up (Google did not answer in time). Ask again in a minute.' } : made;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface ReplyQueue {
   /** Sends what a turn said, after its answer: in order within the conversation, each after the one before. */
   send(inbound: Partial<Activity>, said: readonly Said[]): void;
@@ -120,7 +135,7 @@ export function createReplyQueue(deps: { teams: Pick<TeamsOutbox, 'reply'>; runN
         const reply = (activity: Partial<Activity> | undefined) => (activity ? deps.teams.reply(conversation, inbound.id, activity, AbortSignal.timeout(timeoutMs)) : undefined);
         const work = async () => {
           if ('effectKey' in item) return deps.runNow(item.effectKey);
-          return reply('later' in item ? await item.later() : item.activity);
+          return reply('later' in item ? await madeWithin(item.later, timeoutMs) : item.activity);
         };
         serially(conversation.id, work).catch((err) => deps.log.warn('a reply could not be sent', { conversation: conversation.id, error: describe(err) }));
       }
