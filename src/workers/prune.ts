@@ -52,14 +52,15 @@ export function createPruner(opts: PrunerOptions): Pruner {
   const api: Pruner = {
     start() {
       if (timer) return;
-      const loop = () => {
+      const loop = (inMs: number) => {
         timer = setTimeout(async () => {
-          await api.prune().catch((err) => opts.log.warn('pruning done effects failed; the next round tries again', { error: describe(err) }));
-          if (timer) loop();
-        }, everyMs);
+          const deleted = await api.prune().catch((err) => void opts.log.warn('pruning done effects failed; the next round tries again', { error: describe(err) }));
+          // A full round left more behind (a busy hour writes more than one round deletes): the next comes in a minute.
+          if (timer) loop(deleted !== undefined && deleted >= batch * maxBatches ? Math.min(everyMs, 60_000) : everyMs);
+        }, inMs);
         timer.unref();
       };
-      loop();
+      loop(everyMs);
     },
     async stop() {
       clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clockEnv } from './clock';
@@ -74,6 +74,32 @@ export async function startFirebreak(env: Record<string, string>, opts: { health
 
 class PortTaken extends Error {}
 
+/**
+ * Whether process `pid` holds the listening socket of `port` (Linux: /proc/net/tcp{,6} and the process's fds); true
+ * where /proc cannot tell.
+ */
+function listensOn(pid: number, port: number): boolean {
+  try {
+    const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const inodes = new Set<string>();
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f[1]?.endsWith(hex) && f[3] === '0A') inodes.add(f[9]); // 0A: LISTEN
+      }
+    }
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return true;
+  }
+}
+
 async function startOnce(env: Record<string, string>, healthyWithinMs: number): Promise<RunningFirebreak> {
   const port = env.PORT;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firebreak-e2e-'));
@@ -88,7 +114,9 @@ async function startOnce(env: Record<string, string>, healthyWithinMs: number): 
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   live.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // The data directory made here goes with the process (the suite used to leave some 600 MB of them in /tmp); a test
+  // that restarts on the same data names its own FIREBREAK_DATA_DIR or DATABASE_URL.
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve)).finally(() => rmSync(dataDir, { recursive: true, force: true }));
   void exited.then(() => live.delete(child));
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a loaded 2-core machine tsx and PGlite can take tens of seconds; the hooks allow 60 s.
@@ -105,7 +133,8 @@ async function startOnce(env: Record<string, string>, healthyWithinMs: number): 
     try {
       // Each probe has its own timeout: a server slow to answer under load is asked again, not waited on forever.
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      if (res.ok) break;
+      // Answered by our server, not another test's that holds the port (ours then dies of EADDRINUSE as it listens).
+      if (res.ok && listensOn(child.pid!, Number(port))) break;
     } catch {
       /* not listening yet, or slow to answer */
     }
@@ -123,7 +152,10 @@ async function startOnce(env: Record<string, string>, healthyWithinMs: number): 
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      // A server that does not stop within its drain time is killed: a test must not hang on it.
+      const stuck = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 20_000);
       await exited;
+      clearTimeout(stuck);
     },
     async kill() {
       if (child.exitCode === null) child.kill('SIGKILL');
