@@ -141,6 +141,9 @@ export async function start(config: Config, log: Logger): Promise<Firebreak> {
     backoffMs: exponentialBackoff(config.workers.retryBaseMs, config.workers.retryCapMs),
     giveUpAfterMs: config.workers.giveUpAfterMs,
     leaseMs: config.workers.leaseMs,
+    // Docs calls wait their turn in the service's Docs budgets inside the attempt: half the runner at most, so cards,
+    // replies and Graph calls never queue behind a thousand docs waiting for Google's quota.
+    slowLane: { kinds: ['doc.create', 'doc.fill', 'timeline.sync', 'postmortem.create', 'postmortem.actions'], concurrency: 8 },
     handlers: {
       'card.post': cardPost({ store, incidents, teams: outbox, now, log, pace: cardPace }),
       'card.refresh': onePerIncident(cardRefresh({ store, teams: outbox, pace: cardPace, now })),

@@ -40,7 +40,8 @@ export class LeaseLost extends Error {
 /** The outbox: effects waiting to run, claimed with leases so several workers (and replicas) can share it. */
 export interface EffectsStore {
   /** Leases up to `limit` due effects to the caller until `now + leaseMs`, each with a fresh lease token. */
-  claimEffects(now: string, limit: number, leaseMs: number): Promise<ClaimedEffect[]>;
+  /** `kinds`: only effects of those kinds (`only: true`) or none of them (`only: false`). */
+  claimEffects(now: string, limit: number, leaseMs: number, kinds?: { kinds: readonly string[]; only: boolean }): Promise<ClaimedEffect[]>;
   /**
    * Leases the effect with this key now, whatever its `notBefore` (a chat reply sent by the process that took the
    * command); undefined when it is done or another claim holds it.
@@ -80,15 +81,17 @@ export const PRUNABLE_KINDS: readonly StoredEffectKind[] = ['chat.reply', 'timel
 export function createEffectsStore(sql: Sql): EffectsStore {
   const settle = async (text: string, params: unknown[]) => (await sql.query(`${text} RETURNING id`, params)).length === 1;
   return {
-    async claimEffects(now, limit, leaseMs) {
+    async claimEffects(now, limit, leaseMs, kinds) {
+      // The kinds as one text parameter (string_to_array): the same SQL on PostgreSQL and PGlite.
+      const byKind = kinds ? `AND ${kinds.only ? '' : 'NOT '}(kind = ANY(string_to_array($4, ',')))` : '';
       const rows = await sql.query<EffectRow & { lease: string }>(
         `UPDATE effects SET ${CLAIM}
          WHERE id IN (
            SELECT id FROM effects
-           WHERE done_at IS NULL AND not_before <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+           WHERE done_at IS NULL AND not_before <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) ${byKind}
            ORDER BY not_before, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING ${EFFECT_COLUMNS}, lease`,
-        [now, String(leaseMs), limit],
+        kinds ? [now, String(leaseMs), limit, kinds.kinds.join(',')] : [now, String(leaseMs), limit],
       );
       return rows.map((r) => ({ ...toEffect(r), lease: r.lease })).sort((a, b) => Number(a.id) - Number(b.id));
     },

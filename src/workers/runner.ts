@@ -25,6 +25,12 @@ export interface RunnerOptions {
   /** At most this many effects run at once in this process (claims take only what fits). */
   concurrency?: number;
   /**
+   * Effects that may wait long inside their attempt (Docs calls wait their turn in the service's shared write and
+   * read budget) run at most `concurrency` at a time, so the rest always have room: with 1,000 incidents' docs queued
+   * for Google's 60 writes a minute, their attempts held every slot and no incident card went out (bench memory).
+   */
+  slowLane?: { kinds: readonly string[]; concurrency: number };
+  /**
    * A single attempt taking longer than this is aborted (its signal fires) and set for a retry at once; whatever it
    * does afterwards is discarded (its lease is gone). It must end well before the lease, or another worker could
    * claim the effect while this one still believes it holds it.
@@ -150,6 +156,18 @@ export function createRunner(opts: RunnerOptions): Runner {
     opts.log.warn('an effect attempt outlived its lease; its result is discarded', { effect: effect.key, attempts: effect.attempts });
   }
 
+  const lane = opts.slowLane && new Set(opts.slowLane.kinds);
+  let slowInFlight = 0;
+
+  /** Up to `room` due effects: the slow lane's only while it has room of its own. */
+  async function claim(room: number): Promise<ClaimedEffect[]> {
+    const at = now().toISOString();
+    if (!opts.slowLane) return opts.store.claimEffects(at, room, leaseMs);
+    const others = await opts.store.claimEffects(at, room, leaseMs, { kinds: opts.slowLane.kinds, only: false });
+    const slowRoom = Math.min(room - others.length, opts.slowLane.concurrency - slowInFlight);
+    return slowRoom > 0 ? [...others, ...(await opts.store.claimEffects(at, slowRoom, leaseMs, { kinds: opts.slowLane.kinds, only: true }))] : others;
+  }
+
   async function tick(): Promise<void> {
     if (running) {
       again = true;
@@ -161,10 +179,13 @@ export function createRunner(opts: RunnerOptions): Runner {
         again = false;
         const room = Math.min(batch, concurrency - inFlight.size);
         if (room <= 0) break; // a finishing effect ticks again
-        const due = await opts.store.claimEffects(now().toISOString(), room, leaseMs);
+        const due = await claim(room);
         for (const effect of due) {
+          const slow = lane?.has(effect.kind) ?? false;
+          if (slow) slowInFlight++;
           const p = runOne(effect).finally(() => {
             inFlight.delete(p);
+            if (slow) slowInFlight--;
             // On the next turn, and only if still wanted then: a drain that has returned must leave nothing running.
             setImmediate(() => {
               if (!stopped || draining) void tick();

@@ -307,3 +307,30 @@ test('an effect scheduled hours after it was written (a hand-off reminder) is me
   const after = (await store.effects({ incidentId: 'r-10' })).find((e) => e.id === handoff.id)!;
   expect(after.outcome ?? null).toBeNull(); // still pending, to be retried
 });
+
+test('effects waiting long in their attempt (a slow lane: Docs waiting for the quota) never take every slot: the card still goes out', async () => {
+  // Four incidents with a doc each: four doc.create attempts that wait (the Docs budget), then one card each.
+  for (const id of ['lane-1', 'lane-2', 'lane-3', 'lane-4']) await declare(id, ['doc']);
+  let release!: () => void;
+  const docsWait = new Promise<void>((r) => (release = r));
+  const started: string[] = [];
+  const handlers: Record<string, EffectHandler> = {
+    'doc.create': async (effect) => {
+      started.push(`${effect.kind} ${effect.incidentId}`);
+      await docsWait;
+    },
+    'card.post': async (effect) => void started.push(`${effect.kind} ${effect.incidentId}`),
+  };
+  const runner = createRunner({ store, log, now, handlers, concurrency: 3, batch: 3, pollMs: 20, slowLane: { kinds: ['doc.create'], concurrency: 2 } });
+  runner.start();
+  try {
+    await eventually(() => (started.filter((s) => s.startsWith('card.post')).length === 4 ? true : undefined), 'every card posted while the docs wait');
+    // At most two docs at once, whatever else was due.
+    expect(started.filter((s) => s.startsWith('doc.create')).length).toBeLessThanOrEqual(2);
+  } finally {
+    release();
+    await runner.stop();
+  }
+  await runner.drain();
+  expect(started.filter((s) => s.startsWith('doc.create')).sort()).toEqual(['doc.create lane-1', 'doc.create lane-2', 'doc.create lane-3', 'doc.create lane-4']);
+});
