@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -145,6 +145,7 @@ async function freshDatabase(url: string, store: MemoryBenchOptions['store']): P
   if (store === 'embedded') {
     if (!url.startsWith('pglite:') || url === 'pglite:memory') throw new Error('the embedded store needs pglite:<dir> (the server is another process)');
     const dir = path.join(url.slice('pglite:'.length), name);
+    mkdirSync(path.dirname(dir), { recursive: true }); // the step's own directory may not be made yet
     return { url: `pglite:${dir}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const admin = new Client({ connectionString: url });
