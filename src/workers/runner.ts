@@ -114,6 +114,7 @@ export function createRunner(opts: RunnerOptions): Runner {
       // Handlers that record a result complete the effect with that commit (then this finds it settled); this is for
       // the rest.
       await opts.store.completeEffect(effect, now().toISOString());
+      opts.log.debug('effect done', { effect: effect.key });
     } catch (err) {
       if (err instanceof LeaseLost) return lateResult(effect);
       await settleFailure(effect, err).catch((e) => opts.log.error('effect bookkeeping failed', { effect: effect.key, error: describe(e) }));
