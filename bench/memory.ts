@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { createIncidents } from '../src/app/incidents';
 import { openStore } from '../src/store/open';
 import { ALICE, channelMessage, post, TENANT } from '../test/harness/activities';
 import { startFirebreak, type RunningFirebreak } from '../test/harness/firebreak';
 import { googleDeployment } from '../test/harness/google-deployment';
 import { graphDeployment } from '../test/harness/graph-deployment';
+import { createDatabase, dropDatabase } from '../test/harness/databases';
 import { findPgBin, startCluster } from '../test/harness/postgres';
 import { atMost, failed, type Measure } from './measure';
 
@@ -148,20 +148,7 @@ async function freshDatabase(url: string, store: MemoryBenchOptions['store']): P
     mkdirSync(path.dirname(dir), { recursive: true }); // the step's own directory may not be made yet
     return { url: `pglite:${dir}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  return {
-    url: own.toString(),
-    async drop() {
-      const c = new Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => c.end());
-    },
-  };
+  return { url: await createDatabase(url, name), drop: () => dropDatabase(url, name) };
 }
 
 /** Declares incidents 0..n-1 in threads `t<i>` of one channel with the real modules, before the server starts. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { createDatabase } from '../test/harness/databases';
 import { findPgBin, startCluster, type Cluster } from '../test/harness/postgres';
 
 export type StoreName = 'postgres' | 'embedded';
@@ -49,16 +49,7 @@ export function benchStores(): BenchStores {
       }
       if (!bin) throw new Error('no PostgreSQL binaries');
       cluster ??= startClusterRetrying(bin);
-      const admin = new Client({ connectionString: cluster.url });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await admin.end();
-      }
-      const url = new URL(cluster.url);
-      url.pathname = `/${name}`;
-      return url.toString();
+      return createDatabase(cluster.url, name);
     },
     close() {
       const c = cluster;

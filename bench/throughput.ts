@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { channelMessage } from '../test/harness/activities';
 import { googleDeployment } from '../test/harness/google-deployment';
 import { graphDeployment } from '../test/harness/graph-deployment';
+import { createDatabase, dropDatabase } from '../test/harness/databases';
 import { findPgBin, startCluster } from '../test/harness/postgres';
 import { closedLoop, type LoadResult } from './closed-loop';
 import { buildOnce } from '../test/harness/build';
@@ -152,19 +152,7 @@ async function databaseFor(store: 'postgres' | 'embedded', given: string | undef
     admin = cluster.url;
   }
   const name = `bench_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const client = new Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  cleanup.push(async () => {
-    const dropper = new Client({ connectionString: admin });
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${name}`).finally(() => dropper.end());
-  });
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const url = await createDatabase(admin, name);
+  cleanup.push(() => dropDatabase(admin!, name));
+  return url;
 }
