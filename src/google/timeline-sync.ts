@@ -17,8 +17,12 @@ export interface DocTimeline {
   /** The doc's current revision only (`fields=revisionId`): cheap enough to poll. */
   revision(docId: string): Promise<string>;
   read(docId: string): Promise<TableRead>;
-  /** Appends missing rows, tags rows people wrote, rewrites rows marked `rewrite`, in one revision-locked write. */
-  sync(docId: string, rows: WantedRow[], signal?: AbortSignal): Promise<SyncResult>;
+  /**
+   * Appends missing rows, tags rows people wrote, rewrites rows marked `rewrite`, in one revision-locked write. Given a
+   * function, asks it for the rows once the write's Docs budget is taken and the doc read (again for each race lost),
+   * so whatever the chat said while the write waited its turn goes in this write, not the next.
+   */
+  sync(docId: string, rows: readonly WantedRow[] | (() => Promise<readonly WantedRow[]>), signal?: AbortSignal): Promise<SyncResult>;
   /** Who last changed the doc, best effort (Drive `lastModifyingUser`). */
   lastEditor(docId: string): Promise<{ name: string; email?: string } | undefined>;
   /** Opens a Drive push channel on the doc (`files.watch`, web_hook); Drive answers the expiry it granted. */
@@ -53,6 +57,8 @@ export interface WantedRow extends TimelineRow {
 }
 
 export interface SyncResult {
+  /** The rows the write that went through was planned from. */
+  wanted: readonly WantedRow[];
   /** Rows written or tagged by this sync (their text is now Firebreak's). */
   written: string[];
   /** Every tagged row's entry text as found before the write. */
@@ -76,15 +82,17 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
       let read = '';
       let revisionId: string | undefined;
       let present = new Map<string, string>();
-      const plan = (doc: docs_v1.Schema$Document) => {
+      let wanted: readonly WantedRow[] = [];
+      const plan = async (doc: docs_v1.Schema$Document) => {
         read = doc.revisionId!;
-        const planned = planSync(doc, rows);
+        wanted = typeof rows === 'function' ? await rows() : rows;
+        const planned = planSync(doc, wanted);
         present = planned.present;
         return { requests: planned.requests, result: planned.written };
       };
       // The answer's writeControl names the revision this write made, and only it: no person's edit hides in it.
       const written = await lockedWrite(withSignal(clients, signal), 'writing the timeline', docId, plan, retry, (r) => (revisionId = r));
-      return { written, present, ...(revisionId ? { revisionId } : {}), readRevisionId: read };
+      return { written, present, wanted, ...(revisionId ? { revisionId } : {}), readRevisionId: read };
     },
     async lastEditor(docId) {
       const res = await clients.drive.files.get({ fileId: docId, supportsAllDrives: true, fields: 'lastModifyingUser(displayName,emailAddress,me)' });
@@ -151,7 +159,7 @@ function tableRows(doc: docs_v1.Schema$Document): DocRow[] | undefined {
  * and rewrites together from the bottom of the table up, so that no request's indices are moved by an earlier one in
  * the same batch.
  */
-function planSync(doc: docs_v1.Schema$Document, wanted: WantedRow[]): { requests: docs_v1.Schema$Request[]; written: string[]; present: Map<string, string> } {
+function planSync(doc: docs_v1.Schema$Document, wanted: readonly WantedRow[]): { requests: docs_v1.Schema$Request[]; written: string[]; present: Map<string, string> } {
   const table = findTimeline(doc);
   if (!table) throw new OutsideError('permanent', 'the incident doc has no timeline table (a table whose header row is "Time (UTC) | Who | Entry")');
   const rows = rawRows(doc)!;

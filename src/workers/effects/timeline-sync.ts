@@ -3,6 +3,7 @@ import { timeline } from '../../domain/timeline';
 import { requireDocId } from '../../google/incident-docs';
 import type { DocTimeline } from '../../google/timeline-sync';
 import type { ClaimedEffect, Store } from '../../store/store';
+import type { KnownRow } from '../../store/timeline-store';
 import { describe, failureKind, OutsideError } from '../../outside-error';
 import type { DocPace } from '../timeline/pace';
 import { wantedRows } from '../timeline/rows';
@@ -35,16 +36,22 @@ export function timelineSync(deps: TimelineSyncDeps) {
     await deps.pace.exclusive(id, async () => {
       const started = await deps.pace.ready(id);
       const at = () => deps.now().toISOString();
-      const entries = timeline(id, await deps.store.events(id));
-      const known = await deps.store.timeline.rows(id);
-      const wanted = wantedRows(incident, entries, known, deps.maxChars);
-      const changing = wanted.filter((w) => known.get(w.key)?.text !== w.entry || known.get(w.key)?.struck !== w.struck);
-      // An attempt the runner gave up on (its lease about to lapse) writes nothing more: the retry does it all.
-      signal.throwIfAborted();
-      await deps.store.timeline.markPending(id, changing.map((w) => ({ key: w.key, text: w.entry })), at());
+      let known = new Map<string, KnownRow>();
+      // Read from the log once the write's turn has come (its Docs budget taken, the doc read): a note sent while this
+      // write waited goes in it, not a whole pace interval later in the next one.
+      const rows = async () => {
+        const entries = timeline(id, await deps.store.events(id));
+        known = await deps.store.timeline.rows(id);
+        const wanted = wantedRows(incident, entries, known, deps.maxChars);
+        const changing = wanted.filter((w) => known.get(w.key)?.text !== w.entry || known.get(w.key)?.struck !== w.struck);
+        // An attempt the runner gave up on (its lease about to lapse) writes nothing more: the retry does it all.
+        signal.throwIfAborted();
+        await deps.store.timeline.markPending(id, changing.map((w) => ({ key: w.key, text: w.entry })), at());
+        return wanted;
+      };
       let result;
       try {
-        result = await deps.timeline.sync(docId, wanted, signal);
+        result = await deps.timeline.sync(docId, rows, signal);
       } catch (err) {
         if (failureKind(err) !== 'not-found') throw err;
         await deps.incidents.run(id, { type: 'RecordDocLost', detail: describe(err), at: at(), by: SYSTEM }, { underLease: effect });
@@ -52,7 +59,7 @@ export function timelineSync(deps: TimelineSyncDeps) {
       }
       // Paced from the start of this write: the next may begin an interval after it, with whatever came meanwhile.
       if (result.written.length) deps.pace.wrote(id, started);
-      const byKey = new Map(wanted.map((w) => [w.key, w]));
+      const byKey = new Map(result.wanted.map((w) => [w.key, w]));
       const saved = result.written.map((key) => ({ key, text: byKey.get(key)!.entry, struck: byKey.get(key)!.struck }));
       // Rows already in the doc that the store never heard of (a crash after an earlier write): take them as they are.
       for (const [key, text] of result.present) {

@@ -182,3 +182,30 @@ test("notes that arrive while a doc waits for its pace go in one write, started 
   expect(world.sandbox.calls.slice(since).filter((c) => c.method === 'docs.documents.batchUpdate').map((c) => c.status)).toEqual([200]);
   expect(entries(doc.id).slice(-3)).toEqual(['Failover started', 'Replica lag 40 s', 'Failover done']);
 });
+
+test('a note sent while the write waits for the Docs budget goes in that write, not a pace interval later in the next', async () => {
+  const doc = await world.docs.create(incident(85));
+  const now = () => new Date();
+  const incidents = createIncidents(store);
+  const id = 'tl-budget-1';
+  const { number, ...declare } = declareCommand({ incidentId: id, provisioning: ['doc'], at: now().toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await incidents.run(id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
+  const note = (text: string) => incidents.run(id, { type: 'AddNote', kind: 'note', text, at: now().toISOString(), by: jo });
+  await note('Failover started');
+  // The service's Docs budget is spent: the write waits for its token, and the chat goes on meanwhile.
+  let waiting = async () => undefined as void;
+  const budgeted = { ...world.clients, writes: { take: () => waiting(), refund: () => undefined } };
+  waiting = async () => {
+    waiting = async () => undefined;
+    await note('Replica lag 40 s');
+  };
+  const since = world.sandbox.calls.length;
+  await timelineSync({ store, incidents, timeline: createDocTimeline(budgeted, FAST), pace: createDocPace(1000), maxChars: 200, now })({ incidentId: id } as ClaimedEffect, new AbortController().signal);
+  expect(world.sandbox.calls.slice(since).filter((c) => c.method === 'docs.documents.batchUpdate').map((c) => c.status)).toEqual([200]);
+  expect(entries(doc.id).slice(-2)).toEqual(['Failover started', 'Replica lag 40 s']);
+  // Both are recorded as written: the next sync has nothing to write.
+  const texts = [...(await store.timeline.rows(id)).values()].map((r) => [r.text, r.pending]);
+  expect(texts).toEqual(expect.arrayContaining([['Failover started', null], ['Replica lag 40 s', null]]));
+});
