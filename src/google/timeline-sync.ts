@@ -20,9 +20,10 @@ export interface DocTimeline {
   /**
    * Appends missing rows, tags rows people wrote, rewrites rows marked `rewrite`, in one revision-locked write. Given a
    * function, asks it for the rows once the write's Docs budget is taken and the doc read (again for each race lost),
-   * so whatever the chat said while the write waited its turn goes in this write, not the next.
+   * so whatever the chat said while the write waited its turn goes in this write, not the next. The function is told
+   * the entry text of each tagged row as just read.
    */
-  sync(docId: string, rows: readonly WantedRow[] | (() => Promise<readonly WantedRow[]>), signal?: AbortSignal): Promise<SyncResult>;
+  sync(docId: string, rows: readonly WantedRow[] | ((present: ReadonlyMap<string, string>) => Promise<readonly WantedRow[]>), signal?: AbortSignal): Promise<SyncResult>;
   /** Who last changed the doc, best effort (Drive `lastModifyingUser`). */
   lastEditor(docId: string): Promise<{ name: string; email?: string } | undefined>;
   /** Opens a Drive push channel on the doc (`files.watch`, web_hook); Drive answers the expiry it granted. */
@@ -85,7 +86,7 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
       let wanted: readonly WantedRow[] = [];
       const plan = async (doc: docs_v1.Schema$Document) => {
         read = doc.revisionId!;
-        wanted = typeof rows === 'function' ? await rows() : rows;
+        wanted = typeof rows === 'function' ? await rows(new Map((rawRows(doc) ?? []).flatMap((r) => (r.key ? [[r.key, r.cells[2] ?? '']] : [])))) : rows;
         const planned = planSync(doc, wanted);
         present = planned.present;
         return { requests: planned.requests, result: planned.written };

@@ -39,9 +39,19 @@ export function timelineSync(deps: TimelineSyncDeps) {
       let known = new Map<string, KnownRow>();
       // Read from the log once the write's turn has come (its Docs budget taken, the doc read): a note sent while this
       // write waited goes in it, not a whole pace interval later in the next one.
-      const rows = async () => {
+      const rows = async (present: ReadonlyMap<string, string>) => {
         const entries = timeline(id, await deps.store.events(id));
         known = await deps.store.timeline.rows(id);
+        // A write of ours that landed but whose answer never came (this sync's earlier attempt, or an earlier sync's)
+        // is in the doc as its pending text: take it as written before marking anything else pending. Were a newer
+        // text (the message edited again meanwhile) marked pending over it, a read before this write lands would find
+        // a row that is neither what Firebreak wrote nor what it is writing, and take it for a person's edit.
+        const landed = [...known.values()].filter((k) => k.pending != null && k.pending !== k.text && present.has(k.key) && present.get(k.key)!.trim() === k.pending.trim());
+        if (landed.length) {
+          signal.throwIfAborted();
+          await deps.store.timeline.saveRows(id, landed.map((k) => ({ key: k.key, text: k.pending!, struck: k.struck })), at());
+          known = await deps.store.timeline.rows(id);
+        }
         const wanted = wantedRows(incident, entries, known, deps.maxChars);
         const changing = wanted.filter((w) => known.get(w.key)?.text !== w.entry || known.get(w.key)?.struck !== w.struck);
         // An attempt the runner gave up on (its lease about to lapse) writes nothing more: the retry does it all.

@@ -63,3 +63,61 @@ test("a row being rewritten, read by another replica before the writer hears bac
   expect(written.pending).toBeNull();
   expect((await store.load(id))!.docTexts?.[row!.key]).toBeUndefined(); // the entry keeps the message's full text
 });
+
+test("a message edited again while a rewrite landed unanswered: the retry's read by another replica finds Firebreak's own row, and the doc ends with the last text", async () => {
+  const { world, store } = opened();
+  const doc = await world.docs.create(incident(91));
+  const now = () => new Date();
+  const incidents = createIncidents(store);
+  const log = createLogger('error', () => undefined);
+  const id = 'tl-pending-2';
+  const { number, ...declare } = declareCommand({ incidentId: id, provisioning: ['doc'], at: now().toISOString() });
+  void number;
+  await incidents.declare(declare);
+  await incidents.run(id, { type: 'RecordResourceReady', resource: 'doc', url: doc.url, label: 'INC-1 doc', at: now().toISOString(), by: sam });
+  await incidents.run(id, { type: 'RecordMessage', messageId: 'm1', text: 'Lag is 40 s', author: jo, sentAt: now().toISOString(), at: now().toISOString(), by: jo });
+  const sync = timelineSync({ store, incidents, timeline: createDocTimeline(world.clients, FAST), pace: createDocPace(0), maxChars: 120, now });
+  const effect = { incidentId: id } as ClaimedEffect;
+  const signal = new AbortController().signal;
+  await sync(effect, signal);
+  const key = [...(await store.timeline.rows(id)).values()].find((r) => r.text === 'Lag is 40 s')!.key;
+
+  // Edited to "Lag is 4 s": the rewrite lands, its answer is lost. While it was out the message was edited again, and
+  // the retry (re-read, re-planned) is read by another replica's watcher before it lands.
+  const other = createWatcher({ store, incidents, timeline: createDocTimeline(world.clients, FAST), pace: createDocPace(0), log, now, pollMs: 60_000, settleMs: 0 });
+  other.start();
+  await incidents.run(id, { type: 'EditRecordedMessage', messageId: 'm1', text: 'Lag is 4 s', at: now().toISOString(), by: jo });
+  let retryRead = false;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  world.sandbox.fault({
+    match: 'docs.documents.batchUpdate',
+    times: 1,
+    drop: 'after',
+    after: async () => {
+      await incidents.run(id, { type: 'EditRecordedMessage', messageId: 'm1', text: 'Lag is 0 s: caught up', at: now().toISOString(), by: jo });
+      world.sandbox.fault({
+        match: 'docs.documents.batchUpdate',
+        times: 1,
+        before: () => {
+          const seen = world.sandbox.document(doc.id).revisionId;
+          void (async () => {
+            await other.tick();
+            await eventually(async () => ((await store.timeline.revision(id)) === seen ? true : undefined), "the other replica's read before the retry lands");
+            retryRead = true;
+          })().finally(release);
+        },
+        hold: held,
+      });
+    },
+  });
+  await sync(effect, signal);
+  await other.stop();
+
+  expect(retryRead).toBe(true);
+  expect((await store.events(id)).map((e) => e.event.type)).not.toContain('DocRowEdited');
+  expect((await store.load(id))!.docTexts?.[key]).toBeUndefined();
+  const d = world.sandbox.document(doc.id);
+  expect(JSON.stringify(d.body)).toContain('Lag is 0 s: caught up');
+  expect((await store.timeline.rows(id)).get(key)).toMatchObject({ text: 'Lag is 0 s: caught up', pending: null });
+});
