@@ -36,6 +36,9 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
   const adapter = new FirebreakAdapter(createBotAuthentication(bot));
   const loggedTurnErrors = new WeakSet<object>();
   adapter.onTurnError = async (context, error) => {
+    // A proactive turn (continueConversationAsync: a member lookup, an outbox post) is not an inbound activity: its
+    // caller gets the error and decides (a member not in the team is an answer there, not a failure).
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
     log.error('turn failed', { activityType: context.activity.type, error: (error as Error).stack ?? String(error) });
     if (typeof error === 'object' && error) loggedTurnErrors.add(error);
     // Rethrow so the channel sees a failure and re-delivers; the re-delivery is de-duplicated where it changed anything.

@@ -255,7 +255,10 @@ async function reply(incident: Declared, before: number, what: string): Promise<
 
 test('commands in the incident conversation, each delivered twice and answered once', async () => {
   const incident = await declare({ commander: ALICE.id, severity: '1' });
+  const logsBefore = firebreak.logs.length;
   expect(await reply(incident, await say(incident, 'ic', { mentions: [CAROL] }), 'refusal')).toBe('Carol Outsider is not in this team, so can\'t be incident commander here.');
+  // A person not in the team is an answer, not a failure: nothing is logged as an error for it.
+  expect(firebreak.logs.slice(logsBefore).filter((l) => /"level":"error"/.test(l))).toEqual([]);
   expect(await reply(incident, await say(incident, 'ic', { mentions: [BOB] }), 'hand-off follow-up')).toContain('Alice Adams handed command to Bob Brown.');
   // The role is assigned after the answer, once Teams has said who Alice is: its follow-up before the next command's answer.
   expect(await reply(incident, await say(incident, 'role sme', { mentions: [ALICE] }), 'role follow-up')).toContain('Alice Adams is now a subject-matter expert');
