@@ -18,6 +18,10 @@ const SUITES = [
   'test/workers/update-reminder.test.ts',
   'test/e2e/teams.test.ts',
   'test/e2e/addon.test.ts',
+  'test/e2e/find.test.ts',
+  'test/e2e/route.test.ts',
+  'test/e2e/audiences.test.ts',
+  'test/e2e/status-publish.test.ts',
 ];
 
 const RUNS = [

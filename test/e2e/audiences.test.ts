@@ -23,6 +23,11 @@ const org = loadOrgFile(ORG_FILE);
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 /** Without libfaketime (apt-get install -y faketime) the reminder test says so and is skipped, like test-at-midnight. */
 const FAKETIME = existsSync(FAKETIME_LIB);
+/**
+ * The reminder test moves the server's clock through a file of its own; under the midnight runner (scripts/
+ * test-at-midnight.ts: the whole process already faked) the server keeps that run's clock and the test is skipped.
+ */
+const OWN_CLOCK = FAKETIME && !process.env.FAKETIME;
 if (!FAKETIME) process.stdout.write(`[firebreak] ${FAKETIME_LIB} not found: the audience reminder test is SKIPPED\n`);
 
 let channel: BotChannel;
@@ -62,7 +67,7 @@ beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: caFile,
     EFFECT_RETRY_BASE_MS: '50',
     EFFECT_RETRY_CAP_MS: '500',
-    ...(FAKETIME && { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' }),
+    ...(OWN_CLOCK && { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' }),
   });
 }, 60_000);
 
@@ -159,7 +164,7 @@ test('"update" alone opens the card: audiences preselected by severity and impac
   const said = sent.body.map((b: any) => readable(b.text)).join('\n');
   expect(said).toContain('Sent to Core on-call team, Front-line support.');
   expect(said).toContain('External customers: publish it on the status page with "publish');
-  expect(said).toMatch(/Front-line support: next update by \d\d:\d\d UTC/);
+  expect(said).toMatch(/Front-line support: next update by (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC/);
 
   await eventually(() => (linesIn('19:core-oncall@thread.tacv2').includes(edited) ? true : undefined), 'the core team told in its Teams channel, as edited').catch((err) => {
     throw new Error(`${err.message}: ${JSON.stringify(channel.recorded.filter((r) => r.conversationId.includes('core')).map((r) => [r.conversationId, r.activity.text]))}`);
@@ -201,7 +206,7 @@ test('one line: "update <audience>: <text>" tells that audience; an unknown audi
   await eventually(() => mailsTo('incidents@contoso.test').find((m) => m.body.includes(`${summary} plain`)), 'today\'s update mail to the incidents list', 15_000);
 });
 
-(FAKETIME ? test : test.skip)('reminders: the customers-facing audience is due within the hour with impact, and an overdue reminder repeats', async () => {
+(OWN_CLOCK ? test : test.skip)('reminders: the customers-facing audience is due within the hour with impact, and an overdue reminder repeats', async () => {
   const { thread, number } = await declare(3, true);
   await say(thread, `update support: investigating ${randomUUID().slice(0, 6)}`);
   await say(thread, `update leadership: investigating`);

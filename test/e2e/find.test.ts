@@ -134,7 +134,7 @@ describe('item 4: incidents, from any conversation', () => {
     const text = cardTexts(list);
     expect(text).toContain(`INC-${open.number}: Checkout latency above 2s`);
     expect(text).toMatch(/Severity 2 · phase 1 \(Stop the bleeding\) · IC Alice Adams/i);
-    expect(text).toMatch(/Declared (less than a minute|\d+ min) ago · next update by \d\d:\d\d UTC/);
+    expect(text).toMatch(/Declared (less than a minute|\d+ min) ago · next update by (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC/);
     expect(text).toContain(`INC-${secret.number}: Private incident`);
     expect(text).not.toContain('Payroll export leaking');
     const buttons = list.body.flatMap((c: any) => c.items ?? []).filter((e: any) => e.type === 'ActionSet').flatMap((s: any) => s.actions);

@@ -111,7 +111,7 @@ test('declare → publish → the page, the API, the feed and the embed show it;
   const [incident] = published;
   expect(incident).toMatchObject({ name: 'Investigating degraded service', status: 'investigating', impact: 'major', resolved_at: null });
   expect(incident.incident_updates).toHaveLength(1);
-  expect(incident.incident_updates[0].body).toMatch(/^Some customers cannot complete checkout\. We will post an update by \d\d:\d\d UTC\.$/);
+  expect(incident.incident_updates[0].body).toMatch(/^Some customers cannot complete checkout\. We will post an update by (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\.$/);
   expect(incident.incident_updates[0].affected_components).toEqual([{ code: 'checkout', name: 'Checkout', old_status: expect.any(String), new_status: 'partial_outage' }]);
   expect(summary.components.find((c: any) => c.id === 'checkout').status).toBe('partial_outage');
   expect(summary.status).toEqual({ indicator: expect.stringMatching(/^(major|critical)$/), description: expect.stringMatching(/Outage$/) });

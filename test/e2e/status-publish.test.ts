@@ -95,7 +95,7 @@ test('the customer liaison publishes from the card: a public title of their own,
   const form = await press(thread, 'publishForm', { incidentId }, BOB);
   const inputs = inputsOf(form);
   expect(inputs.publicTitle.value).toBe('Investigating degraded service'); // the template's, never the internal title
-  expect(inputs.publicBody.value).toMatch(/^… We will post an update by \d\d:\d\d UTC\.$/); // the first-contact template as the draft
+  expect(inputs.publicBody.value).toMatch(/^… We will post an update by (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\.$/); // the first-contact template as the draft
   expect(inputs.publicStatus.value).toBe('investigating');
   expect(inputs.component_payments.choices.map((c: any) => c.value)).toContain('partial_outage');
   expect(JSON.stringify(form)).not.toContain(secret);
