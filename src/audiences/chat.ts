@@ -1,10 +1,12 @@
 import type { TurnContext } from 'botbuilder';
-import type { Person } from '../domain/incident';
+import type { Incident, Person } from '../domain/incident';
+import type { ReplyInChat } from '../domain/react';
 import { audienceText, findAudience, momentsOf } from '../org/audiences';
 import type { OrgFile } from '../org/schema';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams/cards';
 import type { BotDeps } from '../teams/deps';
 import { markdownLine } from '../teams/text';
+import { DEFAULT_REPLY_GRACE_MS, replyEffect, sayRecorded } from '../teams/replies';
 import { incidentAt } from '../teams/where';
 import { sendToAudiences } from './send';
 import { audienceUpdateCard, freshInputs } from './update-card';
@@ -44,13 +46,20 @@ export async function audienceUpdateFromChat(deps: BotDeps, context: TurnContext
   }
   const audience = named.audience;
   const body = audienceText(incident, audience, momentsOf(audience)[0], named.text, at, deps.statusUrl) ?? named.text;
-  const result = await sendToAudiences(deps, incident, [{ audience, text: body }], by, at, key);
+  let recorded: ReplyInChat | undefined;
+  // Who was told is answered by a reply written with the update: a crash right after the answer loses neither.
+  const told = (sent: string[], now: Incident) => {
+    recorded = replyEffect(context, { key: key ?? `${now.id}:${now.version}`, incidentId: now.id, text: sent.map(markdownLine).join('\n\n'), at, graceMs: deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
+    return [recorded];
+  };
+  const result = await sendToAudiences(deps, incident, [{ audience, text: body }], by, at, key, told);
   if ('duplicate' in result) return true;
   if ('refused' in result) {
     await reply(result.refused);
     return true;
   }
-  await context.sendActivity({ type: 'message', text: result.sent.map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+  if (result.recorded && recorded) sayRecorded(context, recorded);
+  else await reply(result.sent.join('\n'));
   return true;
 }
 

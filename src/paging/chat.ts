@@ -1,9 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { Person } from '../domain/incident';
+import type { Page } from '../domain/paging';
+import type { ReplyInChat } from '../domain/react';
 import { incidentLabel } from '../domain/messages';
 import { findService, type Service } from '../org/services';
 import type { BotDeps } from '../teams/deps';
 import { markdownLine } from '../teams/text';
+import { DEFAULT_REPLY_GRACE_MS, replyEffect, sayRecorded } from '../teams/replies';
 import { incidentAt } from '../teams/where';
 import { pageOutcomeText } from './outcome-text';
 
@@ -25,12 +28,19 @@ export async function pageFromChat(deps: BotDeps, context: TurnContext, text: st
   const here = await incidentAt(deps.store, context.activity.conversation.id, number);
   if (!here) return say(`Page from an incident's conversation, so the people paged know what for (or start with its number: "INC-7 page ${service.name}").`);
   if ('none' in here) return say(here.none);
-  const outcome = await paging.request({ service, reason: rest.join(' '), by, incidentId: here.incident.id, inboundKey: key });
+  const label = incidentLabel(here.incident);
+  const at = deps.now().toISOString();
+  let recorded: ReplyInChat | undefined;
+  // A page made is answered by a reply written with it (a crash after the answer loses neither); anything else once.
+  const reply = (page: Page) => {
+    const text = pageOutcomeText(service.name, { kind: 'paged', page }, label).split('\n').map(markdownLine).join('\n\n');
+    recorded = replyEffect(context, { key: key ?? `page:${page.id}`, incidentId: here.incident.id, text, at, graceMs: deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
+    return [recorded];
+  };
+  const outcome = await paging.request({ service, reason: rest.join(' '), by, incidentId: here.incident.id, inboundKey: key, reply });
   if (outcome.kind === 'duplicate') return;
-  const reply = pageOutcomeText(service.name, outcome, incidentLabel(here.incident));
-  // A page made is answered under the request's own key (already spent by its commit); anything else only once.
-  if (outcome.kind === 'paged') return void (await context.sendActivity({ type: 'message', text: reply.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' }));
-  return say(reply);
+  if (outcome.kind === 'paged' && recorded) return sayRecorded(context, recorded);
+  return say(pageOutcomeText(service.name, outcome, label));
 }
 
 /** "I don't know a service called "paymnts". Did you mean payments?" — the closest names, else every one. */

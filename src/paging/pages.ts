@@ -3,7 +3,7 @@ import type { Commit, Store } from '../store/store';
 import type { Claim } from '../store/effects-store';
 import { LeaseLost } from '../store/effects-store';
 import { evolveAll, isAnnouncement, type Conversation, type Incident, type IncidentEvent, type Person } from '../domain/incident';
-import { react, type Effect } from '../domain/react';
+import { react, type Effect, type ReplyInChat } from '../domain/react';
 import { decidePage, evolvePageAll, plusMinutes, type Page, type PageCommand, type Pagee, type PagingEvent } from '../domain/paging';
 import { pageEffects } from '../domain/paging-effects';
 import { incidentLabel } from '../domain/messages';
@@ -32,6 +32,8 @@ export interface PageRequest {
   /** Where it was asked, told how it goes when there is no incident (an alert's conversation). */
   origin?: Conversation;
   inboundKey?: string;
+  /** The reply to whoever asked, as an effect written with the page (src/teams/replies.ts): given the page made. */
+  reply?: (page: Page) => ReplyInChat[];
 }
 
 export type PageOutcome =
@@ -64,7 +66,7 @@ export function createPaging(deps: PagingDeps): Paging {
   }
 
   /** Decide, evolve, and commit the page with its incident's part; retried on a version conflict. */
-  async function run(command: PageCommand, opts: { inboundKey?: string; completesEffect?: Claim; slot?: { key: string; until: string } } = {}): Promise<PageOutcome> {
+  async function run(command: PageCommand, opts: { inboundKey?: string; completesEffect?: Claim; slot?: { key: string; until: string }; reply?: (page: Page) => ReplyInChat[] } = {}): Promise<PageOutcome> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.round(Math.random() * Math.min(500, 10 * 2 ** attempt))));
       const page = command.type === 'RequestPage' ? null : await store.paging.load(command.pageId);
@@ -85,7 +87,7 @@ export function createPaging(deps: PagingDeps): Paging {
         page: next,
         expectedVersion: page?.version ?? 0,
         events: decision,
-        effects: pageEffects(decision, next, tellPlaces(next, incident), incident ? incidentLabel(incident) : undefined),
+        effects: [...pageEffects(decision, next, tellPlaces(next, incident), incident ? incidentLabel(incident) : undefined), ...(opts.reply?.(next) ?? [])],
         ...(incident && { incident: incidentPart(incident, decision, command, opts.completesEffect) }),
         ...(opts.slot && { slot: opts.slot }),
         inboundKey: opts.inboundKey,
@@ -112,7 +114,7 @@ export function createPaging(deps: PagingDeps): Paging {
       const chain = await chainFor(req.service, now);
       return run(
         { type: 'RequestPage', pageId: deps.newId(), service: req.service.name, reason: req.reason, chain, ackMinutes, ...(req.incidentId && { incidentId: req.incidentId }), ...(req.origin && { origin: req.origin }), at, by: req.by },
-        { inboundKey: req.inboundKey, slot: { key: `${req.incidentId ?? 'none'}:${req.service.name}`, until: plusMinutes(at, ackMinutes) } },
+        { inboundKey: req.inboundKey, slot: { key: `${req.incidentId ?? 'none'}:${req.service.name}`, until: plusMinutes(at, ackMinutes) }, ...(req.reply && { reply: req.reply }) },
       );
     },
     answer(a) {

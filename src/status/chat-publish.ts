@@ -1,7 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import type { Person } from '../domain/incident';
+import type { Incident, Person } from '../domain/incident';
+import type { ReplyInChat } from '../domain/react';
 import type { BotDeps } from '../teams/deps';
 import { markdownLine } from '../teams/text';
+import { DEFAULT_REPLY_GRACE_MS, replyEffect, sayRecorded } from '../teams/replies';
 import { incidentAt } from '../teams/where';
 import { PUBLISH_USAGE } from './publish';
 
@@ -22,8 +24,15 @@ export async function publishFromChat(deps: BotDeps, context: TurnContext, text:
   const here = await incidentAt(deps.store, conversationId);
   if (!here) return once('There is no incident in this conversation to publish.');
   if ('none' in here) return once(here.none);
-  const answer = await deps.publish({ incident: here.incident, text, by, at, inboundKey });
+  let recorded: ReplyInChat | undefined;
+  // A publication's answer is written with it (its timeline entry): a crash right after the HTTP answer loses neither.
+  const said = (answer: string, incident: Incident) => {
+    recorded = replyEffect(context, { key: inboundKey ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text: answer.split('\n').map(markdownLine).join('\n\n'), at, graceMs: deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
+    return [recorded];
+  };
+  const answer = await deps.publish({ incident: here.incident, text, by, at, inboundKey, reply: said });
   if ('duplicate' in answer) return;
+  if (answer.recorded && recorded) return sayRecorded(context, recorded);
   // A refusal changed nothing and recorded no key: answer it once; a publication recorded its key with its note.
   if (answer.published) return reply(answer.reply);
   return once(answer.reply);

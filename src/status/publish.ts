@@ -3,6 +3,7 @@ import type { Incidents } from '../app/incidents';
 import { updateIntervalMinutes } from '../domain/cadence';
 import type { Incident, Person, Severity } from '../domain/incident';
 import { utcTime } from '../domain/messages';
+import type { Effect } from '../domain/react';
 import { LIMITS } from '../domain/vocabulary';
 import { publicAudience, type Moment, type OrgFile } from '../org/schema';
 import { render } from '../org/template';
@@ -46,10 +47,15 @@ export interface PublishRequest {
   by: Person;
   at: string;
   inboundKey?: string;
+  /** The answer to a publication as an effect written with its timeline entry (src/teams/replies.ts). */
+  reply?: (text: string, incident: Incident) => Effect[];
 }
 
-/** What to answer: a reply, or nothing (a re-delivery already answered). */
-export type PublishAnswer = { reply: string; published?: true } | { duplicate: true };
+/**
+ * What to answer: a reply, or nothing (a re-delivery already answered). `recorded`: the reply was written with the
+ * publication (given `reply`), to be said by its effect.
+ */
+export type PublishAnswer = { reply: string; published?: true; recorded?: true } | { duplicate: true };
 export type Publish = (req: PublishRequest) => Promise<PublishAnswer>;
 
 /**
@@ -88,10 +94,12 @@ export function createPublisher(deps: { org?: OrgFile; store: StatusPageStore; i
             by,
           }
         : { type: 'AddNote' as const, kind: 'note' as const, text: note.slice(0, LIMITS.note), at, by };
-    const recorded = await deps.incidents.run(incident.id, command, { inboundKey: req.inboundKey });
+    const reply = `Published INC-${incident.number} to the status page as "${p.name}" (${p.status}): ${p.body}\nIt is at ${deps.statusUrl}`;
+    const said = req.reply;
+    const recorded = await deps.incidents.run(incident.id, command, { inboundKey: req.inboundKey, ...(said && { alsoEffects: (next: Incident) => said(reply, next) }) });
     if (result === 'duplicate' && recorded.kind === 'duplicate') return { duplicate: true };
     await deps.snapshot?.refresh();
-    return { published: true, reply: `Published INC-${incident.number} to the status page as "${p.name}" (${p.status}): ${p.body}\nIt is at ${deps.statusUrl}` };
+    return { published: true, reply, ...(said && recorded.kind === 'changed' && { recorded: true as const }) };
   }
 
   return async function publish(req: PublishRequest): Promise<PublishAnswer> {

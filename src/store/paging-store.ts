@@ -1,5 +1,6 @@
 import type { Page, PagingEvent } from '../domain/paging';
 import type { PageEffect } from '../domain/paging-effects';
+import type { ReplyInChat } from '../domain/react';
 import { completeInCommit, type Claim } from './effects-store';
 import type { Sql, SqlTx } from './sql';
 
@@ -24,7 +25,8 @@ export interface PageCommit<C> {
   /** The page's version the events were decided on; 0 for a new page. */
   expectedVersion: number;
   events: readonly PagingEvent[];
-  effects: readonly PageEffect[];
+  /** The page's effects, and the reply to the command that made it (written with it: a crash loses no answer). */
+  effects: readonly (PageEffect | ReplyInChat)[];
   /**
    * A new page takes its service's slot (`key`: the incident or none, and the service). The slot is refused while
    * another page holding it is open or until its `until` (the first window): that page comes back instead.

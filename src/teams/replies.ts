@@ -13,17 +13,17 @@ import type { TeamsOutbox } from './outbox';
  * never part of the answer. An invoke's own response passes through: it is the answer (Teams shows what it says).
  *
  * What a turn says leaves this way in one of three forms:
- * - the reply to `declare`, a note (src/teams/chat.ts), a follow-up change and `postmortem review` is an effect
- *   (`chat.reply`) written in the command's transaction, due only an effect lease later: this process claims and sends
+ * - the reply to `declare`, a note (src/teams/chat.ts), a follow-up change, `postmortem review`, a page made
+ *   (src/paging/chat.ts), `update <audience>: …` (src/audiences/chat.ts) and a publication (src/status/chat-publish.ts)
+ *   is an effect (`chat.reply`) written in the command's transaction, due only an effect lease later: this process claims and sends
  *   it right after the answer, and if it crashes before or while sending, any worker sends it once due or once that
  *   claim has lapsed: within a lease either way;
  * - a command that names someone (`ic @person`, `role <role> @person`, `postmortem @person`, `followup … @person`) is
  *   itself an effect (`chat.mention`, src/teams/mention-command.ts), run the same way: Teams is asked who the person
  *   is only after the answer;
  * - everything else is held in memory only, and a reply that needs an outside read (`postmortem check`) is made after
- *   the answer (`sayLater`). For now that includes the replies of `page`, `update` and `publish` and the resolution
- *   offer after `resolve`: their change is recorded and on the card, their reply is not (they commit through their own
- *   modules' stores, which take no reply effect yet). A read (`status`, `help`, a refusal, a card to pick from)
+ *   the answer (`sayLater`). That includes the public resolution form offered after `resolve` (a card: the incident
+ *   card's "Publish to status page…" opens the same form again). A read (`status`, `help`, a refusal, a card to pick from)
  *   changed nothing, so a crash that loses it loses no record, and asking again answers again. Writing a row for every
  *   read would spend a transaction per `status` to protect an answer the person can simply ask for again.
  */
@@ -57,7 +57,7 @@ export function replyEffect(context: TurnContext, reply: { key: string; incident
 }
 
 /** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
-const DEFAULT_REPLY_GRACE_MS = 60_000;
+export const DEFAULT_REPLY_GRACE_MS = 60_000;
 
 /**
  * The reply to a command that changes an incident, written with the change: pass `effects` as the run's
