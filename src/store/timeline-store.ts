@@ -27,6 +27,11 @@ export interface TimelineStore {
   rows(incidentId: string): Promise<Map<string, KnownRow>>;
   /** Before a write: the text about to be written (a crash leaves it pending, never lost). */
   markPending(incidentId: string, rows: { key: string; text: string }[], now: string): Promise<void>;
+  /**
+   * A write of ours that landed unanswered (the doc shows the row's pending text): that text becomes the written one,
+   * for the rows whose pending text is still the one given (another replica may have moved on meanwhile).
+   */
+  acceptPending(incidentId: string, rows: { key: string; text: string; struck: boolean }[], now: string): Promise<void>;
   /** After a write, or when a read accepts what is in the doc. */
   saveRows(incidentId: string, rows: { key: string; text: string; struck?: boolean }[], now: string): Promise<void>;
   revision(incidentId: string): Promise<string | undefined>;
@@ -69,6 +74,15 @@ export function createTimelineStore(sql: Sql): TimelineStore {
           `INSERT INTO timeline_rows (incident_id, key, pending, updated_at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (incident_id, key) DO UPDATE SET pending = $3, updated_at = $4`,
           [incidentId, r.key, r.text, now],
+        );
+      }
+    },
+    async acceptPending(incidentId, rows, now) {
+      for (const r of rows) {
+        await sql.query(
+          `UPDATE timeline_rows SET text = pending, pending = NULL, struck = $4, updated_at = $5
+           WHERE incident_id = $1 AND key = $2 AND pending = $3`,
+          [incidentId, r.key, r.text, r.struck, now],
         );
       }
     },

@@ -80,6 +80,18 @@ describe.each(backends())('timeline store on $name', ({ name, available }) => {
     }
   });
 
+  test('a landed pending text is taken as written only while it is still the pending one', async () => {
+    const { id } = await incidentWithDoc();
+    const key = `${id}:4`;
+    await store.timeline.markPending(id, [{ key, text: 'Lag is 4 s' }], AT);
+    // Another replica moved on (wrote and is writing a newer text): an acceptance of the older one changes nothing.
+    await store.timeline.markPending(id, [{ key, text: 'Lag is 0 s' }], AT);
+    await store.timeline.acceptPending(id, [{ key, text: 'Lag is 4 s', struck: false }], AT);
+    expect((await store.timeline.rows(id)).get(key)).toEqual({ key, text: null, pending: 'Lag is 0 s', struck: false });
+    await store.timeline.acceptPending(id, [{ key, text: 'Lag is 0 s', struck: true }], AT);
+    expect((await store.timeline.rows(id)).get(key)).toEqual({ key, text: 'Lag is 0 s', pending: null, struck: true });
+  });
+
   test('known rows: pending before a write, confirmed after; revisions and channels', async () => {
     const { id } = await incidentWithDoc();
     await store.timeline.markPending(id, [{ key: `${id}:3`, text: 'Rolled back 🚀' }], AT);

@@ -49,7 +49,9 @@ export function timelineSync(deps: TimelineSyncDeps) {
         const landed = [...known.values()].filter((k) => k.pending != null && k.pending !== k.text && present.has(k.key) && present.get(k.key)!.trim() === k.pending.trim());
         if (landed.length) {
           signal.throwIfAborted();
-          await deps.store.timeline.saveRows(id, landed.map((k) => ({ key: k.key, text: k.pending!, struck: k.struck })), at());
+          // A row never saved before takes the entry's struck state, as the rows saved after a write do.
+          const deleted = new Set(entries.filter((e) => e.deleted).map((e) => e.id));
+          await deps.store.timeline.acceptPending(id, landed.map((k) => ({ key: k.key, text: k.pending!, struck: k.text == null ? deleted.has(k.key) : k.struck })), at());
           known = await deps.store.timeline.rows(id);
         }
         const wanted = wantedRows(incident, entries, known, deps.maxChars);
