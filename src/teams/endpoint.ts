@@ -37,8 +37,14 @@ export function createTeamsEndpoint(bot: BotConfig, handler: ActivityHandler, lo
   const loggedTurnErrors = new WeakSet<object>();
   adapter.onTurnError = async (context, error) => {
     // A proactive turn (continueConversationAsync: a member lookup, an outbox post) is not an inbound activity: its
-    // caller gets the error and decides (a member not in the team is an answer there, not a failure).
-    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
+    // caller gets the error and decides (a member not in the team is an answer there, not a failure). A programming
+    // error (a bug of ours, not Teams answering or not) is logged here with its stack, which the caller's retry drops.
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') {
+      if ([TypeError, ReferenceError, RangeError, SyntaxError].some((kind) => error instanceof kind) && !/fetch failed/.test(String(error))) {
+        log.error('proactive turn failed', { error: (error as Error)?.stack ?? String(error) });
+      }
+      throw error;
+    }
     log.error('turn failed', { activityType: context.activity.type, error: (error as Error).stack ?? String(error) });
     if (typeof error === 'object' && error) loggedTurnErrors.add(error);
     // Rethrow so the channel sees a failure and re-delivers; the re-delivery is de-duplicated where it changed anything.
