@@ -103,6 +103,8 @@ async function declare(sev: number, impact: boolean) {
   await say(thread, `declare sev${sev} ${title}`);
   checks.declared(title);
   const posted = await eventually(() => channel.recorded.find((r) => r.activity.attachments && r.conversationId.endsWith(thread)), 'the incident card');
+  // The declaration's answer is a reply effect that may come after the card: said before the next command's answers.
+  await eventually(() => channel.recorded.find((r) => r.conversationId.endsWith(thread) && readable(r.activity.text)?.startsWith('Declared INC-')), 'the declaration\'s answer');
   const number = Number(/^INC-(\d+): /.exec(posted.activity.summary)![1]);
   if (impact) await say(thread, 'impact yes');
   const card = posted.activity.attachments[0].content;
