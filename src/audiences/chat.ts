@@ -1,12 +1,11 @@
 import type { TurnContext } from 'botbuilder';
-import type { Incident, Person } from '../domain/incident';
-import type { ReplyInChat } from '../domain/react';
+import type { Person } from '../domain/incident';
 import { audienceText, findAudience, momentsOf } from '../org/audiences';
 import type { OrgFile } from '../org/schema';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams/cards';
 import type { BotDeps } from '../teams/deps';
-import { markdownLine } from '../teams/text';
-import { DEFAULT_REPLY_GRACE_MS, replyEffect, sayRecorded } from '../teams/replies';
+import { replyInCommit } from '../teams/replies';
+import { markdownMessage } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { sendToAudiences } from './send';
 import { audienceUpdateCard, freshInputs } from './update-card';
@@ -26,7 +25,7 @@ export async function audienceUpdateFromChat(deps: BotDeps, context: TurnContext
   if (rest && !named) return false;
   const reply = async (answer: string) => {
     if (key && !(await deps.store.markInbound(key, at))) return;
-    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    await context.sendActivity(markdownMessage(answer));
   };
   if (named && 'unknown' in named) {
     await reply(`There is no audience "${named.unknown}". The audiences are: ${org.audiences.map((a) => `${a.id} (${a.name})`).join(', ')}.`);
@@ -46,20 +45,15 @@ export async function audienceUpdateFromChat(deps: BotDeps, context: TurnContext
   }
   const audience = named.audience;
   const body = audienceText(incident, audience, momentsOf(audience)[0], named.text, at, deps.statusUrl) ?? named.text;
-  let recorded: ReplyInChat | undefined;
   // Who was told is answered by a reply written with the update: a crash right after the answer loses neither.
-  const told = (sent: string[], now: Incident) => {
-    recorded = replyEffect(context, { key: key ?? `${now.id}:${now.version}`, incidentId: now.id, text: sent.map(markdownLine).join('\n\n'), at, graceMs: deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
-    return [recorded];
-  };
-  const result = await sendToAudiences(deps, incident, [{ audience, text: body }], by, at, key, told);
+  const answer = replyInCommit(context, { key, at, graceMs: deps.replyGraceMs });
+  const result = await sendToAudiences(deps, incident, [{ audience, text: body }], by, at, key, (text, now) => answer.effect(text, now.id, `${now.id}:${now.version}`));
   if ('duplicate' in result) return true;
   if ('refused' in result) {
     await reply(result.refused);
     return true;
   }
-  if (result.recorded && recorded) sayRecorded(context, recorded);
-  else await reply(result.sent.join('\n'));
+  if (!(result.recorded && answer.said())) await reply(result.sent.join('\n'));
   return true;
 }
 

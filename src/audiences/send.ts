@@ -21,8 +21,8 @@ export async function sendToAudiences(
   by: Person,
   at: string,
   inboundKey: string | undefined,
-  /** The reply saying who was told, as an effect written with the update (src/teams/replies.ts). */
-  reply?: (sent: string[], incident: Incident) => Effect[],
+  /** The reply saying who was told (its lines), as an effect written with the update (src/teams/replies.ts). */
+  reply?: (text: string, incident: Incident) => Effect[],
 ): Promise<SendResult> {
   const toPublish = picks.filter((p) => p.audience.channels.statusPage);
   // Mail needs Graph's sender (GRAPH_MAIL_SENDER, INCIDENT_MAIL_TO): without it an audience's list is said, not tried.
@@ -40,7 +40,7 @@ export async function sendToAudiences(
   const messages = told.map((p) => audienceMessageOf(p.audience, p.text)).map((m) => (deps.mail ? m : { ...m, channels: { ...(m.channels.teams && { teams: m.channels.teams }) } }));
   const command: SendAudienceUpdate = { type: 'SendAudienceUpdate', audiences: messages, at, by };
   const sent = [`Sent to ${audienceNames(told.map((p) => p.audience))}.`, ...hook];
-  const outcome = await deps.incidents.run(incident.id, command, { inboundKey, ...(reply && { alsoEffects: (next: Incident) => reply(sent, next) }) });
+  const outcome = await deps.incidents.run(incident.id, command, { inboundKey, ...(reply && { alsoEffects: (next: Incident) => reply(sent.join('\n'), next) }) });
   switch (outcome.kind) {
     case 'refused':
       return { refused: outcome.reason };

@@ -8,7 +8,7 @@ import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { takeWithMember } from '../teams/mention-command';
 import { recordedReply } from '../teams/replies';
-import { markdownLine } from '../teams/text';
+import { markdownMessage, markdownParagraphs } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { FOLLOWUP_USAGE, FOLLOWUPS_USAGE, parseFollowUp } from './parse';
 import { byDue, listableIn, openItems, samePerson } from './query';
@@ -22,7 +22,7 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
   const intent = parseFollowUp(text);
   const say = async (answer: string) => {
     if (key && !(await deps.store.markInbound(key, at))) return;
-    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    await context.sendActivity(markdownMessage(answer));
   };
   if (intent.kind === 'usage') return say(`Usage: ${FOLLOWUP_USAGE}\n${FOLLOWUPS_USAGE}`);
   if (intent.kind === 'list' && intent.scope !== 'here') return say(await listAcross(deps, intent.scope, by, context.activity.conversation));
@@ -51,12 +51,12 @@ export async function followUpsFromChat(deps: BotDeps, context: TurnContext, tex
   // The answer to a change is written with it (src/teams/replies.ts): a crash after the HTTP answer does not lose it.
   const recorded = recordedReply(context, { key, at, graceMs: deps.replyGraceMs }, (incident, events) => {
     const text = answerTo({ kind: 'changed', incident, events: [...events] }, windowDays);
-    return text === undefined ? undefined : markdown(text);
+    return text === undefined ? undefined : markdownParagraphs(text);
   });
   const outcome = await deps.incidents.run(incident.id, { ...change, at, by } as never, { inboundKey: key, alsoEffects: recorded.effects });
   if (outcome.kind === 'changed') return void recorded.said();
   const reply = answerTo(outcome, windowDays);
-  if (reply) await context.sendActivity({ type: 'message', text: markdown(reply), textFormat: 'markdown' });
+  if (reply) await context.sendActivity(markdownMessage(reply));
 }
 
 /** The follow-up settings a command decides with: the composition root's when it gives them, else the organisation file's. */
@@ -106,8 +106,4 @@ async function listAcross(deps: BotDeps, scope: 'mine' | 'all', by: Person, wher
   if (!items.length) return hidden ? more[0].replace(/^… and /, 'Open follow-ups: ') : scope === 'mine' ? 'You own no open follow-ups.' : 'There are no open follow-ups.';
   const head = scope === 'mine' ? `Your open follow-ups (${items.length}):` : `Open follow-ups (${items.length}):`;
   return [head, ...items.slice(0, 50).map(({ incident, item }) => `• INC-${incident.number} ${followUpLine(item)}`), ...(items.length > 50 ? [`… and ${items.length - 50} more.`] : []), ...more].join('\n');
-}
-
-function markdown(text: string): string {
-  return text.split('\n').map(markdownLine).join('\n\n');
 }

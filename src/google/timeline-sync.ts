@@ -86,8 +86,9 @@ export function createDocTimeline(clients: GoogleClients, retry?: RetryPolicy): 
       let wanted: readonly WantedRow[] = [];
       const plan = async (doc: docs_v1.Schema$Document) => {
         read = doc.revisionId!;
-        wanted = typeof rows === 'function' ? await rows(new Map((rawRows(doc) ?? []).flatMap((r) => (r.key ? [[r.key, r.cells[2] ?? '']] : [])))) : rows;
-        const planned = planSync(doc, wanted);
+        const raw = rawRows(doc);
+        wanted = typeof rows === 'function' ? await rows(entryTexts(raw ?? [])) : rows;
+        const planned = planSync(doc, wanted, raw);
         present = planned.present;
         return { requests: planned.requests, result: planned.written };
       };
@@ -151,6 +152,11 @@ function rawRows(doc: docs_v1.Schema$Document): RawRow[] | undefined {
   });
 }
 
+/** Each tagged row's entry text, by its key. */
+function entryTexts(rows: readonly RawRow[]): Map<string, string> {
+  return new Map(rows.flatMap((r) => (r.key ? [[r.key, r.cells[2] ?? '']] : [])));
+}
+
 function tableRows(doc: docs_v1.Schema$Document): DocRow[] | undefined {
   return rawRows(doc)?.map((r) => ({ ...(r.key ? { key: r.key } : {}), time: r.cells[0] ?? '', who: r.cells[1] ?? '', entry: r.cells[2] ?? '' }));
 }
@@ -160,11 +166,10 @@ function tableRows(doc: docs_v1.Schema$Document): DocRow[] | undefined {
  * and rewrites together from the bottom of the table up, so that no request's indices are moved by an earlier one in
  * the same batch.
  */
-function planSync(doc: docs_v1.Schema$Document, wanted: readonly WantedRow[]): { requests: docs_v1.Schema$Request[]; written: string[]; present: Map<string, string> } {
+function planSync(doc: docs_v1.Schema$Document, wanted: readonly WantedRow[], rows: RawRow[] | undefined): { requests: docs_v1.Schema$Request[]; written: string[]; present: Map<string, string> } {
   const table = findTimeline(doc);
-  if (!table) throw new OutsideError('permanent', 'the incident doc has no timeline table (a table whose header row is "Time (UTC) | Who | Entry")');
-  const rows = rawRows(doc)!;
-  const present = new Map(rows.filter((r) => r.key).map((r) => [r.key!, r.cells[2] ?? '']));
+  if (!table || !rows) throw new OutsideError('permanent', 'the incident doc has no timeline table (a table whose header row is "Time (UTC) | Who | Entry")');
+  const present = entryTexts(rows);
   const requests: docs_v1.Schema$Request[] = [];
   const written: string[] = [];
   const untagged = rows.filter((r) => !r.key);

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { findService } from '../org/services';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams/cards';
 import type { BotDeps } from '../teams/deps';
-import { markdownLine } from '../teams/text';
+import { markdownMessage } from '../teams/text';
 import { expertsCard } from './card';
 import { directory } from './source';
 
@@ -11,7 +11,7 @@ export const EXPERTS_USAGE = 'experts <service>   (who is on call for a service 
 /** `experts <service>` typed to the bot: a card, or in plain words which services there are. Answered once. */
 export async function expertsFromChat(deps: BotDeps, context: TurnContext, text: string, inboundKey: string | undefined): Promise<void> {
   if (inboundKey && !(await deps.store.markInbound(inboundKey, deps.now().toISOString()))) return;
-  const say = (answer: string) => context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+  const say = (answer: string) => context.sendActivity(markdownMessage(answer));
   const experts = deps.experts;
   if (!experts || !experts.org.services.length) return void (await say('No services are listed here: the organisation file (FIREBREAK_ORG_FILE) has no services section.'));
   const known = experts.org.services.map((s) => s.name).join(', ');

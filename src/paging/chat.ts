@@ -1,12 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import type { Person } from '../domain/incident';
 import type { Page } from '../domain/paging';
-import type { ReplyInChat } from '../domain/react';
 import { incidentLabel } from '../domain/messages';
 import { findService, type Service } from '../org/services';
 import type { BotDeps } from '../teams/deps';
-import { markdownLine } from '../teams/text';
-import { DEFAULT_REPLY_GRACE_MS, replyEffect, sayRecorded } from '../teams/replies';
+import { replyInCommit } from '../teams/replies';
+import { markdownMessage } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { pageOutcomeText } from './outcome-text';
 
@@ -16,7 +15,7 @@ export const PAGE_USAGE = 'page <service> [why]   (calls whoever is on call for 
 export async function pageFromChat(deps: BotDeps, context: TurnContext, text: string, number: number | undefined, by: Person, key: string | undefined): Promise<void> {
   const say = async (answer: string) => {
     if (key && !(await deps.store.markInbound(key, deps.now().toISOString()))) return;
-    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    await context.sendActivity(markdownMessage(answer));
   };
   const paging = deps.paging;
   const services = deps.experts?.org.services ?? [];
@@ -29,17 +28,11 @@ export async function pageFromChat(deps: BotDeps, context: TurnContext, text: st
   if (!here) return say(`Page from an incident's conversation, so the people paged know what for (or start with its number: "INC-7 page ${service.name}").`);
   if ('none' in here) return say(here.none);
   const label = incidentLabel(here.incident);
-  const at = deps.now().toISOString();
-  let recorded: ReplyInChat | undefined;
   // A page made is answered by a reply written with it (a crash after the answer loses neither); anything else once.
-  const reply = (page: Page) => {
-    const text = pageOutcomeText(service.name, { kind: 'paged', page }, label).split('\n').map(markdownLine).join('\n\n');
-    recorded = replyEffect(context, { key: key ?? `page:${page.id}`, incidentId: here.incident.id, text, at, graceMs: deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
-    return [recorded];
-  };
+  const answer = replyInCommit(context, { key, at: deps.now().toISOString(), graceMs: deps.replyGraceMs });
+  const reply = (page: Page) => answer.effect(pageOutcomeText(service.name, { kind: 'paged', page }, label), here.incident.id, `page:${page.id}`);
   const outcome = await paging.request({ service, reason: rest.join(' '), by, incidentId: here.incident.id, inboundKey: key, reply });
-  if (outcome.kind === 'duplicate') return;
-  if (outcome.kind === 'paged' && recorded) return sayRecorded(context, recorded);
+  if (outcome.kind === 'duplicate' || (outcome.kind === 'paged' && answer.said())) return;
   return say(pageOutcomeText(service.name, outcome, label));
 }
 

@@ -114,7 +114,7 @@ export function createPaging(deps: PagingDeps): Paging {
       const chain = await chainFor(req.service, now);
       return run(
         { type: 'RequestPage', pageId: deps.newId(), service: req.service.name, reason: req.reason, chain, ackMinutes, ...(req.incidentId && { incidentId: req.incidentId }), ...(req.origin && { origin: req.origin }), at, by: req.by },
-        { inboundKey: req.inboundKey, slot: { key: `${req.incidentId ?? 'none'}:${req.service.name}`, until: plusMinutes(at, ackMinutes) }, ...(req.reply && { reply: req.reply }) },
+        { inboundKey: req.inboundKey, slot: { key: `${req.incidentId ?? 'none'}:${req.service.name}`, until: plusMinutes(at, ackMinutes) }, reply: req.reply },
       );
     },
     answer(a) {

@@ -6,7 +6,7 @@ import { mentioned } from '../teams/activity';
 import type { BotDeps } from '../teams/deps';
 import { takeWithMember } from '../teams/mention-command';
 import { recordedReply, sayLater } from '../teams/replies';
-import { markdownLine } from '../teams/text';
+import { markdownLine, markdownMessage } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { blameFindings } from './blameless';
 import { docIdOf } from '../google/incident-docs';
@@ -26,12 +26,12 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
   const rest = (/^\/?postmortem\b\s*([\s\S]*)$/i.exec(text.trim())?.[1] ?? '').trim();
   const reply = async (answer: string) => {
     if (key && !(await deps.store.markInbound(key, at))) return;
-    await context.sendActivity(message(answer));
+    await context.sendActivity(markdownMessage(answer));
   };
   // What reads the postmortem doc is read after the HTTP answer (src/teams/replies.ts): Google is never waited for.
   const replyLater = async (answer: () => Promise<string>) => {
     if (key && !(await deps.store.markInbound(key, at))) return;
-    await sayLater(context, async () => message(await answer()));
+    await sayLater(context, async () => markdownMessage(await answer()));
   };
   const here = await incidentAt(deps.store, context.activity.conversation.id, number);
   if (!here || 'none' in here) return reply(here ? here.none : 'There is no incident in this conversation.');
@@ -64,7 +64,7 @@ export async function postmortemFromChat(deps: BotDeps, context: TurnContext, te
     if (outcome.kind === 'unchanged') return reply('The review is already at that time; the invitations went out then.');
     recorded.said();
     // The blameless check of the doc, after the answer to the review: it warns, never blocks.
-    if (deps.postmortem.docs) await sayLater(context, async () => message(await check(deps, incident)));
+    if (deps.postmortem.docs) await sayLater(context, async () => markdownMessage(await check(deps, incident)));
     return;
   }
   if (!named) return reply(`Usage: ${POSTMORTEM_USAGE}`);
@@ -156,8 +156,4 @@ export function reviewTime(text: string, zone: string): { start: string; minutes
 
 function utcText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-function message(text: string) {
-  return { type: 'message', text: text.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' } as const;
 }

@@ -1,9 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import type { Incident, Person } from '../domain/incident';
-import type { ReplyInChat } from '../domain/react';
+import type { Person } from '../domain/incident';
 import type { BotDeps } from '../teams/deps';
-import { markdownLine } from '../teams/text';
-import { DEFAULT_REPLY_GRACE_MS, replyEffect, sayRecorded } from '../teams/replies';
+import { replyInCommit } from '../teams/replies';
+import { markdownMessage } from '../teams/text';
 import { incidentAt } from '../teams/where';
 import { PUBLISH_USAGE } from './publish';
 
@@ -12,7 +11,7 @@ export async function publishFromChat(deps: BotDeps, context: TurnContext, text:
   const conversationId = context.activity.conversation.id;
   const reply = async (answer: string) => {
     // Refusals are answered once per activity; a publication's own answer is guarded by its inbound key.
-    await context.sendActivity({ type: 'message', text: answer.split('\n').map(markdownLine).join('\n\n'), textFormat: 'markdown' });
+    await context.sendActivity(markdownMessage(answer));
   };
   const once = async (answer: string) => {
     if (inboundKey && !(await deps.store.markInbound(inboundKey, at))) return;
@@ -24,15 +23,10 @@ export async function publishFromChat(deps: BotDeps, context: TurnContext, text:
   const here = await incidentAt(deps.store, conversationId);
   if (!here) return once('There is no incident in this conversation to publish.');
   if ('none' in here) return once(here.none);
-  let recorded: ReplyInChat | undefined;
   // A publication's answer is written with it (its timeline entry): a crash right after the HTTP answer loses neither.
-  const said = (answer: string, incident: Incident) => {
-    recorded = replyEffect(context, { key: inboundKey ?? `${incident.id}:${incident.version}`, incidentId: incident.id, text: answer.split('\n').map(markdownLine).join('\n\n'), at, graceMs: deps.replyGraceMs ?? DEFAULT_REPLY_GRACE_MS });
-    return [recorded];
-  };
-  const answer = await deps.publish({ incident: here.incident, text, by, at, inboundKey, reply: said });
-  if ('duplicate' in answer) return;
-  if (answer.recorded && recorded) return sayRecorded(context, recorded);
+  const recorded = replyInCommit(context, { key: inboundKey, at, graceMs: deps.replyGraceMs });
+  const answer = await deps.publish({ incident: here.incident, text, by, at, inboundKey, reply: (said, incident) => recorded.effect(said, incident.id, `${incident.id}:${incident.version}`) });
+  if ('duplicate' in answer || (answer.recorded && recorded.said())) return;
   // A refusal changed nothing and recorded no key: answer it once; a publication recorded its key with its note.
   if (answer.published) return reply(answer.reply);
   return once(answer.reply);

@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { keyedQueue } from '../serial';
 import { conversationOf } from './activity';
 import type { TeamsOutbox } from './outbox';
+import { markdownParagraphs } from './text';
 
 /**
  * Answer first, talk after (issue 15 item 1). Whatever a turn says with `context.sendActivity` is held until the
@@ -14,18 +15,18 @@ import type { TeamsOutbox } from './outbox';
  *
  * What a turn says leaves this way in one of three forms:
  * - the reply to `declare`, a note (src/teams/chat.ts), a follow-up change, `postmortem review`, a page made
- *   (src/paging/chat.ts), `update <audience>: …` (src/audiences/chat.ts) and a publication (src/status/chat-publish.ts)
- *   is an effect (`chat.reply`) written in the command's transaction, due only an effect lease later: this process claims and sends
- *   it right after the answer, and if it crashes before or while sending, any worker sends it once due or once that
- *   claim has lapsed: within a lease either way;
+ *   (src/paging/chat.ts), `update <audience>: …` (src/audiences/chat.ts) and a publication
+ *   (src/status/chat-publish.ts) is an effect (`chat.reply`) written in the command's transaction, due only an effect
+ *   lease later: this process claims and sends it right after the answer, and if it crashes before or while sending,
+ *   any worker sends it once due or once that claim has lapsed: within a lease either way;
  * - a command that names someone (`ic @person`, `role <role> @person`, `postmortem @person`, `followup … @person`) is
  *   itself an effect (`chat.mention`, src/teams/mention-command.ts), run the same way: Teams is asked who the person
  *   is only after the answer;
  * - everything else is held in memory only, and a reply that needs an outside read (`postmortem check`) is made after
  *   the answer (`sayLater`). That includes the public resolution form offered after `resolve` (a card: the incident
- *   card's "Publish to status page…" opens the same form again). A read (`status`, `help`, a refusal, a card to pick from)
- *   changed nothing, so a crash that loses it loses no record, and asking again answers again. Writing a row for every
- *   read would spend a transaction per `status` to protect an answer the person can simply ask for again.
+ *   card's "Publish to status page…" opens the same form again). A read (`status`, `help`, a refusal, a card to pick
+ *   from) changed nothing, so a crash that loses it loses no record, and asking again answers again. Writing a row for
+ *   every read would spend a transaction per `status` to protect an answer the person can simply ask for again.
  */
 export type Said = { activity: Partial<Activity> } | { effectKey: string } | { later: () => Promise<Partial<Activity> | undefined> };
 
@@ -57,7 +58,7 @@ export function replyEffect(context: TurnContext, reply: { key: string; incident
 }
 
 /** The effects' default lease (config: EFFECT_LEASE_SECONDS), for a bot made without one. */
-export const DEFAULT_REPLY_GRACE_MS = 60_000;
+const DEFAULT_REPLY_GRACE_MS = 60_000;
 
 /**
  * The reply to a command that changes an incident, written with the change: pass `effects` as the run's
@@ -80,6 +81,26 @@ export function recordedReply(
       return effect ? [effect] : [];
     },
     said: () => effect && sayRecorded(context, effect),
+  };
+}
+
+/**
+ * The reply to a change another module commits in its own transaction (a page, an audience update, a publication):
+ * `effect` makes it from plain lines, for that commit; once the module says the commit was made, `said()` puts it in
+ * its place among the turn's replies (false: there is none to put).
+ */
+export function replyInCommit(context: TurnContext, reply: { key: string | undefined; at: string; graceMs?: number }) {
+  let effect: ReplyInChat | undefined;
+  return {
+    effect: (text: string, incidentId: string, fallbackKey: string): ReplyInChat[] => {
+      effect = replyEffect(context, { key: reply.key ?? fallbackKey, incidentId, text: markdownParagraphs(text), at: reply.at, graceMs: reply.graceMs ?? DEFAULT_REPLY_GRACE_MS });
+      return [effect];
+    },
+    said: (): boolean => {
+      if (!effect) return false;
+      sayRecorded(context, effect);
+      return true;
+    },
   };
 }
 

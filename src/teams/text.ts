@@ -12,6 +12,16 @@ export function plain(text: string): string {
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.'); // only punctuation can be escaped: "1\. first"
 }
 
+/** Lines of plain text as Markdown paragraphs (Teams collapses single newlines), each escaped by `markdownLine`. */
+export function markdownParagraphs(text: string): string {
+  return text.split('\n').map(markdownLine).join('\n\n');
+}
+
+/** A message of plain lines, as Markdown paragraphs. */
+export function markdownMessage(text: string) {
+  return { type: 'message', text: markdownParagraphs(text), textFormat: 'markdown' } as const;
+}
+
 /**
  * Escapes a line of text for Markdown but leaves its http(s) links intact, so Teams still makes them clickable. A link
  * ends at a character that could start markup (`<at>` mentions, `[text](url)` links, code) and sheds the sentence

@@ -6,7 +6,7 @@ import { answerTo } from '../../followups/chat';
 import type { ClaimedEffect, Store } from '../../store/store';
 import type { TeamsOutbox } from '../../teams/outbox';
 import type { MemberLookup } from '../../teams/people';
-import { markdownLine } from '../../teams/text';
+import { markdownMessage, markdownParagraphs } from '../../teams/text';
 import { OutsideError } from '../../outside-error';
 
 /**
@@ -32,7 +32,7 @@ export function chatMention(deps: { store: Pick<Store, 'seenInbound' | 'effects'
     );
     if (earlier.length) throw new OutsideError('retryable', `waits for ${earlier.length} earlier command(s) naming someone in this incident`);
     const person = await deps.members.member(asked.conversation, asked.mention.id, signal);
-    const say = (text: string) => deps.teams.reply(asked.conversation, asked.replyToId, { type: 'message', text: markdown(text), textFormat: 'markdown' }, signal);
+    const say = (text: string) => deps.teams.reply(asked.conversation, asked.replyToId, markdownMessage(text), signal);
     const named = (text: string) => text.replaceAll('{name}', person?.name ?? asked.mention.name);
     if (!person) return say(named(asked.say.notMember));
     // Stamped when it takes effect (a moment after it was asked; longer when Teams was slow to say who the person is),
@@ -63,11 +63,6 @@ function replyTo(effect: ClaimedEffect, asked: RunWithMember['payload'], text: s
     kind: 'chat.reply',
     key: `chat.reply:${effect.key}`,
     incidentId: effect.incidentId!,
-    payload: { conversation: asked.conversation, ...(asked.replyToId && { replyToId: asked.replyToId }), text: markdown(text) },
+    payload: { conversation: asked.conversation, ...(asked.replyToId && { replyToId: asked.replyToId }), text: markdownParagraphs(text) },
   };
-}
-
-/** One paragraph per line (Teams collapses single newlines); names and other typed text escaped. */
-function markdown(text: string): string {
-  return text.split('\n').map(markdownLine).join('\n\n');
 }
